@@ -1,0 +1,106 @@
+// The agent deploy interface (Ironic's `direct` deploy): boot the deploy ramdisk, let the agent in it
+// pull the image onto the disk and verify it by re-reading, then boot the node from its disk.
+// The agent only pulls (lookup + heartbeats); no connection into the ramdisk is ever needed.
+import type { AgentHeartbeat, DeployInterface, HeartbeatOutcome, StepResult, Task } from '../types.js';
+import { DriverError } from '../types.js';
+
+const HEARTBEAT_INTERVAL_SEC = 2;
+
+interface DeployProgress {
+  deploy_step?: 'boot_ramdisk' | 'write_image' | 'written';
+  bytes_written?: number;
+  bytes_total?: number;
+}
+
+export class AgentDeploy implements DeployInterface {
+  readonly name: string = 'agent';
+
+  async validate(task: Task): Promise<void> {
+    const ii = task.node.instance_info as { image_source?: string; image_checksum?: string };
+    if (!ii.image_source) throw new DriverError('MissingParameterValue', 'instance_info.image_source is required to deploy', 'instance_info.image_source');
+    if (!ii.image_checksum) throw new DriverError('MissingParameterValue', 'instance_info.image_checksum is required to deploy', 'instance_info.image_checksum');
+    if (!/^(sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/.test(ii.image_checksum)) {
+      throw new DriverError('InvalidParameterValue', 'instance_info.image_checksum must be sha256:<64 hex> or sha512:<128 hex>', 'instance_info.image_checksum');
+    }
+  }
+
+  async deploy(task: Task): Promise<StepResult> {
+    const { power, management, boot } = task.driver;
+    await power.setPowerState(task, 'power off');
+    await boot.prepareRamdisk(task);
+    await management.setBootDevice(task, 'pxe', false);
+    await task.saveInternalInfo({ deploy_step: 'boot_ramdisk', bytes_written: 0 });
+    await power.setPowerState(task, 'power on');
+    return { wait: true, timeoutSec: task.settings.deployCallbackTimeoutSec };
+  }
+
+  async heartbeat(task: Task, hb: AgentHeartbeat): Promise<HeartbeatOutcome> {
+    const ii = task.node.instance_info as { image_source: string; image_checksum: string; root_device?: { name?: string } };
+    const step = (task.node.driver_internal_info as DeployProgress).deploy_step;
+    const wait = { command: 'wait', heartbeat_interval: HEARTBEAT_INTERVAL_SEC } as const;
+    switch (hb.agent_status) {
+      case 'ready':
+        if (step === 'write_image' || step === 'written') {
+          // The agent restarted mid-write (or the ramdisk rebooted): the disk content is unknown, start over.
+          task.log.warn({ node: task.node.uuid }, 'agent reported ready during a write; writing the image again');
+        }
+        return {
+          reply: {
+            command: 'write_image',
+            image_url: ii.image_source,
+            image_checksum: ii.image_checksum,
+            root_device: ii.root_device?.name ?? '',
+            heartbeat_interval: HEARTBEAT_INTERVAL_SEC,
+          },
+          next: { progress: { deploy_step: 'write_image', bytes_written: 0 } },
+        };
+      case 'busy':
+        return { reply: wait, next: { progress: { bytes_written: hb.bytes_written ?? 0, bytes_total: hb.bytes_total ?? null } } };
+      case 'written': {
+        const computed = hb.image_checksum_computed ?? '';
+        if (computed !== ii.image_checksum) {
+          return {
+            reply: { command: 'poweroff', heartbeat_interval: HEARTBEAT_INTERVAL_SEC },
+            next: { fail: `Image verification failed: the disk holds ${computed || 'an unknown digest'} after writing, expected ${ii.image_checksum}.` },
+          };
+        }
+        return { reply: { command: 'none', heartbeat_interval: HEARTBEAT_INTERVAL_SEC }, next: { finish: true } };
+      }
+      case 'failed':
+        return {
+          reply: { command: 'poweroff', heartbeat_interval: HEARTBEAT_INTERVAL_SEC },
+          next: { fail: `Deploy agent reported an error: ${hb.error ?? 'no reason given'}` },
+        };
+      default:
+        throw new DriverError('InvalidParameterValue', `agent_status must be ready, busy, written or failed`, 'agent_status');
+    }
+  }
+
+  async finish(task: Task): Promise<void> {
+    const { power, management, boot } = task.driver;
+    await power.setPowerState(task, 'power off');
+    await boot.cleanUpRamdisk(task);
+    await boot.prepareInstance(task);
+    await management.setBootDevice(task, 'disk', true);
+    await task.saveInternalInfo({ deploy_step: 'written' });
+    await power.setPowerState(task, 'power on');
+  }
+
+  async tearDown(task: Task): Promise<void> {
+    await task.driver.power.setPowerState(task, 'power off');
+    await task.driver.boot.cleanUpInstance(task);
+    await task.driver.boot.cleanUpRamdisk(task);
+    await task.saveInternalInfo({ deploy_step: null, bytes_written: null, bytes_total: null });
+  }
+
+  async takeOver(_task: Task): Promise<void> {
+    // The real agent keeps heartbeating whoever answers; boot scripts are files. Nothing to restart.
+  }
+
+  /** Cleaning here means: the node is powered off and its boot configuration removed (no disk erase). */
+  async clean(task: Task): Promise<StepResult> {
+    await task.driver.power.setPowerState(task, 'power off');
+    await task.driver.boot.cleanUpRamdisk(task);
+    return { done: true };
+  }
+}

@@ -1,0 +1,74 @@
+// The fake deploy: the real agent deploy flow, plus a simulated agent that calls back through the same
+// entry points (lookup, heartbeat) the HTTP API gives the real one, so the engine can't tell them apart.
+import { AgentDeploy } from '../agent/deploy.js';
+import type { AgentChannel, StepResult, Task } from '../types.js';
+import { fakeInfo, sleep } from './settings.js';
+
+export class FakeAgentDeploy extends AgentDeploy {
+  override readonly name = 'fake-agent';
+
+  override async deploy(task: Task): Promise<StepResult> {
+    const result = await super.deploy(task);
+    this.startAgent(task, null);
+    return result;
+  }
+
+  override async takeOver(task: Task): Promise<void> {
+    // The simulated agent lived in the process that stopped; a new one "boots" with the stored token.
+    if (task.node.provision_state === 'wait call-back') this.startAgent(task, String(task.node.driver_internal_info.agent_secret_token ?? ''));
+  }
+
+  private startAgent(task: Task, knownToken: string | null): void {
+    const info = fakeInfo(task);
+    if (info.fake_fail === 'agent_timeout') return;
+    const nodeUuid = task.node.uuid;
+    const expected = String((task.node.instance_info as { image_checksum?: string }).image_checksum ?? '');
+    // Runs after deploy() returns and the node is parked in wait call-back, as a real agent would.
+    setTimeout(() => {
+      void runSimulatedAgent(task.agent, nodeUuid, knownToken, expected, info.fake_agent_delay_ms, info.fake_fail).catch((err: unknown) =>
+        task.log.warn({ node: nodeUuid, err: String(err) }, 'simulated agent stopped'),
+      );
+    }, 0);
+  }
+}
+
+async function runSimulatedAgent(
+  agent: AgentChannel,
+  nodeUuid: string,
+  knownToken: string | null,
+  expectedChecksum: string,
+  delayMs: number,
+  fail: string,
+): Promise<void> {
+  await sleep(delayMs);
+  let token = knownToken;
+  if (!token) token = (await withRetry(() => agent.lookup({ node_uuid: nodeUuid }))).agent_token;
+  if (!token) throw new Error('lookup returned no agent token');
+  const beat = (body: Omit<Parameters<AgentChannel['heartbeat']>[1], 'agent_token'>) =>
+    withRetry(() => agent.heartbeat(nodeUuid, { agent_token: token!, agent_version: 'ironplan-fake-agent 1', ...body }));
+  let reply = await beat({ agent_status: 'ready' });
+  if (reply.command !== 'write_image') return;
+  if (fail === 'agent_error') {
+    await beat({ agent_status: 'failed', error: 'simulated disk write error on /dev/sda' });
+    return;
+  }
+  const total = 32 * 1024 * 1024;
+  await sleep(delayMs);
+  reply = await beat({ agent_status: 'busy', bytes_written: total / 2, bytes_total: total });
+  await sleep(delayMs);
+  const computed = fail === 'checksum_mismatch' ? `sha256:${'0'.repeat(64)}` : expectedChecksum;
+  await beat({ agent_status: 'written', bytes_written: total, bytes_total: total, image_checksum_computed: computed });
+}
+
+/** A real agent retries while its node is locked by the manager (409); so does the simulated one. */
+async function withRetry<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if ((code !== 'NodeLocked' && code !== 'NotFound') || attempt >= 200) throw err;
+      await sleep(Math.min(5 + attempt * 5, 200));
+    }
+  }
+}

@@ -1,0 +1,131 @@
+// fake-hardware: every interface, backed by state kept on the node itself (the "simulated BMC"), with
+// configurable delays and injected failures, so users without hardware can exercise every path.
+import {
+  DriverError,
+  type BootDevice,
+  type BootInterface,
+  type DriverRegistrar,
+  type InspectInterface,
+  type ManagementInterface,
+  type PowerInterface,
+  type PowerState,
+  type Task,
+  type VendorInterface,
+} from '../types.js';
+import { fakeDriverInfoSchema, fakeInfo, sleep } from './settings.js';
+import { FakeAgentDeploy } from './agent-sim.js';
+
+async function simulateBmc(task: Task): Promise<void> {
+  const info = fakeInfo(task);
+  await sleep(info.fake_power_delay_ms);
+  if (info.fake_fail === 'bmc_unreachable') throw new DriverError('BmcUnreachable', `fake BMC of node ${task.node.uuid} does not answer`);
+  if (info.fake_fail === 'power') throw new DriverError('PowerStateFailure', `fake BMC of node ${task.node.uuid} refused the power change (injected failure)`);
+}
+
+export class FakePower implements PowerInterface {
+  readonly name = 'fake';
+  readonly driverInfoSchema = fakeDriverInfoSchema;
+  async validate(): Promise<void> {}
+  async getPowerState(task: Task): Promise<PowerState> {
+    if (fakeInfo(task).fake_fail === 'bmc_unreachable') throw new DriverError('BmcUnreachable', `fake BMC of node ${task.node.uuid} does not answer`);
+    return (task.node.driver_internal_info.fake_bmc_power as PowerState | undefined) ?? fakeInfo(task).fake_initial_power_state;
+  }
+  async setPowerState(task: Task, state: PowerState): Promise<void> {
+    await simulateBmc(task);
+    await task.saveInternalInfo({ fake_bmc_power: state });
+  }
+  async reboot(task: Task): Promise<void> {
+    await simulateBmc(task);
+    await task.saveInternalInfo({ fake_bmc_power: 'power on' });
+  }
+}
+
+const FAKE_BOOT_DEVICES: BootDevice[] = ['pxe', 'disk', 'cdrom', 'bios', 'safe'];
+
+export class FakeManagement implements ManagementInterface {
+  readonly name = 'fake';
+  async validate(): Promise<void> {}
+  async getBootDevice(task: Task) {
+    const d = task.node.driver_internal_info.fake_boot_device as { device: BootDevice; persistent: boolean } | undefined;
+    return { boot_device: d?.device ?? 'disk', persistent: d?.persistent ?? true };
+  }
+  async setBootDevice(task: Task, device: BootDevice, persistent: boolean): Promise<void> {
+    if (!FAKE_BOOT_DEVICES.includes(device)) throw new DriverError('UnsupportedDevice', `boot device ${device} is not supported`);
+    await simulateBmc(task);
+    await task.saveInternalInfo({ fake_boot_device: { device, persistent } });
+  }
+  async getSupportedBootDevices(): Promise<BootDevice[]> {
+    return [...FAKE_BOOT_DEVICES];
+  }
+  async getPciDevices(): Promise<unknown> {
+    return { pci_devices: [{ address: '0000:00:03.0', vendor_id: '1af4', product_id: '1000', class: '020000', description: 'fake virtio network device' }] };
+  }
+}
+
+export class FakeBoot implements BootInterface {
+  readonly name = 'fake';
+  async validate(): Promise<void> {}
+  async prepareRamdisk(): Promise<void> {}
+  async cleanUpRamdisk(): Promise<void> {}
+  async prepareInstance(): Promise<void> {}
+  async cleanUpInstance(): Promise<void> {}
+}
+
+export class FakeInspect implements InspectInterface {
+  readonly name = 'fake';
+  async validate(): Promise<void> {}
+  async inspect(task: Task) {
+    await sleep(fakeInfo(task).fake_agent_delay_ms);
+    return { done: true } as const;
+  }
+}
+
+export class NoInspect implements InspectInterface {
+  readonly name = 'no-inspect';
+  async validate(): Promise<void> {}
+  async inspect(): Promise<never> {
+    throw new DriverError('UnsupportedDriverExtension', 'this node has no inspect interface (no-inspect): inspection is not supported');
+  }
+}
+
+export class FakeVendor implements VendorInterface {
+  readonly name = 'fake';
+  async validate(): Promise<void> {}
+  readonly methods: VendorInterface['methods'] = {
+    simulate_power_change: {
+      http_methods: ['POST'],
+      description: 'Change the simulated BMC power state behind ironplan\'s back (to exercise drift detection). Body: {"power_state": "power on"|"power off"}.',
+      async: false,
+      handler: async (task, _method, body) => {
+        const state = (body as { power_state?: string } | null)?.power_state;
+        if (state !== 'power on' && state !== 'power off') throw new DriverError('InvalidParameterValue', 'power_state must be "power on" or "power off"', 'power_state');
+        await task.saveInternalInfo({ fake_bmc_power: state });
+        return { power_state: state };
+      },
+    },
+    echo: {
+      http_methods: ['GET', 'POST'],
+      description: 'Return the request body unchanged.',
+      async: false,
+      require_exclusive_lock: false,
+      handler: async (_task, method, body) => ({ method, body }),
+    },
+  };
+}
+
+export class NoVendor implements VendorInterface {
+  readonly name = 'no-vendor';
+  readonly methods = {};
+  async validate(): Promise<void> {}
+}
+
+export function register(registry: DriverRegistrar): void {
+  registry.registerInterface('power', new FakePower());
+  registry.registerInterface('management', new FakeManagement());
+  registry.registerInterface('boot', new FakeBoot());
+  registry.registerInterface('deploy', new FakeAgentDeploy());
+  registry.registerInterface('inspect', new FakeInspect());
+  registry.registerInterface('inspect', new NoInspect());
+  registry.registerInterface('vendor', new FakeVendor());
+  registry.registerInterface('vendor', new NoVendor());
+}

@@ -1,0 +1,987 @@
+// The manager (Ironic's conductor): does the work on nodes through their drivers. Every operation takes
+// the node's lock, moves the node through the state-machine table and records each step (with an event)
+// in one transaction, so a crash leaves a state the next start can recover from.
+import { EventEmitter } from 'node:events';
+import { hostname } from 'node:os';
+import { timingSafeEqual } from 'node:crypto';
+import type { NodeRecord } from './generated/node-record.js';
+import type { PortRecord } from './generated/port-record.js';
+import type { Event } from './generated/event.js';
+import type { InterfaceNames } from './generated/node-spec.js';
+import {
+  DriverError,
+  type AgentChannel,
+  type AgentCommand,
+  type AgentHeartbeat,
+  type BootDevice,
+  type Logger,
+  type NodeDriver,
+  type PowerState,
+  type ServiceSettings,
+  type StepResult,
+  type Task,
+} from '../drivers/types.js';
+import { Store, now, type NodeFilter, type NodePatch, type TxStore } from './store/store.js';
+import { DriverRegistry, SECRET_MASK } from './drivers/registry.js';
+import { EngineError, invalidParameter, notFound } from './errors.js';
+import { newToken, newUuid, isUuid } from './ids.js';
+import {
+  DELETE_ALLOWED_STATES,
+  LOOKUP_ALLOWED_STATES,
+  REFUSED_IN_MAINTENANCE,
+  TRANSIENT_STATES,
+  WAIT_STATES,
+  nextState,
+  stuckStateOutcome,
+  type ProvisionEvent,
+  type UserVerb,
+} from './states.js';
+
+export interface ConductorOptions {
+  store: Store;
+  registry: DriverRegistry;
+  settings: ServiceSettings;
+  log: Logger;
+  /** Seconds between power-state syncs with the BMCs (0 disables). */
+  powerSyncIntervalSec?: number;
+  /** Milliseconds between checks for wait states past their deadline. */
+  deadlineCheckIntervalMs?: number;
+  /** Seconds between this conductor's liveness heartbeats in the database. */
+  heartbeatIntervalSec?: number;
+}
+
+export interface NodeCreate {
+  name?: string | null;
+  uuid?: string;
+  driver: string;
+  driver_info?: Record<string, unknown>;
+  interfaces?: InterfaceNames;
+  properties?: Record<string, unknown>;
+  resource_class?: string | null;
+  traits?: string[];
+  extra?: Record<string, unknown>;
+  managed?: boolean;
+  maintenance?: boolean;
+  maintenance_reason?: string | null;
+  instance_info?: Record<string, unknown>;
+}
+
+export type NodeUpdate = Partial<Omit<NodeCreate, 'uuid'>> & { instance_uuid?: string | null };
+
+/** An operation accepted on a node: `node` as it was when accepted, `done` once it settles. */
+export interface Operation {
+  node: NodeRecord;
+  done: Promise<NodeRecord>;
+}
+
+export interface ProvisionArgs {
+  instance_info?: Record<string, unknown>;
+  instance_uuid?: string;
+}
+
+export type ValidationReport = Record<string, { result: boolean | null; reason: string | null }>;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export class Conductor implements AgentChannel {
+  readonly id: string;
+  readonly events = new EventEmitter();
+  private readonly store: Store;
+  private readonly registry: DriverRegistry;
+  readonly settings: ServiceSettings;
+  private readonly log: Logger;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly running = new Set<Promise<unknown>>();
+  private stopped = false;
+
+  constructor(private readonly opts: ConductorOptions) {
+    this.store = opts.store;
+    this.registry = opts.registry;
+    this.settings = opts.settings;
+    this.log = opts.log;
+    this.id = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+    this.events.setMaxListeners(0);
+    this.store.onEvents = (events) => {
+      for (const e of events) this.events.emit('event', e);
+    };
+  }
+
+  get drivers(): DriverRegistry {
+    return this.registry;
+  }
+
+  // ---------------------------------------------------------------- life cycle
+
+  async start(): Promise<void> {
+    const t = now();
+    await this.store.transaction((tx) => tx.upsertConductor({ id: this.id, hostname: hostname(), started_at: t, heartbeat_at: t, online: true }));
+    await this.recoverOrphans();
+    const hb = this.opts.heartbeatIntervalSec ?? 10;
+    this.every(hb * 1000, () =>
+      this.store.transaction((tx) => tx.upsertConductor({ id: this.id, hostname: hostname(), started_at: t, heartbeat_at: now(), online: true })),
+    );
+    this.every(this.opts.deadlineCheckIntervalMs ?? 1000, () => this.failExpiredWaits());
+    const sync = this.opts.powerSyncIntervalSec ?? 60;
+    if (sync > 0) this.every(sync * 1000, () => this.syncPowerStates());
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) clearInterval(t);
+    await Promise.allSettled([...this.running]);
+    await this.store.transaction(async (tx) => {
+      const me = (await tx.listConductors()).find((c) => c.id === this.id);
+      if (me) await tx.upsertConductor({ ...me, online: false, heartbeat_at: now() });
+    });
+  }
+
+  private every(ms: number, fn: () => Promise<unknown>): void {
+    let busy = false;
+    const timer = setInterval(() => {
+      if (busy || this.stopped) return;
+      busy = true;
+      fn()
+        .catch((err) => this.log.error({ err: String(err) }, 'periodic task failed'))
+        .finally(() => (busy = false));
+    }, ms);
+    timer.unref();
+    this.timers.push(timer);
+  }
+
+  /** A conductor is dead when it said so, stopped heartbeating, or (same host) its process is gone. */
+  private async deadConductors(): Promise<Set<string>> {
+    const dead = new Set<string>();
+    const staleBefore = Date.now() - 3 * (this.opts.heartbeatIntervalSec ?? 10) * 1000;
+    for (const c of await this.store.listConductors()) {
+      if (c.id === this.id) continue;
+      const [host, pid] = c.id.split(':');
+      let alive = c.online && Date.parse(c.heartbeat_at) >= staleBefore;
+      if (alive && host === hostname() && pid) {
+        try {
+          process.kill(Number(pid), 0);
+        } catch {
+          alive = false;
+        }
+      }
+      if (!alive) dead.add(c.id);
+    }
+    return dead;
+  }
+
+  /**
+   * Ironic's stuck-states rule: nodes whose lock holder is gone are released; those left in a state where
+   * a conductor was actively working move to the matching failed state, with the reason recorded.
+   */
+  async recoverOrphans(): Promise<void> {
+    const dead = await this.deadConductors();
+    const nodes = await this.store.listNodes({});
+    for (const node of nodes) {
+      const orphaned = node.reservation !== null && node.reservation !== this.id && (dead.has(node.reservation) || !(await this.isKnownConductor(node.reservation)));
+      const unlockedTransient = node.reservation === null && TRANSIENT_STATES.includes(node.provision_state);
+      if (!orphaned && !unlockedTransient && !(node.target_power_state && node.reservation === null)) continue;
+      await this.store.transaction(async (tx) => {
+        const current = await tx.getNode(node.uuid);
+        const patch: NodePatch = { reservation: null, target_power_state: null };
+        const outcome = stuckStateOutcome(current.provision_state);
+        if (outcome) {
+          patch.provision_state = outcome.to;
+          patch.target_provision_state = outcome.to === 'enroll' ? null : current.target_provision_state;
+          patch.last_error = outcome.reason;
+          patch.provision_updated_at = now();
+          await tx.addEvent({ type: 'provision', node_uuid: current.uuid, node_name: current.name, from: current.provision_state, to: outcome.to, verb: 'fail', actor: this.id, reason: outcome.reason });
+        }
+        await tx.updateNode(current.uuid, current.version, patch);
+      });
+      this.log.warn({ node: node.uuid, state: node.provision_state, holder: node.reservation }, 'released a node left by a stopped conductor');
+    }
+    // Nodes parked in wait states were handed to drivers that may need to resume (e.g. a simulated agent).
+    for (const node of await this.store.listNodes({ provision_state: 'wait call-back' })) {
+      try {
+        await this.withTask(node.uuid, 'take over', (task) => task.driver.deploy.takeOver(task));
+      } catch (err) {
+        this.log.warn({ node: node.uuid, err: String(err) }, 'take over failed');
+      }
+    }
+    const applies = await this.store.listApplies({ status: 'running' });
+    for (const a of applies) {
+      if (a.conductor === this.id || !dead.has(a.conductor)) continue;
+      await this.store.transaction(async (tx) => {
+        for (const act of await tx.listApplyActions(a.id)) {
+          if (act.status === 'running' || act.status === 'pending') await tx.setApplyAction(a.id, act.action_id, 'failed', 'interrupted: the conductor running this apply stopped');
+        }
+        await tx.finishApply(a.id, 'interrupted', 'The conductor running this apply stopped; apply again to continue from the recorded state.');
+        await tx.addEvent({ type: 'apply', actor: this.id, apply_id: a.id, from: 'running', to: 'interrupted', reason: 'conductor stopped during apply' });
+      });
+    }
+  }
+
+  private async isKnownConductor(id: string): Promise<boolean> {
+    return (await this.store.listConductors()).some((c) => c.id === id);
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  getNode(ident: string): Promise<NodeRecord> {
+    return this.store.getNode(ident);
+  }
+
+  listNodes(filter: NodeFilter = {}): Promise<NodeRecord[]> {
+    return this.store.listNodes(filter);
+  }
+
+  listPorts(filter: { node_uuid?: string; address?: string; limit?: number; marker?: string } = {}): Promise<PortRecord[]> {
+    return this.store.listPorts(filter);
+  }
+
+  getPort(uuid: string): Promise<PortRecord> {
+    return this.store.getPort(uuid);
+  }
+
+  listEvents(filter: { after?: number; node_uuid?: string; limit?: number } = {}): Promise<Event[]> {
+    return this.store.listEvents(filter);
+  }
+
+  /** A node as users may see it: secrets in driver_info and the agent token masked. */
+  redact(node: NodeRecord): NodeRecord {
+    const dii = { ...node.driver_internal_info };
+    if (dii.agent_secret_token) dii.agent_secret_token = SECRET_MASK;
+    for (const k of Object.keys(dii)) if (k.startsWith('fake_') === false && /password/i.test(k)) dii[k] = SECRET_MASK;
+    return { ...node, driver_info: this.registry.maskSecrets(node.interfaces, node.driver_info), driver_internal_info: dii };
+  }
+
+  // ---------------------------------------------------------------- node records
+
+  async createNode(input: NodeCreate, actor = 'api'): Promise<NodeRecord> {
+    if (input.name != null && isUuid(input.name)) throw invalidParameter('name', 'must not be a UUID');
+    const interfaces = this.registry.resolveInterfaces(input.driver, input.interfaces ?? {});
+    const driverInfo = input.driver_info ?? {};
+    this.registry.validateDriverInfo(interfaces, driverInfo);
+    const t = now();
+    const node: NodeRecord = {
+      uuid: input.uuid ?? newUuid(),
+      name: input.name ?? null,
+      driver: input.driver,
+      driver_info: driverInfo,
+      interfaces,
+      properties: input.properties ?? {},
+      resource_class: input.resource_class ?? null,
+      traits: [...new Set(input.traits ?? [])].sort(),
+      power_state: null,
+      target_power_state: null,
+      provision_state: 'enroll',
+      target_provision_state: null,
+      maintenance: input.maintenance ?? false,
+      maintenance_reason: input.maintenance ? (input.maintenance_reason ?? null) : null,
+      last_error: null,
+      reservation: null,
+      instance_uuid: null,
+      instance_info: input.instance_info ?? {},
+      driver_internal_info: {},
+      extra: input.extra ?? {},
+      managed: input.managed ?? false,
+      provision_deadline: null,
+      created_at: t,
+      updated_at: null,
+      provision_updated_at: null,
+      version: 1,
+    };
+    await this.store.transaction(async (tx) => {
+      await tx.insertNode(node);
+      await tx.addEvent({ type: 'node', node_uuid: node.uuid, node_name: node.name, from: null, to: 'enroll', verb: 'create', actor, reason: 'node enrolled' });
+    });
+    return node;
+  }
+
+  /** Changes recorded fields of a node (not its states), under its lock. */
+  async updateNode(ident: string, update: NodeUpdate, actor = 'api'): Promise<NodeRecord> {
+    return this.withLockedNode(ident, async (node) => {
+      const patch: NodePatch = {};
+      if (update.name !== undefined) {
+        if (update.name !== null && isUuid(update.name)) throw invalidParameter('name', 'must not be a UUID');
+        patch.name = update.name;
+      }
+      const driver = update.driver ?? node.driver;
+      if (update.driver !== undefined || update.interfaces !== undefined) {
+        const requested = update.interfaces ?? (update.driver !== undefined && update.driver !== node.driver ? {} : node.interfaces);
+        patch.driver = driver;
+        patch.interfaces = this.registry.resolveInterfaces(driver, requested);
+      }
+      if (update.driver_info !== undefined || patch.interfaces) {
+        const di = update.driver_info ?? node.driver_info;
+        this.registry.validateDriverInfo(patch.interfaces ?? node.interfaces, di);
+        patch.driver_info = di;
+      }
+      if (update.properties !== undefined) patch.properties = update.properties;
+      if (update.resource_class !== undefined) patch.resource_class = update.resource_class;
+      if (update.traits !== undefined) patch.traits = [...new Set(update.traits)].sort();
+      if (update.extra !== undefined) patch.extra = update.extra;
+      if (update.managed !== undefined) patch.managed = update.managed;
+      if (update.instance_info !== undefined) patch.instance_info = update.instance_info;
+      if (update.instance_uuid !== undefined) patch.instance_uuid = update.instance_uuid;
+      if (update.maintenance !== undefined) {
+        patch.maintenance = update.maintenance;
+        patch.maintenance_reason = update.maintenance ? (update.maintenance_reason ?? node.maintenance_reason) : null;
+      } else if (update.maintenance_reason !== undefined) patch.maintenance_reason = update.maintenance_reason;
+      if ((patch.driver || patch.interfaces) && !['enroll', 'manageable', 'available', 'inspect failed', 'clean failed'].includes(node.provision_state) && !node.maintenance) {
+        throw new EngineError('InvalidState', `Cannot change the driver of node ${ident} in provision state "${node.provision_state}".`);
+      }
+      return this.store.transaction(async (tx) => {
+        const updated = await tx.updateNode(node.uuid, node.version, patch);
+        const fields = Object.keys(patch).join(', ');
+        await tx.addEvent({ type: 'node', node_uuid: node.uuid, node_name: updated.name, verb: 'update', actor, reason: `updated ${fields}` });
+        if (update.maintenance !== undefined && update.maintenance !== node.maintenance) {
+          await tx.addEvent({ type: 'maintenance', node_uuid: node.uuid, node_name: updated.name, from: String(node.maintenance), to: String(update.maintenance), actor, reason: patch.maintenance_reason ?? null });
+        }
+        return updated;
+      });
+    });
+  }
+
+  async setMaintenance(ident: string, on: boolean, reason: string | null, actor = 'api'): Promise<NodeRecord> {
+    return this.updateNode(ident, { maintenance: on, maintenance_reason: on ? reason : null }, actor);
+  }
+
+  async deleteNode(ident: string, actor = 'api'): Promise<void> {
+    await this.withLockedNode(ident, async (node) => {
+      if (!node.maintenance && !DELETE_ALLOWED_STATES.includes(node.provision_state)) {
+        throw new EngineError(
+          'InvalidState',
+          `Can not delete node ${ident} while it is in provision state "${node.provision_state}" (allowed: ${DELETE_ALLOWED_STATES.join(', ')}, or any state in maintenance).`,
+        );
+      }
+      if (node.instance_uuid && !node.maintenance) throw new EngineError('InvalidState', `Node ${ident} is associated with deployment ${node.instance_uuid}; undeploy it first.`);
+      await this.store.transaction(async (tx) => {
+        const current = await tx.getNode(node.uuid);
+        await tx.deleteNode(node.uuid, current.version);
+        await tx.addEvent({ type: 'node', node_uuid: node.uuid, node_name: node.name, from: node.provision_state, to: null, verb: 'delete', actor, reason: 'node deleted' });
+      });
+    }, { releaseAfter: false });
+  }
+
+  async createPort(input: { node_uuid: string; address: string; pxe_enabled?: boolean; extra?: Record<string, unknown>; uuid?: string }, actor = 'api'): Promise<PortRecord> {
+    const node = await this.store.getNode(input.node_uuid);
+    if (!/^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/.test(input.address)) throw invalidParameter('address', `"${input.address}" is not a MAC address`);
+    const t = now();
+    const port: PortRecord = {
+      uuid: input.uuid ?? newUuid(),
+      node_uuid: node.uuid,
+      address: input.address.toLowerCase(),
+      pxe_enabled: input.pxe_enabled ?? true,
+      extra: input.extra ?? {},
+      created_at: t,
+      updated_at: null,
+    };
+    await this.store.transaction(async (tx) => {
+      await tx.insertPort(port);
+      await tx.addEvent({ type: 'port', node_uuid: node.uuid, node_name: node.name, verb: 'create', actor, reason: `port ${port.address} added` });
+    });
+    return port;
+  }
+
+  async updatePort(uuid: string, patch: { address?: string; pxe_enabled?: boolean; extra?: Record<string, unknown>; node_uuid?: string }, actor = 'api'): Promise<PortRecord> {
+    const port = await this.store.getPort(uuid);
+    if (patch.address !== undefined && !/^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/.test(patch.address)) throw invalidParameter('address', `"${patch.address}" is not a MAC address`);
+    if (patch.node_uuid !== undefined) patch.node_uuid = (await this.store.getNode(patch.node_uuid)).uuid;
+    return this.store.transaction(async (tx) => {
+      const updated = await tx.updatePort(uuid, patch);
+      await tx.addEvent({ type: 'port', node_uuid: port.node_uuid, verb: 'update', actor, reason: `port ${updated.address} updated` });
+      return updated;
+    });
+  }
+
+  async deletePort(uuid: string, actor = 'api'): Promise<void> {
+    const port = await this.store.getPort(uuid);
+    await this.store.transaction(async (tx) => {
+      await tx.deletePort(uuid);
+      await tx.addEvent({ type: 'port', node_uuid: port.node_uuid, verb: 'delete', actor, reason: `port ${port.address} removed` });
+    });
+  }
+
+  // ---------------------------------------------------------------- tasks and locks
+
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.running.add(p);
+    void p.finally(() => this.running.delete(p)).catch(() => {});
+    return p;
+  }
+
+  /** Releases the node's lock and tells waiters, who may be waiting for an unlocked stable node. */
+  private async release(nodeUuid: string): Promise<void> {
+    await this.store.releaseNode(nodeUuid, this.id);
+    this.events.emit('released', nodeUuid);
+  }
+
+  private async withLockedNode<T>(ident: string, fn: (node: NodeRecord) => Promise<T>, opts: { releaseAfter?: boolean } = {}): Promise<T> {
+    const node = await this.store.reserveNode(ident, this.id);
+    try {
+      return await fn(node);
+    } finally {
+      if (opts.releaseAfter !== false) await this.release(node.uuid);
+    }
+  }
+
+  private async makeTask(nodeUuid: string): Promise<{ task: Task; holder: { node: NodeRecord } }> {
+    const holder = { node: await this.store.getNode(nodeUuid) };
+    const ports = await this.store.listPorts({ node_uuid: nodeUuid });
+    const driver = this.registry.driverFor(holder.node);
+    const store = this.store;
+    const task: Task = {
+      get node() {
+        return holder.node;
+      },
+      ports,
+      log: this.log,
+      settings: this.settings,
+      driver,
+      agent: this,
+      async saveInternalInfo(patch) {
+        holder.node = await store.transaction(async (tx) => {
+          const current = await tx.getNode(nodeUuid);
+          const dii = { ...current.driver_internal_info };
+          for (const [k, v] of Object.entries(patch)) {
+            if (v === null || v === undefined) delete dii[k];
+            else dii[k] = v;
+          }
+          return tx.updateNode(nodeUuid, current.version, { driver_internal_info: dii });
+        });
+      },
+    };
+    return { task, holder };
+  }
+
+  private async withTask<T>(ident: string, _what: string, fn: (task: Task) => Promise<T>): Promise<T> {
+    return this.withLockedNode(ident, async (node) => {
+      const { task } = await this.makeTask(node.uuid);
+      return fn(task);
+    });
+  }
+
+  /** Applies a state-machine event to the node and records it, in one transaction. */
+  private async transition(nodeUuid: string, event: ProvisionEvent, actor: string, extra: NodePatch = {}, reason: string | null = null, tx?: TxStore): Promise<NodeRecord> {
+    const run = async (t: TxStore) => {
+      const node = await t.getNode(nodeUuid);
+      const step = nextState(node.provision_state, event, node.target_provision_state);
+      const time = now();
+      const updated = await t.updateNode(nodeUuid, node.version, {
+        provision_state: step.to,
+        target_provision_state: step.target === undefined ? node.target_provision_state : step.target,
+        provision_updated_at: time,
+        provision_deadline: null,
+        ...extra,
+      });
+      await t.addEvent({ type: 'provision', node_uuid: nodeUuid, node_name: node.name, from: node.provision_state, to: step.to, verb: event, actor, reason: reason ?? extra.last_error ?? null });
+      return updated;
+    };
+    return tx ? run(tx) : this.store.transaction(run);
+  }
+
+  private failNode(nodeUuid: string, error: string, actor: string): Promise<NodeRecord> {
+    return this.transition(nodeUuid, 'fail', actor, { last_error: error }, error);
+  }
+
+  // ---------------------------------------------------------------- power
+
+  /** Accepts a power change (NodeLocked if the node is busy) and carries it out in the background. */
+  async changePowerState(ident: string, target: PowerState | 'reboot', actor = 'api'): Promise<Operation> {
+    const node = await this.store.reserveNode(ident, this.id);
+    let accepted: NodeRecord;
+    try {
+      if (target !== 'power on' && target !== 'power off' && target !== 'reboot') throw invalidParameter('target', `"${target}" is not one of power on, power off, reboot`);
+      accepted = await this.store.transaction((tx) => tx.updateNode(node.uuid, node.version, { target_power_state: target === 'reboot' ? 'power on' : target, last_error: null }));
+    } catch (err) {
+      await this.release(node.uuid);
+      throw err;
+    }
+    const done = this.track(
+      (async () => {
+        try {
+          const { task } = await this.makeTask(node.uuid);
+          const from = node.power_state;
+          try {
+            await task.driver.power.validate(task);
+            if (target === 'reboot') await task.driver.power.reboot(task);
+            else await task.driver.power.setPowerState(task, target);
+            const to: PowerState = target === 'reboot' ? 'power on' : target;
+            return await this.store.transaction(async (tx) => {
+              const current = await tx.getNode(node.uuid);
+              await tx.addEvent({ type: 'power', node_uuid: node.uuid, node_name: node.name, from, to, verb: target, actor, reason: null });
+              return tx.updateNode(node.uuid, current.version, { power_state: to, target_power_state: null });
+            });
+          } catch (err) {
+            const msg = `Failed to change power state to "${target}": ${errorMessage(err)}`;
+            return await this.store.transaction(async (tx) => {
+              const current = await tx.getNode(node.uuid);
+              await tx.addEvent({ type: 'power', node_uuid: node.uuid, node_name: node.name, from, to: from, verb: target, actor, reason: msg });
+              return tx.updateNode(node.uuid, current.version, { target_power_state: null, last_error: msg });
+            });
+          }
+        } finally {
+          await this.release(node.uuid);
+        }
+      })(),
+    );
+    return { node: accepted, done };
+  }
+
+  /** Records what each BMC reports; a difference from a spec then shows up in the next plan. */
+  async syncPowerStates(): Promise<number> {
+    let changed = 0;
+    const nodes = await this.store.listNodes({ maintenance: false, reserved: false });
+    for (const n of nodes) {
+      if (this.stopped) break;
+      if (TRANSIENT_STATES.includes(n.provision_state) || n.provision_state === 'enroll') continue;
+      let node: NodeRecord;
+      try {
+        node = await this.store.reserveNode(n.uuid, this.id);
+      } catch {
+        continue; // Busy or gone: the next sync will see it.
+      }
+      try {
+        const { task } = await this.makeTask(node.uuid);
+        let observed: PowerState;
+        try {
+          observed = await task.driver.power.getPowerState(task);
+        } catch (err) {
+          this.log.warn({ node: node.uuid, err: errorMessage(err) }, 'power sync could not read the power state');
+          continue;
+        }
+        const current = task.node;
+        if (observed !== current.power_state) {
+          changed++;
+          await this.store.transaction(async (tx) => {
+            await tx.addEvent({ type: 'power', node_uuid: node.uuid, node_name: node.name, from: current.power_state, to: observed, verb: 'sync', actor: 'power-sync', reason: 'the BMC reports a power state different from the recorded one' });
+            await tx.updateNode(node.uuid, current.version, { power_state: observed });
+          });
+        }
+      } finally {
+        await this.release(n.uuid);
+      }
+    }
+    return changed;
+  }
+
+  // ---------------------------------------------------------------- boot device, validate, vendor
+
+  async getBootDevice(ident: string) {
+    return this.withTask(ident, 'get boot device', (task) => task.driver.management.getBootDevice(task));
+  }
+
+  async setBootDevice(ident: string, device: BootDevice, persistent: boolean) {
+    return this.withTask(ident, 'set boot device', async (task) => {
+      const supported = await task.driver.management.getSupportedBootDevices(task);
+      if (!supported.includes(device)) throw invalidParameter('boot_device', `"${device}" is not supported by this node (supported: ${supported.join(', ')})`);
+      await task.driver.management.setBootDevice(task, device, persistent);
+    });
+  }
+
+  async getSupportedBootDevices(ident: string): Promise<BootDevice[]> {
+    const node = await this.store.getNode(ident);
+    const { task } = await this.makeTask(node.uuid);
+    return task.driver.management.getSupportedBootDevices(task);
+  }
+
+  /** Ironic's node validate: each interface's validate(), without taking the lock. */
+  async validate(ident: string): Promise<ValidationReport> {
+    const node = await this.store.getNode(ident);
+    const { task } = await this.makeTask(node.uuid);
+    const report: ValidationReport = {};
+    const kinds = ['power', 'management', 'boot', 'deploy', 'inspect', 'vendor'] as const;
+    for (const kind of kinds) {
+      try {
+        if (kind === 'power') this.registry.validateDriverInfo(node.interfaces, node.driver_info);
+        await task.driver[kind].validate(task);
+        report[kind] = { result: true, reason: null };
+      } catch (err) {
+        report[kind] = { result: false, reason: errorMessage(err) };
+      }
+    }
+    if (node.interfaces.inspect === 'no-inspect') report.inspect = { result: null, reason: 'not supported' };
+    return report;
+  }
+
+  vendorMethods(ident: string): Promise<Record<string, { http_methods: string[]; description: string; async: boolean; require_exclusive_lock: boolean }>> {
+    return this.store.getNode(ident).then((node) => {
+      const vendor = this.registry.driverFor(node).vendor;
+      const out: Record<string, { http_methods: string[]; description: string; async: boolean; require_exclusive_lock: boolean }> = {};
+      for (const [name, m] of Object.entries(vendor.methods)) {
+        out[name] = { http_methods: m.http_methods, description: m.description, async: m.async, require_exclusive_lock: m.require_exclusive_lock !== false };
+      }
+      return out;
+    });
+  }
+
+  /** Vendor passthru: handed to the driver as is; ironplan neither stores nor inspects the messages. */
+  async vendorPassthru(ident: string, method: string, httpMethod: string, body: unknown): Promise<{ async: boolean; result: unknown }> {
+    const node = await this.store.getNode(ident);
+    const vendor = this.registry.driverFor(node).vendor;
+    const m = vendor.methods[method];
+    if (!m) throw new EngineError('InvalidParameter', `method: no vendor passthru method "${method}" (known: ${Object.keys(vendor.methods).join(', ') || 'none'})`, 'method');
+    if (!m.http_methods.includes(httpMethod as never)) throw new EngineError('InvalidParameter', `method ${method} does not accept HTTP ${httpMethod} (accepts ${m.http_methods.join(', ')})`, 'method');
+    const run = async () => {
+      if (m.require_exclusive_lock === false) {
+        const { task } = await this.makeTask(node.uuid);
+        return m.handler(task, httpMethod, body);
+      }
+      return this.withTask(node.uuid, `vendor ${method}`, (task) => m.handler(task, httpMethod, body));
+    };
+    if (m.async) {
+      this.track(run()).catch((err) => this.log.warn({ node: node.uuid, method, err: errorMessage(err) }, 'vendor passthru failed'));
+      return { async: true, result: null };
+    }
+    return { async: false, result: await run() };
+  }
+
+  // ---------------------------------------------------------------- provisioning
+
+  /**
+   * Accepts a provision verb: checks the table, takes the lock, records the first transition, then runs
+   * the flow in the background. `done` settles when the node reaches a stable or wait state.
+   */
+  async provision(ident: string, verb: UserVerb, args: ProvisionArgs = {}, actor = 'api'): Promise<Operation> {
+    const node = await this.store.reserveNode(ident, this.id);
+    let accepted: NodeRecord;
+    try {
+      if (node.maintenance && REFUSED_IN_MAINTENANCE.has(verb)) {
+        throw new EngineError('NodeInMaintenance', `The requested action "${verb}" can not be performed on node ${ident} while it is in maintenance mode (${node.maintenance_reason ?? 'no reason given'}).`);
+      }
+      nextState(node.provision_state, verb, node.target_provision_state);
+      accepted = await this.store.transaction(async (tx) => {
+        const extra: NodePatch = { last_error: null };
+        if (verb === 'deploy' || verb === 'rebuild') {
+          const info = { ...node.instance_info, ...(args.instance_info ?? {}) };
+          extra.instance_info = info;
+          if (args.instance_uuid !== undefined) extra.instance_uuid = args.instance_uuid;
+          // The agent's token: given once on lookup, required on every heartbeat.
+          extra.driver_internal_info = { ...node.driver_internal_info, agent_secret_token: newToken(), agent_secret_token_retrieved: false };
+        }
+        return this.transition(node.uuid, verb, actor, extra, null, tx);
+      });
+    } catch (err) {
+      await this.release(node.uuid);
+      throw err;
+    }
+    const flow = this.flowFor(verb);
+    const done = this.track(
+      (async () => {
+        let release = true;
+        try {
+          release = await flow(accepted.uuid, actor);
+        } catch (err) {
+          this.log.error({ node: accepted.uuid, verb, err: errorMessage(err) }, 'provision flow crashed');
+        } finally {
+          if (release) await this.release(accepted.uuid);
+        }
+        return this.store.getNode(accepted.uuid);
+      })(),
+    );
+    return { node: accepted, done };
+  }
+
+  /** Each flow runs holding the lock; it returns whether the lock should be released afterwards. */
+  private flowFor(verb: UserVerb): (nodeUuid: string, actor: string) => Promise<boolean> {
+    switch (verb) {
+      case 'manage':
+        return (u, a) => this.runManage(u, a);
+      case 'provide':
+      case 'clean':
+        return (u, a) => this.runCleaning(u, a);
+      case 'deploy':
+      case 'rebuild':
+        return (u, a) => this.runDeploy(u, a);
+      case 'undeploy':
+        return (u, a) => this.runUndeploy(u, a);
+      case 'abort':
+        return (u, a) => this.runAbort(u, a);
+      case 'inspect':
+        return (u, a) => this.runInspect(u, a);
+    }
+  }
+
+  private async runManage(nodeUuid: string, actor: string): Promise<boolean> {
+    const node = await this.store.getNode(nodeUuid);
+    if (node.provision_state !== 'verifying') return true; // manage from available / failed states is a plain transition
+    const { task } = await this.makeTask(nodeUuid);
+    try {
+      this.registry.validateDriverInfo(task.node.interfaces, task.node.driver_info);
+      await task.driver.power.validate(task);
+      await task.driver.management.validate(task);
+      const power = await task.driver.power.getPowerState(task);
+      await this.transition(nodeUuid, 'done', actor, { power_state: power }, 'BMC credentials verified');
+    } catch (err) {
+      await this.failNode(nodeUuid, `Failed to verify node: ${errorMessage(err)}`, actor);
+    }
+    return true;
+  }
+
+  private async runCleaning(nodeUuid: string, actor: string): Promise<boolean> {
+    const { task } = await this.makeTask(nodeUuid);
+    try {
+      const clean = task.driver.deploy.clean;
+      const result: StepResult = clean ? await clean.call(task.driver.deploy, task) : { done: true };
+      if ('wait' in result) {
+        await this.park(nodeUuid, 'wait', actor, result.timeoutSec);
+        return true;
+      }
+      const power = await task.driver.power.getPowerState(task).catch(() => task.node.power_state);
+      await this.transition(nodeUuid, 'done', actor, { power_state: power });
+    } catch (err) {
+      await this.failNode(nodeUuid, `Cleaning failed: ${errorMessage(err)}`, actor);
+    }
+    return true;
+  }
+
+  private async runInspect(nodeUuid: string, actor: string): Promise<boolean> {
+    const { task } = await this.makeTask(nodeUuid);
+    try {
+      const result = await task.driver.inspect.inspect(task);
+      if ('wait' in result) await this.park(nodeUuid, 'wait', actor, result.timeoutSec);
+      else await this.transition(nodeUuid, 'done', actor);
+    } catch (err) {
+      await this.failNode(nodeUuid, `Inspection failed: ${errorMessage(err)}`, actor);
+    }
+    return true;
+  }
+
+  private async park(nodeUuid: string, event: ProvisionEvent, actor: string, timeoutSec: number): Promise<void> {
+    const deadline = new Date(Date.now() + timeoutSec * 1000).toISOString();
+    await this.transition(nodeUuid, event, actor, { provision_deadline: deadline }, `waiting up to ${timeoutSec}s for the agent`);
+  }
+
+  private async runDeploy(nodeUuid: string, actor: string): Promise<boolean> {
+    const { task } = await this.makeTask(nodeUuid);
+    try {
+      await task.driver.power.validate(task);
+      await task.driver.boot.validate(task);
+      await task.driver.deploy.validate(task);
+      const result = await task.driver.deploy.deploy(task);
+      if ('wait' in result) {
+        // Parked: no worker and no lock is held while the agent works; heartbeats take the lock briefly.
+        await this.park(nodeUuid, 'wait', actor, result.timeoutSec);
+        return true;
+      }
+      await this.transition(nodeUuid, 'done', actor, { power_state: 'power on' }, 'deployed');
+    } catch (err) {
+      await this.deployFailed(task, `Deploy failed: ${errorMessage(err)}`, actor);
+    }
+    return true;
+  }
+
+  /** deploy failed, with the reason; the node is powered off if the BMC lets us. */
+  private async deployFailed(task: Task, reason: string, actor: string): Promise<void> {
+    await this.failNode(task.node.uuid, reason, actor);
+    try {
+      await task.driver.power.setPowerState(task, 'power off');
+      await this.recordPower(task.node.uuid, 'power off', actor, 'powered off after a failed deploy');
+    } catch (err) {
+      this.log.warn({ node: task.node.uuid, err: errorMessage(err) }, 'could not power off the node after a failed deploy');
+    }
+  }
+
+  private async recordPower(nodeUuid: string, state: PowerState, actor: string, reason: string): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      const current = await tx.getNode(nodeUuid);
+      if (current.power_state === state) return;
+      await tx.addEvent({ type: 'power', node_uuid: nodeUuid, node_name: current.name, from: current.power_state, to: state, verb: state, actor, reason });
+      await tx.updateNode(nodeUuid, current.version, { power_state: state });
+    });
+  }
+
+  private async runUndeploy(nodeUuid: string, actor: string): Promise<boolean> {
+    const { task } = await this.makeTask(nodeUuid);
+    try {
+      await task.driver.deploy.tearDown(task);
+      await this.recordPower(nodeUuid, 'power off', actor, 'powered off for tear down');
+      const instance = task.node.instance_uuid;
+      await this.store.transaction(async (tx) => {
+        if (instance) await tx.deleteDeployment(instance);
+        const dii = { ...(await tx.getNode(nodeUuid)).driver_internal_info };
+        delete dii.agent_secret_token;
+        delete dii.agent_secret_token_retrieved;
+        await this.transition(nodeUuid, 'done', actor, { instance_info: {}, instance_uuid: null, driver_internal_info: dii }, 'torn down', tx);
+      });
+    } catch (err) {
+      await this.failNode(nodeUuid, `Tear down failed: ${errorMessage(err)}`, actor);
+      return true;
+    }
+    return this.runCleaning(nodeUuid, actor);
+  }
+
+  private async runAbort(nodeUuid: string, actor: string): Promise<boolean> {
+    const { task } = await this.makeTask(nodeUuid);
+    await this.store.transaction(async (tx) => {
+      const n = await tx.getNode(nodeUuid);
+      await tx.updateNode(nodeUuid, n.version, { last_error: `Aborted by ${actor}.` });
+    });
+    try {
+      await task.driver.power.setPowerState(task, 'power off');
+      await this.recordPower(nodeUuid, 'power off', actor, 'powered off after abort');
+    } catch (err) {
+      this.log.warn({ node: nodeUuid, err: errorMessage(err) }, 'could not power off after abort');
+    }
+    return true;
+  }
+
+  // ---------------------------------------------------------------- the agent's call-backs
+
+  /** Finds the node a booting agent runs on, by one of its MAC addresses or its uuid. */
+  async lookup(query: { addresses?: string[]; node_uuid?: string }): Promise<{ node_uuid: string; agent_token: string | null }> {
+    let node: NodeRecord | undefined;
+    if (query.node_uuid) node = await this.store.findNode(query.node_uuid);
+    for (const mac of query.addresses ?? []) {
+      if (node) break;
+      const port = await this.store.findPortByAddress(mac);
+      if (port) node = await this.store.findNode(port.node_uuid);
+    }
+    if (!node || !LOOKUP_ALLOWED_STATES.includes(node.provision_state)) {
+      throw new EngineError('NotFound', `No node in a state that allows lookup matches ${JSON.stringify(query)}.`);
+    }
+    const token = node.driver_internal_info.agent_secret_token as string | undefined;
+    if (!token) return { node_uuid: node.uuid, agent_token: null };
+    if (node.driver_internal_info.agent_secret_token_retrieved) return { node_uuid: node.uuid, agent_token: SECRET_MASK };
+    const uuid = node.uuid;
+    await this.store.transaction(async (tx) => {
+      const n = await tx.getNode(uuid);
+      await tx.updateNode(uuid, n.version, { driver_internal_info: { ...n.driver_internal_info, agent_secret_token_retrieved: true } });
+    });
+    return { node_uuid: node.uuid, agent_token: token };
+  }
+
+  async heartbeat(nodeIdent: string, body: AgentHeartbeat): Promise<AgentCommand> {
+    const found = await this.store.getNode(nodeIdent);
+    const expected = found.driver_internal_info.agent_secret_token as string | undefined;
+    if (!expected || !body.agent_token || !safeEqual(expected, body.agent_token)) {
+      throw new EngineError('Unauthorized', `Invalid or missing agent token for node ${nodeIdent}.`);
+    }
+    if (found.provision_state !== 'wait call-back') {
+      // Not waiting for the agent (yet, or any more): tell it to keep quiet rather than act.
+      return { command: found.provision_state === 'deploying' ? 'wait' : 'none', heartbeat_interval: 2 };
+    }
+    const node = await this.store.reserveNode(found.uuid, this.id);
+    let release = true;
+    try {
+      const { task } = await this.makeTask(node.uuid);
+      const outcome = await task.driver.deploy.heartbeat(task, body);
+      const deadline = new Date(Date.now() + this.settings.deployCallbackTimeoutSec * 1000).toISOString();
+      const next = outcome.next;
+      if (next && 'progress' in next) {
+        await this.store.transaction(async (tx) => {
+          const n = await tx.getNode(node.uuid);
+          const dii = { ...n.driver_internal_info, ...next.progress };
+          await tx.updateNode(node.uuid, n.version, { driver_internal_info: dii, provision_updated_at: now(), provision_deadline: deadline });
+          await tx.addEvent({ type: 'progress', node_uuid: n.uuid, node_name: n.name, actor: 'agent', verb: body.agent_status, reason: null, data: next.progress });
+        });
+      } else if (next && 'fail' in next) {
+        await this.deployFailed(task, next.fail, 'agent');
+      } else if (next && 'finish' in next) {
+        await this.transition(node.uuid, 'resume', 'agent', {}, 'image written and verified');
+        release = false;
+        this.track(
+          (async () => {
+            try {
+              const { task: t2 } = await this.makeTask(node.uuid);
+              await t2.driver.deploy.finish(t2);
+              await this.transition(node.uuid, 'done', 'agent', { power_state: 'power on' }, 'booted from disk');
+            } catch (err) {
+              const { task: t3 } = await this.makeTask(node.uuid);
+              await this.deployFailed(t3, `Failed to boot the deployed image: ${errorMessage(err)}`, 'agent');
+            } finally {
+              await this.release(node.uuid);
+            }
+          })(),
+        ).catch(() => {});
+      } else {
+        await this.store.transaction(async (tx) => {
+          const n = await tx.getNode(node.uuid);
+          await tx.updateNode(node.uuid, n.version, { provision_updated_at: now(), provision_deadline: deadline });
+        });
+      }
+      return outcome.reply;
+    } finally {
+      if (release) await this.release(node.uuid);
+    }
+  }
+
+  /** Wait states past their deadline fail, as Ironic's deploy and clean call-back timeouts do. */
+  async failExpiredWaits(): Promise<number> {
+    let failed = 0;
+    const t = now();
+    for (const state of WAIT_STATES) {
+      for (const node of await this.store.listNodes({ provision_state: state, reserved: false })) {
+        if (!node.provision_deadline || node.provision_deadline > t) continue;
+        try {
+          await this.withTask(node.uuid, 'timeout', async (task) => {
+            const fresh = task.node;
+            if (fresh.provision_state !== state || !fresh.provision_deadline || fresh.provision_deadline > now()) return;
+            const reason = `Timeout reached while waiting for call-back from the agent of node ${fresh.name ?? fresh.uuid} (state "${state}").`;
+            if (state === 'wait call-back') await this.deployFailed(task, reason, this.id);
+            else await this.failNode(fresh.uuid, reason, this.id);
+            failed++;
+          });
+        } catch (err) {
+          if ((err as EngineError).code !== 'NodeLocked') throw err;
+        }
+      }
+    }
+    return failed;
+  }
+
+  /** Resolves once the node satisfies `pred` (checked on each of its events), or rejects after timeoutMs. */
+  waitForNode(nodeUuid: string, pred: (n: NodeRecord) => boolean, timeoutMs: number): Promise<NodeRecord> {
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      let checking = false;
+      let again = false;
+      const finish = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        this.events.off('event', onEvent);
+        this.events.off('released', onRelease);
+        fn();
+      };
+      const check = async () => {
+        if (checking) {
+          again = true;
+          return;
+        }
+        checking = true;
+        try {
+          do {
+            again = false;
+            const n = await this.store.findNode(nodeUuid);
+            if (!n) return finish(() => reject(notFound('Node', nodeUuid)));
+            if (pred(n)) return finish(() => resolve(n));
+          } while (again);
+        } catch (err) {
+          finish(() => reject(err));
+        } finally {
+          checking = false;
+        }
+      };
+      const onEvent = (e: Event) => {
+        if (e.node_uuid === nodeUuid) void check();
+      };
+      const onRelease = (uuid: string) => {
+        if (uuid === nodeUuid) void check();
+      };
+      this.events.on('released', onRelease);
+      const timer = setTimeout(() => finish(() => reject(new EngineError('Conflict', `Timed out after ${timeoutMs} ms waiting for node ${nodeUuid}.`))), timeoutMs);
+      this.events.on('event', onEvent);
+      void check();
+    });
+  }
+}
+
+export function errorMessage(err: unknown): string {
+  if (err instanceof DriverError || err instanceof EngineError) return err.message;
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export { sleep };

@@ -1,0 +1,45 @@
+// What every route module is given: the engine facade (its conductor is the RPC boundary: routes never
+// reach the store) and a few request helpers.
+import type { FastifyRequest } from 'fastify';
+import type { Engine } from '../engine.js';
+import { EngineError } from '../errors.js';
+
+export interface HttpContext {
+  engine: Engine;
+  /** Directory served under /boot/. */
+  bootRoot: string;
+}
+
+/** The URL clients reached us by, for links (Ironic builds them from the request's host). */
+export function baseUrl(req: FastifyRequest): string {
+  return `${req.protocol}://${req.headers.host ?? '127.0.0.1'}`;
+}
+
+export type Query = Record<string, string | string[] | undefined>;
+
+/** One query parameter (the first, if repeated). */
+export function param(req: FastifyRequest, name: string): string | undefined {
+  const v = (req.query as Query | undefined)?.[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+export function boolParam(req: FastifyRequest, name: string): boolean | undefined {
+  const v = param(req, name);
+  if (v === undefined || v === '') return undefined;
+  const s = v.toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(s)) return true;
+  if (['false', '0', 'no', 'off'].includes(s)) return false;
+  throw new EngineError('InvalidParameter', `${name}: "${v}" is not a boolean`, name);
+}
+
+/** The request body as an object, or a 400 saying one is expected. */
+export function objectBody(req: FastifyRequest): Record<string, unknown> {
+  const b = req.body;
+  if (b === undefined || b === null) return {};
+  if (typeof b !== 'object' || Array.isArray(b)) throw new EngineError('InvalidParameter', 'A JSON object is expected as the request body.');
+  return b as Record<string, unknown>;
+}
+
+export function identParam(req: FastifyRequest, name = 'ident'): string {
+  return decodeURIComponent((req.params as Record<string, string>)[name] ?? '');
+}

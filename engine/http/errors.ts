@@ -1,0 +1,41 @@
+// Errors as Ironic shapes them: {"error_message": "<JSON of {faultcode, faultstring, debuginfo}>"}, the
+// string-in-JSON that python-ironicclient unwraps. The status comes from the engine's error codes.
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { EngineError } from '../errors.js';
+import { DriverError } from '../../drivers/types.js';
+import { describeError } from '../validation.js';
+import { NotAcceptable } from './version.js';
+import type { ErrorObject } from 'ajv';
+
+export function ironicError(status: number, message: string): { error_message: string } {
+  return { error_message: JSON.stringify({ faultcode: status >= 500 ? 'Server' : 'Client', faultstring: message, debuginfo: null }) };
+}
+
+export function sendError(reply: FastifyReply, status: number, message: string): FastifyReply {
+  return reply.code(status).type('application/json').send(ironicError(status, message));
+}
+
+/** Status and message for anything a handler throws; unknown errors are 500s whose details stay in the log. */
+export function classify(err: unknown): { status: number; message: string; internal: boolean } {
+  if (err instanceof EngineError) return { status: err.status, message: err.message, internal: false };
+  if (err instanceof NotAcceptable) return { status: 406, message: err.message, internal: false };
+  // A driver refusing a request (bad parameter, unsupported device) is the client's to fix.
+  if (err instanceof DriverError) return { status: 400, message: err.message, internal: false };
+  const fe = err as FastifyError & { validation?: ErrorObject[]; validationContext?: string };
+  if (fe.validation?.length) {
+    const { field, message } = describeError(fe.validation[0]!, fe.validationContext === 'body' ? '' : (fe.validationContext ?? ''));
+    return { status: 400, message: `${field}: ${message}`, internal: false };
+  }
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) return { status: fe.statusCode, message: fe.message, internal: false };
+  return { status: 500, message: 'Internal server error; see the service log.', internal: true };
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err, req, reply) => {
+    const { status, message, internal } = classify(err);
+    if (internal) req.log.error({ err }, 'request failed');
+    else req.log.info({ status, error: message }, 'request refused');
+    return sendError(reply, status, message);
+  });
+  app.setNotFoundHandler((req, reply) => sendError(reply, 404, `The resource could not be found: ${req.method} ${req.url.split('?')[0]}`));
+}

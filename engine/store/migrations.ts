@@ -1,0 +1,142 @@
+// Versioned schema migrations, applied in order by Kysely's Migrator; each runs in its own transaction.
+import { type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+export type SqlDialectName = 'sqlite' | 'postgres';
+
+const migrations = (dialect: SqlDialectName): Record<string, Migration> => ({
+  '0001_initial': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('nodes')
+        .addColumn('uuid', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('name', 'varchar(255)', (c) => c.unique())
+        .addColumn('driver', 'varchar(255)', (c) => c.notNull())
+        .addColumn('driver_info', 'text', (c) => c.notNull())
+        .addColumn('interfaces', 'text', (c) => c.notNull())
+        .addColumn('properties', 'text', (c) => c.notNull())
+        .addColumn('resource_class', 'varchar(80)')
+        .addColumn('traits', 'text', (c) => c.notNull())
+        .addColumn('power_state', 'varchar(15)')
+        .addColumn('target_power_state', 'varchar(15)')
+        .addColumn('provision_state', 'varchar(15)', (c) => c.notNull())
+        .addColumn('target_provision_state', 'varchar(15)')
+        .addColumn('maintenance', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('maintenance_reason', 'text')
+        .addColumn('last_error', 'text')
+        .addColumn('reservation', 'varchar(255)')
+        .addColumn('instance_uuid', 'varchar(36)', (c) => c.unique())
+        .addColumn('instance_info', 'text', (c) => c.notNull())
+        .addColumn('driver_internal_info', 'text', (c) => c.notNull())
+        .addColumn('extra', 'text', (c) => c.notNull())
+        .addColumn('managed', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('provision_deadline', 'varchar(40)')
+        .addColumn('created_at', 'varchar(40)', (c) => c.notNull())
+        .addColumn('updated_at', 'varchar(40)')
+        .addColumn('provision_updated_at', 'varchar(40)')
+        .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+        .execute();
+      await db.schema.createIndex('nodes_provision_state').on('nodes').column('provision_state').execute();
+      await db.schema.createIndex('nodes_reservation').on('nodes').column('reservation').execute();
+
+      await db.schema
+        .createTable('ports')
+        .addColumn('uuid', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('node_uuid', 'varchar(36)', (c) => c.notNull().references('nodes.uuid').onDelete('cascade'))
+        .addColumn('address', 'varchar(18)', (c) => c.notNull().unique())
+        .addColumn('pxe_enabled', 'integer', (c) => c.notNull().defaultTo(1))
+        .addColumn('extra', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(40)', (c) => c.notNull())
+        .addColumn('updated_at', 'varchar(40)')
+        .execute();
+      await db.schema.createIndex('ports_node_uuid').on('ports').column('node_uuid').execute();
+
+      await db.schema
+        .createTable('deployments')
+        .addColumn('uuid', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('name', 'varchar(255)', (c) => c.notNull().unique())
+        .addColumn('node_uuid', 'varchar(36)')
+        .addColumn('image_source', 'text', (c) => c.notNull())
+        .addColumn('image_checksum', 'varchar(200)', (c) => c.notNull())
+        .addColumn('root_device', 'text')
+        .addColumn('user_data', 'text')
+        .addColumn('meta_data', 'text')
+        .addColumn('created_at', 'varchar(40)', (c) => c.notNull())
+        .addColumn('updated_at', 'varchar(40)')
+        .execute();
+
+      await db.schema
+        .createTable('specs')
+        .addColumn('kind', 'varchar(20)', (c) => c.notNull())
+        .addColumn('name', 'varchar(255)', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'varchar(40)', (c) => c.notNull())
+        .addPrimaryKeyConstraint('specs_pk', ['kind', 'name'])
+        .execute();
+
+      const events = db.schema.createTable('events');
+      await (dialect === 'postgres'
+        ? events.addColumn('id', 'serial', (c) => c.primaryKey())
+        : events.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+      )
+        .addColumn('time', 'varchar(40)', (c) => c.notNull())
+        .addColumn('type', 'varchar(20)', (c) => c.notNull())
+        .addColumn('node_uuid', 'varchar(36)')
+        .addColumn('node_name', 'varchar(255)')
+        .addColumn('from_state', 'varchar(40)')
+        .addColumn('to_state', 'varchar(40)')
+        .addColumn('verb', 'varchar(40)')
+        .addColumn('actor', 'varchar(255)', (c) => c.notNull())
+        .addColumn('reason', 'text')
+        .addColumn('apply_id', 'varchar(64)')
+        .addColumn('data', 'text')
+        .execute();
+      await db.schema.createIndex('events_node_uuid').on('events').column('node_uuid').execute();
+
+      await db.schema
+        .createTable('plans')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(40)', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('applies')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('plan_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('status', 'varchar(20)', (c) => c.notNull())
+        .addColumn('conductor', 'varchar(255)', (c) => c.notNull())
+        .addColumn('started_at', 'varchar(40)', (c) => c.notNull())
+        .addColumn('finished_at', 'varchar(40)')
+        .addColumn('error', 'text')
+        .execute();
+
+      await db.schema
+        .createTable('apply_actions')
+        .addColumn('apply_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('action_id', 'varchar(512)', (c) => c.notNull())
+        .addColumn('status', 'varchar(20)', (c) => c.notNull())
+        .addColumn('error', 'text')
+        .addColumn('started_at', 'varchar(40)')
+        .addColumn('finished_at', 'varchar(40)')
+        .addPrimaryKeyConstraint('apply_actions_pk', ['apply_id', 'action_id'])
+        .execute();
+
+      await db.schema
+        .createTable('conductors')
+        .addColumn('id', 'varchar(255)', (c) => c.primaryKey())
+        .addColumn('hostname', 'varchar(255)', (c) => c.notNull())
+        .addColumn('started_at', 'varchar(40)', (c) => c.notNull())
+        .addColumn('heartbeat_at', 'varchar(40)', (c) => c.notNull())
+        .addColumn('online', 'integer', (c) => c.notNull())
+        .execute();
+    },
+  },
+});
+
+export function migrationProvider(dialect: SqlDialectName): MigrationProvider {
+  return {
+    async getMigrations() {
+      return migrations(dialect);
+    },
+  };
+}

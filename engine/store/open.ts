@@ -1,0 +1,29 @@
+// Opens the configured store: an SQLite file (the embedded default) or PostgreSQL.
+import { Kysely, SqliteDialect, PostgresDialect } from 'kysely';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Database } from './tables.js';
+import { Store } from './store.js';
+
+export async function openStore(url: string): Promise<Store> {
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    const pg = await import('pg');
+    const pool = new pg.default.Pool({ connectionString: url, max: 10 });
+    const store = new Store(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres');
+    await store.migrate();
+    return store;
+  }
+  const path = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
+  const { default: SQLite } = await import('better-sqlite3');
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const database = new SQLite(path);
+  // WAL lets readers proceed during a write; NORMAL sync is durable across process crashes (not power loss
+  // of the host mid-commit), which is the trade Ironic's SQLite users make too.
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  const store = new Store(new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), 'sqlite');
+  await store.migrate();
+  return store;
+}

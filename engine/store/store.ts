@@ -1,0 +1,541 @@
+// The state store: every read and write of recorded state goes through here. One implementation over
+// Kysely serves SQLite (the embedded default) and PostgreSQL; every state change is one transaction,
+// node writes are version-checked (optimistic concurrency) and node locks are persisted reservations.
+import { Kysely, Migrator, sql, type Transaction, type Selectable } from 'kysely';
+import type { NodeRecord } from '../generated/node-record.js';
+import type { PortRecord } from '../generated/port-record.js';
+import type { DeploymentRecord } from '../generated/deployment-record.js';
+import type { Event } from '../generated/event.js';
+import type { Plan } from '../generated/plan.js';
+import type { Database, NodesTable, PortsTable, DeploymentsTable, EventsTable } from './tables.js';
+import { migrationProvider, type SqlDialectName } from './migrations.js';
+import { EngineError, nodeLocked, notFound } from '../errors.js';
+import { isUuid } from '../ids.js';
+
+export type NewEvent = Omit<Event, 'id' | 'time'> & { time?: string };
+export type NodePatch = Partial<Omit<NodeRecord, 'uuid' | 'version' | 'created_at'>>;
+export type SpecKind = 'node' | 'deployment';
+
+export interface NodeFilter {
+  provision_state?: string;
+  driver?: string;
+  resource_class?: string;
+  maintenance?: boolean;
+  managed?: boolean;
+  reserved?: boolean;
+  associated?: boolean;
+  instance_uuid?: string;
+  limit?: number;
+  marker?: string;
+  sort_key?: 'created_at' | 'updated_at' | 'name' | 'uuid' | 'provision_state';
+  sort_dir?: 'asc' | 'desc';
+}
+
+export interface ApplyRow {
+  id: string;
+  plan_id: string;
+  status: 'running' | 'succeeded' | 'failed' | 'interrupted';
+  conductor: string;
+  started_at: string;
+  finished_at: string | null;
+  error: string | null;
+}
+
+export interface ApplyActionRow {
+  apply_id: string;
+  action_id: string;
+  status: 'pending' | 'running' | 'done' | 'failed' | 'skipped';
+  error: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export const now = () => new Date().toISOString();
+const json = (v: unknown) => JSON.stringify(v ?? {});
+const parse = <T>(s: string | null, fallback: T): T => (s == null ? fallback : (JSON.parse(s) as T));
+
+function nodeFromRow(r: Selectable<NodesTable>): NodeRecord {
+  return {
+    uuid: r.uuid,
+    name: r.name,
+    driver: r.driver,
+    driver_info: parse(r.driver_info, {}),
+    interfaces: parse(r.interfaces, {} as NodeRecord['interfaces']),
+    properties: parse(r.properties, {}),
+    resource_class: r.resource_class,
+    traits: parse(r.traits, []),
+    power_state: r.power_state as NodeRecord['power_state'],
+    target_power_state: r.target_power_state as NodeRecord['target_power_state'],
+    provision_state: r.provision_state as NodeRecord['provision_state'],
+    target_provision_state: r.target_provision_state as NodeRecord['target_provision_state'],
+    maintenance: !!r.maintenance,
+    maintenance_reason: r.maintenance_reason,
+    last_error: r.last_error,
+    reservation: r.reservation,
+    instance_uuid: r.instance_uuid,
+    instance_info: parse(r.instance_info, {}),
+    driver_internal_info: parse(r.driver_internal_info, {}),
+    extra: parse(r.extra, {}),
+    managed: !!r.managed,
+    provision_deadline: r.provision_deadline,
+    created_at: r.created_at,
+    updated_at: r.updated_at,
+    provision_updated_at: r.provision_updated_at,
+    version: Number(r.version),
+  };
+}
+
+function nodeToRow(n: NodePatch): Partial<NodesTable> {
+  const row: Partial<NodesTable> = {};
+  for (const [k, v] of Object.entries(n)) {
+    switch (k) {
+      case 'driver_info':
+      case 'interfaces':
+      case 'properties':
+      case 'traits':
+      case 'instance_info':
+      case 'driver_internal_info':
+      case 'extra':
+        (row as Record<string, unknown>)[k] = json(v);
+        break;
+      case 'maintenance':
+      case 'managed':
+        (row as Record<string, unknown>)[k] = v ? 1 : 0;
+        break;
+      default:
+        (row as Record<string, unknown>)[k] = v;
+    }
+  }
+  return row;
+}
+
+function portFromRow(r: Selectable<PortsTable>): PortRecord {
+  return {
+    uuid: r.uuid,
+    node_uuid: r.node_uuid,
+    address: r.address,
+    pxe_enabled: !!r.pxe_enabled,
+    extra: parse(r.extra, {}),
+    created_at: r.created_at,
+    updated_at: r.updated_at,
+  };
+}
+
+function deploymentFromRow(r: Selectable<DeploymentsTable>): DeploymentRecord {
+  return {
+    uuid: r.uuid,
+    name: r.name,
+    node_uuid: r.node_uuid,
+    image_source: r.image_source,
+    image_checksum: r.image_checksum,
+    root_device: parse(r.root_device, null),
+    user_data: r.user_data,
+    meta_data: parse(r.meta_data, null),
+    created_at: r.created_at,
+    updated_at: r.updated_at,
+  };
+}
+
+function eventFromRow(r: Selectable<EventsTable>): Event {
+  return {
+    id: Number(r.id),
+    time: r.time,
+    type: r.type as Event['type'],
+    node_uuid: r.node_uuid,
+    node_name: r.node_name,
+    from: r.from_state,
+    to: r.to_state,
+    verb: r.verb,
+    actor: r.actor,
+    reason: r.reason,
+    apply_id: r.apply_id,
+    data: parse(r.data, null),
+  };
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export class Store {
+  /** Called after a transaction that wrote events commits, with those events (for live streams). */
+  onEvents: ((events: Event[]) => void) | null = null;
+
+  constructor(
+    readonly db: Kysely<Database>,
+    readonly dialect: SqlDialectName,
+  ) {}
+
+  async migrate(): Promise<void> {
+    const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.dialect) });
+    const { error, results } = await migrator.migrateToLatest();
+    const failed = results?.find((r) => r.status === 'Error');
+    if (error || failed) throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+
+  /** Runs fn in one transaction; events it records are published only once it commits. */
+  async transaction<T>(fn: (tx: TxStore) => Promise<T>): Promise<T> {
+    const pending: Event[] = [];
+    const result = await this.db.transaction().execute((trx) => fn(new TxStore(trx, pending)));
+    if (pending.length && this.onEvents) this.onEvents(pending);
+    return result;
+  }
+
+  private reader(): TxStore {
+    return new TxStore(this.db, []);
+  }
+
+  getNode(ident: string) {
+    return this.reader().getNode(ident);
+  }
+  findNode(ident: string) {
+    return this.reader().findNode(ident);
+  }
+  listNodes(filter: NodeFilter = {}) {
+    return this.reader().listNodes(filter);
+  }
+  getPort(uuid: string) {
+    return this.reader().getPort(uuid);
+  }
+  findPortByAddress(address: string) {
+    return this.reader().findPortByAddress(address);
+  }
+  listPorts(filter: { node_uuid?: string; address?: string; limit?: number; marker?: string } = {}) {
+    return this.reader().listPorts(filter);
+  }
+  listDeployments() {
+    return this.reader().listDeployments();
+  }
+  findDeployment(ident: string) {
+    return this.reader().findDeployment(ident);
+  }
+  listSpecs<T>(kind: SpecKind) {
+    return this.reader().listSpecs<T>(kind);
+  }
+  listEvents(filter: { after?: number; node_uuid?: string; limit?: number } = {}) {
+    return this.reader().listEvents(filter);
+  }
+  getPlan(id: string) {
+    return this.reader().getPlan(id);
+  }
+  getApply(id: string) {
+    return this.reader().getApply(id);
+  }
+  listApplies(filter: { status?: ApplyRow['status'] } = {}) {
+    return this.reader().listApplies(filter);
+  }
+  listApplyActions(applyId: string) {
+    return this.reader().listApplyActions(applyId);
+  }
+  listConductors() {
+    return this.reader().listConductors();
+  }
+
+  /** Takes the node's lock for `holder`; throws NodeLocked if another holder has it. */
+  async reserveNode(ident: string, holder: string): Promise<NodeRecord> {
+    return this.transaction(async (tx) => {
+      const node = await tx.getNode(ident);
+      if (node.reservation && node.reservation !== holder) throw nodeLocked(ident, node.reservation);
+      const res = await tx.db
+        .updateTable('nodes')
+        .set({ reservation: holder })
+        .where('uuid', '=', node.uuid)
+        .where((eb) => eb.or([eb('reservation', 'is', null), eb('reservation', '=', holder)]))
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1) {
+        const again = await tx.getNode(node.uuid);
+        throw nodeLocked(ident, again.reservation ?? 'unknown');
+      }
+      return { ...node, reservation: holder };
+    });
+  }
+
+  async releaseNode(uuid: string, holder: string): Promise<void> {
+    await this.db.updateTable('nodes').set({ reservation: null }).where('uuid', '=', uuid).where('reservation', '=', holder).execute();
+  }
+}
+
+/** The store's operations bound to one connection or transaction. */
+export class TxStore {
+  constructor(
+    readonly db: Db,
+    private readonly published: Event[],
+  ) {}
+
+  async findNode(ident: string): Promise<NodeRecord | undefined> {
+    const q = this.db.selectFrom('nodes').selectAll();
+    const row = await (isUuid(ident) ? q.where('uuid', '=', ident) : q.where('name', '=', ident)).executeTakeFirst();
+    return row ? nodeFromRow(row) : undefined;
+  }
+
+  async getNode(ident: string): Promise<NodeRecord> {
+    const node = await this.findNode(ident);
+    if (!node) throw notFound('Node', ident);
+    return node;
+  }
+
+  async listNodes(f: NodeFilter): Promise<NodeRecord[]> {
+    let q = this.db.selectFrom('nodes').selectAll();
+    if (f.provision_state !== undefined) q = q.where('provision_state', '=', f.provision_state);
+    if (f.driver !== undefined) q = q.where('driver', '=', f.driver);
+    if (f.resource_class !== undefined) q = q.where('resource_class', '=', f.resource_class);
+    if (f.maintenance !== undefined) q = q.where('maintenance', '=', f.maintenance ? 1 : 0);
+    if (f.managed !== undefined) q = q.where('managed', '=', f.managed ? 1 : 0);
+    if (f.reserved !== undefined) q = q.where('reservation', f.reserved ? 'is not' : 'is', null);
+    if (f.associated !== undefined) q = q.where('instance_uuid', f.associated ? 'is not' : 'is', null);
+    if (f.instance_uuid !== undefined) q = q.where('instance_uuid', '=', f.instance_uuid);
+    const key = f.sort_key ?? 'created_at';
+    const dir = f.sort_dir ?? 'asc';
+    if (f.marker) {
+      const m = await this.db.selectFrom('nodes').select(['uuid', key]).where('uuid', '=', f.marker).executeTakeFirst();
+      if (!m) throw notFound('Marker node', f.marker);
+      const mv = (m as Record<string, unknown>)[key] as string;
+      const op = dir === 'asc' ? '>' : '<';
+      q = q.where((eb) => eb.or([eb(key, op, mv), eb.and([eb(key, '=', mv), eb('uuid', op, m.uuid)])]));
+    }
+    q = q.orderBy(key, dir).orderBy('uuid', dir);
+    if (f.limit) q = q.limit(f.limit);
+    return (await q.execute()).map(nodeFromRow);
+  }
+
+  async insertNode(node: NodeRecord): Promise<void> {
+    const row = nodeToRow(node) as NodesTable;
+    row.uuid = node.uuid;
+    row.version = node.version;
+    row.created_at = node.created_at;
+    try {
+      await this.db.insertInto('nodes').values(row).execute();
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new EngineError('Conflict', `A node with name ${node.name} or uuid ${node.uuid} already exists.`, 'name');
+      throw err;
+    }
+  }
+
+  /** Writes `patch` if the node is still at `expectedVersion`; otherwise StaleWrite (someone else wrote). */
+  async updateNode(uuid: string, expectedVersion: number, patch: NodePatch): Promise<NodeRecord> {
+    const row = nodeToRow({ ...patch, updated_at: patch.updated_at ?? now() });
+    const res = await this.db
+      .updateTable('nodes')
+      .set({ ...row, version: sql<number>`version + 1` })
+      .where('uuid', '=', uuid)
+      .where('version', '=', expectedVersion)
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) !== 1) {
+      const current = await this.findNode(uuid);
+      if (!current) throw notFound('Node', uuid);
+      throw new EngineError('StaleWrite', `Node ${uuid} was changed by someone else (version ${current.version}, expected ${expectedVersion}); re-read and retry.`);
+    }
+    return this.getNode(uuid);
+  }
+
+  async deleteNode(uuid: string, expectedVersion: number): Promise<void> {
+    await this.db.deleteFrom('ports').where('node_uuid', '=', uuid).execute();
+    const res = await this.db.deleteFrom('nodes').where('uuid', '=', uuid).where('version', '=', expectedVersion).executeTakeFirst();
+    if (Number(res.numDeletedRows) !== 1) throw new EngineError('StaleWrite', `Node ${uuid} was changed by someone else; re-read and retry.`);
+  }
+
+  async getPort(uuid: string): Promise<PortRecord> {
+    const row = await this.db.selectFrom('ports').selectAll().where('uuid', '=', uuid).executeTakeFirst();
+    if (!row) throw notFound('Port', uuid);
+    return portFromRow(row);
+  }
+
+  async findPortByAddress(address: string): Promise<PortRecord | undefined> {
+    const row = await this.db.selectFrom('ports').selectAll().where('address', '=', address.toLowerCase()).executeTakeFirst();
+    return row ? portFromRow(row) : undefined;
+  }
+
+  async listPorts(f: { node_uuid?: string; address?: string; limit?: number; marker?: string }): Promise<PortRecord[]> {
+    let q = this.db.selectFrom('ports').selectAll();
+    if (f.node_uuid) q = q.where('node_uuid', '=', f.node_uuid);
+    if (f.address) q = q.where('address', '=', f.address.toLowerCase());
+    if (f.marker) q = q.where('uuid', '>', f.marker);
+    q = q.orderBy('uuid');
+    if (f.limit) q = q.limit(f.limit);
+    return (await q.execute()).map(portFromRow);
+  }
+
+  async insertPort(port: PortRecord): Promise<void> {
+    try {
+      await this.db
+        .insertInto('ports')
+        .values({ ...port, address: port.address.toLowerCase(), pxe_enabled: port.pxe_enabled ? 1 : 0, extra: json(port.extra) })
+        .execute();
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new EngineError('Conflict', `A port with MAC address ${port.address} already exists.`, 'address');
+      throw err;
+    }
+  }
+
+  async updatePort(uuid: string, patch: Partial<Pick<PortRecord, 'address' | 'pxe_enabled' | 'extra' | 'node_uuid'>>): Promise<PortRecord> {
+    const row: Partial<PortsTable> = { updated_at: now() };
+    if (patch.address !== undefined) row.address = patch.address.toLowerCase();
+    if (patch.pxe_enabled !== undefined) row.pxe_enabled = patch.pxe_enabled ? 1 : 0;
+    if (patch.extra !== undefined) row.extra = json(patch.extra);
+    if (patch.node_uuid !== undefined) row.node_uuid = patch.node_uuid;
+    try {
+      await this.db.updateTable('ports').set(row).where('uuid', '=', uuid).execute();
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new EngineError('Conflict', `A port with MAC address ${patch.address} already exists.`, 'address');
+      throw err;
+    }
+    return this.getPort(uuid);
+  }
+
+  async deletePort(uuid: string): Promise<void> {
+    const res = await this.db.deleteFrom('ports').where('uuid', '=', uuid).executeTakeFirst();
+    if (Number(res.numDeletedRows) !== 1) throw notFound('Port', uuid);
+  }
+
+  async listDeployments(): Promise<DeploymentRecord[]> {
+    return (await this.db.selectFrom('deployments').selectAll().orderBy('name').execute()).map(deploymentFromRow);
+  }
+
+  async findDeployment(ident: string): Promise<DeploymentRecord | undefined> {
+    const q = this.db.selectFrom('deployments').selectAll();
+    const row = await (isUuid(ident) ? q.where('uuid', '=', ident) : q.where('name', '=', ident)).executeTakeFirst();
+    return row ? deploymentFromRow(row) : undefined;
+  }
+
+  async upsertDeployment(d: DeploymentRecord): Promise<void> {
+    const row = {
+      ...d,
+      root_device: d.root_device ? JSON.stringify(d.root_device) : null,
+      meta_data: d.meta_data ? JSON.stringify(d.meta_data) : null,
+    };
+    const exists = await this.db.selectFrom('deployments').select('uuid').where('uuid', '=', d.uuid).executeTakeFirst();
+    if (exists) await this.db.updateTable('deployments').set({ ...row, updated_at: now() }).where('uuid', '=', d.uuid).execute();
+    else await this.db.insertInto('deployments').values(row).execute();
+  }
+
+  async deleteDeployment(uuid: string): Promise<void> {
+    await this.db.deleteFrom('deployments').where('uuid', '=', uuid).execute();
+  }
+
+  async listSpecs<T>(kind: SpecKind): Promise<T[]> {
+    const rows = await this.db.selectFrom('specs').select('body').where('kind', '=', kind).orderBy('name').execute();
+    return rows.map((r) => JSON.parse(r.body) as T);
+  }
+
+  /** Replaces every spec of `kind` with `specs` (the desired set is complete, as a Terraform config is). */
+  async replaceSpecs(kind: SpecKind, specs: Array<{ name: string }>): Promise<void> {
+    await this.db.deleteFrom('specs').where('kind', '=', kind).execute();
+    const t = now();
+    for (let i = 0; i < specs.length; i += 200) {
+      const chunk = specs.slice(i, i + 200).map((s) => ({ kind, name: s.name, body: JSON.stringify(s), updated_at: t }));
+      if (chunk.length) await this.db.insertInto('specs').values(chunk).execute();
+    }
+  }
+
+  async upsertSpec(kind: SpecKind, spec: { name: string }): Promise<void> {
+    await this.db.deleteFrom('specs').where('kind', '=', kind).where('name', '=', spec.name).execute();
+    await this.db.insertInto('specs').values({ kind, name: spec.name, body: JSON.stringify(spec), updated_at: now() }).execute();
+  }
+
+  async deleteSpec(kind: SpecKind, name: string): Promise<boolean> {
+    const res = await this.db.deleteFrom('specs').where('kind', '=', kind).where('name', '=', name).executeTakeFirst();
+    return Number(res.numDeletedRows) === 1;
+  }
+
+  /** Records an event in this transaction; it is published when the transaction commits. */
+  async addEvent(e: NewEvent): Promise<Event> {
+    const time = e.time ?? now();
+    const row = {
+      time,
+      type: e.type,
+      node_uuid: e.node_uuid ?? null,
+      node_name: e.node_name ?? null,
+      from_state: e.from ?? null,
+      to_state: e.to ?? null,
+      verb: e.verb ?? null,
+      actor: e.actor,
+      reason: e.reason ?? null,
+      apply_id: e.apply_id ?? null,
+      data: e.data ? JSON.stringify(e.data) : null,
+    };
+    const res = await this.db.insertInto('events').values(row).returning('id').executeTakeFirstOrThrow();
+    const event: Event = { ...e, id: Number(res.id), time } as Event;
+    this.published.push(event);
+    return event;
+  }
+
+  async listEvents(f: { after?: number; node_uuid?: string; limit?: number }): Promise<Event[]> {
+    let q = this.db.selectFrom('events').selectAll();
+    if (f.after !== undefined) q = q.where('id', '>', f.after);
+    if (f.node_uuid) q = q.where('node_uuid', '=', f.node_uuid);
+    q = q.orderBy('id').limit(f.limit ?? 1000);
+    return (await q.execute()).map(eventFromRow);
+  }
+
+  async savePlan(plan: Plan): Promise<void> {
+    await this.db.insertInto('plans').values({ id: plan.id, body: JSON.stringify(plan), created_at: plan.created_at }).execute();
+  }
+
+  async getPlan(id: string): Promise<Plan> {
+    const row = await this.db.selectFrom('plans').select('body').where('id', '=', id).executeTakeFirst();
+    if (!row) throw notFound('Plan', id);
+    return JSON.parse(row.body) as Plan;
+  }
+
+  async insertApply(a: ApplyRow, actionIds: string[]): Promise<void> {
+    await this.db.insertInto('applies').values(a).execute();
+    for (let i = 0; i < actionIds.length; i += 200) {
+      const chunk = actionIds.slice(i, i + 200).map((action_id) => ({
+        apply_id: a.id,
+        action_id,
+        status: 'pending',
+        error: null,
+        started_at: null,
+        finished_at: null,
+      }));
+      if (chunk.length) await this.db.insertInto('apply_actions').values(chunk).execute();
+    }
+  }
+
+  async setApplyAction(applyId: string, actionId: string, status: ApplyActionRow['status'], error: string | null = null): Promise<void> {
+    const t = now();
+    const row: Record<string, unknown> = { status, error };
+    if (status === 'running') row.started_at = t;
+    else row.finished_at = t;
+    await this.db.updateTable('apply_actions').set(row).where('apply_id', '=', applyId).where('action_id', '=', actionId).execute();
+  }
+
+  async finishApply(id: string, status: ApplyRow['status'], error: string | null): Promise<void> {
+    await this.db.updateTable('applies').set({ status, error, finished_at: now() }).where('id', '=', id).execute();
+  }
+
+  async getApply(id: string): Promise<ApplyRow> {
+    const row = await this.db.selectFrom('applies').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw notFound('Apply', id);
+    return row as ApplyRow;
+  }
+
+  async listApplies(f: { status?: ApplyRow['status'] }): Promise<ApplyRow[]> {
+    let q = this.db.selectFrom('applies').selectAll();
+    if (f.status) q = q.where('status', '=', f.status);
+    return (await q.orderBy('started_at').execute()) as ApplyRow[];
+  }
+
+  async listApplyActions(applyId: string): Promise<ApplyActionRow[]> {
+    return (await this.db.selectFrom('apply_actions').selectAll().where('apply_id', '=', applyId).execute()) as ApplyActionRow[];
+  }
+
+  async upsertConductor(c: { id: string; hostname: string; started_at: string; heartbeat_at: string; online: boolean }): Promise<void> {
+    const row = { ...c, online: c.online ? 1 : 0 };
+    const exists = await this.db.selectFrom('conductors').select('id').where('id', '=', c.id).executeTakeFirst();
+    if (exists) await this.db.updateTable('conductors').set(row).where('id', '=', c.id).execute();
+    else await this.db.insertInto('conductors').values(row).execute();
+  }
+
+  async listConductors(): Promise<Array<{ id: string; hostname: string; started_at: string; heartbeat_at: string; online: boolean }>> {
+    const rows = await this.db.selectFrom('conductors').selectAll().execute();
+    return rows.map((r) => ({ ...r, online: !!r.online }));
+  }
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || e?.code === '23505';
+}

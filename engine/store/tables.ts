@@ -1,0 +1,122 @@
+// Table shapes as stored: JSON documents in text columns and booleans as 0/1 integers, so SQLite and
+// PostgreSQL share one code path through Kysely.
+import type { Generated } from 'kysely';
+
+export interface NodesTable {
+  uuid: string;
+  name: string | null;
+  driver: string;
+  driver_info: string;
+  interfaces: string;
+  properties: string;
+  resource_class: string | null;
+  traits: string;
+  power_state: string | null;
+  target_power_state: string | null;
+  provision_state: string;
+  target_provision_state: string | null;
+  maintenance: number;
+  maintenance_reason: string | null;
+  last_error: string | null;
+  reservation: string | null;
+  instance_uuid: string | null;
+  instance_info: string;
+  driver_internal_info: string;
+  extra: string;
+  managed: number;
+  provision_deadline: string | null;
+  created_at: string;
+  updated_at: string | null;
+  provision_updated_at: string | null;
+  version: number;
+}
+
+export interface PortsTable {
+  uuid: string;
+  node_uuid: string;
+  address: string;
+  pxe_enabled: number;
+  extra: string;
+  created_at: string;
+  updated_at: string | null;
+}
+
+export interface DeploymentsTable {
+  uuid: string;
+  name: string;
+  node_uuid: string | null;
+  image_source: string;
+  image_checksum: string;
+  root_device: string | null;
+  user_data: string | null;
+  meta_data: string | null;
+  created_at: string;
+  updated_at: string | null;
+}
+
+export interface SpecsTable {
+  kind: string;
+  name: string;
+  body: string;
+  updated_at: string;
+}
+
+export interface EventsTable {
+  id: Generated<number>;
+  time: string;
+  type: string;
+  node_uuid: string | null;
+  node_name: string | null;
+  from_state: string | null;
+  to_state: string | null;
+  verb: string | null;
+  actor: string;
+  reason: string | null;
+  apply_id: string | null;
+  data: string | null;
+}
+
+export interface PlansTable {
+  id: string;
+  body: string;
+  created_at: string;
+}
+
+export interface AppliesTable {
+  id: string;
+  plan_id: string;
+  status: string;
+  conductor: string;
+  started_at: string;
+  finished_at: string | null;
+  error: string | null;
+}
+
+export interface ApplyActionsTable {
+  apply_id: string;
+  action_id: string;
+  status: string;
+  error: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export interface ConductorsTable {
+  id: string;
+  hostname: string;
+  started_at: string;
+  heartbeat_at: string;
+  online: number;
+}
+
+export interface Database {
+  nodes: NodesTable;
+  ports: PortsTable;
+  deployments: DeploymentsTable;
+  specs: SpecsTable;
+  events: EventsTable;
+  plans: PlansTable;
+  applies: AppliesTable;
+  apply_actions: ApplyActionsTable;
+  conductors: ConductorsTable;
+}
