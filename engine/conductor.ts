@@ -442,7 +442,7 @@ export class Conductor implements AgentChannel {
             if (v === null || v === undefined) delete dii[k];
             else dii[k] = v;
           }
-          return tx.updateNode(nodeUuid, current.version, { driver_internal_info: dii });
+          return tx.updateNode(nodeUuid, current.version, { driver_internal_info: dii }, current);
         });
       },
     };
@@ -462,13 +462,18 @@ export class Conductor implements AgentChannel {
       const node = await t.getNode(nodeUuid);
       const step = nextState(node.provision_state, event, node.target_provision_state);
       const time = now();
-      const updated = await t.updateNode(nodeUuid, node.version, {
-        provision_state: step.to,
-        target_provision_state: step.target === undefined ? node.target_provision_state : step.target,
-        provision_updated_at: time,
-        provision_deadline: null,
-        ...extra,
-      });
+      const updated = await t.updateNode(
+        nodeUuid,
+        node.version,
+        {
+          provision_state: step.to,
+          target_provision_state: step.target === undefined ? node.target_provision_state : step.target,
+          provision_updated_at: time,
+          provision_deadline: null,
+          ...extra,
+        },
+        node,
+      );
       await t.addEvent({ type: 'provision', node_uuid: nodeUuid, node_name: node.name, from: node.provision_state, to: step.to, verb: event, actor, reason: reason ?? extra.last_error ?? null });
       return updated;
     };
@@ -487,7 +492,7 @@ export class Conductor implements AgentChannel {
     let accepted: NodeRecord;
     try {
       if (target !== 'power on' && target !== 'power off' && target !== 'reboot') throw invalidParameter('target', `"${target}" is not one of power on, power off, reboot`);
-      accepted = await this.store.transaction((tx) => tx.updateNode(node.uuid, node.version, { target_power_state: target === 'reboot' ? 'power on' : target, last_error: null }));
+      accepted = await this.store.transaction((tx) => tx.updateNode(node.uuid, node.version, { target_power_state: target === 'reboot' ? 'power on' : target, last_error: null }, node));
     } catch (err) {
       await this.release(node.uuid);
       throw err;
@@ -505,7 +510,7 @@ export class Conductor implements AgentChannel {
             return await this.store.transaction(async (tx) => {
               const current = await tx.getNode(node.uuid);
               await tx.addEvent({ type: 'power', node_uuid: node.uuid, node_name: node.name, from, to, verb: target, actor, reason: null });
-              return tx.updateNode(node.uuid, current.version, { power_state: to, target_power_state: null });
+              return tx.updateNode(node.uuid, current.version, { power_state: to, target_power_state: null }, current);
             });
           } catch (err) {
             const msg = `Failed to change power state to "${target}": ${errorMessage(err)}`;

@@ -67,8 +67,9 @@ async function withRetry<T>(fn: () => Promise<T>): Promise<T> {
       return await fn();
     } catch (err) {
       const code = (err as { code?: string }).code;
-      if ((code !== 'NodeLocked' && code !== 'NotFound') || attempt >= 200) throw err;
-      await sleep(Math.min(5 + attempt * 5, 200));
+      if ((code !== 'NodeLocked' && code !== 'NotFound') || attempt >= 5000) throw err;
+      // The manager holds the node only for the moments of a step: retry soon (a real agent waits longer).
+      await sleep(attempt < 50 ? 1 : 20);
     }
   }
 }

@@ -22,21 +22,44 @@ async function simulateBmc(task: Task): Promise<void> {
   if (info.fake_fail === 'power') throw new DriverError('PowerStateFailure', `fake BMC of node ${task.node.uuid} refused the power change (injected failure)`);
 }
 
+/**
+ * The simulated BMCs live in this process, as a real BMC lives in its machine: they are not ironplan's
+ * records (which is what lets tests change them "behind ironplan's back"). After a restart a simulated
+ * BMC starts from the recorded power state, as Ironic's fake power interface reports it.
+ */
+export class FakeBmcs {
+  private readonly power = new Map<string, PowerState>();
+  private readonly boot = new Map<string, { device: BootDevice; persistent: boolean }>();
+  getPower(task: Task): PowerState {
+    return this.power.get(task.node.uuid) ?? task.node.power_state ?? fakeInfo(task).fake_initial_power_state;
+  }
+  setPower(task: Task, state: PowerState): void {
+    this.power.set(task.node.uuid, state);
+  }
+  getBoot(task: Task): { device: BootDevice; persistent: boolean } {
+    return this.boot.get(task.node.uuid) ?? { device: 'disk', persistent: true };
+  }
+  setBoot(task: Task, device: BootDevice, persistent: boolean): void {
+    this.boot.set(task.node.uuid, { device, persistent });
+  }
+}
+
 export class FakePower implements PowerInterface {
   readonly name = 'fake';
   readonly driverInfoSchema = fakeDriverInfoSchema;
+  constructor(private readonly bmcs: FakeBmcs) {}
   async validate(): Promise<void> {}
   async getPowerState(task: Task): Promise<PowerState> {
     if (fakeInfo(task).fake_fail === 'bmc_unreachable') throw new DriverError('BmcUnreachable', `fake BMC of node ${task.node.uuid} does not answer`);
-    return (task.node.driver_internal_info.fake_bmc_power as PowerState | undefined) ?? fakeInfo(task).fake_initial_power_state;
+    return this.bmcs.getPower(task);
   }
   async setPowerState(task: Task, state: PowerState): Promise<void> {
     await simulateBmc(task);
-    await task.saveInternalInfo({ fake_bmc_power: state });
+    this.bmcs.setPower(task, state);
   }
   async reboot(task: Task): Promise<void> {
     await simulateBmc(task);
-    await task.saveInternalInfo({ fake_bmc_power: 'power on' });
+    this.bmcs.setPower(task, 'power on');
   }
 }
 
@@ -44,15 +67,16 @@ const FAKE_BOOT_DEVICES: BootDevice[] = ['pxe', 'disk', 'cdrom', 'bios', 'safe']
 
 export class FakeManagement implements ManagementInterface {
   readonly name = 'fake';
+  constructor(private readonly bmcs: FakeBmcs) {}
   async validate(): Promise<void> {}
   async getBootDevice(task: Task) {
-    const d = task.node.driver_internal_info.fake_boot_device as { device: BootDevice; persistent: boolean } | undefined;
-    return { boot_device: d?.device ?? 'disk', persistent: d?.persistent ?? true };
+    const d = this.bmcs.getBoot(task);
+    return { boot_device: d.device, persistent: d.persistent };
   }
   async setBootDevice(task: Task, device: BootDevice, persistent: boolean): Promise<void> {
     if (!FAKE_BOOT_DEVICES.includes(device)) throw new DriverError('UnsupportedDevice', `boot device ${device} is not supported`);
     await simulateBmc(task);
-    await task.saveInternalInfo({ fake_boot_device: { device, persistent } });
+    this.bmcs.setBoot(task, device, persistent);
   }
   async getSupportedBootDevices(): Promise<BootDevice[]> {
     return [...FAKE_BOOT_DEVICES];
@@ -90,16 +114,18 @@ export class NoInspect implements InspectInterface {
 
 export class FakeVendor implements VendorInterface {
   readonly name = 'fake';
+  constructor(private readonly bmcs: FakeBmcs) {}
   async validate(): Promise<void> {}
   readonly methods: VendorInterface['methods'] = {
     simulate_power_change: {
       http_methods: ['POST'],
       description: 'Change the simulated BMC power state behind ironplan\'s back (to exercise drift detection). Body: {"power_state": "power on"|"power off"}.',
       async: false,
+      require_exclusive_lock: false,
       handler: async (task, _method, body) => {
         const state = (body as { power_state?: string } | null)?.power_state;
         if (state !== 'power on' && state !== 'power off') throw new DriverError('InvalidParameterValue', 'power_state must be "power on" or "power off"', 'power_state');
-        await task.saveInternalInfo({ fake_bmc_power: state });
+        this.bmcs.setPower(task, state);
         return { power_state: state };
       },
     },
@@ -120,12 +146,13 @@ export class NoVendor implements VendorInterface {
 }
 
 export function register(registry: DriverRegistrar): void {
-  registry.registerInterface('power', new FakePower());
-  registry.registerInterface('management', new FakeManagement());
+  const bmcs = new FakeBmcs();
+  registry.registerInterface('power', new FakePower(bmcs));
+  registry.registerInterface('management', new FakeManagement(bmcs));
   registry.registerInterface('boot', new FakeBoot());
   registry.registerInterface('deploy', new FakeAgentDeploy());
   registry.registerInterface('inspect', new FakeInspect());
   registry.registerInterface('inspect', new NoInspect());
-  registry.registerInterface('vendor', new FakeVendor());
+  registry.registerInterface('vendor', new FakeVendor(bmcs));
   registry.registerInterface('vendor', new NoVendor());
 }

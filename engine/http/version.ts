@@ -121,6 +121,6 @@ export function registerVersionRoutes(app: FastifyInstance, baseUrl: (req: Fasti
       version: versionDoc(base),
     };
   };
+  // ignoreTrailingSlash serves /v1/ too.
   app.get('/v1', { schema: { summary: 'The v1 API and its resources (no authentication)', tags } }, v1);
-  app.get('/v1/', { schema: { hide: true } }, v1);
 }

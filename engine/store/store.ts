@@ -235,21 +235,17 @@ export class Store {
 
   /** Takes the node's lock for `holder`; throws NodeLocked if another holder has it. */
   async reserveNode(ident: string, holder: string): Promise<NodeRecord> {
-    return this.transaction(async (tx) => {
-      const node = await tx.getNode(ident);
-      if (node.reservation && node.reservation !== holder) throw nodeLocked(ident, node.reservation);
-      const res = await tx.db
-        .updateTable('nodes')
-        .set({ reservation: holder })
-        .where('uuid', '=', node.uuid)
-        .where((eb) => eb.or([eb('reservation', 'is', null), eb('reservation', '=', holder)]))
-        .executeTakeFirst();
-      if (Number(res.numUpdatedRows) !== 1) {
-        const again = await tx.getNode(node.uuid);
-        throw nodeLocked(ident, again.reservation ?? 'unknown');
-      }
-      return { ...node, reservation: holder };
-    });
+    // One conditional UPDATE is the lock: exclusive even for the same holder, so two operations of one
+    // conductor can't interleave either. Reading comes after, and only to name the holder on failure.
+    const res = await this.db
+      .updateTable('nodes')
+      .set({ reservation: holder })
+      .where(isUuid(ident) ? 'uuid' : 'name', '=', ident)
+      .where('reservation', 'is', null)
+      .executeTakeFirst();
+    const node = await this.getNode(ident);
+    if (Number(res.numUpdatedRows) !== 1 || node.reservation !== holder) throw nodeLocked(ident, node.reservation ?? 'unknown');
+    return node;
   }
 
   async releaseNode(uuid: string, holder: string): Promise<void> {
@@ -314,8 +310,9 @@ export class TxStore {
   }
 
   /** Writes `patch` if the node is still at `expectedVersion`; otherwise StaleWrite (someone else wrote). */
-  async updateNode(uuid: string, expectedVersion: number, patch: NodePatch): Promise<NodeRecord> {
-    const row = nodeToRow({ ...patch, updated_at: patch.updated_at ?? now() });
+  async updateNode(uuid: string, expectedVersion: number, patch: NodePatch, current?: NodeRecord): Promise<NodeRecord> {
+    const updatedAt = patch.updated_at ?? now();
+    const row = nodeToRow({ ...patch, updated_at: updatedAt });
     const res = await this.db
       .updateTable('nodes')
       .set({ ...row, version: sql<number>`version + 1` })
@@ -323,10 +320,12 @@ export class TxStore {
       .where('version', '=', expectedVersion)
       .executeTakeFirst();
     if (Number(res.numUpdatedRows) !== 1) {
-      const current = await this.findNode(uuid);
-      if (!current) throw notFound('Node', uuid);
-      throw new EngineError('StaleWrite', `Node ${uuid} was changed by someone else (version ${current.version}, expected ${expectedVersion}); re-read and retry.`);
+      const found = await this.findNode(uuid);
+      if (!found) throw notFound('Node', uuid);
+      throw new EngineError('StaleWrite', `Node ${uuid} was changed by someone else (version ${found.version}, expected ${expectedVersion}); re-read and retry.`);
     }
+    // The caller's copy at the expected version plus the patch is exactly the new row: no need to read it.
+    if (current && current.version === expectedVersion) return { ...current, ...patch, updated_at: updatedAt, version: expectedVersion + 1 } as NodeRecord;
     return this.getNode(uuid);
   }
 

@@ -1,0 +1,64 @@
+// `ironplan serve`: the API and the manager in one process (the RPC boundary stays in the code: routes
+// only call the Conductor/Engine interfaces).
+import { readFileSync } from 'node:fs';
+import { resolve, join } from 'node:path';
+import pino from 'pino';
+import { Engine } from '../engine.js';
+import type { Logger } from '../../drivers/types.js';
+
+export interface ServeOptions {
+  db: string;
+  host: string;
+  port: number;
+  apiUrl?: string;
+  bootRoot?: string;
+  stateDir: string;
+  powerSyncInterval: number;
+  deployCallbackTimeout: number;
+  auth: 'none' | 'token';
+  tokensFile?: string;
+  driver?: string[];
+}
+
+function loadTokens(o: ServeOptions): Array<{ token: string; role: 'admin' | 'reader' }> {
+  const text = o.tokensFile ? readFileSync(o.tokensFile, 'utf8') : process.env.IRONPLAN_TOKENS;
+  if (!text) throw new Error('--auth token needs --tokens-file or IRONPLAN_TOKENS (JSON: [{"token": "...", "role": "admin"}])');
+  const tokens = JSON.parse(text) as Array<{ token: string; role: 'admin' | 'reader' }>;
+  if (!Array.isArray(tokens) || tokens.some((t) => !t.token || (t.role !== 'admin' && t.role !== 'reader'))) {
+    throw new Error('tokens must be a JSON array of {"token": string, "role": "admin" | "reader"}');
+  }
+  return tokens;
+}
+
+export async function serve(o: ServeOptions): Promise<void> {
+  const log = pino({ level: process.env.IRONPLAN_LOG_LEVEL ?? 'info' }) as unknown as Logger;
+  const stateDir = resolve(o.stateDir);
+  const apiUrl = o.apiUrl ?? `http://${o.host === '0.0.0.0' ? '127.0.0.1' : o.host}:${o.port}`;
+  const engine = await Engine.open({
+    database: o.db,
+    log,
+    settings: { apiUrl, stateDir, bootRoot: o.bootRoot ? resolve(o.bootRoot) : join(stateDir, 'boot'), deployCallbackTimeoutSec: o.deployCallbackTimeout },
+    powerSyncIntervalSec: o.powerSyncInterval,
+    driverModules: o.driver ?? [],
+  });
+  const { buildServer } = await import('../http/server.js');
+  const app = await buildServer(engine, {
+    auth: o.auth === 'token' ? { mode: 'token', tokens: loadTokens(o) } : { mode: 'none', tokens: [] },
+    logger: log as unknown as object,
+    bootRoot: engine.settings.bootRoot,
+  });
+  await app.listen({ host: o.host, port: o.port });
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : o.port;
+  process.stderr.write(`ironplan serving on http://${o.host}:${port} (database ${o.db})\n`);
+  let closing = false;
+  const shutdown = async () => {
+    if (closing) return;
+    closing = true;
+    await app.close();
+    await engine.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}

@@ -1,0 +1,53 @@
+// Optional bearer tokens: an admin may do anything, a reader only read. The agent's endpoints, boot
+// files and version discovery stay open: the ramdisk and the boot loader have no API credentials (the
+// agent proves itself with its per-deploy token instead).
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { sendError } from './errors.js';
+
+export type Role = 'admin' | 'reader';
+export interface AuthOptions {
+  mode: 'none' | 'token';
+  tokens: Array<{ token: string; role: Role }>;
+}
+
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function isOpenPath(method: string, url: string): boolean {
+  const path = url.split('?')[0]!;
+  if (path === '/' || path === '/v1' || path === '/v1/' || path === '/openapi.json') return method === 'GET' || method === 'HEAD';
+  if (path === '/v1/lookup') return true;
+  if (path.startsWith('/v1/heartbeat/')) return true;
+  return path.startsWith('/boot/');
+}
+
+/** The token a client presents: Authorization: Bearer (HTTP), or X-Auth-Token (as OpenStack clients send). */
+function presented(req: FastifyRequest): string | undefined {
+  const auth = req.headers.authorization;
+  if (auth && /^bearer\s+/i.test(auth)) return auth.replace(/^bearer\s+/i, '').trim();
+  const x = req.headers['x-auth-token'];
+  return Array.isArray(x) ? x[0] : x;
+}
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export function registerAuth(app: FastifyInstance, opts: AuthOptions | undefined): void {
+  if (!opts || opts.mode === 'none') return;
+  const tokens = opts.tokens.filter((t) => t.token.length > 0);
+  app.addHook('onRequest', async (req, reply) => {
+    if (isOpenPath(req.method, req.url)) return;
+    const token = presented(req);
+    const match = token ? tokens.find((t) => sameToken(t.token, token)) : undefined;
+    if (!match) {
+      reply.header('WWW-Authenticate', 'Bearer realm="ironplan"');
+      return sendError(reply, 401, token ? 'The token presented is not valid.' : 'Authentication required: send Authorization: Bearer <token>.');
+    }
+    if (match.role !== 'admin' && !READ_METHODS.has(req.method)) {
+      return sendError(reply, 403, `Access was denied: the reader role may not ${req.method} ${req.url.split('?')[0]}.`);
+    }
+  });
+}

@@ -1,0 +1,89 @@
+// Boot files over HTTP (kernels, initramfs, per-node iPXE scripts), read-only and confined to the boot
+// root: iPXE fetches the big files here rather than over TFTP. Range requests let a loader resume.
+import { createReadStream } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
+import { extname, resolve, sep } from 'node:path';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { sendError } from './errors.js';
+import type { HttpContext } from './context.js';
+
+const TYPES: Record<string, string> = {
+  '.ipxe': 'text/plain; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.cfg': 'text/plain; charset=utf-8',
+  '.json': 'application/json',
+};
+
+/** The real path of `rel` under `root`, or undefined if it escapes it (by .., a symlink) or is not a file. */
+export async function confine(root: string, rel: string): Promise<{ path: string; size: number; mtime: Date } | undefined> {
+  if (rel.includes('\0')) return undefined;
+  let realRoot: string;
+  try {
+    realRoot = await realpath(root);
+  } catch {
+    return undefined;
+  }
+  const wanted = resolve(realRoot, `.${sep}${rel}`);
+  if (wanted !== realRoot && !wanted.startsWith(realRoot + sep)) return undefined;
+  try {
+    const real = await realpath(wanted);
+    if (!real.startsWith(realRoot + sep)) return undefined;
+    const st = await stat(real);
+    return st.isFile() ? { path: real, size: st.size, mtime: st.mtime } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One byte range of `size` bytes (RFC 9110 §14.1.2), null if unsatisfiable, undefined if absent or multi. */
+export function parseRange(header: string | undefined, size: number): { start: number; end: number } | null | undefined {
+  if (!header) return undefined;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m) return undefined;
+  const [, a, b] = m;
+  if (a === '' && b === '') return undefined;
+  let start: number;
+  let end: number;
+  if (a === '') {
+    const n = Number(b);
+    if (n === 0) return null;
+    start = Math.max(0, size - n);
+    end = size - 1;
+  } else {
+    start = Number(a);
+    end = b === '' ? size - 1 : Math.min(Number(b), size - 1);
+  }
+  if (start >= size || start > end) return null;
+  return { start, end };
+}
+
+async function serve(req: FastifyRequest, reply: FastifyReply, root: string): Promise<FastifyReply> {
+  const rel = decodeURIComponent((req.params as { '*': string })['*'] ?? '');
+  const file = await confine(root, rel);
+  if (!file) return sendError(reply, 404, `No boot file ${rel}`);
+  reply.header('Accept-Ranges', 'bytes');
+  reply.header('Last-Modified', file.mtime.toUTCString());
+  reply.type(TYPES[extname(file.path)] ?? 'application/octet-stream');
+  const range = parseRange(req.headers.range, file.size);
+  if (range === null) {
+    reply.header('Content-Range', `bytes */${file.size}`);
+    return sendError(reply, 416, `Range ${req.headers.range} is not satisfiable for ${file.size} bytes`);
+  }
+  const start = range?.start ?? 0;
+  const end = range?.end ?? file.size - 1;
+  if (range) reply.code(206).header('Content-Range', `bytes ${start}-${end}/${file.size}`);
+  reply.header('Content-Length', String(file.size === 0 ? 0 : end - start + 1));
+  if (req.method === 'HEAD' || file.size === 0) return reply.send();
+  return reply.send(createReadStream(file.path, { start, end }));
+}
+
+export function registerBootRoutes(app: FastifyInstance, ctx: HttpContext): void {
+  app.route({
+    method: ['GET', 'HEAD'],
+    url: '/boot/*',
+    schema: { summary: 'Boot files (kernels, initramfs, iPXE scripts); no authentication; Range supported', tags: ['boot'] },
+    // fastify would add a HEAD route for the GET; this one answers both itself.
+    exposeHeadRoute: false,
+    handler: (req, reply) => serve(req, reply, ctx.bootRoot),
+  });
+}

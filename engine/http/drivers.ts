@@ -1,0 +1,67 @@
+// Ironic v1 drivers: ironplan's hardware types (all "dynamic", in Ironic's terms), their interfaces and
+// the driver_info fields their default interfaces read.
+import { hostname } from 'node:os';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { HardwareType, InterfaceKind } from '../../drivers/types.js';
+import { EngineError } from '../errors.js';
+import { baseUrl, boolParam, identParam, param, type HttpContext } from './context.js';
+import { NOOP_INTERFACES } from './repr.js';
+
+function links(base: string, name: string, sub?: string) {
+  const path = sub ? `drivers/${name}/${sub}` : `drivers/${name}`;
+  return [
+    { href: `${base}/v1/${path}`, rel: 'self' },
+    { href: `${base}/${path}`, rel: 'bookmark' },
+  ];
+}
+
+function driverView(t: HardwareType, v: number, base: string, detail: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = { name: t.name, hosts: [hostname()], type: 'dynamic' };
+  if (detail) {
+    const kinds = Object.keys(t.interfaces).sort() as InterfaceKind[];
+    for (const k of kinds) out[`default_${k}_interface`] = t.interfaces[k].default;
+    for (const k of kinds) out[`enabled_${k}_interfaces`] = t.interfaces[k].supported;
+    for (const [field, spec] of Object.entries(NOOP_INTERFACES)) {
+      if (spec.since > v) continue;
+      const kind = field.replace('_interface', '');
+      out[`default_${kind}_interface`] = spec.value;
+      out[`enabled_${kind}_interfaces`] = [spec.value];
+    }
+  }
+  out.links = links(base, t.name);
+  out.properties = links(base, t.name, 'properties');
+  return out;
+}
+
+export function registerDriverRoutes(app: FastifyInstance, ctx: HttpContext): void {
+  const registry = ctx.engine.registry;
+  const tags = ['drivers'];
+  const find = (req: FastifyRequest) => {
+    const name = identParam(req, 'name');
+    const t = registry.hardwareTypes().find((x) => x.name === name);
+    if (!t) throw new EngineError('NotFound', `Could not find the following driver(s) or hardware type(s): ${name}.`);
+    return t;
+  };
+
+  app.get('/v1/drivers', { schema: { summary: 'Hardware types (?type=dynamic|classic, ?detail=true)', tags } }, async (req) => {
+    const type = param(req, 'type');
+    if (type !== undefined && type !== 'classic' && type !== 'dynamic') throw new EngineError('InvalidParameter', `type: "${type}" is not one of classic, dynamic`, 'type');
+    const detail = boolParam(req, 'detail') === true;
+    const types = type === 'classic' ? [] : registry.hardwareTypes();
+    const base = baseUrl(req);
+    return { drivers: types.sort((a, b) => a.name.localeCompare(b.name)).map((t) => driverView(t, req.apiVersion, base, detail)) };
+  });
+
+  app.get('/v1/drivers/:name', { schema: { summary: 'One hardware type and its interfaces', tags } }, async (req) => driverView(find(req), req.apiVersion, baseUrl(req), true));
+
+  app.get('/v1/drivers/:name/properties', { schema: { summary: 'driver_info fields of the default interfaces', tags } }, async (req) => {
+    const t = find(req);
+    const schema = registry.driverInfoSchema(registry.resolveInterfaces(t.name, {}));
+    const required = new Set(schema.required);
+    return Object.fromEntries(
+      Object.entries(schema.properties)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, s]) => [k, `${String(s.description ?? k).replace(/\.?$/, '.')} ${required.has(k) ? 'Required.' : 'Optional.'}`]),
+    );
+  });
+}

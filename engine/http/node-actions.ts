@@ -1,0 +1,189 @@
+// Ironic v1 node sub-resources: states (power, provision), boot device, validate, maintenance, vendor
+// passthru and traits. Long operations answer 202 once the conductor has accepted them (the node is locked
+// and its target recorded); clients follow progress on the node's states.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Operation } from '../conductor.js';
+import type { UserVerb } from '../states.js';
+import { BOOT_DEVICES, type BootDevice } from '../../drivers/types.js';
+import { EngineError } from '../errors.js';
+import { sharedAjv } from '../validation.js';
+import { baseUrl, identParam, objectBody, param, type HttpContext } from './context.js';
+import { nodeStates } from './repr.js';
+import { needsVersion } from './version.js';
+import { nodeSchemas } from './openapi-shapes.js';
+
+const invalid = (message: string, field?: string) => new EngineError('InvalidParameter', message, field);
+
+/** Ironic's provision targets and the verb each means here. */
+const PROVISION_TARGETS: Record<string, UserVerb> = {
+  active: 'deploy',
+  deploy: 'deploy',
+  rebuild: 'rebuild',
+  deleted: 'undeploy',
+  undeploy: 'undeploy',
+  manage: 'manage',
+  provide: 'provide',
+  inspect: 'inspect',
+  abort: 'abort',
+  clean: 'clean',
+};
+const UNSUPPORTED_TARGETS = ['adopt', 'rescue', 'unrescue', 'service', 'unhold'];
+
+const POWER_TARGETS: Record<string, 'power on' | 'power off' | 'reboot'> = {
+  'power on': 'power on',
+  'power off': 'power off',
+  rebooting: 'reboot',
+  reboot: 'reboot',
+};
+
+/** The operation runs on; its failures are recorded on the node (last_error), not thrown at anyone. */
+function detach(op: Operation): void {
+  op.done.catch(() => {});
+}
+
+function accepted(req: FastifyRequest, reply: FastifyReply, uuid: string): FastifyReply {
+  return reply.code(202).header('Location', `${baseUrl(req)}/v1/nodes/${uuid}/states`).send();
+}
+
+export function registerNodeActionRoutes(app: FastifyInstance, ctx: HttpContext): void {
+  const conductor = ctx.engine.conductor;
+  const tags = ['node actions'];
+  const traitValidator = sharedAjv().getSchema('common.schema.json#/definitions/Trait');
+
+  app.get('/v1/nodes/:ident/states', { schema: { summary: "A node's power and provision states", tags } }, async (req) =>
+    nodeStates(await conductor.getNode(identParam(req))),
+  );
+
+  app.put('/v1/nodes/:ident/states/power', { schema: { summary: 'Change the power state (202)', tags, body: nodeSchemas.power } }, async (req, reply) => {
+    const body = objectBody(req);
+    const raw = String(body.target ?? '');
+    const target = POWER_TARGETS[raw];
+    if (!target) {
+      if (raw.startsWith('soft ')) throw invalid(`target: "${raw}" is not supported by ironplan's power interfaces (soft power actions are not implemented)`, 'target');
+      throw invalid(`target: "${raw}" is not one of ${Object.keys(POWER_TARGETS).join(', ')}`, 'target');
+    }
+    const op = await conductor.changePowerState(identParam(req), target);
+    detach(op);
+    return accepted(req, reply, op.node.uuid);
+  });
+
+  app.put('/v1/nodes/:ident/states/provision', { schema: { summary: 'Move a node through the provision state machine (202)', tags, body: nodeSchemas.provision } }, async (req, reply) => {
+    const body = objectBody(req);
+    const raw = String(body.target ?? '');
+    if (UNSUPPORTED_TARGETS.includes(raw)) throw invalid(`target: the provision action "${raw}" is not supported by ironplan`, 'target');
+    const verb = PROVISION_TARGETS[raw];
+    if (!verb) throw invalid(`target: "${raw}" is not a valid provision target (one of ${Object.keys(PROVISION_TARGETS).join(', ')})`, 'target');
+    if (body.configdrive !== undefined && body.configdrive !== null) {
+      if (verb !== 'deploy' && verb !== 'rebuild') throw invalid('configdrive: can only be given with the "active" or "rebuild" targets', 'configdrive');
+      if (verb === 'rebuild') needsVersion(req, 35, 'A configdrive with rebuild');
+    }
+    if (verb === 'clean') {
+      if (!Array.isArray(body.clean_steps)) throw invalid('clean_steps: is required (a list of steps) when the target is "clean"', 'clean_steps');
+    } else if (body.clean_steps !== undefined) throw invalid('clean_steps: can only be given with the "clean" target', 'clean_steps');
+    const args = body.configdrive != null ? { instance_info: { configdrive: body.configdrive } } : {};
+    const op = await conductor.provision(identParam(req), verb, args);
+    detach(op);
+    return accepted(req, reply, op.node.uuid);
+  });
+
+  app.get('/v1/nodes/:ident/management/boot_device', { schema: { summary: 'The boot device the BMC reports', tags } }, async (req) =>
+    conductor.getBootDevice(identParam(req)),
+  );
+
+  app.put('/v1/nodes/:ident/management/boot_device', { schema: { summary: 'Set the boot device (204)', tags, body: nodeSchemas.bootDevice } }, async (req, reply) => {
+    const body = objectBody(req);
+    const device = body.boot_device;
+    if (typeof device !== 'string' || !BOOT_DEVICES.includes(device as BootDevice)) {
+      throw invalid(`boot_device: "${String(device)}" is not one of ${BOOT_DEVICES.join(', ')}`, 'boot_device');
+    }
+    const persistent = body.persistent === undefined ? false : body.persistent;
+    if (typeof persistent !== 'boolean') throw invalid('persistent: must be a boolean', 'persistent');
+    await conductor.setBootDevice(identParam(req), device as BootDevice, persistent);
+    return reply.code(204).send();
+  });
+
+  app.get('/v1/nodes/:ident/management/boot_device/supported', { schema: { summary: 'Boot devices the node supports', tags } }, async (req) => ({
+    supported_boot_devices: await conductor.getSupportedBootDevices(identParam(req)),
+  }));
+
+  app.get('/v1/nodes/:ident/validate', { schema: { summary: "Check each interface's configuration", tags } }, async (req) => {
+    const report: Record<string, { result: boolean | null; reason: string | null }> = { ...(await conductor.validate(identParam(req))) };
+    // Ironic's kinds ironplan lacks: no-op network and storage are valid; console and raid are absent.
+    report.console = { result: null, reason: 'not supported' };
+    report.network = { result: true, reason: null };
+    report.raid = { result: null, reason: 'not supported' };
+    if (req.apiVersion >= 33) report.storage = { result: true, reason: null };
+    return Object.fromEntries(Object.keys(report).sort().map((k) => [k, report[k]]));
+  });
+
+  app.put('/v1/nodes/:ident/maintenance', { schema: { summary: 'Put a node in maintenance (202)', tags, body: nodeSchemas.maintenance } }, async (req, reply) => {
+    const body = objectBody(req);
+    if (body.reason !== undefined && body.reason !== null && typeof body.reason !== 'string') throw invalid('reason: must be a string', 'reason');
+    const node = await conductor.setMaintenance(identParam(req), true, (body.reason as string | undefined) ?? null);
+    return accepted(req, reply, node.uuid);
+  });
+
+  app.delete('/v1/nodes/:ident/maintenance', { schema: { summary: 'Take a node out of maintenance (202)', tags } }, async (req, reply) => {
+    const node = await conductor.setMaintenance(identParam(req), false, null);
+    return accepted(req, reply, node.uuid);
+  });
+
+  app.get('/v1/nodes/:ident/vendor_passthru/methods', { schema: { summary: "The node's vendor passthru methods", tags } }, async (req) => {
+    const methods = await conductor.vendorMethods(identParam(req));
+    return Object.fromEntries(Object.entries(methods).map(([k, m]) => [k, { ...m, attach: false }]));
+  });
+
+  const passthru = async (req: FastifyRequest, reply: FastifyReply) => {
+    const method = (req.params as { method?: string }).method ?? param(req, 'method');
+    if (!method) throw invalid('method: is required (?method=name)', 'method');
+    const res = await conductor.vendorPassthru(identParam(req), method, req.method, req.body ?? null);
+    if (res.async) return reply.code(202).send();
+    return reply.code(200).type('application/json').send(JSON.stringify(res.result ?? null));
+  };
+  const passthruMethods: Array<'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'> = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+  const passthruSummary = 'Call a vendor passthru method; ironplan neither stores nor inspects the messages';
+  app.route({ method: passthruMethods, url: '/v1/nodes/:ident/vendor_passthru', schema: { summary: `${passthruSummary} (?method=name)`, tags }, handler: passthru });
+  // The path form is what python-ironicclient sends; Ironic routes both.
+  app.route({ method: passthruMethods, url: '/v1/nodes/:ident/vendor_passthru/:method', schema: { summary: passthruSummary, tags }, handler: passthru });
+
+  // Traits (1.37): the node's list, replaced whole or one trait at a time.
+  const traitsOf = async (req: FastifyRequest) => {
+    needsVersion(req, 37, 'Node traits');
+    return conductor.getNode(identParam(req));
+  };
+  const checkTrait = (t: unknown): string => {
+    if (typeof t !== 'string' || !traitValidator || !traitValidator(t)) throw invalid(`traits: ${JSON.stringify(t)} is not a valid trait (a standard trait or CUSTOM_[A-Z0-9_]+, at most 255 characters)`, 'traits');
+    return t;
+  };
+
+  app.get('/v1/nodes/:ident/traits', { schema: { summary: "A node's traits", tags } }, async (req) => ({ traits: (await traitsOf(req)).traits }));
+
+  app.put('/v1/nodes/:ident/traits', { schema: { summary: "Replace a node's traits (204)", tags, body: nodeSchemas.traits } }, async (req, reply) => {
+    const node = await traitsOf(req);
+    const traits = objectBody(req).traits;
+    if (!Array.isArray(traits)) throw invalid('traits: a list is required', 'traits');
+    await conductor.updateNode(node.uuid, { traits: traits.map(checkTrait) });
+    return reply.code(204).send();
+  });
+
+  app.put('/v1/nodes/:ident/traits/:trait', { schema: { summary: 'Add one trait (204)', tags } }, async (req, reply) => {
+    const node = await traitsOf(req);
+    const trait = checkTrait(identParam(req, 'trait'));
+    if (!node.traits.includes(trait)) await conductor.updateNode(node.uuid, { traits: [...node.traits, trait] });
+    return reply.code(204).send();
+  });
+
+  app.delete('/v1/nodes/:ident/traits/:trait', { schema: { summary: 'Remove one trait (204)', tags } }, async (req, reply) => {
+    const node = await traitsOf(req);
+    const trait = identParam(req, 'trait');
+    if (!node.traits.includes(trait)) throw new EngineError('NotFound', `Node ${node.uuid} doesn't have a trait ${trait}`);
+    await conductor.updateNode(node.uuid, { traits: node.traits.filter((t) => t !== trait) });
+    return reply.code(204).send();
+  });
+
+  app.delete('/v1/nodes/:ident/traits', { schema: { summary: 'Remove every trait (204)', tags } }, async (req, reply) => {
+    const node = await traitsOf(req);
+    await conductor.updateNode(node.uuid, { traits: [] });
+    return reply.code(204).send();
+  });
+}

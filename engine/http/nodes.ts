@@ -1,0 +1,244 @@
+// Ironic v1 nodes: the collection, one node, and its PATCH (RFC 6902 on the API representation).
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { NodeRecord } from '../generated/node-record.js';
+import type { InterfaceNames } from '../generated/node-spec.js';
+import type { NodeCreate, NodeUpdate } from '../conductor.js';
+import type { NodeFilter } from '../store/store.js';
+import { EngineError } from '../errors.js';
+import { SECRET_MASK } from '../drivers/registry.js';
+import { baseUrl, boolParam, identParam, objectBody, param, type HttpContext } from './context.js';
+import { nextLink, pageParams } from './list.js';
+import { applyPatch, asPatch, parsePointer } from './jsonpatch.js';
+import { NOOP_INTERFACES, OWN_KINDS, NODE_LIST_FIELDS, nodeDetail, nodeFieldsAt, nodeView, parseFields, type OwnKind } from './repr.js';
+import { needsVersion } from './version.js';
+import { nodeSchemas } from './openapi-shapes.js';
+
+const SORT_KEYS = ['created_at', 'updated_at', 'name', 'uuid', 'provision_state'] as const;
+const DICT_FIELDS = ['driver_info', 'properties', 'extra', 'instance_info'] as const;
+/** Fields a client may write, on create (plus uuid) and by PATCH. */
+const WRITABLE = new Set<string>([
+  'name', 'driver', 'driver_info', 'properties', 'extra', 'instance_info', 'instance_uuid', 'resource_class',
+  'maintenance', 'maintenance_reason', ...OWN_KINDS.map((k) => `${k}_interface`), ...Object.keys(NOOP_INTERFACES),
+]);
+
+const invalid = (message: string, field?: string) => new EngineError('InvalidParameter', message, field);
+
+function checkDict(field: string, v: unknown): Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw invalid(`${field}: must be a JSON object`, field);
+  return v as Record<string, unknown>;
+}
+function checkNullableString(field: string, v: unknown, max = 255): string | null {
+  if (v === null) return null;
+  if (typeof v !== 'string' || v.length > max) throw invalid(`${field}: must be a string of at most ${max} characters or null`, field);
+  return v;
+}
+
+/** An Ironic no-op interface field may be given only with its one value. */
+function checkNoopInterface(field: string, v: unknown, version: number): void {
+  const spec = NOOP_INTERFACES[field]!;
+  needsVersion({ apiVersion: version } as FastifyRequest, spec.since, field);
+  if (v !== null && v !== spec.value) throw invalid(`${field}: "${String(v)}" is not enabled; ironplan nodes have no ${field.replace('_interface', '')} interface (only "${spec.value}")`, field);
+}
+
+function interfacesFrom(body: Record<string, unknown>): InterfaceNames | undefined {
+  const out: InterfaceNames = {};
+  let any = false;
+  for (const kind of OWN_KINDS) {
+    const v = body[`${kind}_interface`];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== 'string') throw invalid(`${kind}_interface: must be a string`, `${kind}_interface`);
+    out[kind] = v;
+    any = true;
+  }
+  return any ? out : undefined;
+}
+
+function createInput(body: Record<string, unknown>, v: number): NodeCreate {
+  for (const key of Object.keys(body)) {
+    if (key === 'uuid' || WRITABLE.has(key)) continue;
+    if (key === 'traits' && v >= 37) continue;
+    if (key === 'chassis_uuid' && body[key] === null) continue;
+    if (nodeFieldsAt(v).includes(key)) throw invalid(`${key}: is read-only and can not be set on create`, key);
+    throw invalid(`Unknown attribute for argument node: ${key}`, key);
+  }
+  if (typeof body.driver !== 'string' || !body.driver) throw invalid('driver: is required', 'driver');
+  for (const f of Object.keys(NOOP_INTERFACES)) if (body[f] !== undefined) checkNoopInterface(f, body[f], v);
+  const input: NodeCreate = { driver: body.driver, interfaces: interfacesFrom(body) };
+  if (body.uuid !== undefined) {
+    if (typeof body.uuid !== 'string') throw invalid('uuid: must be a string', 'uuid');
+    input.uuid = body.uuid;
+  }
+  if (body.name !== undefined) input.name = checkNullableString('name', body.name);
+  for (const f of DICT_FIELDS) if (body[f] !== undefined) input[f] = checkDict(f, body[f]);
+  if (body.resource_class !== undefined) input.resource_class = checkNullableString('resource_class', body.resource_class, 80);
+  if (body.traits !== undefined) {
+    if (!Array.isArray(body.traits) || body.traits.some((t) => typeof t !== 'string')) throw invalid('traits: must be a list of strings', 'traits');
+    input.traits = body.traits as string[];
+  }
+  if (body.maintenance !== undefined) {
+    if (typeof body.maintenance !== 'boolean') throw invalid('maintenance: must be a boolean', 'maintenance');
+    input.maintenance = body.maintenance;
+  }
+  if (body.maintenance_reason !== undefined) input.maintenance_reason = checkNullableString('maintenance_reason', body.maintenance_reason);
+  if (body.instance_uuid !== undefined && body.instance_uuid !== null) throw invalid('instance_uuid: can not be set on create', 'instance_uuid');
+  return input;
+}
+
+/** Keeps the stored secret where the patched document still holds the mask the client was shown. */
+function unmask(patched: Record<string, unknown>, shown: Record<string, unknown>, real: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...patched };
+  for (const [k, v] of Object.entries(out)) if (v === SECRET_MASK && shown[k] === SECRET_MASK && k in real) out[k] = real[k];
+  return out;
+}
+
+/** Turns a patched representation into the fields to update, refusing changes to what clients can't write. */
+export function updateFromPatch(before: Record<string, unknown>, after: Record<string, unknown>, real: NodeRecord, v: number): NodeUpdate {
+  const update: NodeUpdate = {};
+  let interfacesChanged = false;
+  for (const field of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const was = before[field];
+    const now = after[field];
+    if (JSON.stringify(was) === JSON.stringify(now)) continue;
+    if (field === 'traits') throw invalid('Cannot update node traits via node patch. Node traits should be updated via the node traits API.', 'traits');
+    if (!WRITABLE.has(field)) {
+      if (!(field in before)) throw invalid(`Invalid patch path /${field}: "${field}" is not a field of a node at API version 1.${v}`, field);
+      throw invalid(`'/${field}' is an internal attribute and can not be updated`, field);
+    }
+    const removed = !(field in after);
+    switch (field) {
+      case 'name':
+        update.name = removed ? null : checkNullableString('name', now);
+        break;
+      case 'driver':
+        if (removed || typeof now !== 'string' || !now) throw invalid("'/driver' is a mandatory attribute and can not be removed", 'driver');
+        update.driver = now;
+        break;
+      case 'driver_info':
+        update.driver_info = removed ? {} : unmask(checkDict(field, now), checkDict(field, was), real.driver_info);
+        break;
+      case 'instance_info':
+        update.instance_info = removed ? {} : unmask(checkDict(field, now), checkDict(field, was), real.instance_info);
+        break;
+      case 'properties':
+      case 'extra':
+        update[field] = removed ? {} : checkDict(field, now);
+        break;
+      case 'resource_class':
+        update.resource_class = removed ? null : checkNullableString(field, now, 80);
+        break;
+      case 'instance_uuid':
+        update.instance_uuid = removed ? null : checkNullableString(field, now, 36);
+        break;
+      case 'maintenance':
+        if (!removed && typeof now !== 'boolean') throw invalid('maintenance: must be a boolean', 'maintenance');
+        update.maintenance = removed ? false : (now as boolean);
+        break;
+      case 'maintenance_reason':
+        update.maintenance_reason = removed ? null : checkNullableString(field, now);
+        break;
+      default:
+        if (field in NOOP_INTERFACES) checkNoopInterface(field, removed ? null : now, v);
+        else interfacesChanged = true;
+    }
+  }
+  if (interfacesChanged) {
+    // Removing an interface field resets that interface to the hardware type's default, as in Ironic.
+    const interfaces: InterfaceNames = {};
+    for (const kind of OWN_KINDS) {
+      const val = after[`${kind}_interface`];
+      if (val === undefined || val === null) continue;
+      if (typeof val !== 'string') throw invalid(`${kind}_interface: must be a string`, `${kind}_interface`);
+      if (update.driver !== undefined && val === before[`${kind}_interface`]) continue;
+      interfaces[kind as OwnKind] = val;
+    }
+    update.interfaces = interfaces;
+  }
+  return update;
+}
+
+function listFilter(req: FastifyRequest): NodeFilter {
+  const f: NodeFilter = {};
+  const ps = param(req, 'provision_state');
+  if (ps) f.provision_state = ps;
+  const driver = param(req, 'driver');
+  if (driver) f.driver = driver;
+  const rc = param(req, 'resource_class');
+  if (rc) f.resource_class = rc;
+  const maint = boolParam(req, 'maintenance');
+  if (maint !== undefined) f.maintenance = maint;
+  const assoc = boolParam(req, 'associated');
+  if (assoc !== undefined) f.associated = assoc;
+  const inst = param(req, 'instance_uuid');
+  if (inst) f.instance_uuid = inst;
+  return f;
+}
+
+export function registerNodeRoutes(app: FastifyInstance, ctx: HttpContext): void {
+  const conductor = ctx.engine.conductor;
+  const tags = ['nodes'];
+
+  const list = (detailPath: boolean) => async (req: FastifyRequest) => {
+    const v = req.apiVersion;
+    const fields = parseFields(param(req, 'fields'), nodeFieldsAt(v));
+    if (detailPath && fields) throw invalid('Can not specify ?fields with the /detail resource', 'fields');
+    const detail = detailPath || boolParam(req, 'detail') === true;
+    const page = pageParams(req, SORT_KEYS);
+    const filter: NodeFilter = { ...listFilter(req), limit: page.limit, marker: page.marker };
+    if (page.sort_key) filter.sort_key = page.sort_key as NodeFilter['sort_key'];
+    if (page.sort_dir) filter.sort_dir = page.sort_dir;
+    const nodes = await conductor.listNodes(filter);
+    const base = baseUrl(req);
+    // Secrets only appear in the long forms; the short list skips the masking work.
+    const needsRedact = detail || (fields ?? NODE_LIST_FIELDS).some((f) => f === 'driver_info' || f === 'driver_internal_info');
+    const out = new Array<Record<string, unknown>>(nodes.length);
+    for (let i = 0; i < nodes.length; i++) {
+      const n = needsRedact ? conductor.redact(nodes[i]!) : nodes[i]!;
+      out[i] = nodeView(n, v, base, { detail, fields });
+    }
+    const next = nextLink(base, detailPath ? '/v1/nodes/detail' : '/v1/nodes', req, nodes, page.limit);
+    return next ? { nodes: out, next } : { nodes: out };
+  };
+
+  app.get('/v1/nodes', { schema: { summary: 'List nodes (Ironic v1)', tags, querystring: nodeSchemas.listQuery } }, list(false));
+  app.get('/v1/nodes/detail', { schema: { summary: 'List nodes with every field (Ironic v1)', tags, querystring: nodeSchemas.listQuery } }, list(true));
+
+  app.post('/v1/nodes', { schema: { summary: 'Enroll a node (Ironic v1)', tags, body: nodeSchemas.create } }, async (req, reply) => {
+    const node = await conductor.createNode(createInput(objectBody(req), req.apiVersion));
+    const base = baseUrl(req);
+    reply.code(201).header('Location', `${base}/v1/nodes/${node.uuid}`);
+    return nodeDetail(conductor.redact(node), req.apiVersion, base);
+  });
+
+  app.get('/v1/nodes/:ident', { schema: { summary: 'Show a node by uuid or name (Ironic v1)', tags } }, async (req) => {
+    const fields = parseFields(param(req, 'fields'), nodeFieldsAt(req.apiVersion));
+    const node = conductor.redact(await conductor.getNode(identParam(req)));
+    return nodeView(node, req.apiVersion, baseUrl(req), { detail: true, fields });
+  });
+
+  app.patch('/v1/nodes/:ident', { schema: { summary: 'Update a node with a JSON Patch (RFC 6902)', tags, body: nodeSchemas.patch } }, async (req) => {
+    const ops = asPatch(req.body);
+    const v = req.apiVersion;
+    const known = new Set(nodeFieldsAt(v));
+    for (const op of ops) {
+      for (const p of [op.path, ...(op.from ? [op.from] : [])]) {
+        const top = parsePointer(p)[0]!;
+        if (!known.has(top)) throw invalid(`Invalid patch path ${p}: "${top}" is not a field of a node at API version 1.${v}`, p);
+        if (op.op !== 'test' && p === op.path && !WRITABLE.has(top)) {
+          throw invalid(top === 'traits' ? 'Cannot update node traits via node patch. Node traits should be updated via the node traits API.' : `'/${top}' is an internal attribute and can not be updated`, p);
+        }
+      }
+    }
+    const real = await conductor.getNode(identParam(req));
+    const base = baseUrl(req);
+    const before = nodeDetail(conductor.redact(real), v, base);
+    const after = applyPatch(before, ops);
+    const update = updateFromPatch(before, after, real, v);
+    const node = Object.keys(update).length ? await conductor.updateNode(real.uuid, update) : real;
+    return nodeDetail(conductor.redact(node), v, base);
+  });
+
+  app.delete('/v1/nodes/:ident', { schema: { summary: 'Delete a node (Ironic v1)', tags } }, async (req, reply) => {
+    await conductor.deleteNode(identParam(req));
+    return reply.code(204).send();
+  });
+}

@@ -1,0 +1,91 @@
+// Route schemas of the Ironic v1 bodies. They describe Ironic's API (which has no file under schemas/)
+// and reuse the shared definitions by $ref wherever ironplan's own shapes apply; handlers still check
+// field by field so that errors read as Ironic's do.
+const ref = (id: string) => ({ $ref: id });
+const dict = { type: 'object', additionalProperties: true };
+const nullableString = { type: ['string', 'null'] };
+
+const interfaceFields = Object.fromEntries(
+  ['boot', 'deploy', 'inspect', 'management', 'power', 'vendor', 'console', 'network', 'raid', 'storage'].map((k) => [`${k}_interface`, nullableString]),
+);
+
+export const nodeSchemas = {
+  listQuery: {
+    type: 'object',
+    properties: Object.fromEntries(
+      ['fields', 'limit', 'marker', 'sort_key', 'sort_dir', 'provision_state', 'driver', 'resource_class', 'maintenance', 'associated', 'instance_uuid', 'detail'].map((k) => [k, { type: 'string' }]),
+    ),
+  },
+  create: {
+    type: 'object',
+    required: ['driver'],
+    additionalProperties: true,
+    properties: {
+      uuid: ref('common.schema.json#/definitions/Uuid'),
+      name: nullableString,
+      driver: { type: 'string', description: 'Hardware type, e.g. fake-hardware or ipmi.' },
+      driver_info: dict,
+      properties: dict,
+      extra: dict,
+      instance_info: dict,
+      resource_class: nullableString,
+      traits: { type: 'array', items: ref('common.schema.json#/definitions/Trait') },
+      ...interfaceFields,
+    },
+  },
+  patch: {
+    type: 'array',
+    description: 'RFC 6902 JSON Patch applied to the node as the API shows it.',
+    items: {
+      type: 'object',
+      required: ['op', 'path'],
+      properties: { op: { type: 'string', enum: ['add', 'remove', 'replace', 'move', 'copy', 'test'] }, path: { type: 'string' }, from: { type: 'string' }, value: {} },
+    },
+  },
+  power: { type: 'object', required: ['target'], properties: { target: { type: 'string', enum: ['power on', 'power off', 'rebooting', 'reboot', 'soft power off', 'soft rebooting'] }, timeout: { type: 'integer' } } },
+  provision: {
+    type: 'object',
+    required: ['target'],
+    properties: {
+      target: { type: 'string' },
+      configdrive: { type: ['string', 'object', 'null'] },
+      clean_steps: { type: 'array', items: dict },
+    },
+  },
+  bootDevice: { type: 'object', required: ['boot_device'], properties: { boot_device: { type: 'string' }, persistent: { type: 'boolean' } } },
+  maintenance: { description: 'Optional {"reason": string}.', properties: { reason: nullableString } },
+  traits: { type: 'object', required: ['traits'], properties: { traits: { type: 'array', items: { type: 'string' } } } },
+};
+
+export const portSchemas = {
+  create: {
+    type: 'object',
+    required: ['address'],
+    additionalProperties: true,
+    properties: {
+      uuid: ref('common.schema.json#/definitions/Uuid'),
+      address: ref('common.schema.json#/definitions/MacAddress'),
+      node_uuid: { type: 'string' },
+      pxe_enabled: { type: 'boolean' },
+      extra: dict,
+    },
+  },
+};
+
+export const agentSchemas = {
+  heartbeat: {
+    type: 'object',
+    description: "The agent's report (see AgentHeartbeat in drivers/types.ts): flat, so a shell agent can build it.",
+    required: ['agent_token'],
+    additionalProperties: true,
+    properties: {
+      agent_token: { type: 'string' },
+      agent_status: { type: 'string', enum: ['ready', 'busy', 'written', 'failed'] },
+      agent_version: { type: 'string' },
+      bytes_written: { type: 'integer' },
+      bytes_total: { type: 'integer' },
+      image_checksum_computed: { type: 'string' },
+      error: { type: 'string' },
+    },
+  },
+};
