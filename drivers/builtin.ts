@@ -1,10 +1,14 @@
 // The drivers that ship with ironplan, and their hardware types.
-import type { DriverRegistrar } from './types.js';
+import type { DriverRegistrar, Logger } from './types.js';
 import { register as registerFake } from './fake/index.js';
+import { register as registerIpmi } from './ipmi/index.js';
+import { register as registerIpxe } from './ipxe/index.js';
 import { AgentDeploy } from './agent/deploy.js';
 
-export function register(registry: DriverRegistrar): void {
+export function register(registry: DriverRegistrar, options: { log?: Logger } = {}): void {
   registerFake(registry);
+  registerIpmi(registry, options);
+  registerIpxe(registry);
   registry.registerInterface('deploy', new AgentDeploy());
   registry.registerHardwareType({
     name: 'fake-hardware',
@@ -12,10 +16,22 @@ export function register(registry: DriverRegistrar): void {
     interfaces: {
       power: { supported: ['fake'], default: 'fake' },
       management: { supported: ['fake'], default: 'fake' },
-      boot: { supported: ['fake'], default: 'fake' },
-      deploy: { supported: ['fake-agent'], default: 'fake-agent' },
+      boot: { supported: ['fake', 'ipxe'], default: 'fake' },
+      deploy: { supported: ['fake-agent', 'agent'], default: 'fake-agent' },
       inspect: { supported: ['fake', 'no-inspect'], default: 'fake' },
       vendor: { supported: ['fake', 'no-vendor'], default: 'fake' },
+    },
+  });
+  registry.registerHardwareType({
+    name: 'ipmi',
+    description: 'Machines with an IPMI 2.0 BMC (ipmitool over LAN), network-booted with iPXE and deployed by the ramdisk agent.',
+    interfaces: {
+      power: { supported: ['ipmitool'], default: 'ipmitool' },
+      management: { supported: ['ipmitool'], default: 'ipmitool' },
+      boot: { supported: ['ipxe'], default: 'ipxe' },
+      deploy: { supported: ['agent'], default: 'agent' },
+      inspect: { supported: ['no-inspect'], default: 'no-inspect' },
+      vendor: { supported: ['no-vendor'], default: 'no-vendor' },
     },
   });
 }

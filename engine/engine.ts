@@ -68,7 +68,7 @@ export class Engine {
     };
     const store = await openStore(config.database);
     const registry = new DriverRegistry();
-    registerBuiltin(registry);
+    registerBuiltin(registry, { log });
     await loadDriverModules(registry, {
       modules: config.driverModules ?? [],
       scanDir: config.scanDriverPackages === false ? undefined : (config.scanDriverPackages ?? join(packageRoot, 'node_modules')),

@@ -52,16 +52,47 @@ function sortKeys(v: unknown): unknown {
   }
   return v;
 }
-const same = (a: unknown, b: unknown) => canonical(a) === canonical(b);
+/** Structural equality without allocating (plans compare tens of thousands of fields). */
+export function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!same(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let nx = 0;
+  for (const k in x) {
+    if (x[k] === undefined) continue;
+    nx++;
+    if (!same(x[k], y[k])) return false;
+  }
+  let ny = 0;
+  for (const k in y) if (y[k] !== undefined) ny++;
+  return nx === ny;
+}
 
 /** Digest of everything a plan was made from: apply refuses a plan whose inputs have changed since. */
 export function inputsDigest(specs: Specs, records: Records): string {
-  const h = createHash('sha256');
-  h.update(canonical({ nodes: [...specs.nodes].sort(byName), deployments: [...specs.deployments].sort(byName) }));
-  for (const n of [...records.nodes].sort((a, b) => a.uuid.localeCompare(b.uuid))) h.update(`|n:${n.uuid}:${n.version}`);
-  for (const p of [...records.ports].sort((a, b) => a.uuid.localeCompare(b.uuid))) h.update(`|p:${p.uuid}:${p.node_uuid}:${p.address}:${p.pxe_enabled}:${canonical(p.extra)}`);
-  for (const d of [...records.deployments].sort((a, b) => a.uuid.localeCompare(b.uuid))) h.update(`|d:${d.uuid}:${d.node_uuid}:${d.updated_at ?? d.created_at}`);
-  return h.digest('hex');
+  // Specs are hashed as stored (the store keeps them verbatim), in name order; records by identity and
+  // version. One string, hashed once: thousands of small hash updates cost more than the hashing.
+  const parts: string[] = [];
+  for (const s of [...specs.nodes].sort(byName)) parts.push('|s:', JSON.stringify(s));
+  for (const s of [...specs.deployments].sort(byName)) parts.push('|t:', JSON.stringify(s));
+  for (const n of [...records.nodes].sort(byUuid)) parts.push(`|n:${n.uuid}:${n.version}`);
+  for (const p of [...records.ports].sort(byUuid)) parts.push(`|p:${p.uuid}:${p.node_uuid}:${p.address}:${p.pxe_enabled}:${canonical(p.extra)}`);
+  for (const d of [...records.deployments].sort(byUuid)) parts.push(`|d:${d.uuid}:${d.node_uuid}:${d.updated_at ?? d.created_at}`);
+  return createHash('sha256').update(parts.join('')).digest('hex');
+}
+const byUuid = (a: { uuid: string }, b: { uuid: string }) => (a.uuid < b.uuid ? -1 : a.uuid > b.uuid ? 1 : 0);
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length === b.length && a.every((x, i) => x === b[i])) return true;
+  const x = new Set(a);
+  const y = new Set(b);
+  return x.size === y.size && [...x].every((v) => y.has(v));
 }
 const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
@@ -162,8 +193,10 @@ export function plan(specs: Specs, records: Records, opts: PlanOptions = {}): Pl
     if (!r.managed) reasons.push({ field: 'managed', desired: true, recorded: false, note: 'an existing node is adopted by its spec' });
     if (s.driver !== r.driver) reasons.push({ field: 'driver', desired: s.driver, recorded: r.driver });
     const di = s.driver_info ?? {};
-    for (const k of [...new Set([...Object.keys(di), ...Object.keys(r.driver_info)])].sort()) {
-      if (!same(di[k], r.driver_info[k])) reasons.push({ field: `driver_info.${k}`, desired: show(k, di[k] ?? null), recorded: show(k, r.driver_info[k] ?? null) });
+    if (!same(di, r.driver_info)) {
+      for (const k of [...new Set([...Object.keys(di), ...Object.keys(r.driver_info)])].sort()) {
+        if (!same(di[k], r.driver_info[k])) reasons.push({ field: `driver_info.${k}`, desired: show(k, di[k] ?? null), recorded: show(k, r.driver_info[k] ?? null) });
+      }
     }
     for (const [kind, name] of Object.entries(s.interfaces ?? {})) {
       const recorded = r.interfaces[kind as keyof NodeRecord['interfaces']];
@@ -171,8 +204,7 @@ export function plan(specs: Specs, records: Records, opts: PlanOptions = {}): Pl
     }
     if (!same(s.properties ?? {}, r.properties)) reasons.push({ field: 'properties', desired: s.properties ?? {}, recorded: r.properties });
     if ((s.resource_class ?? null) !== r.resource_class) reasons.push({ field: 'resource_class', desired: s.resource_class ?? null, recorded: r.resource_class });
-    const traits = [...new Set(s.traits ?? [])].sort();
-    if (!same(traits, [...r.traits].sort())) reasons.push({ field: 'traits', desired: traits, recorded: r.traits });
+    if (!sameSet(s.traits ?? [], r.traits)) reasons.push({ field: 'traits', desired: [...new Set(s.traits ?? [])].sort(), recorded: r.traits });
     if (!same(s.extra ?? {}, r.extra)) reasons.push({ field: 'extra', desired: s.extra ?? {}, recorded: r.extra });
 
     const deps: string[] = [];

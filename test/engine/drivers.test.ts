@@ -30,9 +30,13 @@ describe('drivers', () => {
   it('refuses an interface the hardware type does not support, naming it', async () => {
     const t = await openTestEngine();
     close = t.close;
-    await expect(t.engine.conductor.createNode({ name: 'x', driver: 'fake-hardware', interfaces: { deploy: 'agent' } })).rejects.toMatchObject({
+    await expect(t.engine.conductor.createNode({ name: 'x', driver: 'ipmi', interfaces: { deploy: 'fake-agent' }, driver_info: { ipmi_address: '127.0.0.1' } })).rejects.toMatchObject({
       field: 'interfaces.deploy',
-      message: expect.stringContaining('supported: fake-agent'),
+      message: expect.stringContaining('supported: agent'),
+    });
+    await expect(t.engine.conductor.createNode({ name: 'y', driver: 'ipmi', driver_info: { ipmi_port: 623 } })).rejects.toMatchObject({
+      field: 'driver_info.ipmi_address',
+      message: 'driver_info.ipmi_address: is required',
     });
   });
 

@@ -1,0 +1,80 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DriverError, type PowerInterface, type PowerState, type Task } from '../types.js';
+import type { IpmiConnection, IpmiDriverInfoSchema } from './driver-info.js';
+import { bmcLabel, type IpmitoolClient } from './ipmitool.js';
+import { parsePowerStatus } from './parse.js';
+
+/** Ironic's default power_state_change_timeout. */
+const DEFAULT_CHANGE_TIMEOUT_SEC = 60;
+/** Status polls start fast (ipmi_sim and most BMCs switch at once) and back off for slow ones. */
+const POLL_DELAYS_MS: readonly number[] = [0, 100, 200, 400, 800, 1000];
+
+export interface IpmitoolPowerDeps {
+  client: IpmitoolClient;
+  driverInfo: IpmiDriverInfoSchema;
+}
+
+export function createIpmitoolPower({ client, driverInfo }: IpmitoolPowerDeps): PowerInterface {
+  const connectionOf = (task: Task): IpmiConnection => driverInfo.parse(task.node.driver_info);
+
+  const readPowerState = async (task: Task, conn: IpmiConnection): Promise<PowerState> => {
+    const { stdout } = await client.run(conn, ['power', 'status'], task.log);
+    const state = parsePowerStatus(stdout);
+    if (!state) {
+      throw new DriverError('DriverOperationError', `BMC ${bmcLabel(conn)} answered "power status" with unexpected output: ${stdout.trim()}`);
+    }
+    return state;
+  };
+
+  /** Sends the command, then polls until the BMC reports the target state or the deadline passes. */
+  const changeAndConfirm = async (task: Task, conn: IpmiConnection, target: PowerState, deadline: number): Promise<void> => {
+    await client.run(conn, ['power', target === 'power on' ? 'on' : 'off'], task.log);
+    let last: PowerState | undefined;
+    for (let poll = 0; ; poll++) {
+      const delay = POLL_DELAYS_MS[Math.min(poll, POLL_DELAYS_MS.length - 1)]!;
+      if (poll > 0 && Date.now() + delay > deadline) break;
+      if (delay > 0) await sleep(delay);
+      last = await readPowerState(task, conn);
+      if (last === target) return;
+    }
+    throw new DriverError(
+      'PowerStateFailure',
+      `BMC ${bmcLabel(conn)} did not confirm "${target}" before the deadline (last reported: ${last ?? 'nothing'})`,
+    );
+  };
+
+  const deadlineOf = (timeoutSec: number | undefined): number => Date.now() + (timeoutSec ?? DEFAULT_CHANGE_TIMEOUT_SEC) * 1000;
+
+  return {
+    name: 'ipmitool',
+    driverInfoSchema: driverInfo.schema,
+
+    async validate(task) {
+      connectionOf(task);
+    },
+
+    async getPowerState(task) {
+      return readPowerState(task, connectionOf(task));
+    },
+
+    async setPowerState(task, state, timeoutSec) {
+      if (state !== 'power on' && state !== 'power off') {
+        throw new DriverError('InvalidParameterValue', `unknown power state "${String(state)}"`);
+      }
+      const conn = connectionOf(task);
+      await changeAndConfirm(task, conn, state, deadlineOf(timeoutSec));
+    },
+
+    // A hard off then on, each confirmed (as Ironic's ipmitool does), rather than `power reset` or
+    // `power cycle`: a reset leaves no state change to confirm, and ipmi_sim's cycle reports "off" and
+    // powers on about a second later by itself. Off→on also makes the chassis apply a new boot device.
+    async reboot(task, timeoutSec) {
+      const conn = connectionOf(task);
+      const deadline = deadlineOf(timeoutSec);
+      if ((await readPowerState(task, conn)) === 'power on') {
+        await changeAndConfirm(task, conn, 'power off', deadline);
+      }
+      await changeAndConfirm(task, conn, 'power on', deadline);
+    },
+  };
+}
