@@ -963,8 +963,9 @@ export class Conductor implements AgentChannel {
           checking = false;
         }
       };
+      // Waiters care about where a node rests: provision changes and lock releases, not every progress note.
       const onEvent = (e: Event) => {
-        if (e.node_uuid === nodeUuid) void check();
+        if (e.node_uuid === nodeUuid && (e.type === 'provision' || e.type === 'node')) void check();
       };
       const onRelease = (uuid: string) => {
         if (uuid === nodeUuid) void check();

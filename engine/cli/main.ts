@@ -87,6 +87,8 @@ export function buildCli(): Command {
     .addOption(new Option('--auth <mode>', 'API authentication').choices(['none', 'token']).default('none'))
     .option('--tokens-file <path>', 'with --auth token: a JSON file [{"token": "...", "role": "admin"|"reader"}] (or IRONPLAN_TOKENS)')
     .option('--driver <module...>', 'extra driver modules to load')
+    .option('--tftp-port <n>', 'also serve the boot root over TFTP on this UDP port (69 needs root)', (v) => Number(v))
+    .option('--tftp-host <addr>', 'address for TFTP (default: --host)')
     .action(async (o) => {
       const { serve } = await import('./serve.js');
       await serve(o);

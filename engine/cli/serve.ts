@@ -18,6 +18,8 @@ export interface ServeOptions {
   auth: 'none' | 'token';
   tokensFile?: string;
   driver?: string[];
+  tftpPort?: number;
+  tftpHost?: string;
 }
 
 function loadTokens(o: ServeOptions): Array<{ token: string; role: 'admin' | 'reader' }> {
@@ -51,10 +53,22 @@ export async function serve(o: ServeOptions): Promise<void> {
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : o.port;
   process.stderr.write(`ironplan serving on http://${o.host}:${port} (database ${o.db})\n`);
+  // The same boot root (kernels, ramdisks, per-node iPXE scripts) over TFTP, for firmware that wants it.
+  let tftp: { close(): Promise<void> } | undefined;
+  if (o.tftpPort !== undefined) {
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(engine.settings.bootRoot, { recursive: true });
+    const { createTftpServer } = await import('../../drivers/tftp/server.js');
+    const server = createTftpServer({ root: engine.settings.bootRoot, host: o.tftpHost ?? o.host, port: o.tftpPort, logger: log });
+    const bound = await server.listen();
+    tftp = server;
+    process.stderr.write(`ironplan TFTP serving ${engine.settings.bootRoot} on ${bound.address}:${bound.port}\n`);
+  }
   let closing = false;
   const shutdown = async () => {
     if (closing) return;
     closing = true;
+    await tftp?.close();
     await app.close();
     await engine.close();
     process.exit(0);

@@ -1,5 +1,5 @@
 // Ironic v1 nodes: the collection, one node, and its PATCH (RFC 6902 on the API representation).
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { NodeRecord } from '../generated/node-record.js';
 import type { InterfaceNames } from '../generated/node-spec.js';
 import type { NodeCreate, NodeUpdate } from '../conductor.js';
@@ -12,6 +12,7 @@ import { applyPatch, asPatch, parsePointer } from './jsonpatch.js';
 import { NOOP_INTERFACES, OWN_KINDS, NODE_LIST_FIELDS, nodeDetail, nodeFieldsAt, nodeView, parseFields, type OwnKind } from './repr.js';
 import { needsVersion } from './version.js';
 import { nodeSchemas } from './openapi-shapes.js';
+import { NodeJsonCache } from './node-json.js';
 
 const SORT_KEYS = ['created_at', 'updated_at', 'name', 'uuid', 'provision_state'] as const;
 const DICT_FIELDS = ['driver_info', 'properties', 'extra', 'instance_info'] as const;
@@ -176,8 +177,9 @@ function listFilter(req: FastifyRequest): NodeFilter {
 export function registerNodeRoutes(app: FastifyInstance, ctx: HttpContext): void {
   const conductor = ctx.engine.conductor;
   const tags = ['nodes'];
+  const cache = new NodeJsonCache(conductor);
 
-  const list = (detailPath: boolean) => async (req: FastifyRequest) => {
+  const list = (detailPath: boolean) => async (req: FastifyRequest, reply: FastifyReply) => {
     const v = req.apiVersion;
     const fields = parseFields(param(req, 'fields'), nodeFieldsAt(v));
     if (detailPath && fields) throw invalid('Can not specify ?fields with the /detail resource', 'fields');
@@ -188,14 +190,20 @@ export function registerNodeRoutes(app: FastifyInstance, ctx: HttpContext): void
     if (page.sort_dir) filter.sort_dir = page.sort_dir;
     const nodes = await conductor.listNodes(filter);
     const base = baseUrl(req);
+    const next = nextLink(base, detailPath ? '/v1/nodes/detail' : '/v1/nodes', req, nodes, page.limit);
+    const tail = next ? `],"next":${JSON.stringify(next)}}` : ']}';
+    if (detail && !fields) {
+      const parts = new Array<string>(nodes.length);
+      for (let i = 0; i < nodes.length; i++) parts[i] = cache.detail(nodes[i]!, v, base);
+      return reply.type('application/json; charset=utf-8').send(`{"nodes":[${parts.join(',')}${tail}`);
+    }
     // Secrets only appear in the long forms; the short list skips the masking work.
-    const needsRedact = detail || (fields ?? NODE_LIST_FIELDS).some((f) => f === 'driver_info' || f === 'driver_internal_info');
+    const needsRedact = (fields ?? NODE_LIST_FIELDS).some((f) => f === 'driver_info' || f === 'driver_internal_info');
     const out = new Array<Record<string, unknown>>(nodes.length);
     for (let i = 0; i < nodes.length; i++) {
       const n = needsRedact ? conductor.redact(nodes[i]!) : nodes[i]!;
-      out[i] = nodeView(n, v, base, { detail, fields });
+      out[i] = nodeView(n, v, base, { fields });
     }
-    const next = nextLink(base, detailPath ? '/v1/nodes/detail' : '/v1/nodes', req, nodes, page.limit);
     return next ? { nodes: out, next } : { nodes: out };
   };
 
@@ -238,7 +246,9 @@ export function registerNodeRoutes(app: FastifyInstance, ctx: HttpContext): void
   });
 
   app.delete('/v1/nodes/:ident', { schema: { summary: 'Delete a node (Ironic v1)', tags } }, async (req, reply) => {
-    await conductor.deleteNode(identParam(req));
+    const node = await conductor.getNode(identParam(req));
+    await conductor.deleteNode(node.uuid);
+    cache.forget(node.uuid);
     return reply.code(204).send();
   });
 }

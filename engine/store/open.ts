@@ -51,6 +51,10 @@ export async function openStore(url: string): Promise<Store> {
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
+  // Fewer, larger checkpoints (each one syncs) and a page cache that holds a fleet's rows.
+  database.pragma('wal_autocheckpoint = 10000');
+  database.pragma('cache_size = -65536');
+  database.pragma('temp_store = memory');
   const store = new Store(new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) }), 'sqlite');
   await store.migrate();
   return store;

@@ -236,16 +236,17 @@ export class Store {
   /** Takes the node's lock for `holder`; throws NodeLocked if another holder has it. */
   async reserveNode(ident: string, holder: string): Promise<NodeRecord> {
     // One conditional UPDATE is the lock: exclusive even for the same holder, so two operations of one
-    // conductor can't interleave either. Reading comes after, and only to name the holder on failure.
-    const res = await this.db
+    // conductor can't interleave either. The node is read back only to name the holder on failure.
+    const row = await this.db
       .updateTable('nodes')
       .set({ reservation: holder })
       .where(isUuid(ident) ? 'uuid' : 'name', '=', ident)
       .where('reservation', 'is', null)
+      .returningAll()
       .executeTakeFirst();
+    if (row) return nodeFromRow(row);
     const node = await this.getNode(ident);
-    if (Number(res.numUpdatedRows) !== 1 || node.reservation !== holder) throw nodeLocked(ident, node.reservation ?? 'unknown');
-    return node;
+    throw nodeLocked(ident, node.reservation ?? 'unknown');
   }
 
   async releaseNode(uuid: string, holder: string): Promise<void> {

@@ -1,0 +1,28 @@
+// Serialized detail views of nodes, reused while the node is unchanged: listing 1,000 nodes is then one
+// query and a join of strings, instead of masking, shaping and stringifying every node on every request.
+// A node's version changes on every write except its lock (reservation), so both make up the key.
+import type { NodeRecord } from '../generated/node-record.js';
+import type { Conductor } from '../conductor.js';
+import { nodeDetail } from './repr.js';
+
+const MAX_ENTRIES = 50_000;
+
+export class NodeJsonCache {
+  private readonly entries = new Map<string, { key: string; json: string }>();
+
+  constructor(private readonly conductor: Conductor) {}
+
+  detail(n: NodeRecord, v: number, base: string): string {
+    const key = `${n.version}\u0000${n.reservation ?? ''}\u0000${v}\u0000${base}`;
+    const hit = this.entries.get(n.uuid);
+    if (hit && hit.key === key) return hit.json;
+    const json = JSON.stringify(nodeDetail(this.conductor.redact(n), v, base));
+    if (!hit && this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(n.uuid, { key, json });
+    return json;
+  }
+
+  forget(uuid: string): void {
+    this.entries.delete(uuid);
+  }
+}
