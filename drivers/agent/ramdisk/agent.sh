@@ -1,0 +1,299 @@
+#!/bin/sh
+# ironplan deploy agent: a busybox shell client of the manager's agent API (lookup + heartbeat).
+# It only ever streams the image (wget | dd): the ramdisk has far less memory than an image.
+AGENT_VERSION="ironplan-agent 1"
+WORK=/tmp/agent
+LOOKUP_DELAY=3
+INTERVAL=2
+STALL_LIMIT=120
+
+log() { echo "ironplan-agent: [$(cut -d " " -f 1 /proc/uptime)] $*"; }
+
+cmdline_arg() {
+  for w in $(cat /proc/cmdline); do
+    case "$w" in "$1"=*) echo "${w#*=}"; return 0 ;; esac
+  done
+  return 1
+}
+
+# The manager answers flat JSON; putting every key at the start of its own line lets sed pick the
+# first occurrence of a key without a JSON parser.
+json_lines() { sed 's/[{,][ ]*"/\n"/g'; }
+json_str() { json_lines | sed -n "s/^\"$1\"[ ]*:[ ]*\"\([^\"]*\)\".*/\1/p" | head -n 1; }
+json_num() { json_lines | sed -n "s/^\"$1\"[ ]*:[ ]*\([0-9][0-9]*\).*/\1/p" | head -n 1; }
+# The lookup answer nests objects (node.properties, ...): json_member OBJ KEY walks the JSON with its
+# nesting to read the string KEY of the top-level member OBJ only.
+json_member() {
+  awk -v want_obj="$1" -v want_key="$2" 'BEGIN { RS = "\001" } {
+    s = $0; n = length(s); d = 0; key = ""; top = ""; i = 1
+    while (i <= n) {
+      c = substr(s, i, 1)
+      if (c == "\"") {
+        j = i + 1; str = ""
+        while (j <= n) {
+          ch = substr(s, j, 1)
+          if (ch == "\\") { str = str substr(s, j, 2); j += 2; continue }
+          if (ch == "\"") break
+          str = str ch; j++
+        }
+        i = j + 1
+        k = i
+        while (substr(s, k, 1) ~ /[ \t\r\n]/) k++
+        if (substr(s, k, 1) == ":") { key = str; if (d == 1) top = str }
+        else if (d == 2 && top == want_obj && key == want_key) { print str; exit }
+        continue
+      }
+      if (c == "{" || c == "[") d++
+      else if (c == "}" || c == "]") d--
+      i++
+    }
+  }'
+}
+# Error texts come from wget/dd output: drop what would break a hand-built JSON string.
+json_safe() { printf '%s' "$1" | tr -d '"\\' | tr '\n\r\t' '   ' | tr -cd ' -~' | head -c 400; }
+
+alive() { [ -r "/proc/$1/stat" ] && ! grep -q '^[0-9]* ([^)]*) Z' "/proc/$1/stat"; }
+
+# http METHOD URL [BODY]: reply body in $WORK/resp, HTTP_STATUS set (000: no HTTP answer).
+http() {
+  rm -f "$WORK/resp" "$WORK/err"
+  if [ "$1" = POST ]; then
+    timeout 30 wget -q -O "$WORK/resp" --header 'Content-Type: application/json' --post-data "$3" "$2" 2>"$WORK/err"
+  else
+    timeout 30 wget -q -O "$WORK/resp" "$2" 2>"$WORK/err"
+  fi
+  rc=$?
+  if [ $rc -eq 0 ]; then HTTP_STATUS=200; return 0; fi
+  HTTP_STATUS=$(sed -n 's/.*server returned error: HTTP\/[0-9.]* \([0-9][0-9][0-9]\).*/\1/p' "$WORK/err" | head -n 1)
+  [ -n "$HTTP_STATUS" ] || HTTP_STATUS=000
+  return 1
+}
+
+bring_up_network() {
+  ip link set lo up
+  bootif=$(cmdline_arg BOOTIF)
+  MAC=$(echo "${bootif#01-}" | tr 'A-F-' 'a-f:')
+  i=0
+  while :; do
+    IFACE=
+    for d in /sys/class/net/*; do
+      n=${d##*/}
+      [ "$n" = lo ] && continue
+      a=$(cat "$d/address" 2>/dev/null)
+      if [ -z "$MAC" ] || [ "$a" = "$MAC" ]; then IFACE=$n; MAC=$a; break; fi
+    done
+    [ -n "$IFACE" ] && break
+    i=$((i + 1))
+    [ $i -eq 1 ] && log "waiting for the interface with MAC ${MAC:-<any>}"
+    [ $i -ge 60 ] && { log "no network interface with MAC ${MAC:-<any>}"; return 1; }
+    sleep 1
+  done
+  log "interface $IFACE ($MAC)"
+  ip link set "$IFACE" up
+  until udhcpc -i "$IFACE" -s /usr/share/udhcpc/default.script -q -n -t 5 -T 2 >"$WORK/dhcp.log" 2>&1; do
+    log "no DHCP answer on $IFACE, retrying"
+  done
+  log "address $(ip -4 -o addr show dev "$IFACE" | sed -n 's/.* inet \([^ ]*\).*/\1/p')"
+}
+
+lookup() {
+  while :; do
+    if http GET "$API/v1/lookup?addresses=$MAC"; then
+      body=$(tr -d '\r\n' <"$WORK/resp")
+      NODE_UUID=$(printf '%s' "$body" | json_member node uuid)
+      tok=$(printf '%s' "$body" | json_member config agent_token)
+      # The token is handed out once; later lookups answer it masked.
+      if [ -n "$tok" ] && [ "$tok" != "******" ]; then TOKEN=$tok; fi
+      if [ -n "$NODE_UUID" ] && [ -n "$TOKEN" ]; then
+        log "lookup: node $NODE_UUID"
+        return 0
+      fi
+      log "lookup: answer without node uuid or usable token, retrying"
+    elif [ "$HTTP_STATUS" = 404 ]; then
+      log "lookup: no node in a deploy state has $MAC yet"
+    else
+      log "lookup failed (HTTP $HTTP_STATUS): $(json_safe "$(cat "$WORK/err")")"
+    fi
+    sleep "$LOOKUP_DELAY"
+  done
+}
+
+# heartbeat STATUS [EXTRA_JSON_FIELDS]: 0 with CMD etc. set, 2 on a rejected token, 1 otherwise.
+heartbeat() {
+  body="{\"agent_token\":\"$TOKEN\",\"agent_version\":\"$AGENT_VERSION\",\"agent_status\":\"$1\"${2:+,$2}}"
+  if http POST "$API/v1/heartbeat/$NODE_UUID" "$body"; then
+    reply=$(tr -d '\r\n' <"$WORK/resp")
+    CMD=$(printf '%s' "$reply" | json_str command)
+    IMAGE_URL=$(printf '%s' "$reply" | json_str image_url)
+    IMAGE_CHECKSUM=$(printf '%s' "$reply" | json_str image_checksum)
+    ROOT_DEVICE=$(printf '%s' "$reply" | json_str root_device)
+    iv=$(printf '%s' "$reply" | json_num heartbeat_interval)
+    if [ -n "$iv" ] && [ "$iv" -gt 0 ]; then INTERVAL=$iv; fi
+    return 0
+  fi
+  CMD=
+  case "$HTTP_STATUS" in
+    401 | 403) log "heartbeat rejected (HTTP $HTTP_STATUS): the agent token is not accepted"; return 2 ;;
+  esac
+  log "heartbeat failed (HTTP $HTTP_STATUS), retrying"
+  return 1
+}
+
+fail() {
+  log "FAILED: $1"
+  STATUS=failed
+  EXTRA="\"error\":\"$(json_safe "$1")\"${2:+,$2}"
+}
+
+# Heartbeats 'busy' while process $1 runs; $2 names a command printing the progress in bytes.
+busy_while() {
+  last_hb=0
+  last_bytes=-1
+  still=0
+  t=0
+  while alive "$1"; do
+    sleep 1
+    t=$((t + 1))
+    bytes=$($2)
+    [ -n "$bytes" ] || bytes=0
+    if [ "$bytes" = "$last_bytes" ]; then still=$((still + 1)); else still=0; fi
+    last_bytes=$bytes
+    if [ $still -ge $STALL_LIMIT ]; then
+      log "no progress for $STALL_LIMIT s"
+      return 1
+    fi
+    if [ $((t - last_hb)) -ge "$INTERVAL" ]; then
+      last_hb=$t
+      [ -n "$TOTAL" ] || TOTAL=$(content_length)
+      heartbeat busy "\"bytes_written\":$bytes${TOTAL:+,\"bytes_total\":$TOTAL}"
+      [ $? -eq 2 ] && stop_forever
+    fi
+  done
+  return 0
+}
+
+content_length() { sed -n 's/^ *[Cc]ontent-[Ll]ength: *\([0-9][0-9]*\).*/\1/p' "$WORK/wget.log" 2>/dev/null | tail -n 1; }
+dd_progress() { sed -n 's/^wchar: //p' "/proc/$DD_PID/io" 2>/dev/null; }
+no_progress() { echo "$DONE_BYTES"; }
+
+write_image() {
+  url=$IMAGE_URL
+  want=$(echo "$IMAGE_CHECKSUM" | tr 'A-F' 'a-f')
+  dev=${ROOT_DEVICE:-/dev/vda}
+  algo=${want%%:*}
+  TOTAL=
+  case "$algo" in
+    sha256 | sha512) ;;
+    *) fail "unsupported image_checksum '$IMAGE_CHECKSUM' (expected sha256:<hex> or sha512:<hex>)"; return ;;
+  esac
+  [ -n "$url" ] || { fail "write_image without image_url"; return; }
+  [ -b "$dev" ] || { fail "root device $dev not found"; return; }
+  log "writing $url to $dev"
+
+  # wget writes into a fifo that dd reads: both pids are at hand (progress from dd's /proc/PID/io,
+  # exit status from wget). Busybox dd prints no byte count and an extra counting stage in the pipe
+  # costs seconds under emulation, so dd runs under a shell of its own: once that shell has reaped dd,
+  # the kernel has added dd's I/O to the shell's /proc/PID/io, which the shell then reads.
+  rm -f "$WORK/pipe" "$WORK/wget.log" "$WORK/dd.err" "$WORK/dd.pid" "$WORK/dd.res"
+  mkfifo "$WORK/pipe"
+  sh -c 'dd if="$1" of="$2" bs=1M conv=fsync 2>"$3" & echo $! >"$4"; wait $!; rc=$?; echo "$rc $(sed -n "s/^wchar: //p" /proc/$$/io)" >"$5"' \
+    sh "$WORK/pipe" "$dev" "$WORK/dd.err" "$WORK/dd.pid" "$WORK/dd.res" &
+  writer_pid=$!
+  wget -S -O "$WORK/pipe" "$url" 2>"$WORK/wget.log" &
+  wget_pid=$!
+  i=0
+  while [ ! -s "$WORK/dd.pid" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+  DD_PID=$(cat "$WORK/dd.pid" 2>/dev/null)
+  heartbeat busy "\"bytes_written\":0"
+  [ $? -eq 2 ] && stop_forever
+
+  stalled=
+  busy_while "$wget_pid" dd_progress || stalled=1
+  [ -n "$stalled" ] && kill "$wget_pid" 2>/dev/null
+  wait "$wget_pid"
+  wget_rc=$?
+  # wget may fail before it ever opens the fifo, and dd would then wait for a writer forever.
+  [ $wget_rc -ne 0 ] && [ -n "$DD_PID" ] && kill "$DD_PID" 2>/dev/null
+  [ -n "$stalled" ] || busy_while "$writer_pid" dd_progress
+  wait "$writer_pid"
+  dd_rc=1
+  written=0
+  if read -r rc wchar <"$WORK/dd.res" 2>/dev/null; then
+    dd_rc=$rc
+    # dd's own messages and the pid file the shell wrote are in the count too.
+    written=$((wchar - $(wc -c <"$WORK/dd.err") - $(wc -c <"$WORK/dd.pid")))
+  fi
+  TOTAL=$(content_length)
+  rm -f "$WORK/pipe"
+  counts="\"bytes_written\":$written${TOTAL:+,\"bytes_total\":$TOTAL}"
+
+  if [ -n "$stalled" ]; then
+    fail "download of $url stalled (no progress for $STALL_LIMIT s)" "$counts"; return
+  fi
+  if [ $wget_rc -ne 0 ]; then
+    fail "download of $url failed: $(grep -v '^ ' "$WORK/wget.log" | grep -iv 'connecting to' | tail -n 2)" "$counts"; return
+  fi
+  if [ $dd_rc -ne 0 ]; then
+    fail "writing $dev failed: $(tail -n 2 "$WORK/dd.err")" "$counts"; return
+  fi
+  if [ "$written" -eq 0 ]; then fail "downloaded image is empty" "$counts"; return; fi
+  if [ -n "$TOTAL" ] && [ "$written" != "$TOTAL" ]; then
+    fail "short write: $written of $TOTAL bytes" "$counts"; return
+  fi
+
+  # Verify what the disk holds, not what passed through memory.
+  sync
+  echo 3 >/proc/sys/vm/drop_caches
+  log "verifying $written bytes of $dev ($algo)"
+  rm -f "$WORK/sum"
+  # dd with large blocks: reading through head's small buffer takes twice as long under emulation.
+  (dd if="$dev" bs=1M count="$written" iflag=count_bytes 2>/dev/null | "${algo}sum" >"$WORK/sum") &
+  sum_pid=$!
+  DONE_BYTES=$written
+  TOTAL=${TOTAL:-$written}
+  busy_while "$sum_pid" no_progress
+  wait "$sum_pid"
+  computed="$algo:$(cut -d ' ' -f 1 "$WORK/sum")"
+  counts="\"bytes_written\":$written,\"bytes_total\":$TOTAL,\"image_checksum_computed\":\"$computed\""
+  if [ "$computed" != "$want" ]; then
+    fail "image checksum mismatch: expected $want, computed $computed" "$counts"
+    return
+  fi
+  log "image written and verified: $computed"
+  STATUS=written
+  EXTRA=$counts
+}
+
+stop_forever() {
+  log "stopping: the manager refuses this agent's token; the node needs attention"
+  while :; do sleep 3600; done
+}
+
+main() {
+  mkdir -p "$WORK"
+  API=$(cmdline_arg ipa-api-url)
+  API=${API%/}
+  [ -n "$API" ] || { log "no ipa-api-url= on the kernel command line"; return 1; }
+  bring_up_network || return 1
+  log "api $API"
+  lookup
+  STATUS=ready
+  EXTRA=
+  while :; do
+    heartbeat "$STATUS" "$EXTRA"
+    case $? in
+      2) stop_forever ;;
+      0)
+        case "$CMD" in
+          write_image) write_image; continue ;;
+          poweroff) log "powering off"; sync; poweroff -f ;;
+          reboot) log "rebooting"; sync; reboot -f ;;
+        esac
+        ;;
+    esac
+    sleep "$INTERVAL"
+  done
+}
+
+# Sourcing with IRONPLAN_AGENT_SOURCE_ONLY=1 loads the functions only (the host-side tests do).
+[ -n "$IRONPLAN_AGENT_SOURCE_ONLY" ] || main "$@"

@@ -1,0 +1,85 @@
+// iPXE scripts, as pure functions of their inputs so they can be checked without firmware.
+
+/** iPXE's ${netX} is the interface that did the DHCP exchange which loaded the current script. */
+const NET_MAC_HEXHYP = '${netX/mac:hexhyp}';
+const NET_MAC = '${netX/mac}';
+
+function trimSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
+/** aa:bb:cc:dd:ee:ff -> aa-bb-cc-dd-ee-ff, the spelling iPXE's :hexhyp produces. */
+export function macToHexhyp(mac: string): string {
+  const m = mac.trim().toLowerCase();
+  if (!/^[0-9a-f]{2}([:-][0-9a-f]{2}){5}$/.test(m)) throw new Error(`not a MAC address: ${mac}`);
+  return m.replace(/:/g, '-');
+}
+
+/** Path of a node's script relative to the boot root (served under {apiUrl}/boot/). */
+export function nodeScriptName(mac: string): string {
+  return `nodes/${macToHexhyp(mac)}.ipxe`;
+}
+
+/**
+ * The generic boot.ipxe every machine gets from DHCP: it chains to the script prepared for the
+ * booting NIC's MAC, and when there is none (not ours, or nothing to do) leaves to the next boot device.
+ */
+export function renderChainScript(apiUrl: string): string {
+  const api = trimSlash(apiUrl);
+  return [
+    '#!ipxe',
+    '# ironplan: hand each machine the script prepared for the MAC it booted from',
+    `chain --autofree ${api}/boot/nodes/${NET_MAC_HEXHYP}.ipxe || goto unknown`,
+    'exit',
+    ':unknown',
+    `echo ironplan: no boot script for ${NET_MAC}, leaving to the next boot device`,
+    'exit',
+    '',
+  ].join('\n');
+}
+
+export interface DeployScriptOptions {
+  kernelUrl: string;
+  initrdUrl: string;
+  apiUrl: string;
+  /** The MAC of the port the script is for: the agent looks itself up by it (BOOTIF). */
+  mac: string;
+  /** Extra kernel command line (driver_info.kernel_append_params). */
+  extraArgs?: string;
+}
+
+/** Kernel command line of the deploy ramdisk: what the agent reads from /proc/cmdline. */
+export function deployKernelArgs(o: Pick<DeployScriptOptions, 'apiUrl' | 'mac' | 'extraArgs'>): string {
+  const args = [`ipa-api-url=${trimSlash(o.apiUrl)}`, `BOOTIF=01-${macToHexhyp(o.mac)}`, 'console=ttyS0,115200'];
+  const extra = o.extraArgs?.trim();
+  if (extra) args.push(extra.replace(/[\r\n]+/g, ' '));
+  return args.join(' ');
+}
+
+export function renderDeployScript(o: DeployScriptOptions): string {
+  return [
+    '#!ipxe',
+    `# ironplan: deploy ramdisk for ${o.mac.toLowerCase()}`,
+    `kernel ${o.kernelUrl} ${deployKernelArgs(o)} || goto failed`,
+    `initrd ${o.initrdUrl} || goto failed`,
+    'boot || goto failed',
+    ':failed',
+    // Leaving lets the machine fall through to its next boot device; the deploy then times out
+    // waiting for the agent and is reported, rather than looping here unseen.
+    'echo ironplan: could not boot the deploy ramdisk',
+    'exit 1',
+    '',
+  ].join('\n');
+}
+
+/**
+ * Boot the instance from the local disk. `exit` hands back to the firmware, which tries the next
+ * boot device; `sanboot` boots the first BIOS disk directly, for firmware whose boot order has
+ * nothing after the network.
+ */
+export function renderLocalBootScript(method: 'exit' | 'sanboot' = 'sanboot'): string {
+  const lines = ['#!ipxe', '# ironplan: boot the deployed instance from the local disk'];
+  if (method === 'sanboot') lines.push('sanboot --no-describe --drive 0x80 || exit');
+  else lines.push('exit');
+  return lines.join('\n') + '\n';
+}
