@@ -53,27 +53,11 @@ export interface ServiceSettings {
   stateDir: string;
 }
 
-/** What the agent tells the manager on each heartbeat (flat, so a shell agent can build it). */
-export interface AgentHeartbeat {
-  agent_token: string;
-  agent_version?: string;
-  /** ready: waiting for a command; busy: working; written: image written and re-read; failed: see error */
-  agent_status: 'ready' | 'busy' | 'written' | 'failed';
-  bytes_written?: number;
-  bytes_total?: number;
-  /** Digest of the bytes re-read from the disk after writing, e.g. sha256:<hex> */
-  image_checksum_computed?: string;
-  error?: string;
-}
-
-/** What the manager tells the agent in reply (flat, single line JSON, so sed can read it). */
-export interface AgentCommand {
-  command: 'wait' | 'write_image' | 'poweroff' | 'reboot' | 'none';
-  image_url?: string;
-  image_checksum?: string;
-  root_device?: string;
-  heartbeat_interval: number;
-}
+// The agent protocol's shapes come from schemas/agent-heartbeat.schema.json and agent-command.schema.json.
+export type { AgentHeartbeat } from '../engine/generated/agent-heartbeat.js';
+export type { AgentCommand } from '../engine/generated/agent-command.js';
+import type { AgentHeartbeat } from '../engine/generated/agent-heartbeat.js';
+import type { AgentCommand } from '../engine/generated/agent-command.js';
 
 /** Reaching back into the manager: the same entry points the HTTP API offers the real agent. */
 export interface AgentChannel {

@@ -181,6 +181,10 @@ export class Engine {
     return this.applier.start(p, specs, opts);
   }
 
+  getPlan(id: string): Promise<Plan> {
+    return this.store.getPlan(id);
+  }
+
   async getApply(id: string): Promise<ApplyView> {
     const a = await this.store.getApply(id);
     const actions = await this.store.listApplyActions(id);

@@ -1,7 +1,7 @@
 // The fake deploy: the real agent deploy flow, plus a simulated agent that calls back through the same
 // entry points (lookup, heartbeat) the HTTP API gives the real one, so the engine can't tell them apart.
 import { AgentDeploy } from '../agent/deploy.js';
-import type { AgentChannel, StepResult, Task } from '../types.js';
+import type { AgentChannel, AgentHeartbeat, StepResult, Task } from '../types.js';
 import { fakeInfo, sleep } from './settings.js';
 
 export class FakeAgentDeploy extends AgentDeploy {
@@ -44,7 +44,7 @@ async function runSimulatedAgent(
   let token = knownToken;
   if (!token) token = (await withRetry(() => agent.lookup({ node_uuid: nodeUuid }))).agent_token;
   if (!token) throw new Error('lookup returned no agent token');
-  const beat = (body: Omit<Parameters<AgentChannel['heartbeat']>[1], 'agent_token'>) =>
+  const beat = (body: Partial<AgentHeartbeat> & Pick<AgentHeartbeat, 'agent_status'>) =>
     withRetry(() => agent.heartbeat(nodeUuid, { agent_token: token!, agent_version: 'ironplan-fake-agent 1', ...body }));
   let reply = await beat({ agent_status: 'ready' });
   if (reply.command !== 'write_image') return;

@@ -224,10 +224,12 @@ export function buildCli(): Command {
     .command('build')
     .description('Assemble the deploy kernel and initramfs from Debian packages into a cache directory.')
     .option('--cache <dir>', 'cache directory', join('.ironplan', 'ramdisk'))
+    .option('--install <bootRoot>', 'also copy deploy.vmlinuz and deploy.initrd.gz into this boot root (what `serve` serves under /boot/)')
     .action(async (o) => {
-      const mod = (await import('../../drivers/agent/ramdisk-build.js')) as { buildRamdisk: (x: { cacheDir: string; log?: unknown }) => Promise<{ kernel: string; initrd: string; reused: boolean }> };
-      const out = await mod.buildRamdisk({ cacheDir: resolve(o.cache) });
-      console.log(JSON.stringify(out, null, 2));
+      const { buildRamdisk, installRamdisk } = await import('../../drivers/agent/ramdisk-build.js');
+      const out = await buildRamdisk({ cacheDir: resolve(o.cache), log: (m: string) => process.stderr.write(`${m}\n`) });
+      const installed = o.install ? await installRamdisk(out, resolve(o.install)) : undefined;
+      console.log(JSON.stringify({ ...out, installed }, null, 2));
     });
 
   return program;

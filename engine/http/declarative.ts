@@ -1,7 +1,7 @@
 // The declarative API: desired state (specs), plans computed from specs and records, applies of plans.
 // Bodies are validated by the shared schemas (schemas/*.schema.json) through the route schemas, and
 // again by the engine, which is the authority.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Plan } from '../generated/plan.js';
 import type { NodeSpec } from '../generated/node-spec.js';
 import type { DeploymentSpec } from '../generated/deployment-spec.js';
@@ -23,6 +23,12 @@ function nameMatches(spec: { name?: unknown }, name: string): void {
   }
 }
 
+/** The URL names the spec: a body without a name takes it before the schema (which requires one) checks it. */
+async function nameFromUrl(req: FastifyRequest): Promise<void> {
+  const body = req.body as Record<string, unknown> | undefined;
+  if (body && typeof body === 'object' && !Array.isArray(body) && body.name === undefined) body.name = identParam(req, 'name');
+}
+
 export function registerDeclarativeRoutes(app: FastifyInstance, ctx: HttpContext): void {
   const engine = ctx.engine;
   const tags = ['declarative'];
@@ -34,7 +40,7 @@ export function registerDeclarativeRoutes(app: FastifyInstance, ctx: HttpContext
     return engine.getSpecs();
   });
 
-  app.put('/v1/specs/nodes/:name', { schema: { summary: 'Create or replace one node spec', tags, body: { $ref: 'node-spec.schema.json' } } }, async (req) => {
+  app.put('/v1/specs/nodes/:name', { preValidation: nameFromUrl, schema: { summary: 'Create or replace one node spec', tags, body: { $ref: 'node-spec.schema.json' } } }, async (req) => {
     const name = identParam(req, 'name');
     const body = objectBody(req);
     nameMatches(body, name);
@@ -49,7 +55,7 @@ export function registerDeclarativeRoutes(app: FastifyInstance, ctx: HttpContext
     return reply.code(204).send();
   });
 
-  app.put('/v1/specs/deployments/:name', { schema: { summary: 'Create or replace one deployment spec', tags, body: { $ref: 'deployment-spec.schema.json' } } }, async (req) => {
+  app.put('/v1/specs/deployments/:name', { preValidation: nameFromUrl, schema: { summary: 'Create or replace one deployment spec', tags, body: { $ref: 'deployment-spec.schema.json' } } }, async (req) => {
     const name = identParam(req, 'name');
     const body = objectBody(req);
     nameMatches(body, name);

@@ -73,19 +73,5 @@ export const portSchemas = {
 };
 
 export const agentSchemas = {
-  heartbeat: {
-    type: 'object',
-    description: "The agent's report (see AgentHeartbeat in drivers/types.ts): flat, so a shell agent can build it.",
-    required: ['agent_token'],
-    additionalProperties: true,
-    properties: {
-      agent_token: { type: 'string' },
-      agent_status: { type: 'string', enum: ['ready', 'busy', 'written', 'failed'] },
-      agent_version: { type: 'string' },
-      bytes_written: { type: 'integer' },
-      bytes_total: { type: 'integer' },
-      image_checksum_computed: { type: 'string' },
-      error: { type: 'string' },
-    },
-  },
+  heartbeat: ref('agent-heartbeat.schema.json'),
 };

@@ -158,6 +158,7 @@ type Db = Kysely<Database> | Transaction<Database>;
 export class Store {
   /** Called after a transaction that wrote events commits, with those events (for live streams). */
   onEvents: ((events: Event[]) => void) | null = null;
+  private readonly nodeCache = new Map<string, NodeRecord>();
 
   constructor(
     readonly db: Kysely<Database>,
@@ -193,8 +194,26 @@ export class Store {
   findNode(ident: string) {
     return this.reader().findNode(ident);
   }
-  listNodes(filter: NodeFilter = {}) {
-    return this.reader().listNodes(filter);
+  /**
+   * Lists nodes through a row cache: one narrow query for identity, version and lock, then full rows
+   * (seven JSON columns to parse) only for nodes that changed since they were last read. Every write
+   * bumps the version, and the lock is read fresh, so a cached row is never stale.
+   */
+  async listNodes(filter: NodeFilter = {}): Promise<NodeRecord[]> {
+    const reader = this.reader();
+    const keys = await reader.listNodeKeys(filter);
+    const missing = keys.filter((k) => this.nodeCache.get(k.uuid)?.version !== k.version).map((k) => k.uuid);
+    for (let i = 0; i < missing.length; i += 500) {
+      for (const n of await reader.getNodesByUuid(missing.slice(i, i + 500))) this.nodeCache.set(n.uuid, n);
+    }
+    if (this.nodeCache.size > keys.length * 2 + 10_000) this.nodeCache.clear();
+    const out: NodeRecord[] = [];
+    for (const k of keys) {
+      const n = this.nodeCache.get(k.uuid);
+      if (!n) continue; // deleted between the two queries
+      out.push(n.reservation === k.reservation ? n : { ...n, reservation: k.reservation });
+    }
+    return out;
   }
   getPort(uuid: string) {
     return this.reader().getPort(uuid);
@@ -274,7 +293,24 @@ export class TxStore {
   }
 
   async listNodes(f: NodeFilter): Promise<NodeRecord[]> {
-    let q = this.db.selectFrom('nodes').selectAll();
+    const keys = await this.listNodeKeys(f);
+    const byUuid = new Map((await this.getNodesByUuid(keys.map((k) => k.uuid))).map((n) => [n.uuid, n]));
+    return keys.map((k) => byUuid.get(k.uuid)).filter((n): n is NodeRecord => !!n);
+  }
+
+  async getNodesByUuid(uuids: string[]): Promise<NodeRecord[]> {
+    if (!uuids.length) return [];
+    const out: NodeRecord[] = [];
+    for (let i = 0; i < uuids.length; i += 500) {
+      const rows = await this.db.selectFrom('nodes').selectAll().where('uuid', 'in', uuids.slice(i, i + 500)).execute();
+      out.push(...rows.map(nodeFromRow));
+    }
+    return out;
+  }
+
+  /** Identity, version and lock of the nodes matching the filter, in list order. */
+  async listNodeKeys(f: NodeFilter): Promise<Array<{ uuid: string; version: number; reservation: string | null }>> {
+    let q = this.db.selectFrom('nodes').select(['uuid', 'version', 'reservation']);
     if (f.provision_state !== undefined) q = q.where('provision_state', '=', f.provision_state);
     if (f.driver !== undefined) q = q.where('driver', '=', f.driver);
     if (f.resource_class !== undefined) q = q.where('resource_class', '=', f.resource_class);
@@ -294,7 +330,7 @@ export class TxStore {
     }
     q = q.orderBy(key, dir).orderBy('uuid', dir);
     if (f.limit) q = q.limit(f.limit);
-    return (await q.execute()).map(nodeFromRow);
+    return (await q.execute()).map((r) => ({ uuid: r.uuid, version: Number(r.version), reservation: r.reservation }));
   }
 
   async insertNode(node: NodeRecord): Promise<void> {

@@ -1,0 +1,154 @@
+// bench/api: the HTTP API under load, on the real server process (`ironplan serve`, SQLite in a temp dir).
+//   1. sequential POST /v1/nodes of N fake-hardware nodes           target ≥ 3,235 creates/s (50× Ironic's 64.7/s)
+//   2. GET /v1/nodes/detail (all N nodes), one client                target p50 ≤ 20 ms
+//   3. the same with 16 concurrent clients                           target p50 ≤ 100 ms
+//   and the server's resident memory afterwards.
+// Run: npm run build && node bench/api/run.mjs   (N=…, IRONPLAN_LOG_LEVEL=info to bench with request logs)
+// IRONPLAN_ROOT=<dir> runs another build's bin/ironplan.js.
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = process.env.IRONPLAN_ROOT ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const N = Number(process.env.N ?? 1000);
+const READS = Number(process.env.READS ?? 60);
+const CLIENTS = 16;
+const TARGETS = { createsPerSec: 3235, p50Single: 20, p50Concurrent: 100 };
+
+const freePort = () =>
+  new Promise((res, rej) => {
+    const s = createServer();
+    s.on('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+  });
+
+const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
+
+function call(port, method, path, body) {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        agent,
+        headers: {
+          'x-openstack-ironic-api-version': 'latest',
+          accept: 'application/json',
+          ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+        },
+      },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    if (payload) req.write(payload);
+    req.end();
+  });
+}
+
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+
+async function waitUp(port, child) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    try {
+      const r = await call(port, 'GET', '/v1');
+      if (r.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error('server did not start in 30 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function rssMiB(pid) {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const m = /VmRSS:\s+(\d+) kB/.exec(status);
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'ironplan-bench-api-'));
+const port = await freePort();
+const child = spawn(
+  process.execPath,
+  [join(root, 'bin', 'ironplan.js'), 'serve', '--host', '127.0.0.1', '--port', String(port), '--db', join(dir, 'bench.sqlite'), '--state-dir', join(dir, 'state'), '--power-sync-interval', '0'],
+  { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, IRONPLAN_LOG_LEVEL: process.env.IRONPLAN_LOG_LEVEL ?? 'warn' } },
+);
+let ok = true;
+const verdict = (pass) => {
+  if (!pass) ok = false;
+  return pass ? 'PASS' : 'FAIL';
+};
+try {
+  await waitUp(port, child);
+  // Warm up the code paths (JIT, prepared statements), unmeasured.
+  for (let i = 0; i < 50; i++) await call(port, 'POST', '/v1/nodes', { driver: 'fake-hardware', name: `warm-${i}` });
+  for (let i = 0; i < 50; i++) await call(port, 'DELETE', `/v1/nodes/warm-${i}`);
+
+  const t0 = performance.now();
+  for (let i = 0; i < N; i++) {
+    const r = await call(port, 'POST', '/v1/nodes', {
+      driver: 'fake-hardware',
+      name: `bench-${String(i).padStart(5, '0')}`,
+      driver_info: { fake_power_delay_ms: 0 },
+      properties: { cpus: 32, memory_mb: 262144, local_gb: 960, cpu_arch: 'x86_64' },
+      resource_class: 'baremetal.large',
+      extra: { rack: `r${i % 40}` },
+    });
+    if (r.status !== 201) throw new Error(`create ${i}: HTTP ${r.status} ${r.text}`);
+  }
+  const createSec = (performance.now() - t0) / 1000;
+  const createsPerSec = N / createSec;
+
+  const list = async () => {
+    const s = performance.now();
+    const r = await call(port, 'GET', '/v1/nodes/detail');
+    const ms = performance.now() - s;
+    if (r.status !== 200) throw new Error(`list: HTTP ${r.status}`);
+    return { ms, bytes: r.text.length, count: JSON.parse(r.text).nodes.length };
+  };
+  const first = await list();
+  if (first.count !== N) throw new Error(`list returned ${first.count} nodes, expected ${N}`);
+  const single = [];
+  for (let i = 0; i < READS; i++) single.push((await list()).ms);
+  const concurrent = [];
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      for (let i = 0; i < Math.ceil(READS / 2); i++) concurrent.push((await list()).ms);
+    }),
+  );
+  const rss = await rssMiB(child.pid);
+
+  const row = (label, value, target, pass) => console.log(`${label.padEnd(44)} ${value.padStart(12)}   target ${target.padEnd(10)} ${verdict(pass)}`);
+  console.log(`bench/api: ${N} fake-hardware nodes, SQLite, server log level ${process.env.IRONPLAN_LOG_LEVEL ?? 'warn'}, list body ${(first.bytes / 1e6).toFixed(2)} MB`);
+  row('POST /v1/nodes sequential', `${createsPerSec.toFixed(0)}/s`, `≥ ${TARGETS.createsPerSec}/s`, createsPerSec >= TARGETS.createsPerSec);
+  row('GET /v1/nodes/detail, 1 client, p50', `${pct(single, 50).toFixed(1)} ms`, `≤ ${TARGETS.p50Single} ms`, pct(single, 50) <= TARGETS.p50Single);
+  console.log(`${'GET /v1/nodes/detail, 1 client, p99'.padEnd(44)} ${`${pct(single, 99).toFixed(1)} ms`.padStart(12)}`);
+  row(`GET /v1/nodes/detail, ${CLIENTS} clients, p50`, `${pct(concurrent, 50).toFixed(1)} ms`, `≤ ${TARGETS.p50Concurrent} ms`, pct(concurrent, 50) <= TARGETS.p50Concurrent);
+  console.log(`${`GET /v1/nodes/detail, ${CLIENTS} clients, p99`.padEnd(44)} ${`${pct(concurrent, 99).toFixed(1)} ms`.padStart(12)}`);
+  console.log(`${'server RSS after the run'.padEnd(44)} ${`${rss.toFixed(0)} MiB`.padStart(12)}`);
+  process.exitCode = ok ? 0 : 1;
+} finally {
+  agent.destroy();
+  child.kill('SIGTERM');
+  await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+  await rm(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,206 @@
+// The emulated lab's full cycle: a QEMU VM plays the server, ipmi_sim its BMC. ironplan enrolls the BMC
+// as an `ipmi` node and deploys a bootable image through its HTTP API; the VM network-boots our ramdisk
+// over iPXE, the agent writes and verifies the image, and the VM then boots from its own disk and prints
+// a marker on its serial console. Every phase is timed.
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { Engine } from '../engine/engine.js';
+import { buildServer } from '../engine/http/server.js';
+import { buildRamdisk, installRamdisk } from '../drivers/agent/ramdisk-build.js';
+import type { Event } from '../engine/generated/event.js';
+import type { Logger } from '../drivers/types.js';
+import { buildTestImage } from './image.js';
+import { startBmc, type RunningBmc } from './bmc.js';
+import { createDisk, destroyVm, readConsole, waitForConsole, writeVmConfig, type VmLab } from './vm.js';
+
+export interface LabOptions {
+  /** Ramdisk cache shared between runs (the kernel and busybox downloads). */
+  cacheDir?: string;
+  /** Keep the work directory (console log, BMC state) for inspection. */
+  keep?: boolean;
+  print?: (line: string) => void;
+  /** Deploy through this callback instead of the HTTP API (e.g. terraform apply); gets the enrolled node's details. */
+  deploy?: (ctx: LabContext) => Promise<void>;
+  /** Runs once the deployed VM has printed its marker, while everything still runs (e.g. terraform destroy). */
+  after?: (ctx: LabContext) => Promise<void>;
+}
+
+export interface LabContext {
+  apiUrl: string;
+  /** What the VM uses to reach the API (QEMU user networking maps 10.0.2.2 to the host's loopback). */
+  guestApiUrl: string;
+  bmc: { address: string; port: number; username: string; password: string };
+  mac: string;
+  image: { url: string; checksum: string; size: number };
+  bootFiles: { deploy_kernel: string; deploy_ramdisk: string };
+}
+
+export interface LabResult {
+  phases: Array<{ name: string; seconds: number }>;
+  cycleSeconds: number;
+  marker: string;
+  finalState: string;
+}
+
+const MARKER_PREFIX = 'IRONPLAN-LAB-DEPLOYED';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function api<T>(base: string, method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', 'x-openstack-ironic-api-version': 'latest' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+export async function runLabCycle(opts: LabOptions = {}): Promise<LabResult> {
+  const print = opts.print ?? ((l: string) => process.stdout.write(`${l}\n`));
+  const work = await mkdtemp(join(tmpdir(), 'ironplan-lab-'));
+  const cacheDir = opts.cacheDir ?? process.env.IRONPLAN_RAMDISK_CACHE ?? join(tmpdir(), 'ironplan-ramdisk-cache');
+  const phases: LabResult['phases'] = [];
+  let mark = Date.now();
+  const phase = (name: string) => {
+    const now = Date.now();
+    phases.push({ name, seconds: (now - mark) / 1000 });
+    print(`  ${name}: ${((now - mark) / 1000).toFixed(1)} s`);
+    mark = now;
+  };
+  let engine: Engine | undefined;
+  let app: Awaited<ReturnType<typeof buildServer>> | undefined;
+  let bmc: RunningBmc | undefined;
+  let vm: VmLab | undefined;
+  try {
+    print('lab: preparing (ramdisk, test image)');
+    const ramdisk = await buildRamdisk({ cacheDir });
+    const marker = `${MARKER_PREFIX}-${Date.now().toString(36)}`;
+    const image = await buildTestImage({ dir: work, marker, cacheDir });
+    const port = await freePort();
+    const apiUrl = `http://127.0.0.1:${port}`;
+    const guestApiUrl = `http://10.0.2.2:${port}`;
+    const bootRoot = join(work, 'boot');
+    await installRamdisk(ramdisk, bootRoot);
+    await mkdir(join(bootRoot, 'images'), { recursive: true });
+    await copyFile(image.path, join(bootRoot, 'images', 'lab.raw'));
+    phase('prepare (ramdisk build or cache, test image)');
+
+    const log = pino({ level: process.env.IRONPLAN_LOG_LEVEL ?? 'warn' }, pino.destination(2)) as unknown as Logger;
+    engine = await Engine.open({
+      database: join(work, 'ironplan.db'),
+      log,
+      settings: { apiUrl: guestApiUrl, bootRoot, stateDir: work, deployCallbackTimeoutSec: 300 },
+      powerSyncIntervalSec: 0,
+      scanDriverPackages: false,
+    });
+    app = await buildServer(engine, { logger: false, bootRoot });
+    await app.listen({ host: '127.0.0.1', port });
+
+    const mac = '52:54:00:1a:b0:01';
+    await createDisk(join(work, 'disk.raw'), 64 << 20);
+    vm = await writeVmConfig({ stateDir: join(work, 'vm'), disk: join(work, 'disk.raw'), mac, bootfile: `${guestApiUrl}/boot/boot.ipxe` });
+    const password = `lab-${Math.random().toString(36).slice(2, 10)}`;
+    bmc = await startBmc({ chassisControl: vm.chassisControl, stateDir: join(work, 'bmc'), username: 'admin', password });
+    phase('start ironplan, BMC (ipmi_sim) and VM chassis');
+
+    const times = new Map<string, number>();
+    engine.conductor.events.on('event', (e: Event) => {
+      const keys = e.type === 'provision' ? [`provision:${e.to}`, `verb:${e.verb}`] : e.type === 'progress' ? [`progress:${e.verb}`] : [];
+      for (const key of keys) if (!times.has(key)) times.set(key, Date.now());
+    });
+
+    const ctx: LabContext = {
+      apiUrl,
+      guestApiUrl,
+      bmc: { address: bmc.address, port: bmc.port, username: 'admin', password },
+      mac,
+      image: { url: `${guestApiUrl}/boot/images/lab.raw`, checksum: `sha256:${image.sha256}`, size: image.size },
+      bootFiles: { deploy_kernel: 'deploy.vmlinuz', deploy_ramdisk: 'deploy.initrd.gz' },
+    };
+    const cycleStart = Date.now();
+    if (opts.deploy) await opts.deploy(ctx);
+    else await deployThroughApi(ctx, print);
+    const node = (await engine.conductor.listNodes())[0]!;
+    if (node.provision_state !== 'active') throw new Error(`deploy ended in ${node.provision_state}: ${node.last_error ?? ''}`);
+    const active = Date.now();
+    const since = 0;
+    await waitForConsole(vm, marker, { timeoutMs: 120_000, since });
+    const booted = Date.now();
+    const at = (k: string) => times.get(k);
+    const rel = (a?: number, b?: number) => (a && b ? `${((b - a) / 1000).toFixed(1)} s` : 'n/a');
+    print(`  enroll + manage + provide: ${rel(cycleStart, at('provision:deploying'))}`);
+    print(`  power on to ramdisk agent's first heartbeat: ${rel(at('provision:wait call-back'), at('progress:ready') ?? at('progress:busy'))}`);
+    print(`  image write + verify (agent ready to verified): ${rel(at('progress:ready'), at('verb:resume'))}`);
+    print(`  boot from disk set, power cycle (verified to active): ${rel(at('verb:resume'), active)}`);
+    print(`  deploy (deploying -> active): ${rel(at('provision:deploying'), active)}`);
+    print(`  disk boot to marker on the serial console: ${rel(active, booted)}`);
+    const cycleSeconds = (booted - cycleStart) / 1000;
+    phases.push({ name: 'full cycle (enroll to marker)', seconds: cycleSeconds });
+    print(`lab: full cycle ${cycleSeconds.toFixed(1)} s (reference: the bare hand-built lab did it in 23-27 s)`);
+    if (opts.after) await opts.after(ctx);
+    return { phases, cycleSeconds, marker, finalState: node.provision_state };
+  } catch (err) {
+    if (vm) print(`lab: console log tail:\n${(await readConsole(vm).catch(() => '')).slice(-3000)}`);
+    throw err;
+  } finally {
+    await bmc?.stop().catch(() => {});
+    if (vm) await destroyVm(vm).catch(() => {});
+    await app?.close().catch(() => {});
+    await engine?.close().catch(() => {});
+    if (!opts.keep) await rm(work, { recursive: true, force: true });
+    else print(`lab: kept ${work}`);
+  }
+}
+
+/** What an operator would do with the v1 API (the same calls the `baremetal` CLI makes). */
+async function deployThroughApi(ctx: LabContext, print: (l: string) => void): Promise<void> {
+  const node = await api<{ uuid: string }>(ctx.apiUrl, 'POST', '/v1/nodes', {
+    name: 'lab-node',
+    driver: 'ipmi',
+    driver_info: {
+      ipmi_address: ctx.bmc.address,
+      ipmi_port: ctx.bmc.port,
+      ipmi_username: ctx.bmc.username,
+      ipmi_password: ctx.bmc.password,
+      ...ctx.bootFiles,
+    },
+  });
+  await api(ctx.apiUrl, 'POST', '/v1/ports', { node_uuid: node.uuid, address: ctx.mac });
+  const waitFor = async (want: string, timeoutMs: number) => {
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    for (;;) {
+      const n = await api<{ provision_state: string; last_error: string | null; reservation: string | null }>(ctx.apiUrl, 'GET', `/v1/nodes/${node.uuid}`);
+      if (n.provision_state !== last) print(`  node: ${n.provision_state}`);
+      last = n.provision_state;
+      if (n.provision_state === want && !n.reservation) return;
+      if (/failed|error|^enroll$/.test(n.provision_state) && want !== 'enroll' && n.last_error) throw new Error(`node went to ${n.provision_state}: ${n.last_error}`);
+      if (Date.now() > deadline) throw new Error(`node did not reach ${want} in ${timeoutMs} ms (now ${n.provision_state})`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  await api(ctx.apiUrl, 'PUT', `/v1/nodes/${node.uuid}/states/provision`, { target: 'manage' });
+  await waitFor('manageable', 30_000);
+  await api(ctx.apiUrl, 'PUT', `/v1/nodes/${node.uuid}/states/provision`, { target: 'provide' });
+  await waitFor('available', 30_000);
+  await api(ctx.apiUrl, 'PATCH', `/v1/nodes/${node.uuid}`, [
+    { op: 'add', path: '/instance_info/image_source', value: ctx.image.url },
+    { op: 'add', path: '/instance_info/image_checksum', value: ctx.image.checksum },
+  ]);
+  await api(ctx.apiUrl, 'PUT', `/v1/nodes/${node.uuid}/states/provision`, { target: 'active' });
+  await waitFor('active', 300_000);
+}

@@ -1,0 +1,13 @@
+// `npm run lab`: one full cycle of the emulated lab, with the time of each phase.
+import { runLabCycle } from './cycle.js';
+
+const keep = process.argv.includes('--keep');
+runLabCycle({ keep }).then(
+  (r) => {
+    process.stdout.write(`lab: OK, the deployed image printed ${r.marker}\n`);
+  },
+  (err: unknown) => {
+    process.stderr.write(`lab: FAILED: ${(err as Error).stack ?? String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,82 @@
+// Node operations shared by the resources: look-ups that treat 404 as "gone", and the asynchronous
+// actions (202 Accepted) followed by polling the node until it settles.
+import { IronicError, type IronicClient, type IronicNode, type IronicPort } from './client.js';
+import { DiagError } from './diag.js';
+
+export async function findNode(c: IronicClient, ident: string, deadline?: number): Promise<IronicNode | null> {
+  try {
+    return await c.request<IronicNode>('GET', `/v1/nodes/${encodeURIComponent(ident)}`, undefined, { deadline });
+  } catch (e) {
+    if (e instanceof IronicError && e.status === 404) return null;
+    throw e;
+  }
+}
+
+export async function nodePorts(c: IronicClient, uuid: string): Promise<IronicPort[]> {
+  const r = await c.request<{ ports: IronicPort[] }>('GET', `/v1/nodes/${uuid}/ports/detail`);
+  return r.ports;
+}
+
+const settled = (n: IronicNode) => !n.target_provision_state;
+
+/** Polls the node until `done` says so; `failed` ends the wait early with the node's last_error. */
+export async function waitNode(
+  c: IronicClient,
+  uuid: string,
+  what: string,
+  deadline: number,
+  done: (n: IronicNode) => boolean,
+  failed: (n: IronicNode) => boolean = () => false,
+): Promise<IronicNode> {
+  for (let i = 0; ; i++) {
+    const n = await c.request<IronicNode>('GET', `/v1/nodes/${uuid}`, undefined, { deadline });
+    if (done(n)) return n;
+    if (failed(n)) {
+      throw new DiagError(`${what} failed on node ${n.name ?? uuid}`, `provision state "${n.provision_state}", power state "${n.power_state}"; last error: ${n.last_error ?? '(none recorded)'}`);
+    }
+    if (Date.now() > deadline) {
+      throw new DiagError(`Timed out: ${what} on node ${n.name ?? uuid}`, `still in provision state "${n.provision_state}" (target "${n.target_provision_state ?? '-'}"), power "${n.power_state}"; last error: ${n.last_error ?? '(none)'}. Raise the timeout in the timeouts block if the hardware is slow.`);
+    }
+    // Fake hardware settles in milliseconds, real hardware in minutes: start fast, back off to 1 s.
+    await c.sleep(Math.min(15 * 1.6 ** i, 1000));
+  }
+}
+
+/** PUT /states/provision and wait for the state it leads to (or a failure state). */
+export async function provision(c: IronicClient, uuid: string, target: string, expect: string, deadline: number, extra: Record<string, unknown> = {}): Promise<IronicNode> {
+  await c.request('PUT', `/v1/nodes/${uuid}/states/provision`, { target, ...extra }, { deadline });
+  return waitNode(
+    c,
+    uuid,
+    `provision "${target}"`,
+    deadline,
+    (n) => settled(n) && n.provision_state === expect,
+    (n) => settled(n) && (n.provision_state !== expect || /failed$/.test(n.provision_state)),
+  );
+}
+
+export async function setPower(c: IronicClient, uuid: string, target: 'power on' | 'power off', deadline: number): Promise<IronicNode> {
+  await c.request('PUT', `/v1/nodes/${uuid}/states/power`, { target }, { deadline });
+  return waitNode(
+    c,
+    uuid,
+    `power "${target}"`,
+    deadline,
+    (n) => !n.target_power_state && n.power_state === target,
+    (n) => !n.target_power_state && n.power_state !== target && !!n.last_error,
+  );
+}
+
+/** Moves a node between its resting states (enroll → manageable → available and back to manageable). */
+export async function restAt(c: IronicClient, node: IronicNode, want: string, deadline: number): Promise<IronicNode> {
+  let n = node;
+  if (n.provision_state === want) return n;
+  if (want === 'manageable' || (want === 'available' && ['enroll', 'inspect failed', 'clean failed'].includes(n.provision_state))) {
+    n = await provision(c, n.uuid, 'manage', 'manageable', deadline);
+  }
+  if (want === 'available' && n.provision_state === 'manageable') n = await provision(c, n.uuid, 'provide', 'available', deadline);
+  if (n.provision_state !== want) {
+    throw new DiagError(`Cannot move node ${n.name ?? n.uuid} to "${want}"`, `it is in provision state "${n.provision_state}"; Ironic's state machine has no way from there (enroll can only be left, never re-entered).`, ['provision_state']);
+  }
+  return n;
+}

@@ -1,0 +1,316 @@
+// ironplan_node: enrolls a node, keeps its fields, ports, resting provision state, maintenance and power
+// as configured, and reports what ironplan observes.
+import type { IronicClient, IronicNode, IronicPort } from '../client.js';
+import { IronicError } from '../client.js';
+import { stringMap, typedMap, typedValue, type FieldSchema } from '../convert.js';
+import { DiagError, err, warn, type Diagnostic, type PathStep } from '../diag.js';
+import { findNode, nodePorts, restAt, setPower, waitNode } from '../nodeops.js';
+import { plannedState, settle } from '../planning.js';
+import { deadlineFor, PartialApply, validateTimeouts, type Ctx, type Resource } from '../resource.js';
+import { nodeBlock } from '../schemas.js';
+import { driverFields, NODE_SPEC, resolve } from '../spec-schemas.js';
+import { validateValue } from '../validate.js';
+import { deepEqual, isObj, isUnknown, UNKNOWN, type Obj, type Value } from '../values.js';
+
+const block = nodeBlock();
+const DRIVER_FIELDS = driverFields();
+const driverField: FieldSchema = (k) => DRIVER_FIELDS.get(k)?.schema;
+const propertiesSchema = resolve(NODE_SPEC.properties!.properties!);
+const propField: FieldSchema = (k) => propertiesSchema.properties?.[k];
+const free: FieldSchema = () => undefined;
+export const KINDS = ['boot', 'deploy', 'inspect', 'management', 'power', 'vendor'] as const;
+export const RESTING = ['enroll', 'manageable', 'available'];
+const SECRET_MASK = '******';
+/** Spec properties kept as typed JSON by the API (the maps are converted and checked separately). */
+const MAP_PROPS = new Set(['driver_info', 'properties', 'extra']);
+
+export function validateNode(config: Obj): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const [name, s] of Object.entries(NODE_SPEC.properties!)) {
+    if (!MAP_PROPS.has(name)) validateValue(config[name] ?? null, s, [name], out);
+  }
+  const typed = (m: Value, field: FieldSchema, at: string, check?: (k: string) => Diagnostic | null) => {
+    if (!isObj(m)) return;
+    for (const [k, v] of Object.entries(m)) {
+      const path: PathStep[] = [at, { key: k }];
+      const d = check?.(k);
+      if (d) out.push(d);
+      if (typeof v !== 'string') continue;
+      try {
+        const schema = field(k);
+        const tv = typedValue(v, schema, path);
+        if (schema) validateValue(tv as Value, schema, path, out);
+      } catch (e) {
+        out.push(...(e as DiagError).diagnostics);
+      }
+    }
+  };
+  typed(config.driver_info ?? null, driverField, 'driver_info', (k) =>
+    DRIVER_FIELDS.get(k)?.secret
+      ? err('Secret in driver_info', `${k} is a secret field (writeOnly in the driver schema): put it in driver_secrets, which is sensitive and never shown in plans.`, ['driver_info', { key: k }])
+      : null,
+  );
+  typed(config.driver_secrets ?? null, driverField, 'driver_secrets', (k) =>
+    DRIVER_FIELDS.has(k) && !DRIVER_FIELDS.get(k)!.secret ? warn('Not a secret', `${k} is not a secret field; it will be hidden from plans anyway. driver_info is the usual place.`, ['driver_secrets', { key: k }]) : null,
+  );
+  typed(config.properties ?? null, propField, 'properties');
+  if (typeof config.maintenance_reason === 'string' && config.maintenance !== true && !isUnknown(config.maintenance ?? null)) {
+    out.push(err('maintenance_reason without maintenance', 'A maintenance reason is kept only while the node is in maintenance: set maintenance = true or drop the reason.', ['maintenance_reason']));
+  }
+  const ports = config.ports;
+  if (Array.isArray(ports)) {
+    const seen = new Set<string>();
+    ports.forEach((p, i) => {
+      const a = isObj(p) ? p.address : null;
+      if (typeof a !== 'string') return;
+      if (seen.has(a.toLowerCase())) out.push(err('Duplicate port', `MAC ${a} is listed twice.`, ['ports', i, 'address']));
+      seen.add(a.toLowerCase());
+    });
+  }
+  validateTimeouts(config, out);
+  return out;
+}
+
+const driverInfoBody = (s: Obj) => ({ ...typedMap(s.driver_info ?? null, driverField, ['driver_info']), ...typedMap(s.driver_secrets ?? null, driverField, ['driver_secrets']) });
+
+function createBody(p: Obj): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    name: p.name,
+    driver: p.driver,
+    driver_info: driverInfoBody(p),
+    properties: typedMap(p.properties ?? null, propField, ['properties']),
+    extra: typedMap(p.extra ?? null, free, ['extra']),
+  };
+  if (typeof p.resource_class === 'string') body.resource_class = p.resource_class;
+  if (Array.isArray(p.traits)) body.traits = p.traits;
+  const ifaces = isObj(p.interfaces) ? p.interfaces : {};
+  for (const k of KINDS) if (typeof ifaces[k] === 'string') body[`${k}_interface`] = ifaces[k];
+  return body;
+}
+
+function portsState(ports: IronicPort[], prior: Value): Value {
+  const byMac = new Map(ports.map((p) => [p.address.toLowerCase(), p]));
+  const out: Obj[] = [];
+  const priorList = Array.isArray(prior) ? prior.filter(isObj) : [];
+  for (const pp of priorList) {
+    const mac = String(pp.address).toLowerCase();
+    const sp = byMac.get(mac);
+    if (!sp) continue;
+    byMac.delete(mac);
+    out.push({ address: pp.address ?? sp.address, pxe_enabled: sp.pxe_enabled, extra: stringMap(sp.extra, pp.extra ?? null, free) });
+  }
+  for (const sp of [...byMac.values()].sort((a, b) => a.address.localeCompare(b.address))) {
+    out.push({ address: sp.address, pxe_enabled: sp.pxe_enabled, extra: stringMap(sp.extra, null, free) });
+  }
+  if (out.length === 0 && !Array.isArray(prior)) return null;
+  return out;
+}
+
+/**
+ * The desired power state as refreshed: what the BMC reports when the user manages power, so an
+ * out-of-band change shows as drift; unchanged while a deployment holds the node, because deploying
+ * and undeploying switch power themselves.
+ */
+function powerState(n: IronicNode, p: Obj, imported: boolean): Value {
+  const held = !!n.instance_uuid || !RESTING.includes(n.provision_state);
+  if (imported) return held ? null : n.power_state;
+  if (p.power_state == null || held || !n.power_state) return (p.power_state as Value) ?? null;
+  return n.power_state;
+}
+
+/** The state under the schema from what the service reports; config-only values come from the prior state. */
+export function nodeState(n: IronicNode, ports: IronicPort[], prior: Obj | null, imported = false): Obj {
+  const p = prior ?? {};
+  const isSecret = (k: string) => !!DRIVER_FIELDS.get(k)?.secret || n.driver_info[k] === SECRET_MASK;
+  const priorSecrets = isObj(p.driver_secrets) ? p.driver_secrets : null;
+  const traits = n.traits ?? [];
+  return {
+    id: n.uuid,
+    name: n.name ?? (p.name as Value) ?? null,
+    driver: n.driver,
+    driver_info: stringMap(n.driver_info, p.driver_info ?? null, driverField, isSecret),
+    interfaces: Object.fromEntries(KINDS.map((k) => [k, n[`${k}_interface`] ?? null])),
+    properties: stringMap(n.properties, p.properties ?? null, propField),
+    resource_class: n.resource_class,
+    traits: traits.length ? traits : Array.isArray(p.traits) ? [] : null,
+    // Ports are managed here only when configured here (they may belong to ironplan_port resources).
+    ports: p.ports == null && !imported ? null : portsState(ports, p.ports ?? null),
+    power_state: powerState(n, p, imported),
+    maintenance: n.maintenance,
+    maintenance_reason: n.maintenance ? n.maintenance_reason : null,
+    provision_state: RESTING.includes(n.provision_state) ? n.provision_state : ((p.provision_state as Value) ?? 'available'),
+    extra: stringMap(n.extra, p.extra ?? null, free),
+    driver_secrets: priorSecrets ? Object.fromEntries(Object.entries(priorSecrets).filter(([k]) => k in n.driver_info)) : null,
+    current_provision_state: n.provision_state,
+    current_power_state: n.power_state,
+    last_error: n.last_error,
+    timeouts: p.timeouts ?? null,
+  };
+}
+
+async function syncPorts(c: IronicClient, uuid: string, prior: Value, planned: Value, deadline: number): Promise<void> {
+  const want = new Map((Array.isArray(planned) ? planned.filter(isObj) : []).map((p) => [String(p.address).toLowerCase(), p]));
+  const had = new Map((Array.isArray(prior) ? prior.filter(isObj) : []).map((p) => [String(p.address).toLowerCase(), p]));
+  if (deepEqual([...want.entries()] as unknown as Value, [...had.entries()] as unknown as Value)) return;
+  const existing = new Map((await nodePorts(c, uuid)).map((p) => [p.address.toLowerCase(), p]));
+  for (const [mac, sp] of existing) {
+    if (had.has(mac) && !want.has(mac)) await c.request('DELETE', `/v1/ports/${sp.uuid}`, undefined, { deadline });
+  }
+  for (const [mac, p] of want) {
+    const extra = typedMap(p.extra ?? null, free, ['ports']);
+    const pxe = p.pxe_enabled !== false;
+    const sp = existing.get(mac);
+    if (!sp) {
+      await c.request('POST', '/v1/ports', { node_uuid: uuid, address: p.address, pxe_enabled: pxe, extra }, { deadline });
+    } else if (sp.pxe_enabled !== pxe || JSON.stringify(sp.extra) !== JSON.stringify(extra)) {
+      await c.request('PATCH', `/v1/ports/${sp.uuid}`, [
+        { op: 'replace', path: '/pxe_enabled', value: pxe },
+        { op: 'replace', path: '/extra', value: extra },
+      ], { deadline });
+    }
+  }
+}
+
+async function current(c: IronicClient, uuid: string, planned: Obj, prior: Obj | null): Promise<Obj> {
+  const n = await findNode(c, uuid);
+  if (!n) throw new DiagError('Node vanished', `node ${uuid} was deleted while terraform was changing it`);
+  const base = prior ?? planned;
+  return nodeState(n, await portsIfManaged(c, uuid, base), base);
+}
+
+/** One request fewer per node when its ports are not managed by this resource. */
+const portsIfManaged = (c: IronicClient, uuid: string, state: Obj | null): Promise<IronicPort[]> =>
+  state && state.ports == null ? Promise.resolve([]) : nodePorts(c, uuid);
+
+/** Runs the steps after the node exists; on failure the state recorded so far is kept (tainted on create). */
+async function converge(c: IronicClient, uuid: string, prior: Obj | null, planned: Obj, deadline: number, steps: () => Promise<void>): Promise<Obj> {
+  try {
+    await steps();
+  } catch (e) {
+    const diagnostics = e instanceof DiagError ? e.diagnostics : [err('Applying ironplan_node failed', (e as Error).message)];
+    let state: Obj;
+    try {
+      state = await current(c, uuid, planned, prior);
+    } catch {
+      state = { ...(settle(planned, { id: uuid }) as Obj) };
+    }
+    throw new PartialApply(prior ? { ...state, ...keepConfig(planned) } : state, diagnostics);
+  }
+  void deadline;
+  return settle(planned, await current(c, uuid, planned, prior)) as Obj;
+}
+
+/** What only the configuration knows (secrets, timeouts) survives a failed update. */
+const keepConfig = (planned: Obj): Obj => ({ driver_secrets: planned.driver_secrets ?? null, timeouts: planned.timeouts ?? null });
+
+async function maintenance(c: IronicClient, uuid: string, on: boolean, reason: Value, deadline: number): Promise<void> {
+  if (on) await c.request('PUT', `/v1/nodes/${uuid}/maintenance`, { reason: typeof reason === 'string' ? reason : null }, { deadline });
+  else await c.request('DELETE', `/v1/nodes/${uuid}/maintenance`, undefined, { deadline });
+}
+
+function patchOps(prior: Obj, p: Obj): Array<Record<string, unknown>> {
+  const ops: Array<Record<string, unknown>> = [];
+  const changed = (k: string) => !deepEqual(prior[k] ?? null, p[k] ?? null);
+  if (changed('name')) ops.push({ op: 'replace', path: '/name', value: p.name });
+  if (changed('driver')) ops.push({ op: 'replace', path: '/driver', value: p.driver });
+  if (changed('driver_info') || changed('driver_secrets')) ops.push({ op: 'replace', path: '/driver_info', value: driverInfoBody(p) });
+  if (changed('properties')) ops.push({ op: 'replace', path: '/properties', value: typedMap(p.properties ?? null, propField, ['properties']) });
+  if (changed('extra')) ops.push({ op: 'replace', path: '/extra', value: typedMap(p.extra ?? null, free, ['extra']) });
+  if (changed('resource_class')) ops.push({ op: 'replace', path: '/resource_class', value: p.resource_class ?? null });
+  const pi = isObj(prior.interfaces) ? prior.interfaces : {};
+  const ni = isObj(p.interfaces) ? p.interfaces : {};
+  for (const k of KINDS) {
+    if (typeof ni[k] === 'string' && ni[k] !== pi[k]) ops.push({ op: 'replace', path: `/${k}_interface`, value: ni[k] });
+  }
+  return ops;
+}
+
+export const nodeResource: Resource = {
+  block,
+  validate: validateNode,
+
+  plan(_ctx, prior, config) {
+    const planned = plannedState(block, config, prior);
+    const requiresReplace: PathStep[][] = [];
+    if (prior) {
+      const differs = (k: string) => !deepEqual(prior[k] ?? null, planned[k] ?? null);
+      const anyChange = block.attributes.some((a) => !a.computed || a.optional ? differs(a.name) : false);
+      if (differs('power_state') && planned.power_state !== null) planned.current_power_state = UNKNOWN;
+      if (differs('provision_state')) {
+        planned.current_provision_state = UNKNOWN;
+        if (planned.provision_state === 'enroll') requiresReplace.push(['provision_state']);
+      }
+      if (differs('driver') && isObj(planned.interfaces)) {
+        const cfg = isObj(config.interfaces) ? config.interfaces : {};
+        planned.interfaces = Object.fromEntries(KINDS.map((k) => [k, cfg[k] ?? UNKNOWN]));
+      }
+      if (anyChange) planned.last_error = UNKNOWN;
+    }
+    return { planned, requiresReplace };
+  },
+
+  async create(ctx, planned) {
+    const c = ctx.client();
+    const deadline = deadlineFor(planned, 'create');
+    const n = await c.request<IronicNode>('POST', '/v1/nodes', createBody(planned), { deadline });
+    return converge(c, n.uuid, null, planned, deadline, async () => {
+      await syncPorts(c, n.uuid, [], planned.ports ?? null, deadline);
+      await restAt(c, n, String(planned.provision_state ?? 'available'), deadline);
+      if (planned.power_state === 'power on' || planned.power_state === 'power off') await setPower(c, n.uuid, planned.power_state, deadline);
+      if (planned.maintenance === true) await maintenance(c, n.uuid, true, planned.maintenance_reason ?? null, deadline);
+    });
+  },
+
+  async update(ctx, prior, planned) {
+    const c = ctx.client();
+    const deadline = deadlineFor(planned, 'update');
+    const uuid = String(prior.id);
+    const changed = (k: string) => !deepEqual(prior[k] ?? null, planned[k] ?? null);
+    return converge(c, uuid, prior, planned, deadline, async () => {
+      if (changed('maintenance') && planned.maintenance === false) await maintenance(c, uuid, false, null, deadline);
+      const ops = patchOps(prior, planned);
+      if (ops.length) await c.request('PATCH', `/v1/nodes/${uuid}`, ops, { deadline });
+      if (changed('traits')) await c.request('PUT', `/v1/nodes/${uuid}/traits`, { traits: Array.isArray(planned.traits) ? planned.traits : [] }, { deadline });
+      await syncPorts(c, uuid, prior.ports ?? null, planned.ports ?? null, deadline);
+      if (changed('provision_state')) {
+        const n = await findNode(c, uuid);
+        if (n && RESTING.includes(n.provision_state)) await restAt(c, n, String(planned.provision_state), deadline);
+      }
+      if (changed('power_state') && (planned.power_state === 'power on' || planned.power_state === 'power off')) {
+        const n = await findNode(c, uuid);
+        if (n && !n.instance_uuid && RESTING.includes(n.provision_state)) await setPower(c, uuid, planned.power_state, deadline);
+      }
+      if (planned.maintenance === true && (changed('maintenance') || changed('maintenance_reason'))) await maintenance(c, uuid, true, planned.maintenance_reason ?? null, deadline);
+    });
+  },
+
+  async delete(ctx, prior) {
+    const c = ctx.client();
+    const deadline = deadlineFor(prior, 'delete');
+    const uuid = String(prior.id);
+    const n = await findNode(c, uuid, deadline);
+    if (!n) return;
+    // A deployment on this node may be being destroyed at the same moment: wait for it to let go.
+    await waitNode(c, uuid, 'release by its deployment', deadline, (x) => !x.instance_uuid && !x.target_provision_state);
+    try {
+      await c.request('DELETE', `/v1/nodes/${uuid}`, undefined, { deadline });
+    } catch (e) {
+      if (e instanceof IronicError && e.status === 404) return;
+      throw e;
+    }
+  },
+
+  async read(ctx, state) {
+    const c = ctx.client();
+    const n = await findNode(c, String(state.id));
+    if (!n) return null;
+    return nodeState(n, await portsIfManaged(c, n.uuid, state), state);
+  },
+
+  async import(ctx, id) {
+    const c = ctx.client();
+    const n = await findNode(c, id);
+    if (!n) throw new DiagError('Cannot import ironplan_node', `no node has the uuid or name "${id}"`);
+    return nodeState(n, await nodePorts(c, n.uuid), null, true);
+  },
+};

@@ -1,0 +1,194 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHECKSUM, fault, startHarness, waitFor, type Harness } from './helpers.js';
+
+let h: Harness;
+beforeAll(async () => (h = await startHarness()));
+afterAll(async () => h.close());
+
+const create = (payload: Record<string, unknown>) => h.call({ method: 'POST', url: '/v1/nodes', payload });
+const provision = (ident: string, payload: Record<string, unknown>) => h.call({ method: 'PUT', url: `/v1/nodes/${ident}/states/provision`, payload });
+const power = (ident: string, target: string) => h.call({ method: 'PUT', url: `/v1/nodes/${ident}/states/power`, payload: { target } });
+
+async function available(name: string, driverInfo: Record<string, unknown> = {}) {
+  await create({ driver: 'fake-hardware', name, driver_info: driverInfo });
+  expect((await provision(name, { target: 'manage' })).status).toBe(202);
+  await waitFor(h, name, (n) => n.provision_state === 'manageable');
+  expect((await provision(name, { target: 'provide' })).status).toBe(202);
+  return waitFor(h, name, (n) => n.provision_state === 'available');
+}
+
+describe('power', () => {
+  it('accepts power on/off/reboot with 202 and Location, and the node follows', async () => {
+    await create({ driver: 'fake-hardware', name: 'pw' });
+    const on = await power('pw', 'power on');
+    expect(on.status).toBe(202);
+    expect(on.headers.location).toMatch(/\/v1\/nodes\/[0-9a-f-]+\/states$/);
+    await waitFor(h, 'pw', (n) => n.power_state === 'power on' && n.target_power_state === null);
+    expect((await power('pw', 'power off')).status).toBe(202);
+    await waitFor(h, 'pw', (n) => n.power_state === 'power off');
+    expect((await power('pw', 'rebooting')).status).toBe(202);
+    await waitFor(h, 'pw', (n) => n.power_state === 'power on' && n.reservation === null);
+    const states = await h.call({ method: 'GET', url: '/v1/nodes/pw/states' });
+    expect(states.body).toMatchObject({ power_state: 'power on', provision_state: 'enroll', target_power_state: null, console_enabled: false });
+  });
+
+  it('refuses unknown and soft targets with 400', async () => {
+    expect(fault((await power('pw', 'power sideways')).body)).toContain('target');
+    expect(fault((await power('pw', 'soft power off')).body)).toContain('not supported');
+  });
+
+  it('answers 409 NodeLocked while another operation holds the node', async () => {
+    await create({ driver: 'fake-hardware', name: 'slow', driver_info: { fake_power_delay_ms: 600 } });
+    expect((await power('slow', 'power on')).status).toBe(202);
+    const second = await power('slow', 'power off');
+    expect(second.status).toBe(409);
+    expect(fault(second.body)).toContain('locked');
+    await waitFor(h, 'slow', (n) => n.reservation === null);
+  });
+
+  it('records a failed power change as last_error', async () => {
+    await create({ driver: 'fake-hardware', name: 'broken', driver_info: { fake_fail: 'power' } });
+    expect((await power('broken', 'power on')).status).toBe(202);
+    const n = await waitFor(h, 'broken', (x) => x.last_error !== null);
+    expect(n.last_error).toContain('power');
+  });
+});
+
+describe('provision', () => {
+  it('runs manage → provide → active (fake agent) → deleted, configdrive masked', async () => {
+    await available('prov');
+    await h.call({ method: 'PATCH', url: '/v1/nodes/prov', payload: [
+      { op: 'add', path: '/instance_info/image_source', value: 'http://images/img.raw' },
+      { op: 'add', path: '/instance_info/image_checksum', value: CHECKSUM },
+    ] });
+    const d = await provision('prov', { target: 'active', configdrive: 'H4sI-secret' });
+    expect(d.status).toBe(202);
+    const active = await waitFor(h, 'prov', (n) => n.provision_state === 'active');
+    expect(active.power_state).toBe('power on');
+    expect(active.instance_info.configdrive).toBe('******');
+    expect(active.driver_internal_info.agent_secret_token).toBe('******');
+    expect((await provision('prov', { target: 'deleted' })).status).toBe(202);
+    const back = await waitFor(h, 'prov', (n) => n.provision_state === 'available');
+    expect(back.instance_info).toEqual({});
+  });
+
+  it('maps deploy/undeploy aliases and rejects an invalid transition naming state and verb', async () => {
+    await create({ driver: 'fake-hardware', name: 'enrolled' });
+    const r = await provision('enrolled', { target: 'deploy' });
+    expect(r.status).toBe(400);
+    expect(fault(r.body)).toContain('"deploy"');
+    expect(fault(r.body)).toContain('"enroll"');
+    expect(fault((await provision('enrolled', { target: 'undeploy' })).body)).toContain('"undeploy"');
+  });
+
+  it('fails a deploy without image fields, recorded as last_error', async () => {
+    await available('noimg');
+    expect((await provision('noimg', { target: 'active' })).status).toBe(202);
+    const n = await waitFor(h, 'noimg', (x) => x.provision_state === 'deploy failed');
+    expect(n.last_error).toContain('image_source');
+  });
+
+  it.each([
+    [{ target: 'adopt' }, 'not supported'],
+    [{ target: 'fly' }, 'not a valid provision target'],
+    [{ target: 'clean' }, 'clean_steps'],
+    [{ target: 'provide', clean_steps: [] }, 'clean_steps'],
+    [{ target: 'manage', configdrive: 'x' }, 'configdrive'],
+  ])('refuses %j with 400', async (body, needle) => {
+    const r = await provision('enrolled', body);
+    expect(r.status).toBe(400);
+    expect(fault(r.body)).toContain(needle);
+  });
+
+  it('aborts a deploy waiting for its agent', async () => {
+    await available('waiting', { fake_fail: 'agent_timeout' });
+    await h.call({ method: 'PATCH', url: '/v1/nodes/waiting', payload: [
+      { op: 'add', path: '/instance_info/image_source', value: 'http://images/img.raw' },
+      { op: 'add', path: '/instance_info/image_checksum', value: CHECKSUM },
+    ] });
+    await provision('waiting', { target: 'active' });
+    await waitFor(h, 'waiting', (n) => n.provision_state === 'wait call-back');
+    expect((await provision('waiting', { target: 'abort' })).status).toBe(202);
+    await waitFor(h, 'waiting', (n) => n.provision_state === 'deploy failed');
+  });
+
+  it('runs a manual clean with clean_steps', async () => {
+    await create({ driver: 'fake-hardware', name: 'cleanme' });
+    await provision('cleanme', { target: 'manage' });
+    await waitFor(h, 'cleanme', (n) => n.provision_state === 'manageable');
+    expect((await provision('cleanme', { target: 'clean', clean_steps: [{ interface: 'deploy', step: 'erase_devices' }] })).status).toBe(202);
+    await waitFor(h, 'cleanme', (n) => n.provision_state === 'manageable' && n.reservation === null);
+  });
+});
+
+describe('management, validate, maintenance', () => {
+  it('sets and reads the boot device; lists the supported ones', async () => {
+    await create({ driver: 'fake-hardware', name: 'boot' });
+    const put = await h.call({ method: 'PUT', url: '/v1/nodes/boot/management/boot_device', payload: { boot_device: 'pxe', persistent: true } });
+    expect(put.status).toBe(204);
+    expect((await h.call({ method: 'GET', url: '/v1/nodes/boot/management/boot_device' })).body).toEqual({ boot_device: 'pxe', persistent: true });
+    expect((await h.call({ method: 'GET', url: '/v1/nodes/boot/management/boot_device/supported' })).body.supported_boot_devices).toContain('disk');
+    expect((await h.call({ method: 'PUT', url: '/v1/nodes/boot/management/boot_device', payload: { boot_device: 'floppy' } })).status).toBe(400);
+    expect((await h.call({ method: 'PUT', url: '/v1/nodes/boot/management/boot_device', payload: { boot_device: 'disk', persistent: 'yes' } })).status).toBe(400);
+  });
+
+  it('validates every interface, Ironic kinds included', async () => {
+    const r = await h.call({ method: 'GET', url: '/v1/nodes/boot/validate' });
+    expect(r.status).toBe(200);
+    expect(r.body.power).toEqual({ result: true, reason: null });
+    expect(r.body.console).toEqual({ result: null, reason: 'not supported' });
+    expect(Object.keys(r.body)).toEqual(['boot', 'console', 'deploy', 'inspect', 'management', 'network', 'power', 'raid', 'storage', 'vendor']);
+  });
+
+  it('puts a node in and out of maintenance; maintenance refuses deploys', async () => {
+    await available('maint');
+    const on = await h.call({ method: 'PUT', url: '/v1/nodes/maint/maintenance', payload: { reason: 'disk swap' } });
+    expect(on.status).toBe(202);
+    expect((await h.call({ method: 'GET', url: '/v1/nodes/maint' })).body).toMatchObject({ maintenance: true, maintenance_reason: 'disk swap' });
+    const refused = await provision('maint', { target: 'active' });
+    expect(refused.status).toBe(400);
+    expect(fault(refused.body)).toContain('maintenance');
+    expect((await h.call({ method: 'DELETE', url: '/v1/nodes/maint/maintenance' })).status).toBe(202);
+    expect((await h.call({ method: 'GET', url: '/v1/nodes/maint' })).body).toMatchObject({ maintenance: false, maintenance_reason: null });
+    expect((await h.call({ method: 'PUT', url: '/v1/nodes/maint/maintenance', payload: { reason: 5 } })).status).toBe(400);
+  });
+});
+
+describe('vendor passthru', () => {
+  it('lists methods and calls them by query or path', async () => {
+    await create({ driver: 'fake-hardware', name: 'vend' });
+    const m = await h.call({ method: 'GET', url: '/v1/nodes/vend/vendor_passthru/methods' });
+    expect(m.body.echo).toMatchObject({ http_methods: ['GET', 'POST'], async: false, attach: false });
+    const q = await h.call({ method: 'POST', url: '/v1/nodes/vend/vendor_passthru?method=echo', payload: { a: 1 } });
+    expect(q.body).toEqual({ method: 'POST', body: { a: 1 } });
+    const p = await h.call({ method: 'POST', url: '/v1/nodes/vend/vendor_passthru/simulate_power_change', payload: { power_state: 'power on' } });
+    expect(p.body).toEqual({ power_state: 'power on' });
+  });
+
+  it('refuses unknown methods, wrong HTTP methods and a missing name', async () => {
+    expect((await h.call({ method: 'POST', url: '/v1/nodes/vend/vendor_passthru/nope' })).status).toBe(400);
+    expect((await h.call({ method: 'DELETE', url: '/v1/nodes/vend/vendor_passthru/echo' })).status).toBe(400);
+    expect((await h.call({ method: 'POST', url: '/v1/nodes/vend/vendor_passthru' })).status).toBe(400);
+    expect((await h.call({ method: 'POST', url: '/v1/nodes/vend/vendor_passthru/simulate_power_change', payload: { power_state: 'x' } })).status).toBe(400);
+  });
+});
+
+describe('traits', () => {
+  it('adds, lists, replaces and removes traits', async () => {
+    await create({ driver: 'fake-hardware', name: 'tr' });
+    expect((await h.call({ method: 'PUT', url: '/v1/nodes/tr/traits/CUSTOM_GPU' })).status).toBe(204);
+    expect((await h.call({ method: 'PUT', url: '/v1/nodes/tr/traits/CUSTOM_GPU' })).status).toBe(204);
+    expect((await h.call({ method: 'GET', url: '/v1/nodes/tr/traits' })).body).toEqual({ traits: ['CUSTOM_GPU'] });
+    expect((await h.call({ method: 'PUT', url: '/v1/nodes/tr/traits', payload: { traits: ['CUSTOM_B', 'CUSTOM_A'] } })).status).toBe(204);
+    expect((await h.call({ method: 'GET', url: '/v1/nodes/tr' })).body.traits).toEqual(['CUSTOM_A', 'CUSTOM_B']);
+    expect((await h.call({ method: 'DELETE', url: '/v1/nodes/tr/traits/CUSTOM_A' })).status).toBe(204);
+    expect((await h.call({ method: 'DELETE', url: '/v1/nodes/tr/traits/CUSTOM_A' })).status).toBe(404);
+    expect((await h.call({ method: 'DELETE', url: '/v1/nodes/tr/traits' })).status).toBe(204);
+    expect((await h.call({ method: 'GET', url: '/v1/nodes/tr/traits' })).body).toEqual({ traits: [] });
+  });
+
+  it('refuses invalid traits', async () => {
+    expect((await h.call({ method: 'PUT', url: '/v1/nodes/tr/traits/lower_case' })).status).toBe(400);
+    expect((await h.call({ method: 'PUT', url: '/v1/nodes/tr/traits', payload: { traits: 'CUSTOM_A' } })).status).toBe(400);
+  });
+});

@@ -1,0 +1,75 @@
+// Slow end-to-end: the emulated lab driven by `terraform apply` (the real terraform binary and our
+// provider): an ipmi node for the lab's BMC and a deployment of the lab image. The VM must then boot
+// the image from its own disk.
+import { describe, it, expect } from 'vitest';
+import { runLabCycle } from '../../lab/cycle.js';
+import { buildProviderOnce, requireTerraform, tfOk, workdir } from '../provider/helpers.js';
+
+const haveTerraform = requireTerraform('the terraform-driven lab');
+
+describe('emulated lab through terraform (slow)', () => {
+  it.skipIf(!haveTerraform)('terraform apply deploys the lab image over IPMI + iPXE; destroy undeploys and deletes', async () => {
+    await buildProviderOnce();
+    const w = workdir('ironplan-lab-tf-');
+    try {
+      const result = await runLabCycle({
+        print: (l) => console.log(l),
+        deploy: async (ctx) => {
+          w.write(
+            'main.tf',
+            `terraform {
+  required_providers {
+    ironplan = { source = "ironplan/ironplan" }
+  }
+}
+provider "ironplan" {
+  endpoint = "${ctx.apiUrl}"
+}
+variable "bmc_password" {
+  type      = string
+  sensitive = true
+}
+resource "ironplan_node" "lab" {
+  name   = "lab-node"
+  driver = "ipmi"
+  driver_info = {
+    ipmi_address   = "${ctx.bmc.address}"
+    ipmi_port      = "${ctx.bmc.port}"
+    ipmi_username  = "${ctx.bmc.username}"
+    deploy_kernel  = "${ctx.bootFiles.deploy_kernel}"
+    deploy_ramdisk = "${ctx.bootFiles.deploy_ramdisk}"
+  }
+  driver_secrets = { ipmi_password = var.bmc_password }
+  ports          = [{ address = "${ctx.mac}" }]
+}
+resource "ironplan_deployment" "lab" {
+  name           = "lab"
+  node           = ironplan_node.lab.name
+  image_source   = "${ctx.image.url}"
+  image_checksum = "${ctx.image.checksum}"
+  timeouts {
+    create = "10m"
+  }
+}
+`,
+          );
+          w.env.TF_VAR_bmc_password = ctx.bmc.password;
+          const apply = await tfOk(w, ['apply', '-auto-approve', '-no-color', '-input=false'], 600_000);
+          expect(apply.stdout).toContain('Apply complete! Resources: 2 added');
+          expect(apply.stdout + apply.stderr).not.toContain(ctx.bmc.password);
+          const plan = await tfOk(w, ['plan', '-no-color', '-input=false', '-detailed-exitcode']);
+          expect(plan.stdout).toContain('No changes');
+        },
+        after: async (ctx) => {
+          const destroy = await tfOk(w, ['destroy', '-auto-approve', '-no-color', '-input=false'], 600_000);
+          expect(destroy.stdout).toContain('Destroy complete! Resources: 2 destroyed');
+          const res = await fetch(`${ctx.apiUrl}/v1/nodes`, { headers: { 'x-openstack-ironic-api-version': 'latest' } });
+          expect(((await res.json()) as { nodes: unknown[] }).nodes).toEqual([]);
+        },
+      });
+      expect(result.finalState).toBe('active');
+    } finally {
+      w.cleanup();
+    }
+  }, 600_000);
+});
