@@ -22,7 +22,7 @@
 //      alternation (an A/B of a change on a busy machine); its ratios are printed as well.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
-import { existsSync, statSync, readdirSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, mkdir, open, readFile, rm, symlink, writeFile, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';

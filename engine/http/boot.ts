@@ -74,7 +74,8 @@ async function serve(req: FastifyRequest, reply: FastifyReply, root: string): Pr
   if (range) reply.code(206).header('Content-Range', `bytes ${start}-${end}/${file.size}`);
   reply.header('Content-Length', String(file.size === 0 ? 0 : end - start + 1));
   if (req.method === 'HEAD' || file.size === 0) return reply.send();
-  return reply.send(createReadStream(file.path, { start, end }));
+  // 1 MiB reads: the default 64 KiB chunks cost a third of the throughput to a streaming agent (bench/deploy).
+  return reply.send(createReadStream(file.path, { start, end, highWaterMark: 1 << 20 }));
 }
 
 export function registerBootRoutes(app: FastifyInstance, ctx: HttpContext): void {
