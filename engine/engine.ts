@@ -95,7 +95,17 @@ export class Engine {
   // ---------------------------------------------------------------- specs
 
   async getSpecs(): Promise<Specs> {
-    return { nodes: await this.store.listSpecs<NodeSpec>('node'), deployments: await this.store.listSpecs<DeploymentSpec>('deployment') };
+    return this.store.transaction(async (tx) => ({
+      nodes: await tx.listSpecs<NodeSpec>('node'),
+      deployments: await tx.listSpecs<DeploymentSpec>('deployment'),
+      revision: await tx.specRevision(),
+    }));
+  }
+
+  /** The desired set as a Fleet document (what PUT /v1/specs and fleet files hold). */
+  async getFleet(): Promise<Fleet> {
+    const { nodes, deployments } = await this.getSpecs();
+    return { nodes, deployments };
   }
 
   /** Replaces the whole desired set (as a Terraform configuration does). */

@@ -3,7 +3,8 @@
 import { plan } from '../../dist/engine/plan.js';
 
 const N = Number(process.env.N ?? 10_000);
-const specs = { nodes: [], deployments: [] };
+// As the engine plans: the specs come from the store with its revision of the desired set.
+const specs = { nodes: [], deployments: [], revision: 42 };
 const records = { nodes: [], ports: [], deployments: [] };
 for (let i = 0; i < N; i++) {
   const name = `r${String(i).padStart(5, '0')}`;

@@ -33,11 +33,11 @@ export function registerDeclarativeRoutes(app: FastifyInstance, ctx: HttpContext
   const engine = ctx.engine;
   const tags = ['declarative'];
 
-  app.get('/v1/specs', { schema: { summary: 'The desired state: every node and deployment spec (a Fleet)', tags, responses: { 200: { $ref: 'fleet.schema.json' } } } }, async () => engine.getSpecs());
+  app.get('/v1/specs', { schema: { summary: 'The desired state: every node and deployment spec (a Fleet)', tags, responses: { 200: { $ref: 'fleet.schema.json' } } } }, async () => engine.getFleet());
 
   app.put('/v1/specs', { schema: { summary: 'Replace the whole desired state', tags, body: { $ref: 'fleet.schema.json' } } }, async (req) => {
     await engine.putSpecs(req.body as Fleet);
-    return engine.getSpecs();
+    return engine.getFleet();
   });
 
   app.put('/v1/specs/nodes/:name', { preValidation: nameFromUrl, schema: { summary: 'Create or replace one node spec', tags, body: { $ref: 'node-spec.schema.json' } } }, async (req) => {

@@ -131,6 +131,17 @@ const migrations = (dialect: SqlDialectName): Record<string, Migration> => ({
         .execute();
     },
   },
+  '0002_meta': {
+    async up(db: Kysely<any>) {
+      // Small counters, e.g. the revision of the desired set: bumped by every spec write, so a plan's
+      // inputs digest need not hash every spec's text.
+      await db.schema
+        .createTable('meta')
+        .addColumn('key', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('value', 'integer', (c) => c.notNull())
+        .execute();
+    },
+  },
 });
 
 export function migrationProvider(dialect: SqlDialectName): MigrationProvider {

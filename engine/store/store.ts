@@ -233,6 +233,9 @@ export class Store {
   listSpecs<T>(kind: SpecKind) {
     return this.reader().listSpecs<T>(kind);
   }
+  specRevision() {
+    return this.reader().specRevision();
+  }
   listEvents(filter: { after?: number; node_uuid?: string; limit?: number } = {}) {
     return this.reader().listEvents(filter);
   }
@@ -455,8 +458,20 @@ export class TxStore {
     return rows.map((r) => JSON.parse(r.body) as T);
   }
 
+  /** The revision of the desired set: bumped by every spec write. */
+  async specRevision(): Promise<number> {
+    const row = await this.db.selectFrom('meta').select('value').where('key', '=', 'spec_revision').executeTakeFirst();
+    return row ? Number(row.value) : 0;
+  }
+
+  private async bumpSpecRevision(): Promise<void> {
+    const res = await this.db.updateTable('meta').set({ value: sql<number>`value + 1` }).where('key', '=', 'spec_revision').executeTakeFirst();
+    if (Number(res.numUpdatedRows) === 0) await this.db.insertInto('meta').values({ key: 'spec_revision', value: 1 }).execute();
+  }
+
   /** Replaces every spec of `kind` with `specs` (the desired set is complete, as a Terraform config is). */
   async replaceSpecs(kind: SpecKind, specs: Array<{ name: string }>): Promise<void> {
+    await this.bumpSpecRevision();
     await this.db.deleteFrom('specs').where('kind', '=', kind).execute();
     const t = now();
     for (let i = 0; i < specs.length; i += 200) {
@@ -466,11 +481,13 @@ export class TxStore {
   }
 
   async upsertSpec(kind: SpecKind, spec: { name: string }): Promise<void> {
+    await this.bumpSpecRevision();
     await this.db.deleteFrom('specs').where('kind', '=', kind).where('name', '=', spec.name).execute();
     await this.db.insertInto('specs').values({ kind, name: spec.name, body: JSON.stringify(spec), updated_at: now() }).execute();
   }
 
   async deleteSpec(kind: SpecKind, name: string): Promise<boolean> {
+    await this.bumpSpecRevision();
     const res = await this.db.deleteFrom('specs').where('kind', '=', kind).where('name', '=', name).executeTakeFirst();
     return Number(res.numDeletedRows) === 1;
   }

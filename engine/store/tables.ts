@@ -109,7 +109,13 @@ export interface ConductorsTable {
   online: number;
 }
 
+export interface MetaTable {
+  key: string;
+  value: number;
+}
+
 export interface Database {
+  meta: MetaTable;
   nodes: NodesTable;
   ports: PortsTable;
   deployments: DeploymentsTable;
