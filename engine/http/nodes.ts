@@ -174,6 +174,9 @@ function listFilter(req: FastifyRequest): NodeFilter {
   return f;
 }
 
+const LIST_HEAD = Buffer.from('{"nodes":[');
+const COMMA = Buffer.from(',');
+
 export function registerNodeRoutes(app: FastifyInstance, ctx: HttpContext): void {
   const conductor = ctx.engine.conductor;
   const tags = ['nodes'];
@@ -193,9 +196,13 @@ export function registerNodeRoutes(app: FastifyInstance, ctx: HttpContext): void
     const next = nextLink(base, detailPath ? '/v1/nodes/detail' : '/v1/nodes', req, nodes, page.limit);
     const tail = next ? `],"next":${JSON.stringify(next)}}` : ']}';
     if (detail && !fields) {
-      const parts = new Array<string>(nodes.length);
-      for (let i = 0; i < nodes.length; i++) parts[i] = cache.detail(nodes[i]!, v, base);
-      return reply.type('application/json; charset=utf-8').send(`{"nodes":[${parts.join(',')}${tail}`);
+      const parts: Buffer[] = [LIST_HEAD];
+      for (let i = 0; i < nodes.length; i++) {
+        if (i) parts.push(COMMA);
+        parts.push(cache.detail(nodes[i]!, v, base));
+      }
+      parts.push(Buffer.from(tail));
+      return reply.type('application/json; charset=utf-8').send(Buffer.concat(parts));
     }
     // Secrets only appear in the long forms; the short list skips the masking work.
     const needsRedact = (fields ?? NODE_LIST_FIELDS).some((f) => f === 'driver_info' || f === 'driver_internal_info');
