@@ -2,8 +2,8 @@
 // passthru and traits. Long operations answer 202 once the conductor has accepted them (the node is locked
 // and its target recorded); clients follow progress on the node's states.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Operation } from '../conductor.js';
-import type { UserVerb } from '../states.js';
+import type { Conductor, Operation } from '../conductor.js';
+import { STABLE_STATES, type UserVerb } from '../states.js';
 import { BOOT_DEVICES, type BootDevice } from '../../drivers/types.js';
 import { EngineError } from '../errors.js';
 import { sharedAjv } from '../validation.js';
@@ -45,6 +45,31 @@ function accepted(req: FastifyRequest, reply: FastifyReply, uuid: string): Fasti
   return reply.code(202).header('Location', `${baseUrl(req)}/v1/nodes/${uuid}/states`).send();
 }
 
+/**
+ * ironplan's extension to Ironic's 202s: `?wait=SECONDS` answers once the operation has settled (the node
+ * unlocked and in a stable state) or the time is up, with the node's states in the body, so a
+ * client (the Terraform provider) needs no polling round trips. Without it the answer is Ironic's.
+ */
+function waitParam(req: FastifyRequest): number | undefined {
+  const raw = (req.query as Record<string, unknown> | undefined)?.wait;
+  if (raw === undefined) return undefined;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds < 0 || seconds > 3600) throw invalid('wait: must be a number of seconds from 0 to 3600', 'wait');
+  return seconds;
+}
+
+async function acceptedAfterWait(req: FastifyRequest, reply: FastifyReply, conductor: Conductor, op: Operation, seconds: number | undefined): Promise<FastifyReply> {
+  if (seconds === undefined) return accepted(req, reply, op.node.uuid);
+  const settledNode = await Promise.race([
+    op.done.then(() =>
+      conductor.waitForNode(op.node.uuid, (n) => n.reservation === null && n.target_power_state === null && STABLE_STATES.includes(n.provision_state), seconds * 1000),
+    ),
+    new Promise<null>((r) => setTimeout(() => r(null), seconds * 1000).unref()),
+  ]).catch(() => null);
+  const node = settledNode ?? (await conductor.getNode(op.node.uuid));
+  return reply.code(202).header('Location', `${baseUrl(req)}/v1/nodes/${op.node.uuid}/states`).send({ ...nodeStates(node), settled: settledNode !== null });
+}
+
 export function registerNodeActionRoutes(app: FastifyInstance, ctx: HttpContext): void {
   const conductor = ctx.engine.conductor;
   const tags = ['node actions'];
@@ -62,9 +87,10 @@ export function registerNodeActionRoutes(app: FastifyInstance, ctx: HttpContext)
       if (raw.startsWith('soft ')) throw invalid(`target: "${raw}" is not supported by ironplan's power interfaces (soft power actions are not implemented)`, 'target');
       throw invalid(`target: "${raw}" is not one of ${Object.keys(POWER_TARGETS).join(', ')}`, 'target');
     }
+    const wait = waitParam(req);
     const op = await conductor.changePowerState(identParam(req), target);
     detach(op);
-    return accepted(req, reply, op.node.uuid);
+    return acceptedAfterWait(req, reply, conductor, op, wait);
   });
 
   app.put('/v1/nodes/:ident/states/provision', { schema: { summary: 'Move a node through the provision state machine (202)', tags, body: nodeSchemas.provision } }, async (req, reply) => {
@@ -81,9 +107,10 @@ export function registerNodeActionRoutes(app: FastifyInstance, ctx: HttpContext)
       if (!Array.isArray(body.clean_steps)) throw invalid('clean_steps: is required (a list of steps) when the target is "clean"', 'clean_steps');
     } else if (body.clean_steps !== undefined) throw invalid('clean_steps: can only be given with the "clean" target', 'clean_steps');
     const args = body.configdrive != null ? { instance_info: { configdrive: body.configdrive } } : {};
+    const wait = waitParam(req);
     const op = await conductor.provision(identParam(req), verb, args);
     detach(op);
-    return accepted(req, reply, op.node.uuid);
+    return acceptedAfterWait(req, reply, conductor, op, wait);
   });
 
   app.get('/v1/nodes/:ident/management/boot_device', { schema: { summary: 'The boot device the BMC reports', tags } }, async (req) =>

@@ -43,8 +43,11 @@ export async function waitNode(
 }
 
 /** PUT /states/provision and wait for the state it leads to (or a failure state). */
+/** ironplan answers a 202 only once the operation settled when asked `?wait=`; polling then finds it done at once. */
+export const waitQuery = (deadline: number) => `?wait=${Math.max(0, Math.min(60, Math.floor((deadline - Date.now()) / 1000)))}`;
+
 export async function provision(c: IronicClient, uuid: string, target: string, expect: string, deadline: number, extra: Record<string, unknown> = {}): Promise<IronicNode> {
-  await c.request('PUT', `/v1/nodes/${uuid}/states/provision`, { target, ...extra }, { deadline });
+  await c.request('PUT', `/v1/nodes/${uuid}/states/provision${waitQuery(deadline)}`, { target, ...extra }, { deadline });
   return waitNode(
     c,
     uuid,
@@ -56,7 +59,7 @@ export async function provision(c: IronicClient, uuid: string, target: string, e
 }
 
 export async function setPower(c: IronicClient, uuid: string, target: 'power on' | 'power off', deadline: number): Promise<IronicNode> {
-  await c.request('PUT', `/v1/nodes/${uuid}/states/power`, { target }, { deadline });
+  await c.request('PUT', `/v1/nodes/${uuid}/states/power${waitQuery(deadline)}`, { target }, { deadline });
   return waitNode(
     c,
     uuid,

@@ -192,3 +192,26 @@ describe('traits', () => {
     expect((await h.call({ method: 'PUT', url: '/v1/nodes/tr/traits', payload: { traits: 'CUSTOM_A' } })).status).toBe(400);
   });
 });
+
+describe('?wait= (ironplan extension to the 202s)', () => {
+  it('answers once the operation has settled, with the node states, so clients need not poll', async () => {
+    await create({ driver: 'fake-hardware', name: 'waiter', driver_info: { fake_power_delay_ms: 150 } });
+    const managed = await h.call({ method: 'PUT', url: '/v1/nodes/waiter/states/provision?wait=10', payload: { target: 'manage' } });
+    expect(managed.status).toBe(202);
+    expect(managed.body).toMatchObject({ provision_state: 'manageable', target_provision_state: null, settled: true });
+    const on = await h.call({ method: 'PUT', url: '/v1/nodes/waiter/states/power?wait=10', payload: { target: 'power on' } });
+    expect(on.body).toMatchObject({ power_state: 'power on', target_power_state: null, settled: true });
+    // Without ?wait the answer is Ironic's: 202, no body.
+    const off = await power('waiter', 'power off');
+    expect(off.status).toBe(202);
+    expect(off.body === null || off.body === '' || off.body === undefined).toBe(true);
+  });
+
+  it('gives up at the limit and says the operation has not settled', async () => {
+    await create({ driver: 'fake-hardware', name: 'slowpoke', driver_info: { fake_power_delay_ms: 1500 } });
+    const r = await h.call({ method: 'PUT', url: '/v1/nodes/slowpoke/states/power?wait=0.2', payload: { target: 'power on' } });
+    expect(r.status).toBe(202);
+    expect(r.body).toMatchObject({ settled: false, target_power_state: 'power on' });
+    expect(fault((await h.call({ method: 'PUT', url: '/v1/nodes/slowpoke/states/power?wait=soon', payload: { target: 'power on' } })).body)).toContain('wait');
+  });
+});

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { IronicError, type IronicClient, type IronicNode } from '../client.js';
 import { typedMap } from '../convert.js';
 import { DiagError, err, type Diagnostic, type PathStep } from '../diag.js';
-import { findNode, waitNode } from '../nodeops.js';
+import { findNode, waitNode, waitQuery } from '../nodeops.js';
 import { plannedState, settle } from '../planning.js';
 import { deadlineFor, PartialApply, validateTimeouts, type Resource } from '../resource.js';
 import { deploymentBlock } from '../schemas.js';
@@ -119,7 +119,7 @@ function stateOf(planned: Obj, id: string, n: IronicNode | null): Obj {
 /** Runs one provision action to `active`; a failure keeps the claim so destroy (or a retry) can clean up. */
 async function toActive(c: IronicClient, planned: Obj, id: string, uuid: string, target: 'active' | 'rebuild', deadline: number, what: string): Promise<Obj> {
   try {
-    await c.request('PUT', `/v1/nodes/${uuid}/states/provision`, { target, ...configdrive(planned) }, { deadline });
+    await c.request('PUT', `/v1/nodes/${uuid}/states/provision${waitQuery(deadline)}`, { target, ...configdrive(planned) }, { deadline });
     const n = await waitNode(c, uuid, what, deadline, deployedDone, deployFailed);
     return stateOf(planned, id, n);
   } catch (e) {
@@ -153,7 +153,7 @@ async function undeploy(c: IronicClient, prior: Obj, deadline: number): Promise<
   if (!n || n.instance_uuid !== id) return;
   if (n.target_provision_state) n = await waitNode(c, n.uuid, 'the running provision action', deadline, (x) => !x.target_provision_state);
   if (['active', 'deploy failed', 'wait call-back', 'error'].includes(n.provision_state)) {
-    await c.request('PUT', `/v1/nodes/${n.uuid}/states/provision`, { target: 'deleted' }, { deadline });
+    await c.request('PUT', `/v1/nodes/${n.uuid}/states/provision${waitQuery(deadline)}`, { target: 'deleted' }, { deadline });
     n = await waitNode(c, n.uuid, 'undeploy', deadline, (x) => !x.target_provision_state && x.provision_state === 'available', (x) => !x.target_provision_state && x.provision_state !== 'available');
   }
   if (n.instance_uuid === id) await release(c, n.uuid, id);
