@@ -82,11 +82,18 @@ async function startService() {
 async function terraformPair(url) {
   const env = { ...process.env, TF_CLI_CONFIG_FILE: cliConfig(), CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
   delete env.TF_LOG;
-  const dirs = { ironplan: join(work, 'ironplan'), terraform_data: join(work, 'data') };
+  const dirs = { ironplan: join(work, 'ironplan'), terraform_data: join(work, 'data'), 'data, node-shaped': join(work, 'data-shaped') };
   for (const d of Object.values(dirs)) rmSync(d, { recursive: true, force: true });
   const { mkdirSync } = await import('node:fs');
   mkdirSync(dirs.ironplan);
   mkdirSync(dirs.terraform_data);
+  mkdirSync(dirs['data, node-shaped']);
+  // The same count of terraform_data holding an object shaped like an ironplan_node's state (its
+  // attribute count and nesting): what terraform itself spends on resources this size, without a provider.
+  writeFileSync(
+    join(dirs['data, node-shaped'], 'main.tf'),
+    `resource "terraform_data" "n" {\n  count = ${COUNT}\n  input = {\n    name = "bench-\${count.index}", driver = "fake-hardware", resource_class = "bench"\n    driver_info = { a = "1" }, properties = { cpus = "8" }, traits = [], extra = {}\n    power_state = null, maintenance = false, maintenance_reason = null, provision_state = "available"\n    interfaces = { power = "fake", management = "fake", boot = "fake", deploy = "fake-agent", inspect = "fake", vendor = "fake" }\n    ports = [], id = null, current_power_state = null, current_provision_state = null, last_error = null\n    driver_secrets = {}, created_at = null, updated_at = null, provision_updated_at = null, instance_uuid = null\n  }\n}\n`,
+  );
   writeFileSync(join(dirs.ironplan, 'main.tf'), `terraform {\n  required_providers {\n    ironplan = { source = "ironplan/ironplan" }\n  }\n}\nprovider "ironplan" {\n  endpoint = "${url}"\n}\nresource "ironplan_node" "n" {\n  count  = ${COUNT}\n  name   = "bench-\${count.index}"\n  driver = "fake-hardware"\n  resource_class = "bench"\n  properties = { cpus = "8" }\n}\n`);
   writeFileSync(join(dirs.terraform_data, 'main.tf'), `resource "terraform_data" "n" {\n  count = ${COUNT}\n  input = { name = "bench-\${count.index}", resource_class = "bench" }\n}\n`);
   const res = {};
@@ -111,6 +118,8 @@ try {
   for (const [k, v] of Object.entries(t)) console.log(`${k.padEnd(16)} ${fmt(v.plan)} ${fmt(v.apply)} ${fmt(v.noop)} ${fmt(v.destroy)}`);
   const r = (k) => (t.ironplan[k] / t.terraform_data[k]).toFixed(2);
   console.log(`ratio ironplan/terraform_data: plan ${r('plan')}x  apply ${r('apply')}x (target <= 2x)  no-op plan ${r('noop')}x  destroy ${r('destroy')}x`);
+  const rs = (k) => (t.ironplan[k] / t['data, node-shaped'][k]).toFixed(2);
+  console.log(`ratio ironplan/terraform_data with node-shaped input: plan ${rs('plan')}x  apply ${rs('apply')}x  no-op plan ${rs('noop')}x  destroy ${rs('destroy')}x (terraform's own cost for resources of this size)`);
   svc.child.kill('SIGTERM');
 } finally {
   for (const c of children) c.kill('SIGKILL');

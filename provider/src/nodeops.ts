@@ -46,8 +46,23 @@ export async function waitNode(
 /** ironplan answers a 202 only once the operation settled when asked `?wait=`; polling then finds it done at once. */
 export const waitQuery = (deadline: number) => `?wait=${Math.max(0, Math.min(60, Math.floor((deadline - Date.now()) / 1000)))}`;
 
-export async function provision(c: IronicClient, uuid: string, target: string, expect: string, deadline: number, extra: Record<string, unknown> = {}): Promise<IronicNode> {
-  await c.request('PUT', `/v1/nodes/${uuid}/states/provision${waitQuery(deadline)}`, { target, ...extra }, { deadline });
+/** The states ironplan returns with a `?wait` 202 (null from a plain Ironic). */
+type SettledStates = { settled?: boolean; provision_state?: string; target_provision_state?: string | null; power_state?: string | null; target_power_state?: string | null; last_error?: string | null } | null;
+
+export async function provision(
+  c: IronicClient,
+  uuid: string,
+  target: string,
+  expect: string,
+  deadline: number,
+  extra: Record<string, unknown> = {},
+  known?: IronicNode,
+): Promise<IronicNode> {
+  const states = await c.request<SettledStates>('PUT', `/v1/nodes/${uuid}/states/provision${waitQuery(deadline)}`, { target, ...extra }, { deadline });
+  // Settled where we wanted it: the answer already says what a read would, save the round trip.
+  if (known && states?.settled && !states.target_provision_state && states.provision_state === expect) {
+    return { ...known, provision_state: expect, target_provision_state: null, power_state: states.power_state ?? known.power_state, last_error: states.last_error ?? null };
+  }
   return waitNode(
     c,
     uuid,
@@ -75,9 +90,9 @@ export async function restAt(c: IronicClient, node: IronicNode, want: string, de
   let n = node;
   if (n.provision_state === want) return n;
   if (want === 'manageable' || (want === 'available' && ['enroll', 'inspect failed', 'clean failed'].includes(n.provision_state))) {
-    n = await provision(c, n.uuid, 'manage', 'manageable', deadline);
+    n = await provision(c, n.uuid, 'manage', 'manageable', deadline, {}, n);
   }
-  if (want === 'available' && n.provision_state === 'manageable') n = await provision(c, n.uuid, 'provide', 'available', deadline);
+  if (want === 'available' && n.provision_state === 'manageable') n = await provision(c, n.uuid, 'provide', 'available', deadline, {}, n);
   if (n.provision_state !== want) {
     throw new DiagError(`Cannot move node ${n.name ?? n.uuid} to "${want}"`, `it is in provision state "${n.provision_state}"; Ironic's state machine has no way from there (enroll can only be left, never re-entered).`, ['provision_state']);
   }
