@@ -41,8 +41,11 @@ export class Remote {
     const seen = new Map<string, string>();
     for (;;) {
       const a = await this.call<{ status: string; actions: Array<{ action_id: string; status: string; error: string | null }> }>('GET', `/v1/applies/${apply_id}`);
-      for (const x of a.actions) {
-        if (seen.get(x.action_id) === x.status || x.status === 'pending') continue;
+      const byAction = new Map(a.actions.map((x) => [x.action_id, x]));
+      // In plan order, so what one poll finds finished reads in the order it ran.
+      for (const planned of plan.actions) {
+        const x = byAction.get(planned.id);
+        if (!x || seen.get(x.action_id) === x.status || x.status === 'pending') continue;
         const action = byId.get(x.action_id);
         if (action) {
           if (x.status !== 'running' && seen.get(x.action_id) !== 'running') progress.action(action, 'running');

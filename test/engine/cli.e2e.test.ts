@@ -66,6 +66,43 @@ describe('ironplan CLI (slow: runs the built command)', () => {
     expect(r.stderr).toContain('nodes.0.power_state');
   });
 
+  it('with --endpoint, plan, apply and node operations go through a running `ironplan serve`', async () => {
+    const { createServer } = await import('node:net');
+    const port = await new Promise<number>((res) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => res(p));
+      });
+    });
+    const { spawn } = await import('node:child_process');
+    const server = spawn(process.execPath, [bin, 'serve', '--port', String(port), '--db', join(dir, 'served.db'), '--state-dir', join(dir, 'served')], {
+      cwd: dir,
+      env: { ...process.env, IRONPLAN_LOG_LEVEL: 'warn' },
+      stdio: 'ignore',
+    });
+    try {
+      const endpoint = `http://127.0.0.1:${port}`;
+      for (let i = 0; i < 100; i++) {
+        if (await fetch(`${endpoint}/v1`).then((r) => r.ok, () => false)) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const fleet = join(dir, 'remote.yaml');
+      writeFileSync(fleet, 'nodes:\n  - { name: r1, driver: fake-hardware, power_state: power on }\n');
+      const plan = await run(['plan', '-f', fleet, '--endpoint', endpoint, '--detailed-exitcode']);
+      expect(plan.code, plan.stderr).toBe(2);
+      const apply = await run(['apply', '-f', fleet, '--endpoint', endpoint, '--auto-approve']);
+      expect(apply.code, apply.stderr).toBe(0);
+      expect(apply.stdout).toContain('Apply complete!');
+      expect((await run(['node', 'list', '--endpoint', endpoint])).stdout).toMatch(/r1\s+fake-hardware\s+power on\s+available/);
+      expect((await run(['node', 'power', 'r1', 'off', '--endpoint', endpoint])).code).toBe(0);
+      const drift = await run(['plan', '-f', fleet, '--endpoint', endpoint, '--detailed-exitcode']);
+      expect(drift.code).toBe(2);
+      expect(drift.stdout).toContain('power_state: "power off" -> "power on"');
+    } finally {
+      server.kill('SIGTERM');
+    }
+  });
+
   it('node list, show, power and provision work on the embedded database', async () => {
     const list = await run(['node', 'list', '--db', db]);
     expect(list.stdout).toMatch(/c1\s+fake-hardware/);
