@@ -67,7 +67,7 @@ async function withRetry<T>(fn: () => Promise<T>): Promise<T> {
       return await fn();
     } catch (err) {
       const code = (err as { code?: string }).code;
-      if ((code !== 'NodeLocked' && code !== 'NotFound') || attempt >= 5000) throw err;
+      if ((code !== 'NodeLocked' && code !== 'NotFound' && code !== 'StaleWrite' && code !== 'Conflict') || attempt >= 5000) throw err;
       // The manager holds the node only for the moments of a step: retry soon (a real agent waits longer).
       await sleep(attempt < 50 ? 1 : 20);
     }

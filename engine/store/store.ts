@@ -176,12 +176,24 @@ export class Store {
     await this.db.destroy();
   }
 
-  /** Runs fn in one transaction; events it records are published only once it commits. */
+  /**
+   * Runs fn in one transaction; events it records are published only once it commits. A version
+   * conflict (StaleWrite) runs fn again on fresh reads, a few times: with PostgreSQL's concurrent
+   * transactions a lock-free writer (an agent's lookup) can race a lock holder's read-modify-write.
+   * A caller that writes from a copy read before the transaction keeps failing, as it must.
+   */
   async transaction<T>(fn: (tx: TxStore) => Promise<T>): Promise<T> {
-    const pending: Event[] = [];
-    const result = await this.db.transaction().execute((trx) => fn(new TxStore(trx, pending)));
-    if (pending.length && this.onEvents) this.onEvents(pending);
-    return result;
+    for (let attempt = 0; ; attempt++) {
+      const pending: Event[] = [];
+      try {
+        const result = await this.db.transaction().execute((trx) => fn(new TxStore(trx, pending)));
+        if (pending.length && this.onEvents) this.onEvents(pending);
+        return result;
+      } catch (err) {
+        if ((err as EngineError).code !== 'StaleWrite' || attempt >= 4) throw err;
+        await new Promise((r) => setTimeout(r, 2 * (attempt + 1)));
+      }
+    }
   }
 
   private reader(): TxStore {
