@@ -9,24 +9,23 @@ import type { PortRecord } from './generated/port-record.js';
 import type { Event } from './generated/event.js';
 import type { InterfaceNames } from './generated/node-spec.js';
 import {
-  DriverError,
   type AgentChannel,
   type AgentCommand,
   type AgentHeartbeat,
   type BootDevice,
   type Logger,
-  type NodeDriver,
   type PowerState,
   type ServiceSettings,
   type StepResult,
   type Task,
 } from '../drivers/types.js';
 import { Store, now, type NodeFilter, type NodePatch, type TxStore } from './store/store.js';
-import { DriverRegistry, SECRET_MASK } from './drivers/registry.js';
+import { DriverRegistry, SECRET_MASK, SECRET_NAME } from './drivers/registry.js';
+import { validator } from './validation.js';
 import { EngineError, invalidParameter, notFound } from './errors.js';
 import { newToken, newUuid, isUuid } from './ids.js';
 import {
-  DELETE_ALLOWED_STATES,
+  IDLE_STATES,
   LOOKUP_ALLOWED_STATES,
   REFUSED_IN_MAINTENANCE,
   TRANSIENT_STATES,
@@ -81,8 +80,6 @@ export interface ProvisionArgs {
 
 export type ValidationReport = Record<string, { result: boolean | null; reason: string | null }>;
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
 export class Conductor implements AgentChannel {
   readonly id: string;
   readonly events = new EventEmitter();
@@ -104,10 +101,6 @@ export class Conductor implements AgentChannel {
     this.store.onEvents = (events) => {
       for (const e of events) this.events.emit('event', e);
     };
-  }
-
-  get drivers(): DriverRegistry {
-    return this.registry;
   }
 
   // ---------------------------------------------------------------- life cycle
@@ -148,9 +141,12 @@ export class Conductor implements AgentChannel {
     this.timers.push(timer);
   }
 
-  /** A conductor is dead when it said so, stopped heartbeating, or (same host) its process is gone. */
-  private async deadConductors(): Promise<Set<string>> {
-    const dead = new Set<string>();
+  /**
+   * The conductors other than this one that are gone: they said so, stopped heartbeating, or (same host)
+   * their process is gone. A lock held by a name no conductor ever registered is gone too.
+   */
+  private async liveConductors(): Promise<Set<string>> {
+    const live = new Set<string>([this.id]);
     const staleBefore = Date.now() - 3 * (this.opts.heartbeatIntervalSec ?? 10) * 1000;
     for (const c of await this.store.listConductors()) {
       if (c.id === this.id) continue;
@@ -163,9 +159,9 @@ export class Conductor implements AgentChannel {
           alive = false;
         }
       }
-      if (!alive) dead.add(c.id);
+      if (alive) live.add(c.id);
     }
-    return dead;
+    return live;
   }
 
   /**
@@ -173,10 +169,10 @@ export class Conductor implements AgentChannel {
    * a conductor was actively working move to the matching failed state, with the reason recorded.
    */
   async recoverOrphans(): Promise<void> {
-    const dead = await this.deadConductors();
+    const live = await this.liveConductors();
     const nodes = await this.store.listNodes({});
     for (const node of nodes) {
-      const orphaned = node.reservation !== null && node.reservation !== this.id && (dead.has(node.reservation) || !(await this.isKnownConductor(node.reservation)));
+      const orphaned = node.reservation !== null && !live.has(node.reservation);
       const unlockedTransient = node.reservation === null && TRANSIENT_STATES.includes(node.provision_state);
       if (!orphaned && !unlockedTransient && !(node.target_power_state && node.reservation === null)) continue;
       await this.store.transaction(async (tx) => {
@@ -197,14 +193,14 @@ export class Conductor implements AgentChannel {
     // Nodes parked in wait states were handed to drivers that may need to resume (e.g. a simulated agent).
     for (const node of await this.store.listNodes({ provision_state: 'wait call-back' })) {
       try {
-        await this.withTask(node.uuid, 'take over', (task) => task.driver.deploy.takeOver(task));
+        await this.withTask(node.uuid, (task) => task.driver.deploy.takeOver(task));
       } catch (err) {
         this.log.warn({ node: node.uuid, err: String(err) }, 'take over failed');
       }
     }
     const applies = await this.store.listApplies({ status: 'running' });
     for (const a of applies) {
-      if (a.conductor === this.id || !dead.has(a.conductor)) continue;
+      if (live.has(a.conductor)) continue;
       await this.store.transaction(async (tx) => {
         for (const act of await tx.listApplyActions(a.id)) {
           if (act.status === 'running' || act.status === 'pending') await tx.setApplyAction(a.id, act.action_id, 'failed', 'interrupted: the conductor running this apply stopped');
@@ -213,10 +209,6 @@ export class Conductor implements AgentChannel {
         await tx.addEvent({ type: 'apply', actor: this.id, apply_id: a.id, from: 'running', to: 'interrupted', reason: 'conductor stopped during apply' });
       });
     }
-  }
-
-  private async isKnownConductor(id: string): Promise<boolean> {
-    return (await this.store.listConductors()).some((c) => c.id === id);
   }
 
   // ---------------------------------------------------------------- reading
@@ -241,12 +233,15 @@ export class Conductor implements AgentChannel {
     return this.store.listEvents(filter);
   }
 
-  /** A node as users may see it: secrets in driver_info and the agent token masked. */
+  /** A node as users may see it: driver_info secrets, the agent token and the config drive (user data) masked. */
   redact(node: NodeRecord): NodeRecord {
-    const dii = { ...node.driver_internal_info };
-    if (dii.agent_secret_token) dii.agent_secret_token = SECRET_MASK;
-    for (const k of Object.keys(dii)) if (k.startsWith('fake_') === false && /password/i.test(k)) dii[k] = SECRET_MASK;
-    return { ...node, driver_info: this.registry.maskSecrets(node.interfaces, node.driver_info), driver_internal_info: dii };
+    const instanceInfo = 'configdrive' in node.instance_info ? { ...node.instance_info, configdrive: SECRET_MASK } : node.instance_info;
+    return {
+      ...node,
+      driver_info: this.registry.maskSecrets(node.interfaces, node.driver_info),
+      driver_internal_info: maskSecretNames(node.driver_internal_info),
+      instance_info: maskSecretNames(instanceInfo),
+    };
   }
 
   // ---------------------------------------------------------------- node records
@@ -322,7 +317,7 @@ export class Conductor implements AgentChannel {
         patch.maintenance = update.maintenance;
         patch.maintenance_reason = update.maintenance ? (update.maintenance_reason ?? node.maintenance_reason) : null;
       } else if (update.maintenance_reason !== undefined) patch.maintenance_reason = update.maintenance_reason;
-      if ((patch.driver || patch.interfaces) && !['enroll', 'manageable', 'available', 'inspect failed', 'clean failed'].includes(node.provision_state) && !node.maintenance) {
+      if ((patch.driver || patch.interfaces) && !IDLE_STATES.includes(node.provision_state) && !node.maintenance) {
         throw new EngineError('InvalidState', `Cannot change the driver of node ${ident} in provision state "${node.provision_state}".`);
       }
       return this.store.transaction(async (tx) => {
@@ -343,10 +338,10 @@ export class Conductor implements AgentChannel {
 
   async deleteNode(ident: string, actor = 'api'): Promise<void> {
     await this.withLockedNode(ident, async (node) => {
-      if (!node.maintenance && !DELETE_ALLOWED_STATES.includes(node.provision_state)) {
+      if (!node.maintenance && !IDLE_STATES.includes(node.provision_state)) {
         throw new EngineError(
           'InvalidState',
-          `Can not delete node ${ident} while it is in provision state "${node.provision_state}" (allowed: ${DELETE_ALLOWED_STATES.join(', ')}, or any state in maintenance).`,
+          `Can not delete node ${ident} while it is in provision state "${node.provision_state}" (allowed: ${IDLE_STATES.join(', ')}, or any state in maintenance).`,
         );
       }
       if (node.instance_uuid && !node.maintenance) throw new EngineError('InvalidState', `Node ${ident} is associated with deployment ${node.instance_uuid}; undeploy it first.`);
@@ -360,7 +355,7 @@ export class Conductor implements AgentChannel {
 
   async createPort(input: { node_uuid: string; address: string; pxe_enabled?: boolean; extra?: Record<string, unknown>; uuid?: string }, actor = 'api'): Promise<PortRecord> {
     const node = await this.store.getNode(input.node_uuid);
-    if (!/^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/.test(input.address)) throw invalidParameter('address', `"${input.address}" is not a MAC address`);
+    assertMac(input.address);
     const t = now();
     const port: PortRecord = {
       uuid: input.uuid ?? newUuid(),
@@ -380,7 +375,7 @@ export class Conductor implements AgentChannel {
 
   async updatePort(uuid: string, patch: { address?: string; pxe_enabled?: boolean; extra?: Record<string, unknown>; node_uuid?: string }, actor = 'api'): Promise<PortRecord> {
     const port = await this.store.getPort(uuid);
-    if (patch.address !== undefined && !/^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/.test(patch.address)) throw invalidParameter('address', `"${patch.address}" is not a MAC address`);
+    if (patch.address !== undefined) assertMac(patch.address);
     if (patch.node_uuid !== undefined) patch.node_uuid = (await this.store.getNode(patch.node_uuid)).uuid;
     return this.store.transaction(async (tx) => {
       const updated = await tx.updatePort(uuid, patch);
@@ -420,11 +415,11 @@ export class Conductor implements AgentChannel {
     }
   }
 
-  private async makeTask(nodeUuid: string): Promise<{ task: Task; holder: { node: NodeRecord } }> {
-    const holder = { node: await this.store.getNode(nodeUuid) };
+  /** A task on the node; `known` is a record just read (e.g. by taking the lock), saving a read. */
+  private async makeTask(nodeUuid: string, known?: NodeRecord): Promise<Task> {
+    const holder = { node: known ?? (await this.store.getNode(nodeUuid)) };
     const ports = await this.store.listPorts({ node_uuid: nodeUuid });
     const driver = this.registry.driverFor(holder.node);
-    const store = this.store;
     const task: Task = {
       get node() {
         return holder.node;
@@ -434,26 +429,31 @@ export class Conductor implements AgentChannel {
       settings: this.settings,
       driver,
       agent: this,
-      async saveInternalInfo(patch) {
-        holder.node = await store.transaction(async (tx) => {
-          const current = await tx.getNode(nodeUuid);
+      saveInternalInfo: async (patch) => {
+        holder.node = await this.patchNode(nodeUuid, (current) => {
           const dii = { ...current.driver_internal_info };
           for (const [k, v] of Object.entries(patch)) {
             if (v === null || v === undefined) delete dii[k];
             else dii[k] = v;
           }
-          return tx.updateNode(nodeUuid, current.version, { driver_internal_info: dii }, current);
+          return { driver_internal_info: dii };
         });
       },
     };
-    return { task, holder };
+    return task;
   }
 
-  private async withTask<T>(ident: string, _what: string, fn: (task: Task) => Promise<T>): Promise<T> {
-    return this.withLockedNode(ident, async (node) => {
-      const { task } = await this.makeTask(node.uuid);
-      return fn(task);
-    });
+  private async withTask<T>(ident: string, fn: (task: Task) => Promise<T>): Promise<T> {
+    return this.withLockedNode(ident, async (node) => fn(await this.makeTask(node.uuid, node)));
+  }
+
+  /** Writes a patch computed from the node as it is now (read in the same transaction). */
+  private patchNode(nodeUuid: string, build: (current: NodeRecord) => NodePatch, tx?: TxStore): Promise<NodeRecord> {
+    const run = async (t: TxStore) => {
+      const current = await t.getNode(nodeUuid);
+      return t.updateNode(nodeUuid, current.version, build(current), current);
+    };
+    return tx ? run(tx) : this.store.transaction(run);
   }
 
   /** Applies a state-machine event to the node and records it, in one transaction. */
@@ -488,10 +488,10 @@ export class Conductor implements AgentChannel {
 
   /** Accepts a power change (NodeLocked if the node is busy) and carries it out in the background. */
   async changePowerState(ident: string, target: PowerState | 'reboot', actor = 'api'): Promise<Operation> {
+    if (target !== 'power on' && target !== 'power off' && target !== 'reboot') throw invalidParameter('target', `"${target}" is not one of power on, power off, reboot`);
     const node = await this.store.reserveNode(ident, this.id);
     let accepted: NodeRecord;
     try {
-      if (target !== 'power on' && target !== 'power off' && target !== 'reboot') throw invalidParameter('target', `"${target}" is not one of power on, power off, reboot`);
       accepted = await this.store.transaction((tx) => tx.updateNode(node.uuid, node.version, { target_power_state: target === 'reboot' ? 'power on' : target, last_error: null }, node));
     } catch (err) {
       await this.release(node.uuid);
@@ -500,25 +500,15 @@ export class Conductor implements AgentChannel {
     const done = this.track(
       (async () => {
         try {
-          const { task } = await this.makeTask(node.uuid);
-          const from = node.power_state;
+          const task = await this.makeTask(node.uuid, accepted);
           try {
             await task.driver.power.validate(task);
             if (target === 'reboot') await task.driver.power.reboot(task);
             else await task.driver.power.setPowerState(task, target);
-            const to: PowerState = target === 'reboot' ? 'power on' : target;
-            return await this.store.transaction(async (tx) => {
-              const current = await tx.getNode(node.uuid);
-              await tx.addEvent({ type: 'power', node_uuid: node.uuid, node_name: node.name, from, to, verb: target, actor, reason: null });
-              return tx.updateNode(node.uuid, current.version, { power_state: to, target_power_state: null }, current);
-            });
+            return await this.recordPower(node.uuid, { to: target === 'reboot' ? 'power on' : target, verb: target, actor, reason: null, patch: { target_power_state: null } });
           } catch (err) {
             const msg = `Failed to change power state to "${target}": ${errorMessage(err)}`;
-            return await this.store.transaction(async (tx) => {
-              const current = await tx.getNode(node.uuid);
-              await tx.addEvent({ type: 'power', node_uuid: node.uuid, node_name: node.name, from, to: from, verb: target, actor, reason: msg });
-              return tx.updateNode(node.uuid, current.version, { target_power_state: null, last_error: msg });
-            });
+            return await this.recordPower(node.uuid, { to: null, verb: target, actor, reason: msg, patch: { target_power_state: null, last_error: msg } });
           }
         } finally {
           await this.release(node.uuid);
@@ -542,7 +532,7 @@ export class Conductor implements AgentChannel {
         continue; // Busy or gone: the next sync will see it.
       }
       try {
-        const { task } = await this.makeTask(node.uuid);
+        const task = await this.makeTask(node.uuid, node);
         let observed: PowerState;
         try {
           observed = await task.driver.power.getPowerState(task);
@@ -550,13 +540,9 @@ export class Conductor implements AgentChannel {
           this.log.warn({ node: node.uuid, err: errorMessage(err) }, 'power sync could not read the power state');
           continue;
         }
-        const current = task.node;
-        if (observed !== current.power_state) {
+        if (observed !== task.node.power_state) {
           changed++;
-          await this.store.transaction(async (tx) => {
-            await tx.addEvent({ type: 'power', node_uuid: node.uuid, node_name: node.name, from: current.power_state, to: observed, verb: 'sync', actor: 'power-sync', reason: 'the BMC reports a power state different from the recorded one' });
-            await tx.updateNode(node.uuid, current.version, { power_state: observed });
-          });
+          await this.recordPower(node.uuid, { to: observed, verb: 'sync', actor: 'power-sync', reason: 'the BMC reports a power state different from the recorded one' });
         }
       } finally {
         await this.release(n.uuid);
@@ -568,11 +554,11 @@ export class Conductor implements AgentChannel {
   // ---------------------------------------------------------------- boot device, validate, vendor
 
   async getBootDevice(ident: string) {
-    return this.withTask(ident, 'get boot device', (task) => task.driver.management.getBootDevice(task));
+    return this.withTask(ident, (task) => task.driver.management.getBootDevice(task));
   }
 
   async setBootDevice(ident: string, device: BootDevice, persistent: boolean) {
-    return this.withTask(ident, 'set boot device', async (task) => {
+    return this.withTask(ident, async (task) => {
       const supported = await task.driver.management.getSupportedBootDevices(task);
       if (!supported.includes(device)) throw invalidParameter('boot_device', `"${device}" is not supported by this node (supported: ${supported.join(', ')})`);
       await task.driver.management.setBootDevice(task, device, persistent);
@@ -581,14 +567,14 @@ export class Conductor implements AgentChannel {
 
   async getSupportedBootDevices(ident: string): Promise<BootDevice[]> {
     const node = await this.store.getNode(ident);
-    const { task } = await this.makeTask(node.uuid);
+    const task = await this.makeTask(node.uuid, node);
     return task.driver.management.getSupportedBootDevices(task);
   }
 
   /** Ironic's node validate: each interface's validate(), without taking the lock. */
   async validate(ident: string): Promise<ValidationReport> {
     const node = await this.store.getNode(ident);
-    const { task } = await this.makeTask(node.uuid);
+    const task = await this.makeTask(node.uuid, node);
     const report: ValidationReport = {};
     const kinds = ['power', 'management', 'boot', 'deploy', 'inspect', 'vendor'] as const;
     for (const kind of kinds) {
@@ -623,11 +609,8 @@ export class Conductor implements AgentChannel {
     if (!m) throw new EngineError('InvalidParameter', `method: no vendor passthru method "${method}" (known: ${Object.keys(vendor.methods).join(', ') || 'none'})`, 'method');
     if (!m.http_methods.includes(httpMethod as never)) throw new EngineError('InvalidParameter', `method ${method} does not accept HTTP ${httpMethod} (accepts ${m.http_methods.join(', ')})`, 'method');
     const run = async () => {
-      if (m.require_exclusive_lock === false) {
-        const { task } = await this.makeTask(node.uuid);
-        return m.handler(task, httpMethod, body);
-      }
-      return this.withTask(node.uuid, `vendor ${method}`, (task) => m.handler(task, httpMethod, body));
+      if (m.require_exclusive_lock === false) return m.handler(await this.makeTask(node.uuid, node), httpMethod, body);
+      return this.withTask(node.uuid, (task) => m.handler(task, httpMethod, body));
     };
     if (m.async) {
       this.track(run()).catch((err) => this.log.warn({ node: node.uuid, method, err: errorMessage(err) }, 'vendor passthru failed'));
@@ -651,7 +634,7 @@ export class Conductor implements AgentChannel {
       }
       nextState(node.provision_state, verb, node.target_provision_state);
       accepted = await this.store.transaction(async (tx) => {
-        const extra: NodePatch = { last_error: null };
+        const extra: NodePatch = { last_error: verb === 'abort' ? `Aborted by ${actor}.` : null };
         if (verb === 'deploy' || verb === 'rebuild') {
           const info = { ...node.instance_info, ...(args.instance_info ?? {}) };
           extra.instance_info = info;
@@ -668,13 +651,12 @@ export class Conductor implements AgentChannel {
     const flow = this.flowFor(verb);
     const done = this.track(
       (async () => {
-        let release = true;
         try {
-          release = await flow(accepted.uuid, actor);
+          await flow(accepted.uuid, actor);
         } catch (err) {
           this.log.error({ node: accepted.uuid, verb, err: errorMessage(err) }, 'provision flow crashed');
         } finally {
-          if (release) await this.release(accepted.uuid);
+          await this.release(accepted.uuid);
         }
         return this.store.getNode(accepted.uuid);
       })(),
@@ -682,8 +664,8 @@ export class Conductor implements AgentChannel {
     return { node: accepted, done };
   }
 
-  /** Each flow runs holding the lock; it returns whether the lock should be released afterwards. */
-  private flowFor(verb: UserVerb): (nodeUuid: string, actor: string) => Promise<boolean> {
+  /** Each flow runs holding the lock, which is released when it returns (a parked node holds none). */
+  private flowFor(verb: UserVerb): (nodeUuid: string, actor: string) => Promise<void> {
     switch (verb) {
       case 'manage':
         return (u, a) => this.runManage(u, a);
@@ -702,10 +684,9 @@ export class Conductor implements AgentChannel {
     }
   }
 
-  private async runManage(nodeUuid: string, actor: string): Promise<boolean> {
-    const node = await this.store.getNode(nodeUuid);
-    if (node.provision_state !== 'verifying') return true; // manage from available / failed states is a plain transition
-    const { task } = await this.makeTask(nodeUuid);
+  private async runManage(nodeUuid: string, actor: string): Promise<void> {
+    const task = await this.makeTask(nodeUuid);
+    if (task.node.provision_state !== 'verifying') return; // manage from available / failed states is a plain transition
     try {
       this.registry.validateDriverInfo(task.node.interfaces, task.node.driver_info);
       await task.driver.power.validate(task);
@@ -715,28 +696,26 @@ export class Conductor implements AgentChannel {
     } catch (err) {
       await this.failNode(nodeUuid, `Failed to verify node: ${errorMessage(err)}`, actor);
     }
-    return true;
   }
 
-  private async runCleaning(nodeUuid: string, actor: string): Promise<boolean> {
-    const { task } = await this.makeTask(nodeUuid);
+  private async runCleaning(nodeUuid: string, actor: string): Promise<void> {
+    const task = await this.makeTask(nodeUuid);
     try {
       const clean = task.driver.deploy.clean;
       const result: StepResult = clean ? await clean.call(task.driver.deploy, task) : { done: true };
       if ('wait' in result) {
         await this.park(nodeUuid, 'wait', actor, result.timeoutSec);
-        return true;
+        return;
       }
       const power = await task.driver.power.getPowerState(task).catch(() => task.node.power_state);
       await this.transition(nodeUuid, 'done', actor, { power_state: power });
     } catch (err) {
       await this.failNode(nodeUuid, `Cleaning failed: ${errorMessage(err)}`, actor);
     }
-    return true;
   }
 
-  private async runInspect(nodeUuid: string, actor: string): Promise<boolean> {
-    const { task } = await this.makeTask(nodeUuid);
+  private async runInspect(nodeUuid: string, actor: string): Promise<void> {
+    const task = await this.makeTask(nodeUuid);
     try {
       const result = await task.driver.inspect.inspect(task);
       if ('wait' in result) await this.park(nodeUuid, 'wait', actor, result.timeoutSec);
@@ -744,7 +723,6 @@ export class Conductor implements AgentChannel {
     } catch (err) {
       await this.failNode(nodeUuid, `Inspection failed: ${errorMessage(err)}`, actor);
     }
-    return true;
   }
 
   private async park(nodeUuid: string, event: ProvisionEvent, actor: string, timeoutSec: number): Promise<void> {
@@ -752,8 +730,8 @@ export class Conductor implements AgentChannel {
     await this.transition(nodeUuid, event, actor, { provision_deadline: deadline }, `waiting up to ${timeoutSec}s for the agent`);
   }
 
-  private async runDeploy(nodeUuid: string, actor: string): Promise<boolean> {
-    const { task } = await this.makeTask(nodeUuid);
+  private async runDeploy(nodeUuid: string, actor: string): Promise<void> {
+    const task = await this.makeTask(nodeUuid);
     try {
       await task.driver.power.validate(task);
       await task.driver.boot.validate(task);
@@ -762,13 +740,12 @@ export class Conductor implements AgentChannel {
       if ('wait' in result) {
         // Parked: no worker and no lock is held while the agent works; heartbeats take the lock briefly.
         await this.park(nodeUuid, 'wait', actor, result.timeoutSec);
-        return true;
+        return;
       }
       await this.transition(nodeUuid, 'done', actor, { power_state: 'power on' }, 'deployed');
     } catch (err) {
       await this.deployFailed(task, `Deploy failed: ${errorMessage(err)}`, actor);
     }
-    return true;
   }
 
   /** deploy failed, with the reason; the node is powered off if the BMC lets us. */
@@ -776,26 +753,32 @@ export class Conductor implements AgentChannel {
     await this.failNode(task.node.uuid, reason, actor);
     try {
       await task.driver.power.setPowerState(task, 'power off');
-      await this.recordPower(task.node.uuid, 'power off', actor, 'powered off after a failed deploy');
+      await this.recordPower(task.node.uuid, { to: 'power off', verb: 'power off', actor, reason: 'powered off after a failed deploy' });
     } catch (err) {
       this.log.warn({ node: task.node.uuid, err: errorMessage(err) }, 'could not power off the node after a failed deploy');
     }
   }
 
-  private async recordPower(nodeUuid: string, state: PowerState, actor: string, reason: string): Promise<void> {
-    await this.store.transaction(async (tx) => {
+  /**
+   * Records a power state the BMC confirmed (`to`), or a change that failed (`to: null`, the state stays),
+   * with its event, plus any other fields in `patch`, in one transaction.
+   */
+  private recordPower(nodeUuid: string, e: { to: PowerState | null; verb: string; actor: string; reason: string | null; patch?: NodePatch }): Promise<NodeRecord> {
+    return this.store.transaction(async (tx) => {
       const current = await tx.getNode(nodeUuid);
-      if (current.power_state === state) return;
-      await tx.addEvent({ type: 'power', node_uuid: nodeUuid, node_name: current.name, from: current.power_state, to: state, verb: state, actor, reason });
-      await tx.updateNode(nodeUuid, current.version, { power_state: state });
+      // A confirmation of the state already recorded, with nothing else to write, is no news.
+      if (e.to !== null && e.to === current.power_state && !e.patch) return current;
+      const to = e.to ?? current.power_state;
+      await tx.addEvent({ type: 'power', node_uuid: nodeUuid, node_name: current.name, from: current.power_state, to, verb: e.verb, actor: e.actor, reason: e.reason });
+      return tx.updateNode(nodeUuid, current.version, { ...e.patch, power_state: to }, current);
     });
   }
 
-  private async runUndeploy(nodeUuid: string, actor: string): Promise<boolean> {
-    const { task } = await this.makeTask(nodeUuid);
+  private async runUndeploy(nodeUuid: string, actor: string): Promise<void> {
+    const task = await this.makeTask(nodeUuid);
     try {
       await task.driver.deploy.tearDown(task);
-      await this.recordPower(nodeUuid, 'power off', actor, 'powered off for tear down');
+      await this.recordPower(nodeUuid, { to: 'power off', verb: 'power off', actor, reason: 'powered off for tear down' });
       const instance = task.node.instance_uuid;
       await this.store.transaction(async (tx) => {
         if (instance) await tx.deleteDeployment(instance);
@@ -806,24 +789,19 @@ export class Conductor implements AgentChannel {
       });
     } catch (err) {
       await this.failNode(nodeUuid, `Tear down failed: ${errorMessage(err)}`, actor);
-      return true;
+      return;
     }
-    return this.runCleaning(nodeUuid, actor);
+    await this.runCleaning(nodeUuid, actor);
   }
 
-  private async runAbort(nodeUuid: string, actor: string): Promise<boolean> {
-    const { task } = await this.makeTask(nodeUuid);
-    await this.store.transaction(async (tx) => {
-      const n = await tx.getNode(nodeUuid);
-      await tx.updateNode(nodeUuid, n.version, { last_error: `Aborted by ${actor}.` });
-    });
+  private async runAbort(nodeUuid: string, actor: string): Promise<void> {
+    const task = await this.makeTask(nodeUuid);
     try {
       await task.driver.power.setPowerState(task, 'power off');
-      await this.recordPower(nodeUuid, 'power off', actor, 'powered off after abort');
+      await this.recordPower(nodeUuid, { to: 'power off', verb: 'power off', actor, reason: 'powered off after abort' });
     } catch (err) {
       this.log.warn({ node: nodeUuid, err: errorMessage(err) }, 'could not power off after abort');
     }
-    return true;
   }
 
   // ---------------------------------------------------------------- the agent's call-backs
@@ -843,11 +821,7 @@ export class Conductor implements AgentChannel {
     const token = node.driver_internal_info.agent_secret_token as string | undefined;
     if (!token) return { node_uuid: node.uuid, agent_token: null };
     if (node.driver_internal_info.agent_secret_token_retrieved) return { node_uuid: node.uuid, agent_token: SECRET_MASK };
-    const uuid = node.uuid;
-    await this.store.transaction(async (tx) => {
-      const n = await tx.getNode(uuid);
-      await tx.updateNode(uuid, n.version, { driver_internal_info: { ...n.driver_internal_info, agent_secret_token_retrieved: true } });
-    });
+    await this.patchNode(node.uuid, (n) => ({ driver_internal_info: { ...n.driver_internal_info, agent_secret_token_retrieved: true } }));
     return { node_uuid: node.uuid, agent_token: token };
   }
 
@@ -864,15 +838,13 @@ export class Conductor implements AgentChannel {
     const node = await this.store.reserveNode(found.uuid, this.id);
     let release = true;
     try {
-      const { task } = await this.makeTask(node.uuid);
+      const task = await this.makeTask(node.uuid, node);
       const outcome = await task.driver.deploy.heartbeat(task, body);
       const deadline = new Date(Date.now() + this.settings.deployCallbackTimeoutSec * 1000).toISOString();
       const next = outcome.next;
       if (next && 'progress' in next) {
         await this.store.transaction(async (tx) => {
-          const n = await tx.getNode(node.uuid);
-          const dii = { ...n.driver_internal_info, ...next.progress };
-          await tx.updateNode(node.uuid, n.version, { driver_internal_info: dii, provision_updated_at: now(), provision_deadline: deadline });
+          const n = await this.patchNode(node.uuid, (cur) => ({ driver_internal_info: { ...cur.driver_internal_info, ...next.progress }, provision_updated_at: now(), provision_deadline: deadline }), tx);
           await tx.addEvent({ type: 'progress', node_uuid: n.uuid, node_name: n.name, actor: 'agent', verb: body.agent_status, reason: null, data: next.progress });
         });
       } else if (next && 'fail' in next) {
@@ -883,22 +855,18 @@ export class Conductor implements AgentChannel {
         this.track(
           (async () => {
             try {
-              const { task: t2 } = await this.makeTask(node.uuid);
+              const t2 = await this.makeTask(node.uuid);
               await t2.driver.deploy.finish(t2);
               await this.transition(node.uuid, 'done', 'agent', { power_state: 'power on' }, 'booted from disk');
             } catch (err) {
-              const { task: t3 } = await this.makeTask(node.uuid);
-              await this.deployFailed(t3, `Failed to boot the deployed image: ${errorMessage(err)}`, 'agent');
+              await this.deployFailed(await this.makeTask(node.uuid), `Failed to boot the deployed image: ${errorMessage(err)}`, 'agent');
             } finally {
               await this.release(node.uuid);
             }
           })(),
         ).catch(() => {});
       } else {
-        await this.store.transaction(async (tx) => {
-          const n = await tx.getNode(node.uuid);
-          await tx.updateNode(node.uuid, n.version, { provision_updated_at: now(), provision_deadline: deadline });
-        });
+        await this.patchNode(node.uuid, () => ({ provision_updated_at: now(), provision_deadline: deadline }));
       }
       return outcome.reply;
     } finally {
@@ -914,7 +882,7 @@ export class Conductor implements AgentChannel {
       for (const node of await this.store.listNodes({ provision_state: state, reserved: false })) {
         if (!node.provision_deadline || node.provision_deadline > t) continue;
         try {
-          await this.withTask(node.uuid, 'timeout', async (task) => {
+          await this.withTask(node.uuid, async (task) => {
             const fresh = task.node;
             if (fresh.provision_state !== state || !fresh.provision_deadline || fresh.provision_deadline > now()) return;
             const reason = `Timeout reached while waiting for call-back from the agent of node ${fresh.name ?? fresh.uuid} (state "${state}").`;
@@ -979,9 +947,18 @@ export class Conductor implements AgentChannel {
 }
 
 export function errorMessage(err: unknown): string {
-  if (err instanceof DriverError || err instanceof EngineError) return err.message;
-  if (err instanceof Error) return err.message;
-  return String(err);
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Values under secret-looking names (agent tokens, passwords) are never shown back. */
+function maskSecretNames(info: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(info)) out[k] = typeof v === 'string' && SECRET_NAME.test(k) ? SECRET_MASK : v;
+  return out;
+}
+
+function assertMac(address: string): void {
+  if (!validator('common.schema.json#/definitions/MacAddress')(address)) throw invalidParameter('address', `"${address}" is not a MAC address`);
 }
 
 function safeEqual(a: string, b: string): boolean {
@@ -990,4 +967,3 @@ function safeEqual(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export { sleep };

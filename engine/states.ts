@@ -138,8 +138,11 @@ export function stuckStateOutcome(state: ProvisionState): { to: ProvisionState; 
   }
 }
 
-/** Ironic allows deleting a node only where nothing runs on it (or in maintenance). */
-export const DELETE_ALLOWED_STATES: readonly ProvisionState[] = ['enroll', 'manageable', 'available', 'inspect failed', 'clean failed'];
+/**
+ * States where nothing runs on the node: Ironic allows deleting a node, or changing its driver, only
+ * there (or in maintenance).
+ */
+export const IDLE_STATES: readonly ProvisionState[] = ['enroll', 'manageable', 'available', 'inspect failed', 'clean failed'];
 
 /** States in which the deploy agent may look its node up. */
 export const LOOKUP_ALLOWED_STATES: readonly ProvisionState[] = ['deploying', 'wait call-back', 'cleaning', 'clean wait', 'inspecting', 'inspect wait'];

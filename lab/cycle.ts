@@ -3,7 +3,6 @@
 // over iPXE, the agent writes and verifies the image, and the VM then boots from its own disk and prints
 // a marker on its serial console. Every phase is timed.
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -13,6 +12,7 @@ import { buildRamdisk, installRamdisk } from '../drivers/agent/ramdisk-build.js'
 import type { Event } from '../engine/generated/event.js';
 import type { Logger } from '../drivers/types.js';
 import { buildTestImage } from './image.js';
+import { freeTcpPort } from './ports.js';
 import { startBmc, type RunningBmc } from './bmc.js';
 import { createDisk, destroyVm, readConsole, waitForConsole, writeVmConfig, type VmLab } from './vm.js';
 
@@ -47,17 +47,6 @@ export interface LabResult {
 
 const MARKER_PREFIX = 'IRONPLAN-LAB-DEPLOYED';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 async function api<T>(base: string, method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${base}${path}`, {
     method,
@@ -90,7 +79,7 @@ export async function runLabCycle(opts: LabOptions = {}): Promise<LabResult> {
     const ramdisk = await buildRamdisk({ cacheDir });
     const marker = `${MARKER_PREFIX}-${Date.now().toString(36)}`;
     const image = await buildTestImage({ dir: work, marker, cacheDir });
-    const port = await freePort();
+    const port = await freeTcpPort();
     const apiUrl = `http://127.0.0.1:${port}`;
     const guestApiUrl = `http://10.0.2.2:${port}`;
     const bootRoot = join(work, 'boot');

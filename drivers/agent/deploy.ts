@@ -3,6 +3,7 @@
 // The agent only pulls (lookup + heartbeats); no connection into the ramdisk is ever needed.
 import type { AgentHeartbeat, DeployInterface, HeartbeatOutcome, StepResult, Task } from '../types.js';
 import { DriverError } from '../types.js';
+import { validator } from '../../engine/validation.js';
 
 const HEARTBEAT_INTERVAL_SEC = 2;
 
@@ -19,7 +20,7 @@ export class AgentDeploy implements DeployInterface {
     const ii = task.node.instance_info as { image_source?: string; image_checksum?: string };
     if (!ii.image_source) throw new DriverError('MissingParameterValue', 'instance_info.image_source is required to deploy', 'instance_info.image_source');
     if (!ii.image_checksum) throw new DriverError('MissingParameterValue', 'instance_info.image_checksum is required to deploy', 'instance_info.image_checksum');
-    if (!/^(sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/.test(ii.image_checksum)) {
+    if (!validator('common.schema.json#/definitions/ImageChecksum')(ii.image_checksum)) {
       throw new DriverError('InvalidParameterValue', 'instance_info.image_checksum must be sha256:<64 hex> or sha512:<128 hex>', 'instance_info.image_checksum');
     }
   }

@@ -8,7 +8,7 @@ import { Engine } from '../engine.js';
 import { formatPlan } from '../plan-format.js';
 import { readFleetFile } from '../fleet-file.js';
 import { EngineError } from '../errors.js';
-import { USER_VERBS, type UserVerb } from '../states.js';
+import { STABLE_STATES, USER_VERBS, type UserVerb } from '../states.js';
 import { Remote } from './remote.js';
 import { ProgressPrinter } from './progress.js';
 import pino from 'pino';
@@ -202,7 +202,6 @@ export function buildCli(): Command {
       const progress = new ProgressPrinter(null, process.stdout);
       const off = progress.follow(e.conductor.events);
       await op.done;
-      const { STABLE_STATES } = await import('../states.js');
       const end = await e.conductor.waitForNode(op.node.uuid, (x) => x.reservation === null && STABLE_STATES.includes(x.provision_state), o.wait * 1000);
       off();
       return end;

@@ -23,6 +23,8 @@ import { EngineError, invalidParameter } from '../errors.js';
 import { createAjv, describeError, type AjvInstance } from '../validation.js';
 
 export const SECRET_MASK = '******';
+/** Field names that hold secrets even where no schema says so (tokens, passwords). */
+export const SECRET_NAME = /password|secret|token/i;
 
 type Interfaces = NodeRecord['interfaces'];
 
@@ -129,7 +131,7 @@ export class DriverRegistry implements DriverRegistrar {
       secrets = new Set();
     }
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(driverInfo)) out[k] = secrets.has(k) || /password|secret|token/i.test(k) ? SECRET_MASK : v;
+    for (const [k, v] of Object.entries(driverInfo)) out[k] = secrets.has(k) || SECRET_NAME.test(k) ? SECRET_MASK : v;
     return out;
   }
 }

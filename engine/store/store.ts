@@ -215,9 +215,7 @@ export class Store {
     const reader = this.reader();
     const keys = await reader.listNodeKeys(filter);
     const missing = keys.filter((k) => this.nodeCache.get(k.uuid)?.version !== k.version).map((k) => k.uuid);
-    for (let i = 0; i < missing.length; i += 500) {
-      for (const n of await reader.getNodesByUuid(missing.slice(i, i + 500))) this.nodeCache.set(n.uuid, n);
-    }
+    for (const n of await reader.getNodesByUuid(missing)) this.nodeCache.set(n.uuid, n);
     if (this.nodeCache.size > keys.length * 2 + 10_000) this.nodeCache.clear();
     const out: NodeRecord[] = [];
     for (const k of keys) {
@@ -305,12 +303,6 @@ export class TxStore {
     const node = await this.findNode(ident);
     if (!node) throw notFound('Node', ident);
     return node;
-  }
-
-  async listNodes(f: NodeFilter): Promise<NodeRecord[]> {
-    const keys = await this.listNodeKeys(f);
-    const byUuid = new Map((await this.getNodesByUuid(keys.map((k) => k.uuid))).map((n) => [n.uuid, n]));
-    return keys.map((k) => byUuid.get(k.uuid)).filter((n): n is NodeRecord => !!n);
   }
 
   async getNodesByUuid(uuids: string[]): Promise<NodeRecord[]> {

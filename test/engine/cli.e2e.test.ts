@@ -1,9 +1,10 @@
 // The `ironplan` command as a person runs it: plan exit codes, apply with progress, node operations.
 import { describe, it, expect, afterAll } from 'vitest';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { existsSync, writeFileSync } from 'node:fs';
 import { tempDir } from './helpers.js';
+import { freeTcpPort } from '../../lab/ports.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const bin = join(root, 'bin', 'ironplan.js');
@@ -67,14 +68,7 @@ describe('ironplan CLI (slow: runs the built command)', () => {
   });
 
   it('with --endpoint, plan, apply and node operations go through a running `ironplan serve`', async () => {
-    const { createServer } = await import('node:net');
-    const port = await new Promise<number>((res) => {
-      const s = createServer().listen(0, '127.0.0.1', () => {
-        const p = (s.address() as { port: number }).port;
-        s.close(() => res(p));
-      });
-    });
-    const { spawn } = await import('node:child_process');
+    const port = await freeTcpPort();
     const server = spawn(process.execPath, [bin, 'serve', '--port', String(port), '--db', join(dir, 'served.db'), '--state-dir', join(dir, 'served')], {
       cwd: dir,
       env: { ...process.env, IRONPLAN_LOG_LEVEL: 'warn' },

@@ -3,11 +3,11 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { chownSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine } from '../../engine/engine.js';
 import { quietLog, SHA } from './helpers.js';
+import { freeTcpPort } from '../../lab/ports.js';
 
 const hasPostgres = (() => {
   try {
@@ -19,15 +19,6 @@ const hasPostgres = (() => {
 })();
 if (!hasPostgres) console.warn('\n*** PostgreSQL (initdb) is not on PATH: the PostgreSQL store suite is SKIPPED ***\n');
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 // initdb refuses to run as root: run the cluster as the postgres user when we are root.
 const asPg = (cmd: string, args: string[]) =>
   process.getuid?.() === 0 ? execFileSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { stdio: 'pipe' }) : execFileSync(cmd, args, { stdio: 'pipe' });
@@ -38,7 +29,7 @@ describe.skipIf(!hasPostgres)('PostgreSQL store (slow)', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ironplan-pg-'));
     if (process.getuid?.() === 0) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString().trim()), 0);
-    const port = await freePort();
+    const port = await freeTcpPort();
     asPg('initdb', ['-D', join(dir, 'data'), '-A', 'trust', '-U', 'ironplan']);
     asPg('pg_ctl', ['-D', join(dir, 'data'), '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, '-l', join(dir, 'log'), '-w', 'start']);
     url = `postgres://ironplan@127.0.0.1:${port}/postgres`;
