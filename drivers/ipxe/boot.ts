@@ -1,9 +1,9 @@
 // The `ipxe` boot interface: per-MAC iPXE scripts in the boot root, which the HTTP service serves
 // under /boot/ and the TFTP server serves as is. The machine's DHCP bootfile is boot.ipxe.
-import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { PxeDriverInfo } from '../../engine/generated/drivers/pxe.js';
+import { confine } from '../boot-root.js';
 import { loadDriverSchema } from '../schema.js';
 import { DriverError, type BootInterface, type JsonSchema, type ServiceSettings, type Task } from '../types.js';
 import { nodeScriptName, renderChainScript, renderDeployScript, renderLocalBootScript } from './scripts.js';
@@ -39,7 +39,7 @@ function pxeMacs(task: Task): string[] {
   return task.ports.filter((p) => p.pxe_enabled).map((p) => p.address.toLowerCase());
 }
 
-function checkImageRef(task: Task, field: 'deploy_kernel' | 'deploy_ramdisk'): string {
+async function checkImageRef(task: Task, field: 'deploy_kernel' | 'deploy_ramdisk'): Promise<string> {
   const value = pxeInfo(task)[field];
   if (value === undefined || value === null || value === '') {
     throw new DriverError('MissingParameterValue', `driver_info.${field} is required by the ipxe boot interface`, field);
@@ -51,7 +51,8 @@ function checkImageRef(task: Task, field: 'deploy_kernel' | 'deploy_ramdisk'): s
   if (value.split('/').includes('..') || value.startsWith('/')) {
     throw new DriverError('InvalidParameterValue', `driver_info.${field} must be a URL or a file name inside the boot root, not ${value}`, field);
   }
-  if (!existsSync(join(task.settings.bootRoot, value))) {
+  // The same check the HTTP boot route serves by, so a symlink out of the root fails here, not at boot.
+  if (!(await confine(task.settings.bootRoot, value))) {
     throw new DriverError('InvalidParameterValue', `driver_info.${field}: ${value} is not in the boot root ${task.settings.bootRoot}`, field);
   }
   return value;
@@ -66,8 +67,8 @@ export class IpxeBoot implements BootInterface {
   }
 
   async validate(task: Task): Promise<void> {
-    checkImageRef(task, 'deploy_kernel');
-    checkImageRef(task, 'deploy_ramdisk');
+    await checkImageRef(task, 'deploy_kernel');
+    await checkImageRef(task, 'deploy_ramdisk');
     const extra = pxeInfo(task).kernel_append_params;
     if (extra !== undefined && typeof extra !== 'string') {
       throw new DriverError('InvalidParameterValue', 'driver_info.kernel_append_params must be a string', 'kernel_append_params');

@@ -1,11 +1,11 @@
 // Boot files over HTTP (kernels, initramfs, per-node iPXE scripts), read-only and confined to the boot
 // root: iPXE fetches the big files here rather than over TFTP. Range requests let a loader resume.
 import { createReadStream } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
-import { extname, resolve, sep } from 'node:path';
+import { extname } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sendError } from './errors.js';
-import type { HttpContext } from './context.js';
+import { identParam, type HttpContext } from './context.js';
+import { confine } from '../../drivers/boot-root.js';
 
 const TYPES: Record<string, string> = {
   '.ipxe': 'text/plain; charset=utf-8',
@@ -13,27 +13,6 @@ const TYPES: Record<string, string> = {
   '.cfg': 'text/plain; charset=utf-8',
   '.json': 'application/json',
 };
-
-/** The real path of `rel` under `root`, or undefined if it escapes it (by .., a symlink) or is not a file. */
-export async function confine(root: string, rel: string): Promise<{ path: string; size: number; mtime: Date } | undefined> {
-  if (rel.includes('\0')) return undefined;
-  let realRoot: string;
-  try {
-    realRoot = await realpath(root);
-  } catch {
-    return undefined;
-  }
-  const wanted = resolve(realRoot, `.${sep}${rel}`);
-  if (wanted !== realRoot && !wanted.startsWith(realRoot + sep)) return undefined;
-  try {
-    const real = await realpath(wanted);
-    if (!real.startsWith(realRoot + sep)) return undefined;
-    const st = await stat(real);
-    return st.isFile() ? { path: real, size: st.size, mtime: st.mtime } : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** One byte range of `size` bytes (RFC 9110 §14.1.2), null if unsatisfiable, undefined if absent or multi. */
 export function parseRange(header: string | undefined, size: number): { start: number; end: number } | null | undefined {
@@ -58,7 +37,7 @@ export function parseRange(header: string | undefined, size: number): { start: n
 }
 
 async function serve(req: FastifyRequest, reply: FastifyReply, root: string): Promise<FastifyReply> {
-  const rel = decodeURIComponent((req.params as { '*': string })['*'] ?? '');
+  const rel = identParam(req, '*');
   const file = await confine(root, rel);
   if (!file) return sendError(reply, 404, `No boot file ${rel}`);
   reply.header('Accept-Ranges', 'bytes');
