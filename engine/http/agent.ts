@@ -4,19 +4,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { AgentHeartbeat } from '../../drivers/types.js';
 import { EngineError } from '../errors.js';
+import { SECRET_NAME } from '../drivers/registry.js';
 import { identParam, objectBody, param, type HttpContext } from './context.js';
 import { agentSchemas } from './openapi-shapes.js';
-
-const SECRET_KEY = /password|secret|token/i;
 
 /** instance_info without anything secret-looking: the ramdisk runs on an untrusted network. */
 function publicInstanceInfo(info: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(info)) if (!SECRET_KEY.test(k) && k !== 'configdrive') out[k] = v;
+  for (const [k, v] of Object.entries(info)) if (!SECRET_NAME.test(k) && k !== 'configdrive') out[k] = v;
   return out;
 }
-
-const STATUSES: ReadonlyArray<AgentHeartbeat['agent_status']> = ['ready', 'busy', 'written', 'failed'];
 
 export function registerAgentRoutes(app: FastifyInstance, ctx: HttpContext): void {
   const conductor = ctx.engine.conductor;
@@ -39,13 +36,8 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: HttpContext): voi
   });
 
   app.post('/v1/heartbeat/:ident', { schema: { summary: 'The agent reports; the reply is its next command on one line (no authentication; agent token)', tags, body: agentSchemas.heartbeat } }, async (req, reply) => {
-    const body = objectBody(req);
-    if (typeof body.agent_token !== 'string' || !body.agent_token) throw new EngineError('Unauthorized', 'agent_token: is required');
-    if (body.agent_status !== undefined && !STATUSES.includes(body.agent_status as AgentHeartbeat['agent_status'])) {
-      throw new EngineError('InvalidParameter', `agent_status: "${String(body.agent_status)}" is not one of ${STATUSES.join(', ')}`, 'agent_status');
-    }
-    const hb = { ...body, agent_status: (body.agent_status as AgentHeartbeat['agent_status'] | undefined) ?? 'ready' } as AgentHeartbeat;
-    const command = await conductor.heartbeat(identParam(req), hb);
+    // The route schema (agent-heartbeat.schema.json) checked the body; the conductor checks the token.
+    const command = await conductor.heartbeat(identParam(req), objectBody(req) as unknown as AgentHeartbeat);
     return reply.code(200).type('application/json').send(`${JSON.stringify(command)}\n`);
   });
 }

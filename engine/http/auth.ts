@@ -4,6 +4,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { sendError } from './errors.js';
+import { isAgentPath, isDiscoveryPath, pathOf } from './context.js';
 
 export type Role = 'admin' | 'reader';
 export interface AuthOptions {
@@ -14,11 +15,9 @@ export interface AuthOptions {
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function isOpenPath(method: string, url: string): boolean {
-  const path = url.split('?')[0]!;
-  if (path === '/' || path === '/v1' || path === '/v1/' || path === '/openapi.json') return method === 'GET' || method === 'HEAD';
-  if (path === '/v1/lookup') return true;
-  if (path.startsWith('/v1/heartbeat/')) return true;
-  return path.startsWith('/boot/');
+  const path = pathOf(url);
+  if (isDiscoveryPath(path) || path === '/openapi.json') return method === 'GET' || method === 'HEAD';
+  return isAgentPath(path);
 }
 
 /** The token a client presents: Authorization: Bearer (HTTP), or X-Auth-Token (as OpenStack clients send). */
@@ -47,7 +46,7 @@ export function registerAuth(app: FastifyInstance, opts: AuthOptions | undefined
       return sendError(reply, 401, token ? 'The token presented is not valid.' : 'Authentication required: send Authorization: Bearer <token>.');
     }
     if (match.role !== 'admin' && !READ_METHODS.has(req.method)) {
-      return sendError(reply, 403, `Access was denied: the reader role may not ${req.method} ${req.url.split('?')[0]}.`);
+      return sendError(reply, 403, `Access was denied: the reader role may not ${req.method} ${pathOf(req.url)}.`);
     }
   });
 }

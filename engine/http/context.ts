@@ -40,6 +40,26 @@ export function objectBody(req: FastifyRequest): Record<string, unknown> {
   return b as Record<string, unknown>;
 }
 
+/** A path parameter, as the router already decoded it (decoding again would turn "%25" into a 500). */
 export function identParam(req: FastifyRequest, name = 'ident'): string {
-  return decodeURIComponent((req.params as Record<string, string>)[name] ?? '');
+  return (req.params as Record<string, string>)[name] ?? '';
+}
+
+/** A request URL's path: without its query, and without the trailing slash the router ignores too. */
+export function pathOf(url: string): string {
+  const path = url.split('?')[0]!;
+  return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+}
+
+/** Version discovery: what a client reads before it knows a version or has credentials. */
+export function isDiscoveryPath(path: string): boolean {
+  return path === '/' || path === '/v1';
+}
+
+/**
+ * The deploy agent's and the boot loader's paths: neither has API credentials (the agent proves itself
+ * with its per-deploy token) nor negotiates microversions.
+ */
+export function isAgentPath(path: string): boolean {
+  return path === '/v1/lookup' || path.startsWith('/v1/heartbeat/') || path.startsWith('/boot/');
 }

@@ -2,20 +2,11 @@
 // Bodies are validated by the shared schemas (schemas/*.schema.json) through the route schemas, and
 // again by the engine, which is the authority.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Plan } from '../generated/plan.js';
 import type { NodeSpec } from '../generated/node-spec.js';
 import type { DeploymentSpec } from '../generated/deployment-spec.js';
 import type { Fleet } from '../generated/fleet.js';
-import type { Engine } from '../engine.js';
 import { EngineError } from '../errors.js';
 import { baseUrl, identParam, objectBody, type HttpContext } from './context.js';
-
-/** A stored plan by id; the facade gains getPlan in the engine owner's next change. */
-function getPlan(engine: Engine, id: string): Promise<Plan> {
-  const withGetter = engine as Engine & { getPlan?: (id: string) => Promise<Plan> };
-  if (typeof withGetter.getPlan === 'function') return withGetter.getPlan(id);
-  return engine.store.getPlan(id);
-}
 
 function nameMatches(spec: { name?: unknown }, name: string): void {
   if (spec.name !== undefined && spec.name !== name) {
@@ -40,35 +31,24 @@ export function registerDeclarativeRoutes(app: FastifyInstance, ctx: HttpContext
     return engine.getFleet();
   });
 
-  app.put('/v1/specs/nodes/:name', { preValidation: nameFromUrl, schema: { summary: 'Create or replace one node spec', tags, body: { $ref: 'node-spec.schema.json' } } }, async (req) => {
-    const name = identParam(req, 'name');
-    const body = objectBody(req);
-    nameMatches(body, name);
-    const spec = { ...body, name } as NodeSpec;
-    await engine.putNodeSpec(spec);
-    return spec;
-  });
-
-  app.delete('/v1/specs/nodes/:name', { schema: { summary: 'Remove one node spec (the next plan removes a managed node)', tags } }, async (req, reply) => {
-    const name = identParam(req, 'name');
-    if (!(await engine.deleteNodeSpec(name))) throw new EngineError('NotFound', `Node spec ${name} could not be found.`);
-    return reply.code(204).send();
-  });
-
-  app.put('/v1/specs/deployments/:name', { preValidation: nameFromUrl, schema: { summary: 'Create or replace one deployment spec', tags, body: { $ref: 'deployment-spec.schema.json' } } }, async (req) => {
-    const name = identParam(req, 'name');
-    const body = objectBody(req);
-    nameMatches(body, name);
-    const spec = { ...body, name } as DeploymentSpec;
-    await engine.putDeploymentSpec(spec);
-    return spec;
-  });
-
-  app.delete('/v1/specs/deployments/:name', { schema: { summary: 'Remove one deployment spec', tags } }, async (req, reply) => {
-    const name = identParam(req, 'name');
-    if (!(await engine.deleteDeploymentSpec(name))) throw new EngineError('NotFound', `Deployment spec ${name} could not be found.`);
-    return reply.code(204).send();
-  });
+  /** PUT and DELETE of one named spec; nodes and deployments differ only in what the engine is asked. */
+  const specRoutes = <T extends { name: string }>(kind: string, label: string, schemaId: string, put: (spec: T) => Promise<unknown>, remove: (name: string) => Promise<boolean>, removeNote = '') => {
+    app.put(`/v1/specs/${kind}/:name`, { preValidation: nameFromUrl, schema: { summary: `Create or replace one ${label}`, tags, body: { $ref: schemaId } } }, async (req) => {
+      const name = identParam(req, 'name');
+      const body = objectBody(req);
+      nameMatches(body, name);
+      const spec = { ...body, name } as T;
+      await put(spec);
+      return spec;
+    });
+    app.delete(`/v1/specs/${kind}/:name`, { schema: { summary: `Remove one ${label}${removeNote}`, tags } }, async (req, reply) => {
+      const name = identParam(req, 'name');
+      if (!(await remove(name))) throw new EngineError('NotFound', `${label[0]!.toUpperCase()}${label.slice(1)} ${name} could not be found.`);
+      return reply.code(204).send();
+    });
+  };
+  specRoutes<NodeSpec>('nodes', 'node spec', 'node-spec.schema.json', (s) => engine.putNodeSpec(s), (n) => engine.deleteNodeSpec(n), ' (the next plan removes a managed node)');
+  specRoutes<DeploymentSpec>('deployments', 'deployment spec', 'deployment-spec.schema.json', (s) => engine.putDeploymentSpec(s), (n) => engine.deleteDeploymentSpec(n));
 
   app.post('/v1/plans', { schema: { summary: 'Plan: diff the specs against the records (stored, by id)', tags, responses: { 201: { $ref: 'plan.schema.json' } } } }, async (req, reply) => {
     const plan = await engine.makePlan();
@@ -76,7 +56,7 @@ export function registerDeclarativeRoutes(app: FastifyInstance, ctx: HttpContext
     return plan;
   });
 
-  app.get('/v1/plans/:id', { schema: { summary: 'A stored plan', tags, responses: { 200: { $ref: 'plan.schema.json' } } } }, async (req) => getPlan(engine, identParam(req, 'id')));
+  app.get('/v1/plans/:id', { schema: { summary: 'A stored plan', tags, responses: { 200: { $ref: 'plan.schema.json' } } } }, async (req) => engine.getPlan(identParam(req, 'id')));
 
   app.post('/v1/plans/:id/apply', { schema: { summary: 'Apply a plan (202; 409 StalePlan if its inputs changed)', tags, body: { type: 'object', properties: { concurrency: { type: 'integer', minimum: 1, maximum: 256 } } } } }, async (req, reply) => {
     const body = objectBody(req);

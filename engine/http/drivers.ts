@@ -5,18 +5,13 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { HardwareType, InterfaceKind } from '../../drivers/types.js';
 import { EngineError } from '../errors.js';
 import { baseUrl, boolParam, identParam, param, type HttpContext } from './context.js';
-import { NOOP_INTERFACES } from './repr.js';
+import { NOOP_INTERFACES, links } from './repr.js';
 
-function links(base: string, name: string, sub?: string) {
-  const path = sub ? `drivers/${name}/${sub}` : `drivers/${name}`;
-  return [
-    { href: `${base}/v1/${path}`, rel: 'self' },
-    { href: `${base}/${path}`, rel: 'bookmark' },
-  ];
-}
+/** Every hardware type is served by this one process. */
+const HOSTS = [hostname()];
 
 function driverView(t: HardwareType, v: number, base: string, detail: boolean): Record<string, unknown> {
-  const out: Record<string, unknown> = { name: t.name, hosts: [hostname()], type: 'dynamic' };
+  const out: Record<string, unknown> = { name: t.name, hosts: HOSTS, type: 'dynamic' };
   if (detail) {
     const kinds = Object.keys(t.interfaces).sort() as InterfaceKind[];
     for (const k of kinds) out[`default_${k}_interface`] = t.interfaces[k].default;
@@ -28,8 +23,8 @@ function driverView(t: HardwareType, v: number, base: string, detail: boolean): 
       out[`enabled_${kind}_interfaces`] = [spec.value];
     }
   }
-  out.links = links(base, t.name);
-  out.properties = links(base, t.name, 'properties');
+  out.links = links(base, `drivers/${t.name}`);
+  out.properties = links(base, `drivers/${t.name}/properties`);
   return out;
 }
 

@@ -5,6 +5,7 @@ import { EngineError } from '../errors.js';
 import { DriverError } from '../../drivers/types.js';
 import { describeError } from '../validation.js';
 import { NotAcceptable } from './version.js';
+import { pathOf } from './context.js';
 import type { ErrorObject } from 'ajv';
 
 export function ironicError(status: number, message: string): { error_message: string } {
@@ -37,5 +38,5 @@ export function registerErrorHandling(app: FastifyInstance): void {
     else req.log.info({ status, error: message }, 'request refused');
     return sendError(reply, status, message);
   });
-  app.setNotFoundHandler((req, reply) => sendError(reply, 404, `The resource could not be found: ${req.method} ${req.url.split('?')[0]}`));
+  app.setNotFoundHandler((req, reply) => sendError(reply, 404, `The resource could not be found: ${req.method} ${pathOf(req.url)}`));
 }

@@ -33,7 +33,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: HttpContext): voi
     return (await conductor.getNode(node)).uuid;
   };
 
-  app.get('/v1/events', { schema: { summary: 'Recorded events: Server-Sent Events (replay, then live) or ?format=json', tags: ['events'], responses: { 200: { $ref: 'event.schema.json' } } } }, async (req, reply) => {
+  app.get('/v1/events', { schema: { summary: 'Recorded events: Server-Sent Events (replay, then live) or ?format=json', tags: ['events'], responses: { 200: { type: 'object', description: 'With ?format=json; otherwise text/event-stream frames of the same events.', properties: { events: { type: 'array', items: { $ref: 'event.schema.json' } } } } } } }, async (req, reply) => {
     const after = afterParam(req);
     const nodeUuid = await nodeFilter(req);
     if (param(req, 'format') === 'json') {

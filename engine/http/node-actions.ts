@@ -6,9 +6,9 @@ import type { Conductor, Operation } from '../conductor.js';
 import { STABLE_STATES, type UserVerb } from '../states.js';
 import { BOOT_DEVICES, type BootDevice } from '../../drivers/types.js';
 import { EngineError } from '../errors.js';
-import { sharedAjv } from '../validation.js';
+import { validator } from '../validation.js';
 import { baseUrl, identParam, objectBody, param, type HttpContext } from './context.js';
-import { nodeStates } from './repr.js';
+import { NOOP_INTERFACES, nodeStates } from './repr.js';
 import { needsVersion } from './version.js';
 import { nodeSchemas } from './openapi-shapes.js';
 
@@ -41,8 +41,8 @@ function detach(op: Operation): void {
   op.done.catch(() => {});
 }
 
-function accepted(req: FastifyRequest, reply: FastifyReply, uuid: string): FastifyReply {
-  return reply.code(202).header('Location', `${baseUrl(req)}/v1/nodes/${uuid}/states`).send();
+function accepted(req: FastifyRequest, reply: FastifyReply, uuid: string, body?: Record<string, unknown>): FastifyReply {
+  return reply.code(202).header('Location', `${baseUrl(req)}/v1/nodes/${uuid}/states`).send(body);
 }
 
 /**
@@ -51,7 +51,7 @@ function accepted(req: FastifyRequest, reply: FastifyReply, uuid: string): Fasti
  * client (the Terraform provider) needs no polling round trips. Without it the answer is Ironic's.
  */
 function waitParam(req: FastifyRequest): number | undefined {
-  const raw = (req.query as Record<string, unknown> | undefined)?.wait;
+  const raw = param(req, 'wait');
   if (raw === undefined) return undefined;
   const seconds = Number(raw);
   if (!Number.isFinite(seconds) || seconds < 0 || seconds > 3600) throw invalid('wait: must be a number of seconds from 0 to 3600', 'wait');
@@ -67,13 +67,13 @@ async function acceptedAfterWait(req: FastifyRequest, reply: FastifyReply, condu
     new Promise<null>((r) => setTimeout(() => r(null), seconds * 1000).unref()),
   ]).catch(() => null);
   const node = settledNode ?? (await conductor.getNode(op.node.uuid));
-  return reply.code(202).header('Location', `${baseUrl(req)}/v1/nodes/${op.node.uuid}/states`).send({ ...nodeStates(node), settled: settledNode !== null });
+  return accepted(req, reply, op.node.uuid, { ...nodeStates(node), settled: settledNode !== null });
 }
 
 export function registerNodeActionRoutes(app: FastifyInstance, ctx: HttpContext): void {
   const conductor = ctx.engine.conductor;
   const tags = ['node actions'];
-  const traitValidator = sharedAjv().getSchema('common.schema.json#/definitions/Trait');
+  const isTrait = validator('common.schema.json#/definitions/Trait');
 
   app.get('/v1/nodes/:ident/states', { schema: { summary: "A node's power and provision states", tags } }, async (req) =>
     nodeStates(await conductor.getNode(identParam(req))),
@@ -101,7 +101,7 @@ export function registerNodeActionRoutes(app: FastifyInstance, ctx: HttpContext)
     if (!verb) throw invalid(`target: "${raw}" is not a valid provision target (one of ${Object.keys(PROVISION_TARGETS).join(', ')})`, 'target');
     if (body.configdrive !== undefined && body.configdrive !== null) {
       if (verb !== 'deploy' && verb !== 'rebuild') throw invalid('configdrive: can only be given with the "active" or "rebuild" targets', 'configdrive');
-      if (verb === 'rebuild') needsVersion(req, 35, 'A configdrive with rebuild');
+      if (verb === 'rebuild') needsVersion(req.apiVersion, 35, 'A configdrive with rebuild');
     }
     if (verb === 'clean') {
       if (!Array.isArray(body.clean_steps)) throw invalid('clean_steps: is required (a list of steps) when the target is "clean"', 'clean_steps');
@@ -123,9 +123,8 @@ export function registerNodeActionRoutes(app: FastifyInstance, ctx: HttpContext)
     if (typeof device !== 'string' || !BOOT_DEVICES.includes(device as BootDevice)) {
       throw invalid(`boot_device: "${String(device)}" is not one of ${BOOT_DEVICES.join(', ')}`, 'boot_device');
     }
-    const persistent = body.persistent === undefined ? false : body.persistent;
-    if (typeof persistent !== 'boolean') throw invalid('persistent: must be a boolean', 'persistent');
-    await conductor.setBootDevice(identParam(req), device as BootDevice, persistent);
+    // persistent, when given, is a boolean: the route schema checked it.
+    await conductor.setBootDevice(identParam(req), device as BootDevice, body.persistent === true);
     return reply.code(204).send();
   });
 
@@ -139,14 +138,13 @@ export function registerNodeActionRoutes(app: FastifyInstance, ctx: HttpContext)
     report.console = { result: null, reason: 'not supported' };
     report.network = { result: true, reason: null };
     report.raid = { result: null, reason: 'not supported' };
-    if (req.apiVersion >= 33) report.storage = { result: true, reason: null };
+    if (req.apiVersion >= NOOP_INTERFACES.storage_interface!.since) report.storage = { result: true, reason: null };
     return Object.fromEntries(Object.keys(report).sort().map((k) => [k, report[k]]));
   });
 
   app.put('/v1/nodes/:ident/maintenance', { schema: { summary: 'Put a node in maintenance (202)', tags, body: nodeSchemas.maintenance } }, async (req, reply) => {
-    const body = objectBody(req);
-    if (body.reason !== undefined && body.reason !== null && typeof body.reason !== 'string') throw invalid('reason: must be a string', 'reason');
-    const node = await conductor.setMaintenance(identParam(req), true, (body.reason as string | undefined) ?? null);
+    // reason, when given, is a string or null: the route schema checked it.
+    const node = await conductor.setMaintenance(identParam(req), true, (objectBody(req).reason as string | null | undefined) ?? null);
     return accepted(req, reply, node.uuid);
   });
 
@@ -175,11 +173,11 @@ export function registerNodeActionRoutes(app: FastifyInstance, ctx: HttpContext)
 
   // Traits (1.37): the node's list, replaced whole or one trait at a time.
   const traitsOf = async (req: FastifyRequest) => {
-    needsVersion(req, 37, 'Node traits');
+    needsVersion(req.apiVersion, 37, 'Node traits');
     return conductor.getNode(identParam(req));
   };
   const checkTrait = (t: unknown): string => {
-    if (typeof t !== 'string' || !traitValidator || !traitValidator(t)) throw invalid(`traits: ${JSON.stringify(t)} is not a valid trait (a standard trait or CUSTOM_[A-Z0-9_]+, at most 255 characters)`, 'traits');
+    if (typeof t !== 'string' || !isTrait(t)) throw invalid(`traits: ${JSON.stringify(t)} is not a valid trait (a standard trait or CUSTOM_[A-Z0-9_]+, at most 255 characters)`, 'traits');
     return t;
   };
 

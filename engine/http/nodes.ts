@@ -37,45 +37,41 @@ function checkNullableString(field: string, v: unknown, max = 255): string | nul
 /** An Ironic no-op interface field may be given only with its one value. */
 function checkNoopInterface(field: string, v: unknown, version: number): void {
   const spec = NOOP_INTERFACES[field]!;
-  needsVersion({ apiVersion: version } as FastifyRequest, spec.since, field);
+  needsVersion(version, spec.since, field);
   if (v !== null && v !== spec.value) throw invalid(`${field}: "${String(v)}" is not enabled; ironplan nodes have no ${field.replace('_interface', '')} interface (only "${spec.value}")`, field);
 }
 
+/** The interfaces a create body names; their fields are strings or null (nodeSchemas.create). */
 function interfacesFrom(body: Record<string, unknown>): InterfaceNames | undefined {
   const out: InterfaceNames = {};
   let any = false;
   for (const kind of OWN_KINDS) {
-    const v = body[`${kind}_interface`];
+    const v = body[`${kind}_interface`] as string | null | undefined;
     if (v === undefined || v === null) continue;
-    if (typeof v !== 'string') throw invalid(`${kind}_interface: must be a string`, `${kind}_interface`);
     out[kind] = v;
     any = true;
   }
   return any ? out : undefined;
 }
 
+/** A create body, which the route schema (nodeSchemas.create) has already checked for types, uuid and traits. */
 function createInput(body: Record<string, unknown>, v: number): NodeCreate {
+  const fields = nodeFieldsAt(v);
   for (const key of Object.keys(body)) {
     if (key === 'uuid' || WRITABLE.has(key)) continue;
     if (key === 'traits' && v >= 37) continue;
     if (key === 'chassis_uuid' && body[key] === null) continue;
-    if (nodeFieldsAt(v).includes(key)) throw invalid(`${key}: is read-only and can not be set on create`, key);
+    if (fields.includes(key)) throw invalid(`${key}: is read-only and can not be set on create`, key);
     throw invalid(`Unknown attribute for argument node: ${key}`, key);
   }
   if (typeof body.driver !== 'string' || !body.driver) throw invalid('driver: is required', 'driver');
   for (const f of Object.keys(NOOP_INTERFACES)) if (body[f] !== undefined) checkNoopInterface(f, body[f], v);
   const input: NodeCreate = { driver: body.driver, interfaces: interfacesFrom(body) };
-  if (body.uuid !== undefined) {
-    if (typeof body.uuid !== 'string') throw invalid('uuid: must be a string', 'uuid');
-    input.uuid = body.uuid;
-  }
+  if (body.uuid !== undefined) input.uuid = body.uuid as string;
   if (body.name !== undefined) input.name = checkNullableString('name', body.name);
   for (const f of DICT_FIELDS) if (body[f] !== undefined) input[f] = checkDict(f, body[f]);
   if (body.resource_class !== undefined) input.resource_class = checkNullableString('resource_class', body.resource_class, 80);
-  if (body.traits !== undefined) {
-    if (!Array.isArray(body.traits) || body.traits.some((t) => typeof t !== 'string')) throw invalid('traits: must be a list of strings', 'traits');
-    input.traits = body.traits as string[];
-  }
+  if (body.traits !== undefined) input.traits = body.traits as string[];
   if (body.maintenance !== undefined) {
     if (typeof body.maintenance !== 'boolean') throw invalid('maintenance: must be a boolean', 'maintenance');
     input.maintenance = body.maintenance;

@@ -1,12 +1,14 @@
 // Route schemas of the Ironic v1 bodies. They describe Ironic's API (which has no file under schemas/)
 // and reuse the shared definitions by $ref wherever ironplan's own shapes apply; handlers still check
 // field by field so that errors read as Ironic's do.
+import { NOOP_INTERFACES, OWN_KINDS } from './repr.js';
+
 const ref = (id: string) => ({ $ref: id });
 const dict = { type: 'object', additionalProperties: true };
 const nullableString = { type: ['string', 'null'] };
 
 const interfaceFields = Object.fromEntries(
-  ['boot', 'deploy', 'inspect', 'management', 'power', 'vendor', 'console', 'network', 'raid', 'storage'].map((k) => [`${k}_interface`, nullableString]),
+  [...OWN_KINDS.map((k) => `${k}_interface`), ...Object.keys(NOOP_INTERFACES)].map((f) => [f, nullableString]),
 );
 
 export const nodeSchemas = {

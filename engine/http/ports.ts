@@ -92,14 +92,14 @@ export function registerPortRoutes(app: FastifyInstance, ctx: HttpContext): void
   app.post('/v1/ports', { schema: { summary: 'Create a port', tags, body: portSchemas.create } }, async (req, reply) => {
     const body = objectBody(req);
     for (const key of Object.keys(body)) {
-      if (key in EMPTY_ONLY) checkEmptyOnly(key, body[key]);
+      // Own keys only: "constructor" or "toString" in a body is an unknown attribute, not an Ironic field.
+      if (Object.hasOwn(EMPTY_ONLY, key)) checkEmptyOnly(key, body[key]);
       else if (key !== 'uuid' && !WRITABLE.has(key)) throw invalid(`Unknown attribute for argument port: ${key}`, key);
     }
     const change: PortChange = {};
     checkChange(body, change);
     if (!change.node_uuid) throw invalid('node_uuid: is required', 'node_uuid');
     if (!change.address) throw invalid('address: is required', 'address');
-    if (body.uuid !== undefined && typeof body.uuid !== 'string') throw invalid('uuid: must be a string', 'uuid');
     const port = await conductor.createPort({ ...change, node_uuid: change.node_uuid, address: change.address, uuid: body.uuid as string | undefined });
     const base = baseUrl(req);
     reply.code(201).header('Location', `${base}/v1/ports/${port.uuid}`);
@@ -127,7 +127,7 @@ export function registerPortRoutes(app: FastifyInstance, ctx: HttpContext): void
     const body: Record<string, unknown> = {};
     for (const field of new Set([...Object.keys(before), ...Object.keys(after)])) {
       if (JSON.stringify(before[field]) === JSON.stringify(after[field])) continue;
-      if (field in EMPTY_ONLY) checkEmptyOnly(field, after[field]);
+      if (Object.hasOwn(EMPTY_ONLY, field)) checkEmptyOnly(field, after[field]);
       else if (!WRITABLE.has(field)) throw invalid(`'/${field}' is an internal attribute and can not be updated`, field);
       else if (!(field in after)) {
         if (field === 'extra') body.extra = {};

@@ -28,7 +28,7 @@ const NODE_FIELDS: Array<[string, number]> = [
   ['target_raid_config', 0], ['chassis_uuid', 0], ['network_interface', 0], ['resource_class', 0],
   ['boot_interface', 0], ['console_interface', 0], ['deploy_interface', 0], ['inspect_interface', 0],
   ['management_interface', 0], ['power_interface', 0], ['raid_interface', 0], ['vendor_interface', 0],
-  ['storage_interface', 33], ['traits', 37], ['created_at', 0], ['updated_at', 0], ['links', 0], ['ports', 0],
+  ['storage_interface', NOOP_INTERFACES.storage_interface!.since], ['traits', 37], ['created_at', 0], ['updated_at', 0], ['links', 0], ['ports', 0],
   ['portgroups', 0], ['states', 0], ['volume', 32],
 ];
 
@@ -56,8 +56,8 @@ export function parseFields(raw: string | undefined, allowed: string[]): string[
   return fields;
 }
 
-function links(base: string, kind: string, id: string, sub?: string) {
-  const path = sub ? `${kind}/${id}/${sub}` : `${kind}/${id}`;
+/** Ironic's self and bookmark links of a resource path such as "nodes/<uuid>/ports". */
+export function links(base: string, path: string) {
   return [
     { href: `${base}/v1/${path}`, rel: 'self' },
     { href: `${base}/${path}`, rel: 'bookmark' },
@@ -65,10 +65,7 @@ function links(base: string, kind: string, id: string, sub?: string) {
 }
 
 /** instance_info as users see it: the config drive may hold secrets, as in Ironic. */
-export function maskInstanceInfo(info: Record<string, unknown>): Record<string, unknown> {
-  if (!('configdrive' in info)) return info;
-  return { ...info, configdrive: SECRET_MASK };
-}
+const noop = (field: string) => NOOP_INTERFACES[field]!.value;
 
 /** The full v1 node of an already redacted record. */
 export function nodeDetail(n: NodeRecord, v: number, base: string): Record<string, unknown> {
@@ -79,7 +76,7 @@ export function nodeDetail(n: NodeRecord, v: number, base: string): Record<strin
     driver_info: n.driver_info,
     driver_internal_info: n.driver_internal_info,
     extra: n.extra,
-    instance_info: maskInstanceInfo(n.instance_info),
+    instance_info: n.instance_info,
     instance_uuid: n.instance_uuid,
     last_error: n.last_error,
     maintenance: n.maintenance,
@@ -98,26 +95,26 @@ export function nodeDetail(n: NodeRecord, v: number, base: string): Record<strin
     raid_config: {},
     target_raid_config: {},
     chassis_uuid: null,
-    network_interface: 'noop',
+    network_interface: noop('network_interface'),
     resource_class: n.resource_class,
     boot_interface: n.interfaces.boot,
-    console_interface: 'no-console',
+    console_interface: noop('console_interface'),
     deploy_interface: n.interfaces.deploy,
     inspect_interface: n.interfaces.inspect,
     management_interface: n.interfaces.management,
     power_interface: n.interfaces.power,
-    raid_interface: 'no-raid',
+    raid_interface: noop('raid_interface'),
     vendor_interface: n.interfaces.vendor,
   };
-  if (v >= 33) out.storage_interface = 'noop';
+  if (v >= NOOP_INTERFACES.storage_interface!.since) out.storage_interface = noop('storage_interface');
   if (v >= 37) out.traits = n.traits;
   out.created_at = n.created_at;
   out.updated_at = n.updated_at;
-  out.links = links(base, 'nodes', n.uuid);
-  out.ports = links(base, 'nodes', n.uuid, 'ports');
-  out.portgroups = links(base, 'nodes', n.uuid, 'portgroups');
-  out.states = links(base, 'nodes', n.uuid, 'states');
-  if (v >= 32) out.volume = links(base, 'nodes', n.uuid, 'volume');
+  out.links = links(base, `nodes/${n.uuid}`);
+  out.ports = links(base, `nodes/${n.uuid}/ports`);
+  out.portgroups = links(base, `nodes/${n.uuid}/portgroups`);
+  out.states = links(base, `nodes/${n.uuid}/states`);
+  if (v >= 32) out.volume = links(base, `nodes/${n.uuid}/volume`);
   return out;
 }
 
@@ -138,7 +135,7 @@ export function nodeView(n: NodeRecord, v: number, base: string, opts: { detail?
     power_state: n.power_state,
     provision_state: n.provision_state,
     maintenance: n.maintenance,
-    links: links(base, 'nodes', n.uuid),
+    links: links(base, `nodes/${n.uuid}`),
   };
 }
 
@@ -156,14 +153,14 @@ export function portDetail(p: PortRecord, v: number, base: string): Record<strin
   if (v >= 34) out.physical_network = null;
   out.created_at = p.created_at;
   out.updated_at = p.updated_at;
-  out.links = links(base, 'ports', p.uuid);
+  out.links = links(base, `ports/${p.uuid}`);
   return out;
 }
 
 export function portView(p: PortRecord, v: number, base: string, opts: { detail?: boolean; fields?: string[] } = {}): Record<string, unknown> {
   if (opts.fields) return pick(portDetail(p, v, base), opts.fields);
   if (opts.detail) return portDetail(p, v, base);
-  return { uuid: p.uuid, address: p.address, links: links(base, 'ports', p.uuid) };
+  return { uuid: p.uuid, address: p.address, links: links(base, `ports/${p.uuid}`) };
 }
 
 /** Ironic's GET /v1/nodes/{id}/states. */

@@ -3,6 +3,8 @@
 // negotiates down, which is how python-ironicclient copes with servers older than itself).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { EngineError } from '../errors.js';
+import { isAgentPath, isDiscoveryPath, pathOf } from './context.js';
+import { links } from './repr.js';
 
 /**
  * 1.31: every node has a hardware type with dynamic interfaces (*_interface fields) and starts in enroll;
@@ -34,10 +36,10 @@ export class NotAcceptable extends Error {
   readonly status = 406;
 }
 
-/** A client error for a field or feature that the requested version does not have. */
-export function needsVersion(req: FastifyRequest, minor: number, what: string): void {
-  if (req.apiVersion < minor) {
-    throw new EngineError('InvalidParameter', `${what} requires API version 1.${minor} or later (requested 1.${req.apiVersion}).`);
+/** A client error for a field or feature that the requested version `v` does not have. */
+export function needsVersion(v: number, minor: number, what: string): void {
+  if (v < minor) {
+    throw new EngineError('InvalidParameter', `${what} requires API version 1.${minor} or later (requested 1.${v}).`);
   }
 }
 
@@ -48,18 +50,10 @@ declare module 'fastify' {
   }
 }
 
-/** Paths answered whatever the client asks: version discovery, the agent's and the boot loader's. */
+/** Paths answered whatever the client asks: version discovery, the agent's and the boot loader's, operations. */
 function versionless(url: string): boolean {
-  return (
-    url === '/' ||
-    url === '/v1' ||
-    url === '/v1/' ||
-    url.startsWith('/v1/lookup') ||
-    url.startsWith('/v1/heartbeat/') ||
-    url.startsWith('/boot/') ||
-    url.startsWith('/metrics') ||
-    url.startsWith('/openapi.json')
-  );
+  const path = pathOf(url);
+  return isDiscoveryPath(path) || isAgentPath(path) || path === '/metrics' || path === '/openapi.json';
 }
 
 function setRangeHeaders(reply: FastifyReply, minor: number): void {
@@ -93,13 +87,6 @@ export function versionDoc(base: string) {
   };
 }
 
-function link(base: string, path: string) {
-  return [
-    { href: `${base}/v1/${path}`, rel: 'self' },
-    { href: `${base}/${path}`, rel: 'bookmark' },
-  ];
-}
-
 export function registerVersionRoutes(app: FastifyInstance, baseUrl: (req: FastifyRequest) => string): void {
   const tags = ['version'];
   app.get('/', { schema: { summary: 'API versions (no authentication)', tags } }, async (req) => {
@@ -113,11 +100,11 @@ export function registerVersionRoutes(app: FastifyInstance, baseUrl: (req: Fasti
       id: 'v1',
       links: [{ href: `${base}/v1/`, rel: 'self' }],
       media_types: [{ base: 'application/json', type: 'application/vnd.openstack.ironic.v1+json' }],
-      nodes: link(base, 'nodes'),
-      ports: link(base, 'ports'),
-      drivers: link(base, 'drivers'),
-      lookup: link(base, 'lookup'),
-      heartbeat: link(base, 'heartbeat'),
+      nodes: links(base, 'nodes'),
+      ports: links(base, 'ports'),
+      drivers: links(base, 'drivers'),
+      lookup: links(base, 'lookup'),
+      heartbeat: links(base, 'heartbeat'),
       version: versionDoc(base),
     };
   };

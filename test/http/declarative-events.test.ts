@@ -90,7 +90,9 @@ describe('events', () => {
     expect(after.body.events[0].id).toBe(mid + 1);
     const d1 = await h.call({ method: 'GET', url: '/v1/events?format=json&node=d1' });
     expect(d1.body.events.length).toBeGreaterThan(0);
-    expect(d1.body.events.every((e: any) => e.node_name === 'd1' || e.node_uuid)).toBe(true);
+    const d1Uuid = (await h.call({ method: 'GET', url: '/v1/nodes/d1' })).body.uuid;
+    expect(d1.body.events.every((e: any) => e.node_uuid === d1Uuid)).toBe(true);
+    expect(d1.body.events.length).toBeLessThan(all.body.events.length);
     expect((await h.call({ method: 'GET', url: '/v1/events?format=json&after=x' })).status).toBe(400);
     expect((await h.call({ method: 'GET', url: '/v1/events?format=json&node=ghost' })).status).toBe(404);
   });

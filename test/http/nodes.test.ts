@@ -140,6 +140,11 @@ describe('GET /v1/nodes/{ident}', () => {
     const r = await h.call({ method: 'GET', url: '/v1/nodes/ghost' });
     expect(r.status).toBe(404);
     expect(fault(r.body)).toContain('ghost');
+    // The router decodes path parameters once; a second decoding made "%" a 500 and "%2541" an "A".
+    const pct = await h.call({ method: 'GET', url: '/v1/nodes/ghost%25' });
+    expect(pct.status).toBe(404);
+    expect(fault(pct.body)).toContain('ghost%');
+    expect(fault((await h.call({ method: 'GET', url: '/v1/nodes/ghost%2541' })).body)).toContain('ghost%41');
   });
 });
 

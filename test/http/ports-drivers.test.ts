@@ -33,6 +33,12 @@ describe('ports', () => {
     expect((await createPort(payload)).status).toBe(status);
   });
 
+  it('names a prototype key in the body as an unknown attribute', async () => {
+    const r = await h.call({ method: 'POST', url: '/v1/ports', payload: '{"address":"52:54:00:aa:bb:0a","node_uuid":"pn","toString":1}', headers: { 'content-type': 'application/json' } });
+    expect(r.status).toBe(400);
+    expect(fault(r.body)).toBe('Unknown attribute for argument port: toString');
+  });
+
   it('lists short, detail, by node (name or uuid), by address and under the node', async () => {
     const all = await h.call({ method: 'GET', url: '/v1/ports' });
     expect(all.body.ports).toHaveLength(3);

@@ -50,6 +50,10 @@ describe('version negotiation', () => {
 
   it('version discovery stays reachable whatever version is asked', async () => {
     expect((await h.call({ method: 'GET', url: '/v1', version: '1.99' })).status).toBe(200);
+    // ... with a query string too (the path decides, not the raw URL).
+    expect((await h.call({ method: 'GET', url: '/?format=json', version: '1.99' })).status).toBe(200);
+    expect((await h.call({ method: 'GET', url: '/v1/?x=1', version: 'bogus' })).status).toBe(200);
+    expect((await h.call({ method: 'GET', url: '/v1/nodes?x=1', version: '1.99' })).status).toBe(406);
   });
 
   it('fields appear with the version that introduced them', async () => {
