@@ -2,17 +2,15 @@
 // (provider/dist/terraform-provider-ironplan.mjs) with the provider logic split into a chunk that the
 // entry loads after the handshake.
 import { build } from 'esbuild';
-import { writeFileSync, mkdirSync, rmSync, renameSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, rmSync, renameSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildDescriptor } from './provider-descriptor.mjs';
+import { writeDescriptor } from './provider-descriptor.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export async function buildProvider({ quiet = false } = {}) {
-  const gen = join(root, 'provider/src/generated/descriptor.json');
-  mkdirSync(dirname(gen), { recursive: true });
-  writeFileSync(gen, JSON.stringify(buildDescriptor()) + '\n');
+  writeDescriptor();
   const outdir = join(root, 'provider/dist');
   // Terraform may be launching the provider from dist/ while this runs (parallel test files): build
   // aside, then rename each file into place, which is atomic; chunk names are content hashes, so a

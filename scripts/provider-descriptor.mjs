@@ -41,9 +41,11 @@ export function buildDescriptor() {
   return { messages, services };
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+export function writeDescriptor() {
   const out = join(root, 'provider/src/generated/descriptor.json');
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify(buildDescriptor()) + '\n');
-  process.stderr.write(`wrote ${out}\n`);
+  return out;
 }
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) process.stderr.write(`wrote ${writeDescriptor()}\n`);

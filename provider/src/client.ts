@@ -2,6 +2,7 @@
 // bearer tokens, Ironic's error bodies, and 409 (NodeLocked) retried with backoff until the deadline.
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Log } from './log.js';
 
 export interface ClientOptions {
@@ -25,12 +26,22 @@ export interface RequestOptions {
   deadline?: number;
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal.aborted) return reject(new Error('stopped by terraform'));
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), reject(new Error('stopped by terraform'))), { once: true });
+// timers/promises drops its abort listener when the timer fires: a listener per poll left on the one
+// long-lived signal would pile up over a long apply (and trip Node's listener-leak warning).
+const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
+  delay(ms, undefined, { signal }).catch(() => {
+    throw new Error('stopped by terraform');
   });
+
+/** The answer, or null when the object is not there (404): gone is a normal outcome for look-ups and deletes. */
+export async function unlessGone<T>(answer: Promise<T>): Promise<T | null> {
+  try {
+    return await answer;
+  } catch (e) {
+    if (e instanceof IronicError && e.status === 404) return null;
+    throw e;
+  }
+}
 
 /** The faultstring inside Ironic's `{"error_message": "<JSON>"}`, or whatever text there is. */
 export function ironicMessage(text: string): string {
@@ -55,12 +66,13 @@ export function ironicMessage(text: string): string {
 
 export class IronicClient {
   private readonly base: string;
+  // node:http with keep-alive rather than fetch: undici's per-request machinery was a third of the
+  // provider's CPU time when terraform applies hundreds of resources.
+  private readonly transport: { request: typeof httpRequest; agent: HttpAgent };
   constructor(private readonly o: ClientOptions) {
     this.base = o.endpoint.replace(/\/+$/, '');
-  }
-
-  get signal(): AbortSignal {
-    return this.o.signal;
+    const agent = { keepAlive: true, maxSockets: 16 };
+    this.transport = this.base.startsWith('https:') ? { request: httpsRequest, agent: new HttpsAgent(agent) } : { request: httpRequest, agent: new HttpAgent(agent) };
   }
 
   sleep(ms: number): Promise<void> {
@@ -95,13 +107,6 @@ export class IronicClient {
     }
   }
 
-  // node:http with keep-alive rather than fetch: undici's per-request machinery was a third of the
-  // provider's CPU time when terraform applies hundreds of resources.
-  private agentCache: HttpAgent | undefined;
-  private get agent(): HttpAgent {
-    return (this.agentCache ??= this.base.startsWith('https:') ? new HttpsAgent({ keepAlive: true, maxSockets: 16 }) : new HttpAgent({ keepAlive: true, maxSockets: 16 }));
-  }
-
   private send(method: string, path: string, payload: string | undefined): Promise<{ status: number; text: string }> {
     const url = new URL(this.base + path);
     const headers: Record<string, string | number> = { 'X-OpenStack-Ironic-API-Version': 'latest', Accept: 'application/json' };
@@ -110,9 +115,9 @@ export class IronicClient {
       headers['Content-Length'] = Buffer.byteLength(payload);
     }
     if (this.o.token) headers.Authorization = `Bearer ${this.o.token}`;
-    const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const { request, agent } = this.transport;
     return new Promise((resolve, reject) => {
-      const req = request(url, { method, headers, agent: this.agent, signal: this.o.signal, timeout: this.o.requestTimeoutMs }, (res) => {
+      const req = request(url, { method, headers, agent, signal: this.o.signal, timeout: this.o.requestTimeoutMs }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));

@@ -5,6 +5,8 @@ import { resolve, type JsonSchema } from './spec-schemas.js';
 import { isObj, isUnknown, type Obj, type Value } from './values.js';
 
 export type FieldSchema = (key: string) => JsonSchema | undefined;
+/** Free-form maps (extra, meta_data): no field has a schema, every value stays a string. */
+export const freeForm: FieldSchema = () => undefined;
 
 export function typedValue(s: string, schema: JsonSchema | undefined, path: PathStep[]): unknown {
   const t = schema ? resolve(schema).type : undefined;

@@ -1,21 +1,41 @@
 // Node operations shared by the resources: look-ups that treat 404 as "gone", and the asynchronous
 // actions (202 Accepted) followed by polling the node until it settles.
-import { IronicError, type IronicClient, type IronicNode, type IronicPort } from './client.js';
+import { unlessGone, type IronicClient, type IronicNode, type IronicPort } from './client.js';
+import { freeForm, typedMap } from './convert.js';
 import { DiagError } from './diag.js';
+import type { Obj } from './values.js';
 
-export async function findNode(c: IronicClient, ident: string, deadline?: number): Promise<IronicNode | null> {
-  try {
-    return await c.request<IronicNode>('GET', `/v1/nodes/${encodeURIComponent(ident)}`, undefined, { deadline });
-  } catch (e) {
-    if (e instanceof IronicError && e.status === 404) return null;
-    throw e;
-  }
+export function findNode(c: IronicClient, ident: string, deadline?: number): Promise<IronicNode | null> {
+  return unlessGone(c.request<IronicNode>('GET', `/v1/nodes/${encodeURIComponent(ident)}`, undefined, { deadline }));
 }
 
 export async function nodePorts(c: IronicClient, uuid: string): Promise<IronicPort[]> {
   const r = await c.request<{ ports: IronicPort[] }>('GET', `/v1/nodes/${uuid}/ports/detail`);
   return r.ports;
 }
+
+/**
+ * Every node the query matches, following the service's pages (at most 1000 nodes each), that has all of
+ * `traits` (the v1 API has no traits filter).
+ */
+export async function listNodes(c: IronicClient, query: URLSearchParams, traits: string[], deadline?: number): Promise<IronicNode[]> {
+  const nodes: IronicNode[] = [];
+  let path: string | null = `/v1/nodes?${query}`;
+  while (path) {
+    const r: { nodes: IronicNode[]; next?: string } = await c.request('GET', path, undefined, { deadline });
+    nodes.push(...r.nodes);
+    const next = r.next && r.nodes.length ? new URL(r.next) : null;
+    path = next ? next.pathname + next.search : null;
+  }
+  return nodes.filter((n) => traits.every((t) => (n.traits ?? []).includes(t)));
+}
+
+/** A port's fields as the API takes them, from a port-spec object (ironplan_port, or one of ironplan_node's ports). */
+export const portFields = (p: Obj, path: Array<string | number>) => ({
+  address: p.address,
+  pxe_enabled: p.pxe_enabled !== false,
+  extra: typedMap(p.extra ?? null, freeForm, [...path, 'extra']),
+});
 
 const settled = (n: IronicNode) => !n.target_provision_state;
 
@@ -42,23 +62,25 @@ export async function waitNode(
   }
 }
 
-/** PUT /states/provision and wait for the state it leads to (or a failure state). */
 /** ironplan answers a 202 only once the operation settled when asked `?wait=`; polling then finds it done at once. */
 export const waitQuery = (deadline: number) => `?wait=${Math.max(0, Math.min(60, Math.floor((deadline - Date.now()) / 1000)))}`;
 
 /** The states ironplan returns with a `?wait` 202 (null from a plain Ironic). */
 type SettledStates = { settled?: boolean; provision_state?: string; target_provision_state?: string | null; power_state?: string | null; target_power_state?: string | null; last_error?: string | null } | null;
 
-export async function provision(
-  c: IronicClient,
-  uuid: string,
-  target: string,
-  expect: string,
-  deadline: number,
-  extra: Record<string, unknown> = {},
-  known?: IronicNode,
-): Promise<IronicNode> {
-  const states = await c.request<SettledStates>('PUT', `/v1/nodes/${uuid}/states/provision${waitQuery(deadline)}`, { target, ...extra }, { deadline });
+export interface ProvisionOptions {
+  /** More of the request body (a configdrive). */
+  extra?: Record<string, unknown>;
+  /** The node as last read: when the answer says it settled at `expect`, no read follows. */
+  known?: IronicNode;
+  /** How errors name the action (default: provision "<target>"). */
+  what?: string;
+}
+
+/** PUT /states/provision and wait for the state it leads to (or a failure state). */
+export async function provision(c: IronicClient, uuid: string, target: string, expect: string, deadline: number, o: ProvisionOptions = {}): Promise<IronicNode> {
+  const states = await c.request<SettledStates>('PUT', `/v1/nodes/${uuid}/states/provision${waitQuery(deadline)}`, { target, ...o.extra }, { deadline });
+  const known = o.known;
   // Settled where we wanted it: the answer already says what a read would, save the round trip.
   if (known && states?.settled && !states.target_provision_state && states.provision_state === expect) {
     return { ...known, provision_state: expect, target_provision_state: null, power_state: states.power_state ?? known.power_state, last_error: states.last_error ?? null };
@@ -66,7 +88,7 @@ export async function provision(
   return waitNode(
     c,
     uuid,
-    `provision "${target}"`,
+    o.what ?? `provision "${target}"`,
     deadline,
     (n) => settled(n) && n.provision_state === expect,
     (n) => settled(n) && (n.provision_state !== expect || /failed$/.test(n.provision_state)),
@@ -90,9 +112,9 @@ export async function restAt(c: IronicClient, node: IronicNode, want: string, de
   let n = node;
   if (n.provision_state === want) return n;
   if (want === 'manageable' || (want === 'available' && ['enroll', 'inspect failed', 'clean failed'].includes(n.provision_state))) {
-    n = await provision(c, n.uuid, 'manage', 'manageable', deadline, {}, n);
+    n = await provision(c, n.uuid, 'manage', 'manageable', deadline, { known: n });
   }
-  if (want === 'available' && n.provision_state === 'manageable') n = await provision(c, n.uuid, 'provide', 'available', deadline, {}, n);
+  if (want === 'available' && n.provision_state === 'manageable') n = await provision(c, n.uuid, 'provide', 'available', deadline, { known: n });
   if (n.provision_state !== want) {
     throw new DiagError(`Cannot move node ${n.name ?? n.uuid} to "${want}"`, `it is in provision state "${n.provision_state}"; Ironic's state machine has no way from there (enroll can only be left, never re-entered).`, ['provision_state']);
   }

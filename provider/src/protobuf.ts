@@ -58,6 +58,9 @@ class Writer {
 }
 
 export class Codec {
+  // Kept here, not in the descriptor, which may be shared (the JSON module every import of it sees).
+  private readonly byId = new Map<string, Map<number, FieldDesc>>();
+  private readonly mapEntries = new Map<string, FieldDesc[]>();
   constructor(private readonly d: Descriptor) {}
 
   encode(type: string, msg: Msg | null | undefined): Buffer {
@@ -71,9 +74,15 @@ export class Codec {
   }
 
   private fields(type: string): FieldDesc[] {
-    const f = this.d.messages[type];
+    const f = this.d.messages[type] ?? this.mapEntries.get(type);
     if (!f) throw new Error(`unknown message type ${type}`);
     return f;
+  }
+
+  private fieldsById(type: string): Map<number, FieldDesc> {
+    let m = this.byId.get(type);
+    if (!m) this.byId.set(type, (m = new Map(this.fields(type).map((f) => [f.id, f]))));
+    return m;
   }
 
   private write(w: Writer, type: string, msg: Msg): void {
@@ -121,7 +130,7 @@ export class Codec {
 
   private read(type: string, buf: Buffer, start: number, end: number): Msg {
     const fields = this.fields(type);
-    const byId = new Map(fields.map((f) => [f.id, f]));
+    const byId = this.fieldsById(type);
     const out: Msg = {};
     for (const f of fields) {
       if (f.map) out[f.name] = {};
@@ -183,11 +192,11 @@ export class Codec {
   private readMapEntry(buf: Buffer, start: number, end: number, valueKind: string): [string, unknown] {
     // A map entry is a message {1: key, 2: value}; reading it as such keeps one decoder.
     const synthetic = `map-entry:${valueKind}`;
-    if (!this.d.messages[synthetic]) {
-      this.d.messages[synthetic] = [
+    if (!this.mapEntries.has(synthetic)) {
+      this.mapEntries.set(synthetic, [
         { name: 'key', id: 1, type: 'string' },
         { name: 'value', id: 2, type: valueKind },
-      ];
+      ]);
     }
     const e = this.read(synthetic, buf, start, end);
     return [String(e.key), e.value];

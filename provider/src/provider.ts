@@ -25,6 +25,8 @@ export const DATA_SOURCES: Record<string, DataSource> = {
 };
 export const PROVIDER_BLOCK: Block = providerBlock();
 const DEFAULT_ENDPOINT = 'http://127.0.0.1:6385';
+const DEFAULT_REQUEST_TIMEOUT = '60s';
+const CAPABILITIES = { plan_destroy: false, get_provider_schema_optional: false, move_resource_state: false };
 
 const diags = (d: Diagnostic[]) => d.map(diagToProto);
 const pathToProto = (p: PathStep[]) => diagToProto({ severity: 'error', summary: '', path: p }).attribute;
@@ -48,23 +50,25 @@ export function providerSchemaResponse(): Record<string, unknown> {
     resource_schemas: map(RESOURCES),
     data_source_schemas: map(DATA_SOURCES),
     diagnostics: [],
-    server_capabilities: { plan_destroy: false, get_provider_schema_optional: false, move_resource_state: false },
+    server_capabilities: CAPABILITIES,
+  };
+}
+
+/** The client's settings: the provider block's value, else the environment's, else the default. */
+function settings(cfg: Obj, env: NodeJS.ProcessEnv) {
+  const given = (v: Value | undefined) => (typeof v === 'string' && !isUnknown(v) ? v : null);
+  return {
+    endpoint: given(cfg.endpoint) ?? (env.IRONPLAN_ENDPOINT || DEFAULT_ENDPOINT),
+    token: given(cfg.token) ?? (env.IRONPLAN_TOKEN || null),
+    requestTimeoutMs: parseDuration(given(cfg.request_timeout) ?? DEFAULT_REQUEST_TIMEOUT),
   };
 }
 
 export function makeProviderService(o: ProviderOptions): Record<string, Unary> {
+  const connect = (cfg: Obj) => new IronicClient({ ...settings(cfg, o.env), log: o.log, signal: o.stop.signal });
+  // Replaced by ConfigureProvider; until then, the environment's settings.
   let client: IronicClient | null = null;
-  let configured: { endpoint: string; token: string | null; requestTimeoutMs: number } | null = null;
-  const ctx: Ctx = {
-    log: o.log,
-    client() {
-      if (!client) {
-        const cfg = configured ?? { endpoint: o.env.IRONPLAN_ENDPOINT || DEFAULT_ENDPOINT, token: o.env.IRONPLAN_TOKEN || null, requestTimeoutMs: 60_000 };
-        client = new IronicClient({ ...cfg, log: o.log, signal: o.stop.signal });
-      }
-      return client;
-    },
-  };
+  const ctx: Ctx = { log: o.log, client: () => (client ??= connect({})) };
   const resource = (t: unknown) => {
     const r = RESOURCES[String(t)];
     if (!r) throw new Error(`unknown resource type ${String(t)}`);
@@ -73,7 +77,7 @@ export function makeProviderService(o: ProviderOptions): Record<string, Unary> {
 
   return {
     GetMetadata: () => ({
-      server_capabilities: { plan_destroy: false, get_provider_schema_optional: false },
+      server_capabilities: CAPABILITIES,
       diagnostics: [],
       resources: Object.keys(RESOURCES).map((type_name) => ({ type_name })),
       data_sources: Object.keys(DATA_SOURCES).map((type_name) => ({ type_name })),
@@ -96,14 +100,7 @@ export function makeProviderService(o: ProviderOptions): Record<string, Unary> {
     },
 
     ConfigureProvider: (req) => {
-      const cfg = asObj(fromDynamic(req.config), PROVIDER_BLOCK) ?? {};
-      const pick = (v: Value | undefined) => (typeof v === 'string' && !isUnknown(v) ? v : null);
-      configured = {
-        endpoint: pick(cfg.endpoint) ?? (o.env.IRONPLAN_ENDPOINT || DEFAULT_ENDPOINT),
-        token: pick(cfg.token) ?? (o.env.IRONPLAN_TOKEN || null),
-        requestTimeoutMs: pick(cfg.request_timeout) ? parseDuration(pick(cfg.request_timeout)!) : 60_000,
-      };
-      client = null;
+      client = connect(asObj(fromDynamic(req.config), PROVIDER_BLOCK) ?? {});
       return { diagnostics: [] };
     },
 

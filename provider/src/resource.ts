@@ -1,7 +1,7 @@
 // What a resource or data source implements; provider.ts turns the protocol calls into these.
 import type { IronicClient } from './client.js';
 import type { Block } from './cty.js';
-import type { Diagnostic, PathStep } from './diag.js';
+import { err, type Diagnostic, type PathStep } from './diag.js';
 import { parseDuration } from './duration.js';
 import type { Log } from './log.js';
 import { isObj, type Obj, type Value } from './values.js';
@@ -61,9 +61,7 @@ export function validateTimeouts(config: Obj, out: Diagnostic[]): void {
     try {
       parseDuration(v);
     } catch (e) {
-      out.push({ severity: 'error', summary: 'Invalid timeout', detail: (e as Error).message, path: ['timeouts', op] });
+      out.push(err('Invalid timeout', (e as Error).message, ['timeouts', op]));
     }
   }
 }
-
-export const str = (v: Value | undefined): string | null => (typeof v === 'string' ? v : null);

@@ -1,8 +1,28 @@
 // Checks configuration values against the spec's JSON Schema (enums, patterns, lengths, bounds) so a
 // mistake is reported at plan time on its own line, not by the service halfway through an apply.
-import { err, type Diagnostic, type PathStep } from './diag.js';
+import { typedValue, type FieldSchema } from './convert.js';
+import { DiagError, err, type Diagnostic, type PathStep } from './diag.js';
 import { resolve, type JsonSchema } from './spec-schemas.js';
 import { isObj, isUnknown, type Value } from './values.js';
+
+/**
+ * A map(string) attribute: each value converted as it will be sent (by its field's schema, when it has
+ * one) and checked as converted.
+ */
+export function validateMap(m: Value, field: FieldSchema, path: PathStep[], out: Diagnostic[]): void {
+  if (!isObj(m)) return;
+  for (const [k, v] of Object.entries(m)) {
+    const schema = field(k);
+    if (typeof v !== 'string' || !schema) continue;
+    const at = [...path, { key: k }];
+    try {
+      validateValue(typedValue(v, schema, at) as Value, schema, at, out);
+    } catch (e) {
+      if (!(e instanceof DiagError)) throw e;
+      out.push(...e.diagnostics);
+    }
+  }
+}
 
 export function validateValue(v: Value, raw: JsonSchema, path: PathStep[], out: Diagnostic[]): void {
   if (v === null || isUnknown(v)) return;
@@ -22,10 +42,11 @@ export function validateValue(v: Value, raw: JsonSchema, path: PathStep[], out: 
     if (s.maxItems !== undefined && v.length > s.maxItems) bad(`at most ${s.maxItems} elements.`);
     if (s.items) v.forEach((x, i) => validateValue(x, s.items!, [...path, i], out));
   } else if (isObj(v)) {
+    // Open objects are map(string) attributes (derive.ts): their strings are checked as converted.
+    if (s.additionalProperties !== false) return validateMap(v, (k) => s.properties?.[k], path, out);
     for (const [k, x] of Object.entries(v)) {
       const p = s.properties?.[k];
-      // Open objects are map(string) attributes: their values were already converted by the caller.
-      if (p) validateValue(x, p, [...path, s.additionalProperties === false ? k : { key: k }], out);
+      if (p) validateValue(x, p, [...path, k], out);
     }
   }
 }

@@ -3,9 +3,9 @@
 // image or user data changes. Destroy undeploys, which also releases the node.
 import { randomUUID } from 'node:crypto';
 import { IronicError, type IronicClient, type IronicNode } from '../client.js';
-import { typedMap } from '../convert.js';
+import { freeForm, typedMap } from '../convert.js';
 import { DiagError, err, type Diagnostic, type PathStep } from '../diag.js';
-import { findNode, waitNode, waitQuery } from '../nodeops.js';
+import { findNode, listNodes, provision, waitNode } from '../nodeops.js';
 import { plannedState, settle } from '../planning.js';
 import { deadlineFor, PartialApply, validateTimeouts, type Resource } from '../resource.js';
 import { deploymentBlock } from '../schemas.js';
@@ -15,13 +15,12 @@ import { deepEqual, isObj, isUnknown, UNKNOWN, type Obj, type Value } from '../v
 
 const block = deploymentBlock();
 const IMAGE_FIELDS = ['image_source', 'image_checksum', 'root_device', 'user_data', 'meta_data'];
-const free = () => undefined;
+/** What the deployment reports of its node, all set alike when planning. */
+const observed = (v: Value): Obj => ({ node_uuid: v, provision_state: v, deployed_at: v, last_error: v });
 
 export function validateDeployment(config: Obj): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const [name, s] of Object.entries(DEPLOYMENT_SPEC.properties!)) {
-    if (name !== 'meta_data') validateValue(config[name] ?? null, s, [name], out);
-  }
+  validateValue(config, DEPLOYMENT_SPEC, [], out);
   const node = config.node ?? null;
   const sel = config.node_selector ?? null;
   if (!isUnknown(node) && !isUnknown(sel) && (node === null) === (sel === null)) {
@@ -47,10 +46,8 @@ function instanceInfo(p: Obj): Record<string, unknown> {
 
 function configdrive(p: Obj): Record<string, unknown> {
   if (p.user_data == null && p.meta_data == null) return {};
-  return { configdrive: { user_data: p.user_data ?? null, meta_data: typedMap(p.meta_data ?? null, free, ['meta_data']) } };
+  return { configdrive: { user_data: p.user_data ?? null, meta_data: typedMap(p.meta_data ?? null, freeForm, ['meta_data']) } };
 }
-
-const hasAll = (n: IronicNode, traits: string[]) => traits.every((t) => (n.traits ?? []).includes(t));
 
 /** Candidates in the order to try them: the named node, or every free available node of the class. */
 async function candidates(c: IronicClient, p: Obj, deadline: number): Promise<IronicNode[]> {
@@ -61,9 +58,7 @@ async function candidates(c: IronicClient, p: Obj, deadline: number): Promise<Ir
   }
   const sel = p.node_selector as Obj;
   const q = new URLSearchParams({ resource_class: String(sel.resource_class), provision_state: 'available', associated: 'false', maintenance: 'false', detail: 'true' });
-  const r = await c.request<{ nodes: IronicNode[] }>('GET', `/v1/nodes?${q}`, undefined, { deadline });
-  const traits = Array.isArray(sel.traits) ? (sel.traits as string[]) : [];
-  const found = r.nodes.filter((n) => hasAll(n, traits));
+  const found = await listNodes(c, q, Array.isArray(sel.traits) ? (sel.traits as string[]) : [], deadline);
   // Concurrent deployments pick from the same list: starting at a random place keeps them from all
   // racing for the first node.
   const start = found.length ? Math.floor(Math.random() * found.length) : 0;
@@ -103,9 +98,6 @@ async function claim(c: IronicClient, p: Obj, id: string, deadline: number): Pro
   }
 }
 
-const deployedDone = (n: IronicNode) => !n.target_provision_state && n.provision_state === 'active';
-const deployFailed = (n: IronicNode) => !n.target_provision_state && n.provision_state !== 'active';
-
 function stateOf(planned: Obj, id: string, n: IronicNode | null): Obj {
   return settle(planned, {
     id,
@@ -119,8 +111,8 @@ function stateOf(planned: Obj, id: string, n: IronicNode | null): Obj {
 /** Runs one provision action to `active`; a failure keeps the claim so destroy (or a retry) can clean up. */
 async function toActive(c: IronicClient, planned: Obj, id: string, uuid: string, target: 'active' | 'rebuild', deadline: number, what: string): Promise<Obj> {
   try {
-    await c.request('PUT', `/v1/nodes/${uuid}/states/provision${waitQuery(deadline)}`, { target, ...configdrive(planned) }, { deadline });
-    const n = await waitNode(c, uuid, what, deadline, deployedDone, deployFailed);
+    // No `known` node: deployed_at comes from the node's provision_updated_at, which only a read has.
+    const n = await provision(c, uuid, target, 'active', deadline, { extra: configdrive(planned), what });
     return stateOf(planned, id, n);
   } catch (e) {
     const n = await findNode(c, uuid).catch(() => null);
@@ -153,8 +145,7 @@ async function undeploy(c: IronicClient, prior: Obj, deadline: number): Promise<
   if (!n || n.instance_uuid !== id) return;
   if (n.target_provision_state) n = await waitNode(c, n.uuid, 'the running provision action', deadline, (x) => !x.target_provision_state);
   if (['active', 'deploy failed', 'wait call-back', 'error'].includes(n.provision_state)) {
-    await c.request('PUT', `/v1/nodes/${n.uuid}/states/provision${waitQuery(deadline)}`, { target: 'deleted' }, { deadline });
-    n = await waitNode(c, n.uuid, 'undeploy', deadline, (x) => !x.target_provision_state && x.provision_state === 'available', (x) => !x.target_provision_state && x.provision_state !== 'available');
+    n = await provision(c, n.uuid, 'deleted', 'available', deadline, { what: 'undeploy' });
   }
   if (n.instance_uuid === id) await release(c, n.uuid, id);
 }
@@ -165,18 +156,14 @@ export const deploymentResource: Resource = {
 
   plan(_ctx, prior, config) {
     const planned = plannedState(block, config, prior);
-    const requiresReplace: PathStep[][] = [];
-    if (!prior) {
-      if (planned.state === 'absent') Object.assign(planned, { node_uuid: null, provision_state: null, deployed_at: null, last_error: null });
-      return { planned };
-    }
+    // An absent deployment holds no node: nothing to observe, on create or after undeploying.
+    if (planned.state === 'absent') Object.assign(planned, observed(null));
+    if (!prior) return { planned };
     const differs = (k: string) => !deepEqual(prior[k] ?? null, planned[k] ?? null);
-    for (const k of ['node', 'node_selector']) if (differs(k)) requiresReplace.push([k]);
-    if (differs('state')) {
-      if (planned.state === 'absent') Object.assign(planned, { node_uuid: null, provision_state: null, deployed_at: null, last_error: null });
-      else Object.assign(planned, { node_uuid: UNKNOWN, provision_state: UNKNOWN, deployed_at: UNKNOWN, last_error: UNKNOWN });
-    } else if (planned.state !== 'absent' && IMAGE_FIELDS.some(differs)) {
-      Object.assign(planned, { provision_state: UNKNOWN, deployed_at: UNKNOWN, last_error: UNKNOWN });
+    const requiresReplace: PathStep[][] = ['node', 'node_selector'].filter(differs).map((k) => [k]);
+    if (planned.state !== 'absent') {
+      if (differs('state')) Object.assign(planned, observed(UNKNOWN));
+      else if (IMAGE_FIELDS.some(differs)) Object.assign(planned, observed(UNKNOWN), { node_uuid: planned.node_uuid });
     }
     return { planned, requiresReplace };
   },

@@ -1,59 +1,40 @@
 // ironplan_node: enrolls a node, keeps its fields, ports, resting provision state, maintenance and power
 // as configured, and reports what ironplan observes.
-import type { IronicClient, IronicNode, IronicPort } from '../client.js';
-import { IronicError } from '../client.js';
-import { stringMap, typedMap, typedValue, type FieldSchema } from '../convert.js';
+import { unlessGone, type IronicClient, type IronicNode, type IronicPort } from '../client.js';
+import { freeForm, stringMap, typedMap, type FieldSchema } from '../convert.js';
 import { DiagError, err, warn, type Diagnostic, type PathStep } from '../diag.js';
-import { findNode, nodePorts, restAt, setPower, waitNode } from '../nodeops.js';
+import { findNode, nodePorts, portFields, restAt, setPower, waitNode } from '../nodeops.js';
 import { plannedState, settle } from '../planning.js';
-import { deadlineFor, PartialApply, validateTimeouts, type Ctx, type Resource } from '../resource.js';
+import { deadlineFor, PartialApply, validateTimeouts, type Resource } from '../resource.js';
 import { nodeBlock } from '../schemas.js';
 import { driverFields, NODE_SPEC, resolve } from '../spec-schemas.js';
-import { validateValue } from '../validate.js';
+import { validateMap, validateValue } from '../validate.js';
 import { deepEqual, isObj, isUnknown, UNKNOWN, type Obj, type Value } from '../values.js';
 
 const block = nodeBlock();
 const DRIVER_FIELDS = driverFields();
+// driver_info is open in the node spec: its fields' types come from the driver schemas.
 const driverField: FieldSchema = (k) => DRIVER_FIELDS.get(k)?.schema;
 const propertiesSchema = resolve(NODE_SPEC.properties!.properties!);
 const propField: FieldSchema = (k) => propertiesSchema.properties?.[k];
-const free: FieldSchema = () => undefined;
-export const KINDS = ['boot', 'deploy', 'inspect', 'management', 'power', 'vendor'] as const;
-export const RESTING = ['enroll', 'manageable', 'available'];
+/** Interface kinds (`<kind>_interface` in the v1 API), as the spec's `interfaces` object names them. */
+const KINDS = Object.keys(resolve(NODE_SPEC.properties!.interfaces!).properties!);
+/** The provision states a node rests in without a deployment: the spec's provision_state values. */
+const RESTING = NODE_SPEC.properties!.provision_state!.enum as string[];
 const SECRET_MASK = '******';
-/** Spec properties kept as typed JSON by the API (the maps are converted and checked separately). */
-const MAP_PROPS = new Set(['driver_info', 'properties', 'extra']);
 
 export function validateNode(config: Obj): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const [name, s] of Object.entries(NODE_SPEC.properties!)) {
-    if (!MAP_PROPS.has(name)) validateValue(config[name] ?? null, s, [name], out);
+  validateValue(config, NODE_SPEC, [], out);
+  const keys = (m: Value | undefined) => (isObj(m) ? Object.keys(m) : []);
+  for (const k of keys(config.driver_info)) {
+    if (DRIVER_FIELDS.get(k)?.secret) out.push(err('Secret in driver_info', `${k} is a secret field (writeOnly in the driver schema): put it in driver_secrets, which is sensitive and never shown in plans.`, ['driver_info', { key: k }]));
   }
-  const typed = (m: Value, field: FieldSchema, at: string, check?: (k: string) => Diagnostic | null) => {
-    if (!isObj(m)) return;
-    for (const [k, v] of Object.entries(m)) {
-      const path: PathStep[] = [at, { key: k }];
-      const d = check?.(k);
-      if (d) out.push(d);
-      if (typeof v !== 'string') continue;
-      try {
-        const schema = field(k);
-        const tv = typedValue(v, schema, path);
-        if (schema) validateValue(tv as Value, schema, path, out);
-      } catch (e) {
-        out.push(...(e as DiagError).diagnostics);
-      }
-    }
-  };
-  typed(config.driver_info ?? null, driverField, 'driver_info', (k) =>
-    DRIVER_FIELDS.get(k)?.secret
-      ? err('Secret in driver_info', `${k} is a secret field (writeOnly in the driver schema): put it in driver_secrets, which is sensitive and never shown in plans.`, ['driver_info', { key: k }])
-      : null,
-  );
-  typed(config.driver_secrets ?? null, driverField, 'driver_secrets', (k) =>
-    DRIVER_FIELDS.has(k) && !DRIVER_FIELDS.get(k)!.secret ? warn('Not a secret', `${k} is not a secret field; it will be hidden from plans anyway. driver_info is the usual place.`, ['driver_secrets', { key: k }]) : null,
-  );
-  typed(config.properties ?? null, propField, 'properties');
+  for (const k of keys(config.driver_secrets)) {
+    if (DRIVER_FIELDS.has(k) && !DRIVER_FIELDS.get(k)!.secret) out.push(warn('Not a secret', `${k} is not a secret field; it will be hidden from plans anyway. driver_info is the usual place.`, ['driver_secrets', { key: k }]));
+  }
+  validateMap(config.driver_info ?? null, driverField, ['driver_info'], out);
+  validateMap(config.driver_secrets ?? null, driverField, ['driver_secrets'], out);
   if (typeof config.maintenance_reason === 'string' && config.maintenance !== true && !isUnknown(config.maintenance ?? null)) {
     out.push(err('maintenance_reason without maintenance', 'A maintenance reason is kept only while the node is in maintenance: set maintenance = true or drop the reason.', ['maintenance_reason']));
   }
@@ -79,7 +60,7 @@ function createBody(p: Obj): Record<string, unknown> {
     driver: p.driver,
     driver_info: driverInfoBody(p),
     properties: typedMap(p.properties ?? null, propField, ['properties']),
-    extra: typedMap(p.extra ?? null, free, ['extra']),
+    extra: typedMap(p.extra ?? null, freeForm, ['extra']),
   };
   if (typeof p.resource_class === 'string') body.resource_class = p.resource_class;
   if (Array.isArray(p.traits)) body.traits = p.traits;
@@ -97,10 +78,10 @@ function portsState(ports: IronicPort[], prior: Value): Value {
     const sp = byMac.get(mac);
     if (!sp) continue;
     byMac.delete(mac);
-    out.push({ address: pp.address ?? sp.address, pxe_enabled: sp.pxe_enabled, extra: stringMap(sp.extra, pp.extra ?? null, free) });
+    out.push({ address: pp.address ?? sp.address, pxe_enabled: sp.pxe_enabled, extra: stringMap(sp.extra, pp.extra ?? null, freeForm) });
   }
   for (const sp of [...byMac.values()].sort((a, b) => a.address.localeCompare(b.address))) {
-    out.push({ address: sp.address, pxe_enabled: sp.pxe_enabled, extra: stringMap(sp.extra, null, free) });
+    out.push({ address: sp.address, pxe_enabled: sp.pxe_enabled, extra: stringMap(sp.extra, null, freeForm) });
   }
   if (out.length === 0 && !Array.isArray(prior)) return null;
   return out;
@@ -139,7 +120,7 @@ export function nodeState(n: IronicNode, ports: IronicPort[], prior: Obj | null,
     maintenance: n.maintenance,
     maintenance_reason: n.maintenance ? n.maintenance_reason : null,
     provision_state: RESTING.includes(n.provision_state) ? n.provision_state : ((p.provision_state as Value) ?? 'available'),
-    extra: stringMap(n.extra, p.extra ?? null, free),
+    extra: stringMap(n.extra, p.extra ?? null, freeForm),
     driver_secrets: priorSecrets ? Object.fromEntries(Object.entries(priorSecrets).filter(([k]) => k in n.driver_info)) : null,
     current_provision_state: n.provision_state,
     current_power_state: n.power_state,
@@ -157,15 +138,14 @@ async function syncPorts(c: IronicClient, uuid: string, prior: Value, planned: V
     if (had.has(mac) && !want.has(mac)) await c.request('DELETE', `/v1/ports/${sp.uuid}`, undefined, { deadline });
   }
   for (const [mac, p] of want) {
-    const extra = typedMap(p.extra ?? null, free, ['ports']);
-    const pxe = p.pxe_enabled !== false;
+    const f = portFields(p, ['ports']);
     const sp = existing.get(mac);
     if (!sp) {
-      await c.request('POST', '/v1/ports', { node_uuid: uuid, address: p.address, pxe_enabled: pxe, extra }, { deadline });
-    } else if (sp.pxe_enabled !== pxe || JSON.stringify(sp.extra) !== JSON.stringify(extra)) {
+      await c.request('POST', '/v1/ports', { node_uuid: uuid, ...f }, { deadline });
+    } else if (sp.pxe_enabled !== f.pxe_enabled || JSON.stringify(sp.extra) !== JSON.stringify(f.extra)) {
       await c.request('PATCH', `/v1/ports/${sp.uuid}`, [
-        { op: 'replace', path: '/pxe_enabled', value: pxe },
-        { op: 'replace', path: '/extra', value: extra },
+        { op: 'replace', path: '/pxe_enabled', value: f.pxe_enabled },
+        { op: 'replace', path: '/extra', value: f.extra },
       ], { deadline });
     }
   }
@@ -183,7 +163,7 @@ const portsIfManaged = (c: IronicClient, uuid: string, state: Obj | null): Promi
   state && state.ports == null ? Promise.resolve([]) : nodePorts(c, uuid);
 
 /** Runs the steps after the node exists; on failure the state recorded so far is kept (tainted on create). */
-async function converge(c: IronicClient, uuid: string, prior: Obj | null, planned: Obj, deadline: number, steps: () => Promise<void>): Promise<Obj> {
+async function converge(c: IronicClient, uuid: string, prior: Obj | null, planned: Obj, steps: () => Promise<void>): Promise<Obj> {
   try {
     await steps();
   } catch (e) {
@@ -196,7 +176,6 @@ async function converge(c: IronicClient, uuid: string, prior: Obj | null, planne
     }
     throw new PartialApply(prior ? { ...state, ...keepConfig(planned) } : state, diagnostics);
   }
-  void deadline;
   return settle(planned, await current(c, uuid, planned, prior)) as Obj;
 }
 
@@ -215,7 +194,7 @@ function patchOps(prior: Obj, p: Obj): Array<Record<string, unknown>> {
   if (changed('driver')) ops.push({ op: 'replace', path: '/driver', value: p.driver });
   if (changed('driver_info') || changed('driver_secrets')) ops.push({ op: 'replace', path: '/driver_info', value: driverInfoBody(p) });
   if (changed('properties')) ops.push({ op: 'replace', path: '/properties', value: typedMap(p.properties ?? null, propField, ['properties']) });
-  if (changed('extra')) ops.push({ op: 'replace', path: '/extra', value: typedMap(p.extra ?? null, free, ['extra']) });
+  if (changed('extra')) ops.push({ op: 'replace', path: '/extra', value: typedMap(p.extra ?? null, freeForm, ['extra']) });
   if (changed('resource_class')) ops.push({ op: 'replace', path: '/resource_class', value: p.resource_class ?? null });
   const pi = isObj(prior.interfaces) ? prior.interfaces : {};
   const ni = isObj(p.interfaces) ? p.interfaces : {};
@@ -253,7 +232,7 @@ export const nodeResource: Resource = {
     const c = ctx.client();
     const deadline = deadlineFor(planned, 'create');
     const n = await c.request<IronicNode>('POST', '/v1/nodes', createBody(planned), { deadline });
-    return converge(c, n.uuid, null, planned, deadline, async () => {
+    return converge(c, n.uuid, null, planned, async () => {
       await syncPorts(c, n.uuid, [], planned.ports ?? null, deadline);
       await restAt(c, n, String(planned.provision_state ?? 'available'), deadline);
       if (planned.power_state === 'power on' || planned.power_state === 'power off') await setPower(c, n.uuid, planned.power_state, deadline);
@@ -266,19 +245,22 @@ export const nodeResource: Resource = {
     const deadline = deadlineFor(planned, 'update');
     const uuid = String(prior.id);
     const changed = (k: string) => !deepEqual(prior[k] ?? null, planned[k] ?? null);
-    return converge(c, uuid, prior, planned, deadline, async () => {
+    return converge(c, uuid, prior, planned, async () => {
       if (changed('maintenance') && planned.maintenance === false) await maintenance(c, uuid, false, null, deadline);
       const ops = patchOps(prior, planned);
       if (ops.length) await c.request('PATCH', `/v1/nodes/${uuid}`, ops, { deadline });
       if (changed('traits')) await c.request('PUT', `/v1/nodes/${uuid}/traits`, { traits: Array.isArray(planned.traits) ? planned.traits : [] }, { deadline });
       await syncPorts(c, uuid, prior.ports ?? null, planned.ports ?? null, deadline);
+      // Read once after the writes above; the state and power steps each return the node as they left it.
+      let node: IronicNode | null | undefined;
+      const latest = async () => (node === undefined ? (node = await findNode(c, uuid)) : node);
       if (changed('provision_state')) {
-        const n = await findNode(c, uuid);
-        if (n && RESTING.includes(n.provision_state)) await restAt(c, n, String(planned.provision_state), deadline);
+        const n = await latest();
+        if (n && RESTING.includes(n.provision_state)) node = await restAt(c, n, String(planned.provision_state), deadline);
       }
       if (changed('power_state') && (planned.power_state === 'power on' || planned.power_state === 'power off')) {
-        const n = await findNode(c, uuid);
-        if (n && !n.instance_uuid && RESTING.includes(n.provision_state)) await setPower(c, uuid, planned.power_state, deadline);
+        const n = await latest();
+        if (n && !n.instance_uuid && RESTING.includes(n.provision_state)) node = await setPower(c, uuid, planned.power_state, deadline);
       }
       if (planned.maintenance === true && (changed('maintenance') || changed('maintenance_reason'))) await maintenance(c, uuid, true, planned.maintenance_reason ?? null, deadline);
     });
@@ -292,12 +274,7 @@ export const nodeResource: Resource = {
     if (!n) return;
     // A deployment on this node may be being destroyed at the same moment: wait for it to let go.
     await waitNode(c, uuid, 'release by its deployment', deadline, (x) => !x.instance_uuid && !x.target_provision_state);
-    try {
-      await c.request('DELETE', `/v1/nodes/${uuid}`, undefined, { deadline });
-    } catch (e) {
-      if (e instanceof IronicError && e.status === 404) return;
-      throw e;
-    }
+    await unlessGone(c.request('DELETE', `/v1/nodes/${uuid}`, undefined, { deadline }));
   },
 
   async read(ctx, state) {
