@@ -1,12 +1,15 @@
 // An emulated BMC for tests and the lab: OpenIPMI's ipmi_sim on 127.0.0.1, driving a chassis_control
 // program (a fake that records state, or one that starts QEMU). Recipe: shared/notes/hardware-lab.md.
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { accessSync, constants, openSync, closeSync } from 'node:fs';
 import { mkdir, readFile, readdir, readlink, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { IpmiConnection } from '../drivers/ipmi/driver-info.js';
+import { IpmitoolClient } from '../drivers/ipmi/ipmitool.js';
+import { parsePowerStatus } from '../drivers/ipmi/parse.js';
 
 export interface StartBmcOptions {
   /** chassis_control program; ipmi_sim runs it through sh as `<program> 0x20 get power` etc. */
@@ -184,21 +187,18 @@ async function socketInodes(pid: number): Promise<Set<string>> {
 }
 
 async function waitUntilAnswering(port: number, o: StartBmcOptions, timeoutMs: number): Promise<void> {
+  // The driver's own client, so the lab is ready by exactly the call the ipmitool interfaces make.
+  const client = new IpmitoolClient();
+  const conn: IpmiConnection = { address: ADDRESS, port, username: o.username, password: o.password, cipherSuite: 3, retries: 0, timeoutSec: 2 };
   const deadline = Date.now() + timeoutMs;
   let lastError = '';
   while (Date.now() < deadline) {
-    const answer = await new Promise<string | null>((done) => {
-      execFile(
-        'ipmitool',
-        ['-I', 'lanplus', '-H', ADDRESS, '-p', String(port), '-U', o.username, '-C', '3', '-N', '1', '-R', '1', '-E', 'power', 'status'],
-        { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', IPMI_PASSWORD: o.password }, timeout: 2000 },
-        (err, stdout, stderr) => {
-          lastError = err ? String(stderr || err.message).trim() : '';
-          done(err ? null : stdout);
-        },
-      );
-    });
-    if (answer && /Chassis Power is/.test(answer)) return;
+    try {
+      await client.query(conn, ['power', 'status'], parsePowerStatus);
+      return;
+    } catch (err) {
+      lastError = (err as Error).message;
+    }
     await sleep(50);
   }
   throw new Error(`ipmi_sim on ${ADDRESS}:${port} did not answer power status within ${timeoutMs} ms: ${lastError}`);

@@ -1,11 +1,10 @@
 // The VM side of the emulated lab: configuration for lab/vm-chassis.sh (the program ipmi_sim's
 // chassis_control runs), and helpers to drive it, read the serial console and stop the VM.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { chmod, mkdir, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { packageRoot } from '../engine/paths.js';
 
 const run = promisify(execFile);
 
@@ -37,13 +36,9 @@ export interface VmLab {
   confPath: string;
 }
 
-/** lab/vm-chassis.sh, found from this module whether it runs from the tree or from dist/. */
+/** lab/vm-chassis.sh: a shell script, so never copied into dist/; the package root has it either way. */
 export function chassisProgramPath(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [join(here, 'vm-chassis.sh'), join(here, '..', '..', 'lab', 'vm-chassis.sh')];
-  const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error(`vm-chassis.sh not found near ${here}`);
-  return found;
+  return join(packageRoot, 'lab', 'vm-chassis.sh');
 }
 
 function shQuote(s: string): string {

@@ -1,11 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { DriverError, type JsonSchema } from '../types.js';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { createAjv, describeError } from '../../engine/validation.js';
 import type { IpmiDriverInfo } from '../../engine/generated/drivers/ipmi.js';
-
-const SCHEMA_RELATIVE_PATH = join('schemas', 'drivers', 'ipmi.schema.json');
+import { loadDriverSchema } from '../schema.js';
+import { DriverError, type JsonSchema, type Task } from '../types.js';
 
 /** Everything needed to reach one BMC, with the schema defaults filled in. */
 export interface IpmiConnection {
@@ -18,45 +15,31 @@ export interface IpmiConnection {
   timeoutSec: number;
 }
 
-/**
- * The schema lives outside the compiled tree, and this module runs both from drivers/ipmi (source,
- * vitest) and dist/drivers/ipmi (compiled), so walk up until the schema is found rather than
- * hard-coding a relative depth.
- */
-export function findIpmiSchemaPath(fromUrl: string | URL = import.meta.url): string {
-  let dir = dirname(fileURLToPath(fromUrl));
-  for (;;) {
-    const candidate = join(dir, SCHEMA_RELATIVE_PATH);
-    // The package root (beside package.json), not a copy a compiler may have put under dist/.
-    if (existsSync(candidate) && existsSync(join(dir, 'package.json'))) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) {
-      throw new Error(`${SCHEMA_RELATIVE_PATH} not found in any parent of ${fileURLToPath(fromUrl)}`);
-    }
-    dir = parent;
-  }
-}
+type ValidIpmiDriverInfo = IpmiDriverInfo & Required<Pick<IpmiDriverInfo, 'ipmi_port' | 'ipmi_cipher_suite' | 'ipmi_retries' | 'ipmi_timeout'>>;
 
 export class IpmiDriverInfoSchema {
   readonly schema: JsonSchema;
   private readonly validateFn: ValidateFunction;
 
-  constructor(schema: JsonSchema) {
+  constructor(schema: JsonSchema = loadDriverSchema('ipmi.schema.json')) {
     this.schema = schema;
-    // Not strict: the schema also feeds type generation and API docs, which may add annotations Ajv does not know.
-    const ajv = new Ajv({ useDefaults: true, allErrors: true, strict: false });
+    // Its own instance rather than sharedAjv(): only this one may fill in defaults (on a copy, see parse).
+    const ajv = createAjv({ useDefaults: true });
+    // createAjv already holds every file under schemas/ by $id; compiling a second schema under the
+    // same $id would throw, so a schema passed in replaces the stored one.
+    if (typeof schema.$id === 'string') ajv.removeSchema(schema.$id);
     this.validateFn = ajv.compile(schema);
   }
 
-  static load(schemaPath: string = findIpmiSchemaPath()): IpmiDriverInfoSchema {
-    return new IpmiDriverInfoSchema(JSON.parse(readFileSync(schemaPath, 'utf8')) as JsonSchema);
+  static load(): IpmiDriverInfoSchema {
+    return new IpmiDriverInfoSchema();
   }
 
   /** Checks driver_info (without touching the caller's object) and returns it with defaults applied. */
   parse(driverInfo: unknown): IpmiConnection {
     const info: unknown = structuredClone(driverInfo ?? {});
     if (!this.validateFn(info)) throw toDriverError(this.validateFn.errors ?? []);
-    const valid = info as IpmiDriverInfo & Required<Pick<IpmiDriverInfo, 'ipmi_port' | 'ipmi_cipher_suite' | 'ipmi_retries' | 'ipmi_timeout'>>;
+    const valid = info as ValidIpmiDriverInfo;
     return {
       address: valid.ipmi_address,
       port: valid.ipmi_port,
@@ -67,20 +50,22 @@ export class IpmiDriverInfoSchema {
       timeoutSec: valid.ipmi_timeout,
     };
   }
+
+  connectionOf(task: Task): IpmiConnection {
+    return this.parse(task.node.driver_info);
+  }
 }
+
+const ROOT = 'driver_info';
 
 function toDriverError(errors: ErrorObject[]): DriverError {
   // A missing field is the likeliest operator mistake and the most useful to name, so it wins.
   const missing = errors.find((e) => e.keyword === 'required');
-  if (missing) {
-    const field = String((missing.params as { missingProperty: string }).missingProperty);
-    return new DriverError('MissingParameterValue', `driver_info.${field} is required by the ipmitool interfaces`, field);
-  }
-  const first = errors[0];
-  const field = first?.instancePath.split('/')[1];
-  if (!first || !field) {
-    return new DriverError('InvalidParameterValue', `driver_info ${first?.message ?? 'is invalid'}`);
-  }
-  // The offending value is deliberately not echoed: it could be the password.
-  return new DriverError('InvalidParameterValue', `driver_info.${field} ${first.message ?? 'is invalid'}`, field);
+  const first = missing ?? errors[0];
+  if (!first) return new DriverError('InvalidParameterValue', `${ROOT} is invalid`);
+  // describeError never quotes the offending value, which could be the password.
+  const { field, message } = describeError(first, ROOT);
+  const name = field.startsWith(`${ROOT}.`) ? field.slice(ROOT.length + 1) : undefined;
+  if (missing) return new DriverError('MissingParameterValue', `${field} ${message} by the ipmitool interfaces`, name);
+  return new DriverError('InvalidParameterValue', `${field} ${message}`, name);
 }

@@ -4,7 +4,7 @@ import { IpmitoolClient, type IpmitoolClientOptions } from './ipmitool.js';
 import { createIpmitoolManagement } from './management.js';
 import { createIpmitoolPower } from './power.js';
 
-export { IpmiDriverInfoSchema, findIpmiSchemaPath, type IpmiConnection } from './driver-info.js';
+export { IpmiDriverInfoSchema, type IpmiConnection } from './driver-info.js';
 export { IpmitoolClient, bmcLabel, type IpmitoolClientOptions, type IpmitoolResult } from './ipmitool.js';
 export { createIpmitoolPower } from './power.js';
 export { createIpmitoolManagement } from './management.js';

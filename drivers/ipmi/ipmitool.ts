@@ -44,6 +44,16 @@ export class IpmitoolClient {
     return this.sessions.run(bmcLabel(conn), () => this.runWithRetries(conn, command, log));
   }
 
+  /** Runs a read-only command; output `parse` does not recognise (null) is a DriverOperationError. */
+  async query<T>(conn: IpmiConnection, command: readonly string[], parse: (stdout: string) => T | null, log?: Logger): Promise<T> {
+    const { stdout } = await this.run(conn, command, log);
+    const value = parse(stdout);
+    if (value === null) {
+      throw new DriverError('DriverOperationError', `BMC ${bmcLabel(conn)} answered "${command.join(' ')}" with unexpected output: ${stdout.trim()}`);
+    }
+    return value;
+  }
+
   private async runWithRetries(conn: IpmiConnection, command: readonly string[], log?: Logger): Promise<IpmitoolResult> {
     const bmc = bmcLabel(conn);
     for (let attempt = 0; ; attempt++) {

@@ -15,34 +15,26 @@ export interface IpmitoolManagementDeps {
 }
 
 export function createIpmitoolManagement({ client, driverInfo }: IpmitoolManagementDeps): ManagementInterface {
-  const connectionOf = (task: Task): IpmiConnection => driverInfo.parse(task.node.driver_info);
-
-  const readBootDevice = async (task: Task, conn: IpmiConnection): Promise<BootDeviceInfo> => {
-    const { stdout } = await client.run(conn, ['chassis', 'bootparam', 'get', '5'], task.log);
-    const info = parseBootParam5(stdout);
-    if (!info) {
-      throw new DriverError('DriverOperationError', `BMC ${bmcLabel(conn)} answered "chassis bootparam get 5" with unexpected output: ${stdout.trim()}`);
-    }
-    return info;
-  };
+  const readBootDevice = (task: Task, conn: IpmiConnection): Promise<BootDeviceInfo> =>
+    client.query(conn, ['chassis', 'bootparam', 'get', '5'], parseBootParam5, task.log);
 
   return {
     name: 'ipmitool',
     driverInfoSchema: driverInfo.schema,
 
     async validate(task) {
-      connectionOf(task);
+      driverInfo.connectionOf(task);
     },
 
     async getBootDevice(task) {
-      return readBootDevice(task, connectionOf(task));
+      return readBootDevice(task, driverInfo.connectionOf(task));
     },
 
     async setBootDevice(task, device, persistent) {
       if (!BOOT_DEVICES.includes(device)) {
         throw new DriverError('UnsupportedDevice', `boot device "${String(device)}" is not one of ${BOOT_DEVICES.join(', ')}`);
       }
-      const conn = connectionOf(task);
+      const conn = driverInfo.connectionOf(task);
       const command = ['chassis', 'bootdev', BOOTDEV_ARG[device], ...(persistent ? ['options=persistent'] : [])];
       const { stdout, stderr } = await client.run(conn, command, task.log);
       const rejection = REJECTED_PATTERN.exec(stderr);

@@ -15,16 +15,8 @@ export interface IpmitoolPowerDeps {
 }
 
 export function createIpmitoolPower({ client, driverInfo }: IpmitoolPowerDeps): PowerInterface {
-  const connectionOf = (task: Task): IpmiConnection => driverInfo.parse(task.node.driver_info);
-
-  const readPowerState = async (task: Task, conn: IpmiConnection): Promise<PowerState> => {
-    const { stdout } = await client.run(conn, ['power', 'status'], task.log);
-    const state = parsePowerStatus(stdout);
-    if (!state) {
-      throw new DriverError('DriverOperationError', `BMC ${bmcLabel(conn)} answered "power status" with unexpected output: ${stdout.trim()}`);
-    }
-    return state;
-  };
+  const readPowerState = (task: Task, conn: IpmiConnection): Promise<PowerState> =>
+    client.query(conn, ['power', 'status'], parsePowerStatus, task.log);
 
   /** Sends the command, then polls until the BMC reports the target state or the deadline passes. */
   const changeAndConfirm = async (task: Task, conn: IpmiConnection, target: PowerState, deadline: number): Promise<void> => {
@@ -50,26 +42,25 @@ export function createIpmitoolPower({ client, driverInfo }: IpmitoolPowerDeps): 
     driverInfoSchema: driverInfo.schema,
 
     async validate(task) {
-      connectionOf(task);
+      driverInfo.connectionOf(task);
     },
 
     async getPowerState(task) {
-      return readPowerState(task, connectionOf(task));
+      return readPowerState(task, driverInfo.connectionOf(task));
     },
 
     async setPowerState(task, state, timeoutSec) {
       if (state !== 'power on' && state !== 'power off') {
         throw new DriverError('InvalidParameterValue', `unknown power state "${String(state)}"`);
       }
-      const conn = connectionOf(task);
-      await changeAndConfirm(task, conn, state, deadlineOf(timeoutSec));
+      await changeAndConfirm(task, driverInfo.connectionOf(task), state, deadlineOf(timeoutSec));
     },
 
     // A hard off then on, each confirmed (as Ironic's ipmitool does), rather than `power reset` or
     // `power cycle`: a reset leaves no state change to confirm, and ipmi_sim's cycle reports "off" and
     // powers on about a second later by itself. Off→on also makes the chassis apply a new boot device.
     async reboot(task, timeoutSec) {
-      const conn = connectionOf(task);
+      const conn = driverInfo.connectionOf(task);
       const deadline = deadlineOf(timeoutSec);
       if ((await readPowerState(task, conn)) === 'power on') {
         await changeAndConfirm(task, conn, 'power off', deadline);

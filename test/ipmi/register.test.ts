@@ -1,13 +1,7 @@
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { DriverRegistrar, InterfaceKind } from '../../drivers/types.js';
-import { findIpmiSchemaPath } from '../../drivers/ipmi/driver-info.js';
 import { register } from '../../drivers/ipmi/index.js';
 import { KeyedSerializer } from '../../drivers/ipmi/keyed-serializer.js';
-
-const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
-const schemaPath = join(packageRoot, 'schemas', 'drivers', 'ipmi.schema.json');
 
 describe('ipmi driver module', () => {
   it('registers the ipmitool power and management interfaces, with the driver_info schema', () => {
@@ -21,11 +15,6 @@ describe('ipmi driver module', () => {
     register(registry);
     expect(registered.map(({ kind, name }) => `${kind}:${name}`)).toEqual(['power:ipmitool', 'management:ipmitool']);
     for (const { schema } of registered) expect(schema).toMatchObject({ title: 'IpmiDriverInfo' });
-  });
-
-  it('finds the schema from the source tree and from the deeper compiled tree', () => {
-    expect(findIpmiSchemaPath(new URL('../../drivers/ipmi/driver-info.ts', import.meta.url))).toBe(schemaPath);
-    expect(findIpmiSchemaPath(new URL('../../dist/drivers/ipmi/driver-info.js', import.meta.url))).toBe(schemaPath);
   });
 
   it('serializes jobs per key and runs different keys concurrently', async () => {

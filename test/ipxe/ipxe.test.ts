@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -133,6 +133,19 @@ describe('ipxe boot interface', () => {
       'ports',
     );
     await boot.validate(task(root, { deploy_kernel: 'http://x/k', deploy_ramdisk: 'deploy.initrd.gz' }));
+  });
+
+  it('validate refuses what the boot route would not serve: a symlink out of the root, a directory', async () => {
+    const outside = await mkdtemp(join(tmpdir(), 'ironplan-ipxe-out-'));
+    try {
+      await writeFile(join(outside, 'secret'), 's');
+      await symlink(join(outside, 'secret'), join(root, 'escape.vmlinuz'));
+      await mkdir(join(root, 'images'));
+      await expectDriverError(boot.validate(task(root, { deploy_kernel: 'escape.vmlinuz', deploy_ramdisk: 'deploy.initrd.gz' })), 'InvalidParameterValue', 'deploy_kernel');
+      await expectDriverError(boot.validate(task(root, { deploy_kernel: 'deploy.vmlinuz', deploy_ramdisk: 'images' })), 'InvalidParameterValue', 'deploy_ramdisk');
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
   });
 
   it('prepareRamdisk writes boot.ipxe and a deploy script per pxe_enabled port; clean-up removes them', async () => {
