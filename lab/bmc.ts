@@ -39,7 +39,8 @@ const ADDRESS = '127.0.0.1';
 /** Below Linux's ephemeral range (32768+), so client sockets of other programs do not collide. */
 const PORT_RANGE = { min: 20000, max: 32000 };
 const START_ATTEMPTS = 8;
-const BIND_WAIT_MS = 2000;
+/** Generous: on a loaded 2-core CI machine ipmi_sim has taken seconds to reach its bind(). */
+const BIND_WAIT_MS = 15_000;
 
 export async function startBmc(options: StartBmcOptions): Promise<RunningBmc> {
   const chassisControl = checkedProgram(options.chassisControl);
@@ -57,7 +58,7 @@ export async function startBmc(options: StartBmcOptions): Promise<RunningBmc> {
     if (bound === 'bound') {
       const bmc = runningBmc(child, port, stateDir);
       try {
-        await waitUntilAnswering(port, options, options.readyTimeoutMs ?? 5000);
+        await waitUntilAnswering(port, options, options.readyTimeoutMs ?? 15_000);
       } catch (err) {
         await bmc.stop();
         throw err;
@@ -65,10 +66,13 @@ export async function startBmc(options: StartBmcOptions): Promise<RunningBmc> {
       return bmc;
     }
     await stopProcess(child);
+    const log = (await readFile(join(stateDir, 'ipmi_sim.log'), 'utf8').catch(() => '')).trim();
     lastProblem =
       bound === 'exited'
-        ? `ipmi_sim exited at once: ${(await readFile(join(stateDir, 'ipmi_sim.log'), 'utf8').catch(() => '')).trim()}`
-        : `port ${port} taken`;
+        ? `ipmi_sim exited at once: ${log}`
+        : bound === 'taken'
+          ? `port ${port} taken`
+          : `ipmi_sim did not bind port ${port} within ${BIND_WAIT_MS} ms${log ? `: ${log}` : ''}`;
     // ipmi_sim does not fail when its port is taken (it runs on, deaf), hence the explicit check.
     if (options.port !== undefined) break;
   }
@@ -149,18 +153,20 @@ async function findFreeUdpPort(): Promise<number> {
  * Whether this ipmi_sim, and only it, holds the UDP port, judged from /proc. ipmi_sim sets
  * SO_REUSEADDR, so a second one binds a taken port without error and the two then split the traffic.
  */
-async function waitUntilBound(child: ChildProcess, port: number): Promise<'bound' | 'exited' | 'taken'> {
+async function waitUntilBound(child: ChildProcess, port: number): Promise<'bound' | 'exited' | 'taken' | 'silent'> {
   const deadline = Date.now() + BIND_WAIT_MS;
   const portHex = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return 'exited';
-    const ours = await socketInodes(child.pid);
+    // Holders first, then our own sockets: read the other way round, a bind() landing between the two
+    // reads made ipmi_sim's own socket look foreign (a CI failure under load).
     const holders = await udpInodesOnPort(portHex);
+    const ours = await socketInodes(child.pid);
     if (holders.some((inode) => !ours.has(inode))) return 'taken';
     if (holders.length > 0) return 'bound';
     await sleep(20);
   }
-  return child.exitCode !== null ? 'exited' : 'taken';
+  return child.exitCode !== null ? 'exited' : 'silent';
 }
 
 async function udpInodesOnPort(portHex: string): Promise<string[]> {

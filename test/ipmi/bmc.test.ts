@@ -11,7 +11,7 @@ let scratch: string;
 beforeAll(async () => {
   lab = await startFakeLab();
   scratch = await mkdtemp(join(tmpdir(), 'ironplan-bmc-'));
-}, 15_000);
+}, 60_000);
 
 afterAll(async () => {
   await lab?.stop();
