@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Database } from './tables.js';
 import { Store } from './store.js';
+import { Checkpointer } from './checkpointer.js';
 
 type SqliteDatabase = import('better-sqlite3').Database;
 
@@ -51,11 +52,12 @@ export async function openStore(url: string): Promise<Store> {
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
-  // Fewer, larger checkpoints (each one syncs) and a page cache that holds a fleet's rows.
-  database.pragma('wal_autocheckpoint = 10000');
+  // A page cache that holds a fleet's rows.
   database.pragma('cache_size = -65536');
   database.pragma('temp_store = memory');
-  const store = new Store(new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) }), 'sqlite');
+  // Checkpoints (each one syncs) run on a worker thread, off the request path; an in-memory database has no WAL.
+  const checkpointer = path === ':memory:' ? null : new Checkpointer(database, path);
+  const store = new Store(new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) }), 'sqlite', checkpointer);
   await store.migrate();
   return store;
 }

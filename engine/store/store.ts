@@ -1,7 +1,7 @@
 // The state store: every read and write of recorded state goes through here. One implementation over
 // Kysely serves SQLite (the embedded default) and PostgreSQL; every state change is one transaction,
 // node writes are version-checked (optimistic concurrency) and node locks are persisted reservations.
-import { Kysely, Migrator, sql, type Transaction, type Selectable } from 'kysely';
+import { Kysely, Migrator, sql, type CompiledQuery, type Transaction, type Selectable } from 'kysely';
 import type { NodeRecord } from '../generated/node-record.js';
 import type { PortRecord } from '../generated/port-record.js';
 import type { DeploymentRecord } from '../generated/deployment-record.js';
@@ -159,10 +159,13 @@ export class Store {
   /** Called after a transaction that wrote events commits, with those events (for live streams). */
   onEvents: ((events: Event[]) => void) | null = null;
   private readonly nodeCache = new Map<string, NodeRecord>();
+  private readonly inserts = new InsertCache();
 
   constructor(
     readonly db: Kysely<Database>,
     readonly dialect: SqlDialectName,
+    /** SQLite's background WAL checkpoints; stopped before the connection closes. */
+    readonly checkpointer: { close(): Promise<void> } | null = null,
   ) {}
 
   async migrate(): Promise<void> {
@@ -173,6 +176,7 @@ export class Store {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.close();
     await this.db.destroy();
   }
 
@@ -186,7 +190,7 @@ export class Store {
     for (let attempt = 0; ; attempt++) {
       const pending: Event[] = [];
       try {
-        const result = await this.db.transaction().execute((trx) => fn(new TxStore(trx, pending)));
+        const result = await this.db.transaction().execute((trx) => fn(new TxStore(trx, pending, this.inserts)));
         if (pending.length && this.onEvents) this.onEvents(pending);
         return result;
       } catch (err) {
@@ -197,7 +201,7 @@ export class Store {
   }
 
   private reader(): TxStore {
-    return new TxStore(this.db, []);
+    return new TxStore(this.db, [], this.inserts);
   }
 
   getNode(ident: string) {
@@ -287,10 +291,35 @@ export class Store {
 }
 
 /** The store's operations bound to one connection or transaction. */
+/**
+ * Fixed-shape INSERTs compiled once per store. Kysely builds and compiles a query on every call; for the
+ * two inserts of a node create that was 40% of the engine's time. The SQL comes from Kysely all the same
+ * (so each dialect gets its own), only the parameters change.
+ */
+class InsertCache {
+  private readonly compiled = new Map<string, CompiledQuery>();
+
+  async run<T extends keyof Database & string>(db: Db, table: T, row: Record<string, unknown>, returningId: boolean): Promise<Array<Record<string, unknown>>> {
+    // Kysely leaves undefined values out of an INSERT; so does the cache key.
+    const columns = Object.keys(row).filter((c) => row[c] !== undefined);
+    const key = `${table}(${columns.join(',')})${returningId ? ' returning id' : ''}`;
+    let q = this.compiled.get(key);
+    if (!q) {
+      const insert = db.insertInto(table).values(row as never);
+      q = returningId ? insert.returning(sql<number>`id`.as('id')).compile() : insert.compile();
+      // Reusable only if each column became one parameter, in order.
+      if (q.parameters.length !== columns.length) return (await db.executeQuery<Record<string, unknown>>(q)).rows;
+      this.compiled.set(key, q);
+    }
+    return (await db.executeQuery<Record<string, unknown>>({ ...q, parameters: columns.map((c) => row[c]) })).rows;
+  }
+}
+
 export class TxStore {
   constructor(
     readonly db: Db,
     private readonly published: Event[],
+    private readonly inserts: InsertCache,
   ) {}
 
   async findNode(ident: string): Promise<NodeRecord | undefined> {
@@ -346,7 +375,7 @@ export class TxStore {
     row.version = node.version;
     row.created_at = node.created_at;
     try {
-      await this.db.insertInto('nodes').values(row).execute();
+      await this.inserts.run(this.db, 'nodes', row as unknown as Record<string, unknown>, false);
     } catch (err) {
       if (isUniqueViolation(err)) throw new EngineError('Conflict', `A node with name ${node.name} or uuid ${node.uuid} already exists.`, 'name');
       throw err;
@@ -512,8 +541,8 @@ export class TxStore {
       apply_id: e.apply_id ?? null,
       data: e.data ? JSON.stringify(e.data) : null,
     };
-    const res = await this.db.insertInto('events').values(row).returning('id').executeTakeFirstOrThrow();
-    const event: Event = { ...e, id: Number(res.id), time } as Event;
+    const [res] = await this.inserts.run(this.db, 'events', row, true);
+    const event: Event = { ...e, id: Number(res!.id), time } as Event;
     this.published.push(event);
     return event;
   }
