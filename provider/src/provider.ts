@@ -26,7 +26,9 @@ export const DATA_SOURCES: Record<string, DataSource> = {
 export const PROVIDER_BLOCK: Block = providerBlock();
 const DEFAULT_ENDPOINT = 'http://127.0.0.1:6385';
 const DEFAULT_REQUEST_TIMEOUT = '60s';
-const CAPABILITIES = { plan_destroy: false, get_provider_schema_optional: false, move_resource_state: false };
+// get_provider_schema_optional: the schema is static and nothing here waits for GetProviderSchema, so
+// terraform may serve later provider instances of one run from its cache (saving a call per launch).
+const CAPABILITIES = { plan_destroy: false, get_provider_schema_optional: true, move_resource_state: false };
 
 const diags = (d: Diagnostic[]) => d.map(diagToProto);
 const pathToProto = (p: PathStep[]) => diagToProto({ severity: 'error', summary: '', path: p }).attribute;
