@@ -217,6 +217,10 @@ export class Conductor implements AgentChannel {
     return this.store.getNode(ident);
   }
 
+  countNodesByState(): Promise<Map<string, number>> {
+    return this.store.countNodesByState();
+  }
+
   listNodes(filter: NodeFilter = {}): Promise<NodeRecord[]> {
     return this.store.listNodes(filter);
   }

@@ -64,8 +64,7 @@ export function registerMetrics(app: FastifyInstance, ctx: HttpContext): void {
   app.addHook('onClose', async () => void conductor.events.off('event', onEvent));
 
   app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['operations'] } }, async (_req, reply) => {
-    const byState = new Map<string, number>();
-    for (const n of await conductor.listNodes({})) byState.set(n.provision_state, (byState.get(n.provision_state) ?? 0) + 1);
+    const byState = await conductor.countNodesByState();
     const lines = [
       ...durations.render('ironplan_http_request_duration_seconds', 'HTTP request duration by route, method and status.'),
       '# HELP ironplan_nodes Nodes by provision state.',

@@ -250,6 +250,12 @@ export class Store {
   specRevision() {
     return this.reader().specRevision();
   }
+  /** How many nodes are in each provision state: one grouped count, for metrics scrapes. */
+  async countNodesByState(): Promise<Map<string, number>> {
+    const rows = await this.db.selectFrom('nodes').select(['provision_state', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('provision_state').execute();
+    return new Map(rows.map((r) => [r.provision_state, Number(r.n)]));
+  }
+
   listEvents(filter: { after?: number; node_uuid?: string; limit?: number } = {}) {
     return this.reader().listEvents(filter);
   }

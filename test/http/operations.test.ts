@@ -34,7 +34,13 @@ describe('openapi and metrics', () => {
     const r = await h.call({ method: 'GET', url: '/metrics' });
     expect(String(r.headers['content-type'])).toContain('text/plain');
     expect(r.text).toContain('ironplan_http_request_duration_seconds_bucket{route="/v1/nodes/:ident",method="GET",status="200",le="0.1"}');
-    expect(r.text).toMatch(/ironplan_nodes\{provision_state="enroll"\} \d+/);
+    // The gauge counts exactly what the node list shows, state by state.
+    const listed = (await h.call({ method: 'GET', url: '/v1/nodes?fields=provision_state' })).body.nodes as Array<{ provision_state: string }>;
+    const want = new Map<string, number>();
+    for (const n of listed) want.set(n.provision_state, (want.get(n.provision_state) ?? 0) + 1);
+    const got = new Map([...r.text.matchAll(/^ironplan_nodes\{provision_state="([^"]+)"\} (\d+)$/gm)].map((m) => [m[1]!, Number(m[2])]));
+    expect(got.get('enroll')).toBeGreaterThanOrEqual(1);
+    expect(got).toEqual(want);
     expect(r.text).toMatch(/ironplan_apply_actions_total\{op="[a-z_]+",result="done"\} \d+/);
   });
 });
