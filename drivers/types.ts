@@ -47,8 +47,14 @@ export interface ServiceSettings {
   apiUrl: string;
   /** Directory holding boot files (kernels, initramfs, per-node scripts). */
   bootRoot: string;
-  /** Seconds a node may wait in `wait call-back` without a heartbeat. */
+  /** Seconds a node may wait for its agent (`wait call-back`, `clean wait`) without a heartbeat. */
   deployCallbackTimeoutSec: number;
+  /**
+   * Automated cleaning (Ironic's [conductor]automated_clean): on provide and after undeploy, deploy
+   * interfaces that can boot an agent erase the disks' metadata in band before the node is available.
+   * Off, cleaning only powers the node off and removes its boot configuration.
+   */
+  automatedClean: boolean;
   /** Directory for driver state files (e.g. mode-0600 password files). */
   stateDir: string;
 }
@@ -125,21 +131,29 @@ export type StepResult = { done: true } | { wait: true; timeoutSec: number };
 
 export interface HeartbeatOutcome {
   reply: AgentCommand;
-  /** finish: image written and verified, boot the instance; fail: deploy failed with this reason. */
+  /**
+   * finish: the agent's work is done (deploy: image written and verified, boot the instance; cleaning:
+   * disks erased); fail: deploy or cleaning failed with this reason.
+   */
   next?: { finish: true } | { fail: string } | { progress: Record<string, unknown> };
 }
 
 export interface DeployInterface extends BaseInterface {
   deploy(task: Task): Promise<StepResult>;
-  /** An agent heartbeat while the node waits for it. Must be quick: long work goes in finish(). */
+  /**
+   * An agent heartbeat while the node waits for it (`wait call-back` or `clean wait`). Must be quick:
+   * long work goes in finish() or finishCleaning().
+   */
   heartbeat(task: Task, body: AgentHeartbeat): Promise<HeartbeatOutcome>;
   /** After a verified write: boot the node from its disk. */
   finish(task: Task): Promise<void>;
   tearDown(task: Task): Promise<void>;
   /** This manager takes over a node another manager was handling (e.g. after a restart). */
   takeOver(task: Task): Promise<void>;
-  /** Cleaning (automated or manual): returns done or a wait for the agent. */
+  /** Cleaning (automated or manual): returns done, or a wait for the agent (the node parks in `clean wait`). */
   clean?(task: Task): Promise<StepResult>;
+  /** After the agent finished cleaning: power off and remove the ramdisk's boot configuration. */
+  finishCleaning?(task: Task): Promise<void>;
 }
 
 export interface InspectInterface extends BaseInterface {

@@ -175,7 +175,9 @@ export class Applier {
       if (!s) throw new EngineError('Conflict', `no node spec named ${action.name} (specs changed during apply?)`);
       return s;
     };
-    const waitStable = (uuid: string, ms = 600_000) => ctx.yieldSlot(c.waitForNode(uuid, (n) => n.reservation === null && STABLE_STATES.includes(n.provision_state), ms));
+    // Cleaning and deploying may each wait for an agent up to its call-back timeout; then some slack.
+    const agentWaitMs = (this.conductor.settings.deployCallbackTimeoutSec + 600) * 1000;
+    const waitStable = (uuid: string, ms = agentWaitMs) => ctx.yieldSlot(c.waitForNode(uuid, (n) => n.reservation === null && STABLE_STATES.includes(n.provision_state), ms));
     const expectState = (n: NodeRecord, want: NodeRecord['provision_state'], what: string) => {
       if (n.provision_state !== want) throw new EngineError('Conflict', `${what} ended in "${n.provision_state}" instead of "${want}": ${n.last_error ?? 'no error recorded'}`);
     };
@@ -280,8 +282,7 @@ export class Applier {
         );
         await op.done;
         // The agent may take minutes: wait for the outcome without holding a worker slot.
-        const timeout = (this.conductor.settings.deployCallbackTimeoutSec + 600) * 1000;
-        const end = await ctx.yieldSlot(c.waitForNode(node.uuid, (n) => n.reservation === null && STABLE_STATES.includes(n.provision_state), timeout));
+        const end = await waitStable(node.uuid);
         expectState(end, 'active', `deploy of ${d.name} on node ${end.name ?? end.uuid}`);
         return;
       }

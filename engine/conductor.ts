@@ -753,15 +753,25 @@ export class Conductor implements AgentChannel {
   }
 
   /** deploy failed, with the reason; the node is powered off if the BMC lets us. */
-  private async deployFailed(task: Task, reason: string, actor: string): Promise<void> {
+  private deployFailed(task: Task, reason: string, actor: string): Promise<void> {
+    return this.failPoweredOff(task, reason, actor, 'a failed deploy');
+  }
+
+  /** clean failed, with the reason; the node (running the cleaning ramdisk) is powered off if the BMC lets us. */
+  private cleanFailed(task: Task, reason: string, actor: string): Promise<void> {
+    return this.failPoweredOff(task, reason, actor, 'failed cleaning');
+  }
+
+  private async failPoweredOff(task: Task, reason: string, actor: string, after: string): Promise<void> {
     await this.failNode(task.node.uuid, reason, actor);
     try {
       await task.driver.power.setPowerState(task, 'power off');
-      await this.recordPower(task.node.uuid, { to: 'power off', verb: 'power off', actor, reason: 'powered off after a failed deploy' });
+      await this.recordPower(task.node.uuid, { to: 'power off', verb: 'power off', actor, reason: `powered off after ${after}` });
     } catch (err) {
-      this.log.warn({ node: task.node.uuid, err: errorMessage(err) }, 'could not power off the node after a failed deploy');
+      this.log.warn({ node: task.node.uuid, err: errorMessage(err) }, `could not power the node off after ${after}`);
     }
   }
+
 
   /**
    * Records a power state the BMC confirmed (`to`), or a change that failed (`to: null`, the state stays),
@@ -835,14 +845,17 @@ export class Conductor implements AgentChannel {
     if (!expected || !body.agent_token || !safeEqual(expected, body.agent_token)) {
       throw new EngineError('Unauthorized', `Invalid or missing agent token for node ${nodeIdent}.`);
     }
-    if (found.provision_state !== 'wait call-back') {
+    const state = found.provision_state;
+    if (state !== 'wait call-back' && state !== 'clean wait') {
       // Not waiting for the agent (yet, or any more): tell it to keep quiet rather than act.
-      return { command: found.provision_state === 'deploying' ? 'wait' : 'none', heartbeat_interval: 2 };
+      return { command: state === 'deploying' || state === 'cleaning' ? 'wait' : 'none', heartbeat_interval: 2 };
     }
+    const cleaning = state === 'clean wait';
     const node = await this.store.reserveNode(found.uuid, this.id);
     let release = true;
     try {
       const task = await this.makeTask(node.uuid, node);
+      if (task.node.provision_state !== state) return { command: 'wait', heartbeat_interval: 2 };
       const outcome = await task.driver.deploy.heartbeat(task, body);
       const deadline = new Date(Date.now() + this.settings.deployCallbackTimeoutSec * 1000).toISOString();
       const next = outcome.next;
@@ -852,18 +865,26 @@ export class Conductor implements AgentChannel {
           await tx.addEvent({ type: 'progress', node_uuid: n.uuid, node_name: n.name, actor: 'agent', verb: body.agent_status, reason: null, data: next.progress });
         });
       } else if (next && 'fail' in next) {
-        await this.deployFailed(task, next.fail, 'agent');
+        if (cleaning) await this.cleanFailed(task, next.fail, 'agent');
+        else await this.deployFailed(task, next.fail, 'agent');
       } else if (next && 'finish' in next) {
-        await this.transition(node.uuid, 'resume', 'agent', {}, 'image written and verified');
+        await this.transition(node.uuid, 'resume', 'agent', {}, cleaning ? 'disk metadata erased' : 'image written and verified');
         release = false;
         this.track(
           (async () => {
             try {
               const t2 = await this.makeTask(node.uuid);
-              await t2.driver.deploy.finish(t2);
-              await this.transition(node.uuid, 'done', 'agent', { power_state: 'power on' }, 'booted from disk');
+              if (cleaning) {
+                await t2.driver.deploy.finishCleaning?.(t2);
+                await this.transition(node.uuid, 'done', 'agent', { power_state: 'power off' }, 'cleaned');
+              } else {
+                await t2.driver.deploy.finish(t2);
+                await this.transition(node.uuid, 'done', 'agent', { power_state: 'power on' }, 'booted from disk');
+              }
             } catch (err) {
-              await this.deployFailed(await this.makeTask(node.uuid), `Failed to boot the deployed image: ${errorMessage(err)}`, 'agent');
+              const t3 = await this.makeTask(node.uuid);
+              if (cleaning) await this.cleanFailed(t3, `Failed to finish cleaning: ${errorMessage(err)}`, 'agent');
+              else await this.deployFailed(t3, `Failed to boot the deployed image: ${errorMessage(err)}`, 'agent');
             } finally {
               await this.release(node.uuid);
             }
@@ -878,6 +899,7 @@ export class Conductor implements AgentChannel {
     }
   }
 
+
   /** Wait states past their deadline fail, as Ironic's deploy and clean call-back timeouts do. */
   async failExpiredWaits(): Promise<number> {
     let failed = 0;
@@ -891,6 +913,7 @@ export class Conductor implements AgentChannel {
             if (fresh.provision_state !== state || !fresh.provision_deadline || fresh.provision_deadline > now()) return;
             const reason = `Timeout reached while waiting for call-back from the agent of node ${fresh.name ?? fresh.uuid} (state "${state}").`;
             if (state === 'wait call-back') await this.deployFailed(task, reason, this.id);
+            else if (state === 'clean wait') await this.cleanFailed(task, reason, this.id);
             else await this.failNode(fresh.uuid, reason, this.id);
             failed++;
           });

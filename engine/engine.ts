@@ -64,6 +64,7 @@ export class Engine {
       apiUrl: config.settings?.apiUrl ?? 'http://127.0.0.1:6385',
       bootRoot: config.settings?.bootRoot ?? join(stateDir, 'boot'),
       deployCallbackTimeoutSec: config.settings?.deployCallbackTimeoutSec ?? 1800,
+      automatedClean: config.settings?.automatedClean ?? true,
       stateDir,
     };
     const store = await openStore(config.database);

@@ -4,6 +4,7 @@
 import type { AgentHeartbeat, DeployInterface, HeartbeatOutcome, StepResult, Task } from '../types.js';
 import { DriverError } from '../types.js';
 import { validator } from '../../engine/validation.js';
+import { newToken } from '../../engine/ids.js';
 
 const HEARTBEAT_INTERVAL_SEC = 2;
 
@@ -11,6 +12,10 @@ interface DeployProgress {
   deploy_step?: 'boot_ramdisk' | 'write_image' | 'written';
   bytes_written?: number;
   bytes_total?: number;
+}
+
+interface CleanProgress {
+  clean_step?: 'boot_ramdisk' | 'erase_devices_metadata' | null;
 }
 
 export class AgentDeploy implements DeployInterface {
@@ -36,6 +41,7 @@ export class AgentDeploy implements DeployInterface {
   }
 
   async heartbeat(task: Task, hb: AgentHeartbeat): Promise<HeartbeatOutcome> {
+    if (task.node.provision_state === 'clean wait') return this.cleanHeartbeat(task, hb);
     const ii = task.node.instance_info as { image_source: string; image_checksum: string; root_device?: { name?: string } };
     const step = (task.node.driver_internal_info as DeployProgress).deploy_step;
     const wait = { command: 'wait', heartbeat_interval: HEARTBEAT_INTERVAL_SEC } as const;
@@ -98,10 +104,60 @@ export class AgentDeploy implements DeployInterface {
     // The real agent keeps heartbeating whoever answers; boot scripts are files. Nothing to restart.
   }
 
-  /** Cleaning here means: the node is powered off and its boot configuration removed (no disk erase). */
+  /**
+   * Automated cleaning, as Ironic's agent does it with erase_devices_metadata: boot the ramdisk, let the
+   * agent wipe the partition tables and filesystem signatures at both ends of every disk (a tenant's data
+   * is then unreachable without a full shred), power off. With automated cleaning off, only the
+   * out-of-band part: powered off, boot configuration removed.
+   */
   async clean(task: Task): Promise<StepResult> {
+    const { power, management, boot } = task.driver;
+    await power.setPowerState(task, 'power off');
+    await boot.cleanUpInstance(task);
+    if (!task.settings.automatedClean) {
+      await boot.cleanUpRamdisk(task);
+      return { done: true };
+    }
+    await boot.prepareRamdisk(task);
+    await management.setBootDevice(task, 'pxe', false);
+    // A token of its own: the deploy's (if any) ended with the tear-down.
+    await task.saveInternalInfo({ clean_step: 'boot_ramdisk', agent_secret_token: newToken(), agent_secret_token_retrieved: false });
+    await power.setPowerState(task, 'power on');
+    return { wait: true, timeoutSec: task.settings.deployCallbackTimeoutSec };
+  }
+
+  private async cleanHeartbeat(task: Task, hb: AgentHeartbeat): Promise<HeartbeatOutcome> {
+    const step = (task.node.driver_internal_info as CleanProgress).clean_step;
+    const wait = { command: 'wait', heartbeat_interval: HEARTBEAT_INTERVAL_SEC } as const;
+    switch (hb.agent_status) {
+      case 'ready':
+        if (step === 'erase_devices_metadata') task.log.warn({ node: task.node.uuid }, 'agent reported ready during the erase; erasing again');
+        return {
+          reply: { command: 'erase_devices_metadata', devices: '', heartbeat_interval: HEARTBEAT_INTERVAL_SEC },
+          next: { progress: { clean_step: 'erase_devices_metadata' } },
+        };
+      case 'busy':
+        return { reply: wait, next: { progress: { clean_step: 'erase_devices_metadata' } } };
+      case 'cleaned':
+        if (step !== 'erase_devices_metadata') {
+          // Not what this cleaning asked for (a stale agent): have it start over with our command.
+          return { reply: wait };
+        }
+        task.log.info({ node: task.node.uuid, devices: hb.erased_devices ?? '' }, 'agent erased disk metadata');
+        return { reply: { command: 'poweroff', heartbeat_interval: HEARTBEAT_INTERVAL_SEC }, next: { finish: true } };
+      case 'failed':
+        return {
+          reply: { command: 'poweroff', heartbeat_interval: HEARTBEAT_INTERVAL_SEC },
+          next: { fail: `Cleaning agent reported an error: ${hb.error ?? 'no reason given'}` },
+        };
+      default:
+        throw new DriverError('InvalidParameterValue', `agent_status must be ready, busy, cleaned or failed while cleaning`, 'agent_status');
+    }
+  }
+
+  async finishCleaning(task: Task): Promise<void> {
     await task.driver.power.setPowerState(task, 'power off');
     await task.driver.boot.cleanUpRamdisk(task);
-    return { done: true };
+    await task.saveInternalInfo({ clean_step: null, agent_secret_token: null, agent_secret_token_retrieved: null });
   }
 }

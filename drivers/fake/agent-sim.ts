@@ -13,9 +13,28 @@ export class FakeAgentDeploy extends AgentDeploy {
     return result;
   }
 
+  override async clean(task: Task): Promise<StepResult> {
+    const result = await super.clean(task);
+    if ('wait' in result) this.startCleaningAgent(task, null);
+    return result;
+  }
+
   override async takeOver(task: Task): Promise<void> {
     // The simulated agent lived in the process that stopped; a new one "boots" with the stored token.
-    if (task.node.provision_state === 'wait call-back') this.startAgent(task, String(task.node.driver_internal_info.agent_secret_token ?? ''));
+    const token = String(task.node.driver_internal_info.agent_secret_token ?? '');
+    if (task.node.provision_state === 'wait call-back') this.startAgent(task, token);
+    if (task.node.provision_state === 'clean wait') this.startCleaningAgent(task, token);
+  }
+
+  private startCleaningAgent(task: Task, knownToken: string | null): void {
+    const info = fakeInfo(task);
+    if (info.fake_fail === 'clean_timeout') return;
+    const nodeUuid = task.node.uuid;
+    setTimeout(() => {
+      void runSimulatedCleaningAgent(task.agent, nodeUuid, knownToken, info.fake_agent_delay_ms, info.fake_fail).catch((err: unknown) =>
+        task.log.warn({ node: nodeUuid, err: String(err) }, 'simulated cleaning agent stopped'),
+      );
+    }, 0);
   }
 
   private startAgent(task: Task, knownToken: string | null): void {
@@ -58,6 +77,23 @@ async function runSimulatedAgent(
   await sleep(delayMs);
   const computed = fail === 'checksum_mismatch' ? `sha256:${'0'.repeat(64)}` : expectedChecksum;
   await beat({ agent_status: 'written', bytes_written: total, bytes_total: total, image_checksum_computed: computed });
+}
+
+/** The agent booted for cleaning: erases what it is told to and reports back, as agent.sh does. */
+async function runSimulatedCleaningAgent(agent: AgentChannel, nodeUuid: string, knownToken: string | null, delayMs: number, fail: string): Promise<void> {
+  await sleep(delayMs);
+  const token = knownToken || (await withRetry(() => agent.lookup({ node_uuid: nodeUuid }))).agent_token;
+  if (!token) throw new Error('lookup returned no agent token');
+  const beat = (body: Partial<AgentHeartbeat> & Pick<AgentHeartbeat, 'agent_status'>) =>
+    withRetry(() => agent.heartbeat(nodeUuid, { agent_token: token, agent_version: 'ironplan-fake-agent 1', ...body }));
+  const reply = await beat({ agent_status: 'ready' });
+  if (reply.command !== 'erase_devices_metadata') return;
+  await sleep(delayMs);
+  if (fail === 'clean_error') {
+    await beat({ agent_status: 'failed', error: 'simulated erase error: /dev/sda is write-protected' });
+    return;
+  }
+  await beat({ agent_status: 'cleaned', erased_devices: '/dev/sda' });
 }
 
 /** A real agent retries while its node is locked by the manager (409); so does the simulated one. */

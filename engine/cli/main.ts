@@ -84,6 +84,7 @@ export function buildCli(): Command {
     .option('--state-dir <dir>', 'directory for driver state', '.ironplan')
     .option('--power-sync-interval <sec>', 'seconds between BMC power-state syncs (0 = off)', (v) => Number(v), 60)
     .option('--deploy-callback-timeout <sec>', 'seconds a node waits for its agent', (v) => Number(v), 1800)
+    .option('--no-automated-clean', 'cleaning (on provide and after undeploy) only powers off and removes boot config, without booting the agent to erase disk metadata (or IRONPLAN_AUTOMATED_CLEAN=false)')
     .addOption(new Option('--auth <mode>', 'API authentication').choices(['none', 'token']).default('none'))
     .option('--tokens-file <path>', 'with --auth token: a JSON file [{"token": "...", "role": "admin"|"reader"}] (or IRONPLAN_TOKENS)')
     .option('--driver <module...>', 'extra driver modules to load')

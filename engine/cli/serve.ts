@@ -15,6 +15,8 @@ export interface ServeOptions {
   stateDir: string;
   powerSyncInterval: number;
   deployCallbackTimeout: number;
+  /** commander's --no-automated-clean */
+  automatedClean: boolean;
   auth: 'none' | 'token';
   tokensFile?: string;
   driver?: string[];
@@ -39,7 +41,7 @@ export async function serve(o: ServeOptions): Promise<void> {
   const engine = await Engine.open({
     database: o.db,
     log,
-    settings: { apiUrl, stateDir, bootRoot: o.bootRoot ? resolve(o.bootRoot) : join(stateDir, 'boot'), deployCallbackTimeoutSec: o.deployCallbackTimeout },
+    settings: { apiUrl, stateDir, bootRoot: o.bootRoot ? resolve(o.bootRoot) : join(stateDir, 'boot'), deployCallbackTimeoutSec: o.deployCallbackTimeout, automatedClean: o.automatedClean && process.env.IRONPLAN_AUTOMATED_CLEAN !== 'false' },
     powerSyncIntervalSec: o.powerSyncInterval,
     driverModules: o.driver ?? [],
   });

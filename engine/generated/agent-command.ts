@@ -4,10 +4,14 @@
  * The manager's reply to a heartbeat: the agent's next command, as one line of flat JSON (sed can read it).
  */
 export interface AgentCommand {
-  command: 'wait' | 'write_image' | 'poweroff' | 'reboot' | 'none';
+  command: 'wait' | 'write_image' | 'erase_devices_metadata' | 'poweroff' | 'reboot' | 'none';
   image_url?: string;
   image_checksum?: string;
   root_device?: string;
+  /**
+   * erase_devices_metadata: the block devices to erase, separated by spaces; empty means every disk the agent finds.
+   */
+  devices?: string;
   /**
    * Seconds until the next heartbeat.
    */

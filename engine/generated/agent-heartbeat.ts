@@ -5,20 +5,24 @@
  */
 export interface AgentHeartbeat {
   /**
-   * The per-deploy token handed out once by lookup.
+   * The token handed out once by lookup, new for each deploy and each cleaning.
    */
   agent_token?: string;
   agent_version?: string;
   /**
-   * ready: waiting for a command; busy: working; written: image written and re-read; failed: see error.
+   * ready: waiting for a command; busy: working; written: image written and re-read; cleaned: the erase finished; failed: see error.
    */
-  agent_status: 'ready' | 'busy' | 'written' | 'failed';
+  agent_status: 'ready' | 'busy' | 'written' | 'cleaned' | 'failed';
   bytes_written?: number;
   bytes_total?: number;
   /**
    * Digest of the bytes re-read from the disk after writing, e.g. sha256:<hex>.
    */
   image_checksum_computed?: string;
+  /**
+   * With cleaned: the block devices whose metadata was erased, separated by spaces.
+   */
+  erased_devices?: string;
   error?: string;
   [k: string]: unknown;
 }

@@ -116,3 +116,39 @@ describe('agent.sh protocol client (host busybox against a local peer)', () => {
     expect(seen[0]!.url).toBe('/v1/lookup?addresses=52:54:00:12:34:56');
   });
 });
+
+describe('agent.sh erase_devices_metadata', () => {
+  let work: string;
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'ironplan-erase-'));
+  });
+  afterAll(async () => rm(work, { recursive: true, force: true }));
+
+  const MiB = 1024 * 1024;
+  const pattern = (bytes: number) => Buffer.alloc(bytes, 0xaa);
+  const zeros = (b: Buffer) => b.every((x) => x === 0);
+
+  it('zeroes the first and the last MiB of each device it is given and leaves the rest alone', async () => {
+    const { readFile, writeFile } = await import('node:fs/promises');
+    const big = join(work, 'disk-a');
+    const small = join(work, 'disk-b');
+    const bigSize = 5 * MiB + 512; // not a multiple of a MiB, as real disks often are not
+    await writeFile(big, pattern(bigSize));
+    await writeFile(small, pattern(300 * 1024));
+    const out = agentSh(`WORK=${work}; heartbeat() { return 0; }; DEVICES="${big} ${small}"; erase_devices; echo "status=$STATUS extra=$EXTRA"`);
+    expect(out).toContain(`status=cleaned extra="erased_devices":"${big} ${small}"`);
+    const a = await readFile(big);
+    expect(a.length).toBe(bigSize);
+    expect(zeros(a.subarray(0, MiB))).toBe(true);
+    expect(zeros(a.subarray(bigSize - MiB))).toBe(true);
+    expect(a.subarray(MiB, bigSize - MiB).every((x) => x === 0xaa)).toBe(true);
+    const b = await readFile(small);
+    expect(b.length).toBe(300 * 1024);
+    expect(zeros(b)).toBe(true);
+  });
+
+  it('fails naming the device it cannot find, and erases nothing after it', () => {
+    const out = agentSh(`WORK=${work}; heartbeat() { return 0; }; DEVICES="${join(work, 'missing')}"; erase_devices; echo "status=$STATUS extra=$EXTRA"`);
+    expect(out).toContain(`status=failed extra="error":"erase_devices_metadata: ${join(work, 'missing')} not found"`);
+  });
+});

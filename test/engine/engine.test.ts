@@ -56,7 +56,8 @@ describe('engine on SQLite', () => {
     await applyAll(engine);
     const events = await engine.conductor.listEvents({ node_uuid: (await engine.conductor.getNode('a')).uuid });
     const transitions = events.filter((e) => e.type === 'provision').map((e) => `${e.from}->${e.to}`);
-    expect(transitions).toEqual(['enroll->verifying', 'verifying->manageable', 'manageable->cleaning', 'cleaning->available']);
+    // Automated cleaning (on by default, as in Ironic) boots the agent to erase the disks' metadata.
+    expect(transitions).toEqual(['enroll->verifying', 'verifying->manageable', 'manageable->cleaning', 'cleaning->clean wait', 'clean wait->cleaning', 'cleaning->available']);
     for (const e of events) {
       expect(e.actor).toBeTruthy();
       expect(e.time).toMatch(/^\d{4}-/);
@@ -124,7 +125,7 @@ describe('engine on SQLite', () => {
     const mk = async (name: string, fake_fail: string) => {
       const n = await engine.conductor.createNode({ name, driver: 'fake-hardware', driver_info: { fake_fail } });
       await (await engine.conductor.provision(name, 'manage')).done;
-      await (await engine.conductor.provision(name, 'provide')).done;
+      await settle(engine, (await (await engine.conductor.provision(name, 'provide')).done).uuid);
       return settle(engine, n.uuid);
     };
     // Power failure: verification passes (status read works), the deploy's first power change fails.
@@ -148,6 +149,57 @@ describe('engine on SQLite', () => {
     const u = await settle(engine, unreachable.uuid);
     expect(u.provision_state).toBe('enroll');
     expect(u.last_error).toMatch(/does not answer/);
+  });
+
+  it('automated cleaning after undeploy boots the agent to erase disk metadata, then the node is available and off', async () => {
+    const fleet: Fleet = { nodes: [{ name: 'a', driver: 'fake-hardware' }], deployments: [{ name: 'web', node: 'a', image_source: 'http://img/1', image_checksum: SHA }] };
+    const engine = await engineWith(fleet);
+    expect((await applyAll(engine)).result.status).toBe('succeeded');
+    const uuid = (await engine.conductor.getNode('a')).uuid;
+    const deployToken = (await engine.conductor.getNode('a')).driver_internal_info.agent_secret_token;
+    const firstEvent = (await engine.conductor.listEvents({ node_uuid: uuid })).at(-1)!.id;
+    await engine.putSpecs({ nodes: fleet.nodes, deployments: [] });
+    expect((await applyAll(engine)).result.status).toBe('succeeded');
+    const events = (await engine.conductor.listEvents({ node_uuid: uuid })).filter((e) => e.id > firstEvent);
+    const moves = events.filter((e) => e.type === 'provision').map((e) => `${e.from}->${e.to}`);
+    expect(moves).toEqual(['active->deleting', 'deleting->cleaning', 'cleaning->clean wait', 'clean wait->cleaning', 'cleaning->available']);
+    expect(events.find((e) => e.to === 'cleaning' && e.from === 'clean wait')?.reason).toBe('disk metadata erased');
+    expect(events.some((e) => e.type === 'progress' && (e.data as { clean_step?: string }).clean_step === 'erase_devices_metadata')).toBe(true);
+    const a = await engine.conductor.getNode('a');
+    expect(a.power_state).toBe('power off');
+    // The cleaning agent had a token of its own, and nothing of it outlives the cleaning.
+    expect(a.driver_internal_info).not.toHaveProperty('agent_secret_token');
+    expect(a.driver_internal_info).not.toHaveProperty('clean_step');
+    expect(deployToken).toBeTruthy();
+  });
+
+  it('with automated cleaning off, cleaning only powers off and removes boot config', async () => {
+    const engine = await engineWith(undefined, { settings: { deployCallbackTimeoutSec: 30, automatedClean: false } });
+    const n = await engine.conductor.createNode({ name: 'q', driver: 'fake-hardware', driver_info: { fake_initial_power_state: 'power on' } });
+    await (await engine.conductor.provision('q', 'manage')).done;
+    const after = await settle(engine, (await (await engine.conductor.provision('q', 'provide')).done).uuid);
+    expect(after.provision_state).toBe('available');
+    expect(after.power_state).toBe('power off');
+    const moves = (await engine.conductor.listEvents({ node_uuid: n.uuid })).filter((e) => e.type === 'provision').map((e) => `${e.from}->${e.to}`);
+    expect(moves).not.toContain('cleaning->clean wait');
+  });
+
+  it('cleaning failures: the agent reports an erase error, or never calls back; clean failed, powered off', async () => {
+    const engine = await engineWith(undefined, { settings: { deployCallbackTimeoutSec: 1 } });
+    for (const [name, fail, reason] of [
+      ['ce', 'clean_error', /^Cleaning agent reported an error: simulated erase error: \/dev\/sda is write-protected$/],
+      ['ct', 'clean_timeout', /Timeout reached while waiting for call-back from the agent of node ct \(state "clean wait"\)/],
+    ] as const) {
+      const n = await engine.conductor.createNode({ name, driver: 'fake-hardware', driver_info: { fake_fail: fail } });
+      await (await engine.conductor.provision(name, 'manage')).done;
+      const end = await settle(engine, (await (await engine.conductor.provision(name, 'provide')).done).uuid);
+      expect(end.provision_state, name).toBe('clean failed');
+      expect(end.last_error).toMatch(reason);
+      expect(end.power_state, `${name} is powered off after failing`).toBe('power off');
+      // An operator can go back to manageable and try again (Ironic's way out of clean failed).
+      await (await engine.conductor.provision(n.uuid, 'manage')).done;
+      expect((await settle(engine, n.uuid)).provision_state).toBe('manageable');
+    }
   });
 
   it('a failing deploy step in an apply fails the apply, skips what depended on it, and records why', async () => {
@@ -187,7 +239,7 @@ describe('engine on SQLite', () => {
     const engine = await engineWith();
     await engine.conductor.createNode({ name: 'w', driver: 'fake-hardware', driver_info: { fake_agent_delay_ms: 400 } });
     await (await engine.conductor.provision('w', 'manage')).done;
-    await (await engine.conductor.provision('w', 'provide')).done;
+    await settle(engine, (await (await engine.conductor.provision('w', 'provide')).done).uuid);
     await (await engine.conductor.provision('w', 'deploy', { instance_info: { image_source: 'http://i', image_checksum: SHA } })).done;
     const waiting = await engine.conductor.getNode('w');
     expect(waiting.provision_state).toBe('wait call-back');
@@ -204,7 +256,7 @@ describe('engine on SQLite', () => {
     const n = await engine.conductor.createNode({ name: 'k', driver: 'fake-hardware', driver_info: { fake_fail: 'agent_timeout' } });
     await engine.conductor.createPort({ node_uuid: n.uuid, address: '52:54:00:12:34:56' });
     await (await engine.conductor.provision('k', 'manage')).done;
-    await (await engine.conductor.provision('k', 'provide')).done;
+    await settle(engine, (await (await engine.conductor.provision('k', 'provide')).done).uuid);
     await expect(engine.conductor.lookup({ addresses: ['52:54:00:12:34:56'] })).rejects.toMatchObject({ code: 'NotFound' });
     await (await engine.conductor.provision('k', 'deploy', { instance_info: { image_source: 'http://i', image_checksum: SHA } })).done;
     const first = await engine.conductor.lookup({ addresses: ['52:54:00:12:34:56'] });

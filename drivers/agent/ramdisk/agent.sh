@@ -128,6 +128,7 @@ heartbeat() {
     IMAGE_URL=$(printf '%s' "$reply" | json_str image_url)
     IMAGE_CHECKSUM=$(printf '%s' "$reply" | json_str image_checksum)
     ROOT_DEVICE=$(printf '%s' "$reply" | json_str root_device)
+    DEVICES=$(printf '%s' "$reply" | json_str devices)
     iv=$(printf '%s' "$reply" | json_num heartbeat_interval)
     if [ -n "$iv" ] && [ "$iv" -gt 0 ]; then INTERVAL=$iv; fi
     return 0
@@ -270,6 +271,57 @@ write_image() {
   EXTRA=$counts
 }
 
+# Whole disks the agent may erase: no partitions, loop, RAM, optical, floppy or read-only devices.
+list_disks() {
+  for d in /sys/block/*; do
+    n=${d##*/}
+    case "$n" in loop* | ram* | zram* | sr* | fd* | nbd*) continue ;; esac
+    [ "$(cat "$d/ro" 2>/dev/null)" = 1 ] && continue
+    [ "$(cat "$d/size" 2>/dev/null || echo 0)" -gt 0 ] || continue
+    echo "/dev/$n"
+  done
+}
+
+# Size in bytes of a block device (from sysfs: no blockdev applet needed) or of a regular file.
+dev_size() {
+  if [ -b "$1" ]; then
+    echo $(($(cat "/sys/class/block/${1##*/}/size") * 512))
+  else
+    wc -c <"$1"
+  fi
+}
+
+# erase_metadata DEV BYTES: zeroes the first and the last MiB. Both partition tables (MBR, GPT and its
+# backup at the end) and the signatures of filesystems, RAID and LVM live there; that is what Ironic's
+# erase_devices_metadata and metal3's "metadata" cleaning remove. It is not a shred of the data.
+erase_metadata() {
+  mib=1048576
+  head_bytes=$mib
+  [ "$2" -lt "$head_bytes" ] && head_bytes=$2
+  dd if=/dev/zero of="$1" bs=512 count=$((head_bytes / 512)) conv=notrunc,fsync 2>"$WORK/erase.err" || return 1
+  if [ "$2" -gt "$mib" ]; then
+    dd if=/dev/zero of="$1" bs=512 seek=$((($2 - mib) / 512)) count=$((mib / 512)) conv=notrunc,fsync 2>>"$WORK/erase.err" || return 1
+  fi
+}
+
+erase_devices() {
+  devs=${DEVICES:-$(list_disks)}
+  devs=$(echo $devs)
+  [ -n "$devs" ] || { fail "erase_devices_metadata: no disk found"; return; }
+  heartbeat busy
+  [ $? -eq 2 ] && stop_forever
+  for dev in $devs; do
+    [ -e "$dev" ] || { fail "erase_devices_metadata: $dev not found"; return; }
+    size=$(dev_size "$dev")
+    log "erasing the metadata of $dev ($size bytes)"
+    erase_metadata "$dev" "$size" || { fail "erasing $dev failed: $(tail -n 2 "$WORK/erase.err")"; return; }
+  done
+  sync
+  log "erased: $devs"
+  STATUS=cleaned
+  EXTRA="\"erased_devices\":\"$devs\""
+}
+
 stop_forever() {
   log "stopping: the manager refuses this agent's token; the node needs attention"
   while :; do sleep 3600; done
@@ -292,6 +344,7 @@ main() {
       0)
         case "$CMD" in
           write_image) write_image; continue ;;
+          erase_devices_metadata) erase_devices; continue ;;
           poweroff) log "powering off"; sync; poweroff -f ;;
           reboot) log "rebooting"; sync; reboot -f ;;
         esac

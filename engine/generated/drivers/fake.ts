@@ -13,8 +13,16 @@ export interface FakeDriverInfo {
    */
   fake_agent_delay_ms?: number;
   /**
-   * Inject a failure: power calls fail, the agent never calls back, the written image does not verify, the agent reports an error, the BMC stops answering.
+   * Inject a failure: power calls fail, the deploy agent never calls back, the written image does not verify, the deploy agent reports an error, the BMC stops answering, the cleaning agent never calls back, the cleaning agent reports an erase error.
    */
-  fake_fail?: 'none' | 'power' | 'agent_timeout' | 'checksum_mismatch' | 'agent_error' | 'bmc_unreachable';
+  fake_fail?:
+    | 'none'
+    | 'power'
+    | 'agent_timeout'
+    | 'checksum_mismatch'
+    | 'agent_error'
+    | 'bmc_unreachable'
+    | 'clean_timeout'
+    | 'clean_error';
   fake_initial_power_state?: 'power on' | 'power off';
 }
