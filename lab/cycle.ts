@@ -1,8 +1,9 @@
 // The emulated lab's full cycle: a QEMU VM plays the server, ipmi_sim its BMC. ironplan enrolls the BMC
 // as an `ipmi` node and deploys a bootable image through its HTTP API; the VM network-boots our ramdisk
 // over iPXE, the agent writes and verifies the image, and the VM then boots from its own disk and prints
-// a marker on its serial console. Every phase is timed.
-import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+// a marker on its serial console. Every phase is timed. With `clean`, the node is then undeployed with
+// automated cleaning: the VM boots the ramdisk again and the agent erases the disk's metadata.
+import { copyFile, mkdir, mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -26,6 +27,8 @@ export interface LabOptions {
   deploy?: (ctx: LabContext) => Promise<void>;
   /** Runs once the deployed VM has printed its marker, while everything still runs (e.g. terraform destroy). */
   after?: (ctx: LabContext) => Promise<void>;
+  /** After the marker: undeploy with automated cleaning and check the disk's metadata was erased. */
+  clean?: boolean;
 }
 
 export interface LabContext {
@@ -43,6 +46,8 @@ export interface LabResult {
   cycleSeconds: number;
   marker: string;
   finalState: string;
+  /** With `clean`: the state after the undeploy, and whether both ends of the disk read as zeros. */
+  cleaned?: { state: string; diskHeadZero: boolean; diskTailZero: boolean; seconds: number };
 }
 
 const MARKER_PREFIX = 'IRONPLAN-LAB-DEPLOYED';
@@ -92,7 +97,9 @@ export async function runLabCycle(opts: LabOptions = {}): Promise<LabResult> {
     engine = await Engine.open({
       database: join(work, 'ironplan.db'),
       log,
-      settings: { apiUrl: guestApiUrl, bootRoot, stateDir: work, deployCallbackTimeoutSec: 300 },
+      // The timed cycle matches the hand-built reference, which cleaned nothing: no automated cleaning on
+      // provide. The `clean` phase turns it on for the undeploy it times on its own.
+      settings: { apiUrl: guestApiUrl, bootRoot, stateDir: work, deployCallbackTimeoutSec: 300, automatedClean: false },
       powerSyncIntervalSec: 0,
       scanDriverPackages: false,
     });
@@ -100,8 +107,12 @@ export async function runLabCycle(opts: LabOptions = {}): Promise<LabResult> {
     await app.listen({ host: '127.0.0.1', port });
 
     const mac = '52:54:00:1a:b0:01';
-    await createDisk(join(work, 'disk.raw'), 64 << 20);
-    vm = await writeVmConfig({ stateDir: join(work, 'vm'), disk: join(work, 'disk.raw'), mac, bootfile: `${guestApiUrl}/boot/boot.ipxe` });
+    const diskPath = join(work, 'disk.raw');
+    await createDisk(diskPath, 64 << 20);
+    // Old data at the end of the disk, where a GPT keeps its backup header: the image does not reach it,
+    // so only cleaning can erase it.
+    await fillTail(diskPath, 0xa5);
+    vm = await writeVmConfig({ stateDir: join(work, 'vm'), disk: diskPath, mac, bootfile: `${guestApiUrl}/boot/boot.ipxe` });
     const password = `lab-${Math.random().toString(36).slice(2, 10)}`;
     bmc = await startBmc({ chassisControl: vm.chassisControl, stateDir: join(work, 'bmc'), username: 'admin', password });
     phase('start ironplan, BMC (ipmi_sim) and VM chassis');
@@ -141,7 +152,21 @@ export async function runLabCycle(opts: LabOptions = {}): Promise<LabResult> {
     phases.push({ name: 'full cycle (enroll to marker)', seconds: cycleSeconds });
     print(`lab: full cycle ${cycleSeconds.toFixed(1)} s (reference: the bare hand-built lab did it in 23-27 s)`);
     if (opts.after) await opts.after(ctx);
-    return { phases, cycleSeconds, marker, finalState: node.provision_state };
+    let cleaned: LabResult['cleaned'];
+    if (opts.clean) {
+      const before = await diskEnds(diskPath);
+      if (before.headZero || before.tailZero) throw new Error('the disk holds zeros at an end before cleaning: the check would prove nothing');
+      engine.settings.automatedClean = true;
+      const t0 = Date.now();
+      await api(apiUrl, 'PUT', `/v1/nodes/${node.uuid}/states/provision?wait=300`, { target: 'deleted' });
+      const after = await engine.conductor.waitForNode(node.uuid, (n) => n.reservation === null && ['available', 'clean failed', 'error'].includes(n.provision_state), 300_000);
+      const ends = await diskEnds(diskPath);
+      cleaned = { state: after.provision_state, diskHeadZero: ends.headZero, diskTailZero: ends.tailZero, seconds: (Date.now() - t0) / 1000 };
+      print(`  undeploy with automated cleaning (ramdisk boot, agent erases disk metadata): ${cleaned.seconds.toFixed(1)} s -> ${after.provision_state}${after.last_error ? ` (${after.last_error})` : ''}`);
+      print(`  disk after cleaning: first MiB ${ends.headZero ? 'zeroed' : 'NOT zeroed'}, last MiB ${ends.tailZero ? 'zeroed' : 'NOT zeroed'}`);
+      phases.push({ name: 'undeploy with automated cleaning', seconds: cleaned.seconds });
+    }
+    return { phases, cycleSeconds, marker, finalState: node.provision_state, cleaned };
   } catch (err) {
     if (vm) print(`lab: console log tail:\n${(await readConsole(vm).catch(() => '')).slice(-3000)}`);
     throw err;
@@ -152,6 +177,33 @@ export async function runLabCycle(opts: LabOptions = {}): Promise<LabResult> {
     await engine?.close().catch(() => {});
     if (!opts.keep) await rm(work, { recursive: true, force: true });
     else print(`lab: kept ${work}`);
+  }
+}
+
+async function fillTail(path: string, byte: number): Promise<void> {
+  const fh = await open(path, 'r+');
+  try {
+    const { size } = await fh.stat();
+    await fh.write(Buffer.alloc(1 << 20, byte), 0, 1 << 20, size - (1 << 20));
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Whether the first and the last MiB of the VM's raw disk file are all zeros. */
+async function diskEnds(path: string): Promise<{ headZero: boolean; tailZero: boolean }> {
+  const fh = await open(path, 'r');
+  try {
+    const { size } = await fh.stat();
+    const mib = 1 << 20;
+    const read = async (at: number) => {
+      const buf = Buffer.alloc(mib);
+      await fh.read(buf, 0, mib, at);
+      return buf.every((b) => b === 0);
+    };
+    return { headZero: await read(0), tailZero: await read(size - mib) };
+  } finally {
+    await fh.close();
   }
 }
 

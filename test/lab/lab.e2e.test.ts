@@ -4,13 +4,15 @@ import { describe, it, expect } from 'vitest';
 import { runLabCycle } from '../../lab/cycle.js';
 
 describe('emulated lab (slow)', () => {
-  it('deploys an image to a QEMU VM over IPMI + iPXE; the VM then boots it from its own disk', async () => {
+  it('deploys an image to a QEMU VM over IPMI + iPXE; the VM then boots it from its own disk; undeploy cleans it', async () => {
     const lines: string[] = [];
-    const result = await runLabCycle({ print: (l) => (lines.push(l), console.log(l)) });
+    const result = await runLabCycle({ clean: true, print: (l) => (lines.push(l), console.log(l)) });
     expect(result.finalState).toBe('active');
+    // Automated cleaning booted the ramdisk again and the agent erased both ends of the VM's disk.
+    expect(result.cleaned).toMatchObject({ state: 'available', diskHeadZero: true, diskTailZero: true });
     expect(lines.join('\n')).toContain('full cycle');
     // The reference (bare hand-built lab) took 23-27 s here; CI machines are shared, so the test only
     // guards against a regression by a wide margin. bench figures are printed by `npm run lab`.
     expect(result.cycleSeconds).toBeLessThan(120);
-  }, 300_000);
+  }, 600_000);
 });
