@@ -178,6 +178,11 @@ export class Applier {
     // Cleaning and deploying may each wait for an agent up to its call-back timeout; then some slack.
     const agentWaitMs = (this.conductor.settings.deployCallbackTimeoutSec + 600) * 1000;
     const waitStable = (uuid: string, ms = agentWaitMs) => ctx.yieldSlot(c.waitForNode(uuid, (n) => n.reservation === null && STABLE_STATES.includes(n.provision_state), ms));
+    // A node still in a flow (an agent at work on it, e.g. after a restart) is waited for, not refused.
+    const settled = async (id: string) => {
+      const n = await c.getNode(id);
+      return n.reservation === null && STABLE_STATES.includes(n.provision_state) ? n : waitStable(n.uuid);
+    };
     const expectState = (n: NodeRecord, want: NodeRecord['provision_state'], what: string) => {
       if (n.provision_state !== want) throw new EngineError('Conflict', `${what} ended in "${n.provision_state}" instead of "${want}": ${n.last_error ?? 'no error recorded'}`);
     };
@@ -242,7 +247,7 @@ export class Applier {
         return;
       case 'manage':
       case 'provide': {
-        const node = await c.getNode(ident);
+        const node = await settled(ident);
         const want = action.op === 'manage' ? 'manageable' : 'available';
         if (node.provision_state === want) return;
         const op = await c.provision(ident, action.op, {}, actor);
@@ -272,7 +277,7 @@ export class Applier {
       case 'rebuild': {
         const d = ctx.depSpecs.get(action.name);
         if (!d) throw new EngineError('Conflict', `no deployment spec named ${action.name}`);
-        const node = await this.pickNode(action, d, ctx.claimed);
+        const node = await settled((await this.pickNode(action, d, ctx.claimed)).uuid);
         const record = await this.recordDeployment(d, node);
         const op = await c.provision(
           node.uuid,
@@ -293,7 +298,7 @@ export class Applier {
           if (rec) await this.store.transaction((tx) => tx.deleteDeployment(rec.uuid));
           return;
         }
-        const node = await c.getNode(nodeIdent);
+        const node = await settled(nodeIdent);
         if (['available', 'manageable', 'enroll'].includes(node.provision_state)) {
           if (rec) await this.store.transaction((tx) => tx.deleteDeployment(rec.uuid));
           return;

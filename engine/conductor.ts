@@ -191,7 +191,8 @@ export class Conductor implements AgentChannel {
       this.log.warn({ node: node.uuid, state: node.provision_state, holder: node.reservation }, 'released a node left by a stopped conductor');
     }
     // Nodes parked in wait states were handed to drivers that may need to resume (e.g. a simulated agent).
-    for (const node of await this.store.listNodes({ provision_state: 'wait call-back' })) {
+    const parked = [...(await this.store.listNodes({ provision_state: 'wait call-back' })), ...(await this.store.listNodes({ provision_state: 'clean wait' }))];
+    for (const node of parked) {
       try {
         await this.withTask(node.uuid, (task) => task.driver.deploy.takeOver(task));
       } catch (err) {
