@@ -101,6 +101,8 @@ export class Checkpointer {
     this.worker = null;
     if (!worker) return;
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    // Unreferenced, the worker would not keep the process alive until it has closed its connection.
+    worker.ref();
     worker.postMessage('close');
     await exited;
   }
