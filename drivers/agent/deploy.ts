@@ -1,12 +1,24 @@
 // The agent deploy interface (Ironic's `direct` deploy): boot the deploy ramdisk, let the agent in it
 // pull the image onto the disk and verify it by re-reading, then boot the node from its disk.
 // The agent only pulls (lookup + heartbeats); no connection into the ramdisk is ever needed.
-import type { AgentHeartbeat, DeployInterface, HeartbeatOutcome, StepResult, Task } from '../types.js';
+import type { AgentCommand, AgentHeartbeat, DeployInterface, HeartbeatOutcome, StepResult, Task } from '../types.js';
 import { DriverError } from '../types.js';
 import { validator } from '../../engine/validation.js';
 import { newToken } from '../../engine/ids.js';
 
 const HEARTBEAT_INTERVAL_SEC = 2;
+
+const command = (name: AgentCommand['command'], args: Omit<AgentCommand, 'command' | 'heartbeat_interval'> = {}): AgentCommand => ({
+  command: name,
+  ...args,
+  heartbeat_interval: HEARTBEAT_INTERVAL_SEC,
+});
+
+/** The agent gave up: it is told to power off, and the flow fails with its reason. */
+const agentFailed = (who: string, hb: AgentHeartbeat): HeartbeatOutcome => ({
+  reply: command('poweroff'),
+  next: { fail: `${who} agent reported an error: ${hb.error ?? 'no reason given'}` },
+});
 
 interface DeployProgress {
   deploy_step?: 'boot_ramdisk' | 'write_image' | 'written';
@@ -44,7 +56,6 @@ export class AgentDeploy implements DeployInterface {
     if (task.node.provision_state === 'clean wait') return this.cleanHeartbeat(task, hb);
     const ii = task.node.instance_info as { image_source: string; image_checksum: string; root_device?: { name?: string } };
     const step = (task.node.driver_internal_info as DeployProgress).deploy_step;
-    const wait = { command: 'wait', heartbeat_interval: HEARTBEAT_INTERVAL_SEC } as const;
     switch (hb.agent_status) {
       case 'ready':
         if (step === 'write_image' || step === 'written') {
@@ -52,32 +63,23 @@ export class AgentDeploy implements DeployInterface {
           task.log.warn({ node: task.node.uuid }, 'agent reported ready during a write; writing the image again');
         }
         return {
-          reply: {
-            command: 'write_image',
-            image_url: ii.image_source,
-            image_checksum: ii.image_checksum,
-            root_device: ii.root_device?.name ?? '',
-            heartbeat_interval: HEARTBEAT_INTERVAL_SEC,
-          },
+          reply: command('write_image', { image_url: ii.image_source, image_checksum: ii.image_checksum, root_device: ii.root_device?.name ?? '' }),
           next: { progress: { deploy_step: 'write_image', bytes_written: 0 } },
         };
       case 'busy':
-        return { reply: wait, next: { progress: { bytes_written: hb.bytes_written ?? 0, bytes_total: hb.bytes_total ?? null } } };
+        return { reply: command('wait'), next: { progress: { bytes_written: hb.bytes_written ?? 0, bytes_total: hb.bytes_total ?? null } } };
       case 'written': {
         const computed = hb.image_checksum_computed ?? '';
         if (computed !== ii.image_checksum) {
           return {
-            reply: { command: 'poweroff', heartbeat_interval: HEARTBEAT_INTERVAL_SEC },
+            reply: command('poweroff'),
             next: { fail: `Image verification failed: the disk holds ${computed || 'an unknown digest'} after writing, expected ${ii.image_checksum}.` },
           };
         }
-        return { reply: { command: 'none', heartbeat_interval: HEARTBEAT_INTERVAL_SEC }, next: { finish: true } };
+        return { reply: command('none'), next: { finish: true } };
       }
       case 'failed':
-        return {
-          reply: { command: 'poweroff', heartbeat_interval: HEARTBEAT_INTERVAL_SEC },
-          next: { fail: `Deploy agent reported an error: ${hb.error ?? 'no reason given'}` },
-        };
+        return agentFailed('Deploy', hb);
       default:
         throw new DriverError('InvalidParameterValue', `agent_status must be ready, busy, written or failed`, 'agent_status');
     }
@@ -127,29 +129,21 @@ export class AgentDeploy implements DeployInterface {
   }
 
   private async cleanHeartbeat(task: Task, hb: AgentHeartbeat): Promise<HeartbeatOutcome> {
-    const step = (task.node.driver_internal_info as CleanProgress).clean_step;
-    const wait = { command: 'wait', heartbeat_interval: HEARTBEAT_INTERVAL_SEC } as const;
+    const erasing = (task.node.driver_internal_info as CleanProgress).clean_step === 'erase_devices_metadata';
     switch (hb.agent_status) {
       case 'ready':
-        if (step === 'erase_devices_metadata') task.log.warn({ node: task.node.uuid }, 'agent reported ready during the erase; erasing again');
-        return {
-          reply: { command: 'erase_devices_metadata', devices: '', heartbeat_interval: HEARTBEAT_INTERVAL_SEC },
-          next: { progress: { clean_step: 'erase_devices_metadata' } },
-        };
-      case 'busy':
-        return { reply: wait, next: { progress: { clean_step: 'erase_devices_metadata' } } };
       case 'cleaned':
-        if (step !== 'erase_devices_metadata') {
-          // Not what this cleaning asked for (a stale agent): have it start over with our command.
-          return { reply: wait };
+        // Done only if it is the answer to our erase; otherwise (a restarted agent) the erase is (re)issued.
+        if (hb.agent_status === 'cleaned' && erasing) {
+          task.log.info({ node: task.node.uuid, devices: hb.erased_devices ?? '' }, 'agent erased disk metadata');
+          return { reply: command('poweroff'), next: { finish: true } };
         }
-        task.log.info({ node: task.node.uuid, devices: hb.erased_devices ?? '' }, 'agent erased disk metadata');
-        return { reply: { command: 'poweroff', heartbeat_interval: HEARTBEAT_INTERVAL_SEC }, next: { finish: true } };
+        if (erasing) task.log.warn({ node: task.node.uuid }, 'agent reported ready during the erase; erasing again');
+        return { reply: command('erase_devices_metadata', { devices: '' }), next: { progress: { clean_step: 'erase_devices_metadata' } } };
+      case 'busy':
+        return { reply: command('wait'), next: { progress: { clean_step: 'erase_devices_metadata' } } };
       case 'failed':
-        return {
-          reply: { command: 'poweroff', heartbeat_interval: HEARTBEAT_INTERVAL_SEC },
-          next: { fail: `Cleaning agent reported an error: ${hb.error ?? 'no reason given'}` },
-        };
+        return agentFailed('Cleaning', hb);
       default:
         throw new DriverError('InvalidParameterValue', `agent_status must be ready, busy, cleaned or failed while cleaning`, 'agent_status');
     }

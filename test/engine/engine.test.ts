@@ -202,6 +202,29 @@ describe('engine on SQLite', () => {
     }
   });
 
+  it('the cleaning agent protocol: a fresh token, erase on ready (again after a restart), done on cleaned', async () => {
+    const engine = await engineWith();
+    // clean_timeout keeps the simulated agent away: this test plays the agent.
+    const n = await engine.conductor.createNode({ name: 'cp', driver: 'fake-hardware', driver_info: { fake_fail: 'clean_timeout' } });
+    await engine.conductor.createPort({ node_uuid: n.uuid, address: '52:54:00:12:34:77' });
+    await (await engine.conductor.provision('cp', 'manage')).done;
+    await (await engine.conductor.provision('cp', 'provide')).done;
+    expect((await engine.conductor.getNode('cp')).provision_state).toBe('clean wait');
+    const { agent_token } = await engine.conductor.lookup({ addresses: ['52:54:00:12:34:77'] });
+    expect(agent_token).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+    const beat = (agent_status: 'ready' | 'busy' | 'cleaned', extra = {}) => engine.conductor.heartbeat(n.uuid, { agent_token: agent_token!, agent_status, ...extra });
+    expect(await beat('ready')).toEqual({ command: 'erase_devices_metadata', devices: '', heartbeat_interval: 2 });
+    expect(await beat('busy')).toMatchObject({ command: 'wait' });
+    // The agent rebooted mid-erase and says ready again: it is told to erase again.
+    expect(await beat('ready')).toMatchObject({ command: 'erase_devices_metadata' });
+    expect(await beat('cleaned', { erased_devices: '/dev/sda /dev/sdb' })).toMatchObject({ command: 'poweroff' });
+    const end = await settle(engine, n.uuid);
+    expect(end.provision_state).toBe('available');
+    expect(end.power_state).toBe('power off');
+    // The token died with the cleaning: a late heartbeat is refused.
+    await expect(beat('cleaned')).rejects.toMatchObject({ status: 401 });
+  });
+
   it('a failing deploy step in an apply fails the apply, skips what depended on it, and records why', async () => {
     const engine = await engineWith({
       nodes: [{ name: 'a', driver: 'fake-hardware', driver_info: { fake_fail: 'checksum_mismatch' }, power_state: 'power on' }],
