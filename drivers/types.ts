@@ -129,6 +129,13 @@ export interface BootInterface extends BaseInterface {
 /** A deploy step either finished or parks the node in a wait state until a call-back or timeout. */
 export type StepResult = { done: true } | { wait: true; timeoutSec: number };
 
+/** One step of a manual clean, as Ironic's API takes it. */
+export interface CleanStep {
+  interface: string;
+  step: string;
+  args?: Record<string, unknown>;
+}
+
 export interface HeartbeatOutcome {
   reply: AgentCommand;
   /**
@@ -150,8 +157,13 @@ export interface DeployInterface extends BaseInterface {
   tearDown(task: Task): Promise<void>;
   /** This manager takes over a node another manager was handling (e.g. after a restart). */
   takeOver(task: Task): Promise<void>;
-  /** Cleaning (automated or manual): returns done, or a wait for the agent (the node parks in `clean wait`). */
+  /**
+   * Cleaning (automated or manual): returns done, or a wait for the agent (the node parks in `clean wait`).
+   * A manual clean's steps are in driver_internal_info.clean_steps; automated cleaning has none there.
+   */
   clean?(task: Task): Promise<StepResult>;
+  /** The steps of this interface a manual clean may ask for (Ironic's clean steps of interface "deploy"). */
+  readonly cleanSteps?: readonly string[];
   /** After the agent finished cleaning: power off and remove the ramdisk's boot configuration. */
   finishCleaning?(task: Task): Promise<void>;
 }

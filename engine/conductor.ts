@@ -13,6 +13,8 @@ import {
   type AgentCommand,
   type AgentHeartbeat,
   type BootDevice,
+  type CleanStep,
+  type DeployInterface,
   type Logger,
   type PowerState,
   type ServiceSettings,
@@ -76,6 +78,8 @@ export interface Operation {
 export interface ProvisionArgs {
   instance_info?: Record<string, unknown>;
   instance_uuid?: string;
+  /** Manual cleaning's steps (Ironic's clean_steps); without them `clean` runs the automated sequence. */
+  clean_steps?: CleanStep[];
 }
 
 export type ValidationReport = Record<string, { result: boolean | null; reason: string | null }>;
@@ -640,6 +644,15 @@ export class Conductor implements AgentChannel {
       nextState(node.provision_state, verb, node.target_provision_state);
       accepted = await this.store.transaction(async (tx) => {
         const extra: NodePatch = { last_error: verb === 'abort' ? `Aborted by ${actor}.` : null };
+        if (verb === 'clean' && args.clean_steps) {
+          checkCleanSteps(this.registry.driverFor(node).deploy, args.clean_steps);
+          extra.driver_internal_info = { ...node.driver_internal_info, clean_steps: args.clean_steps };
+        } else if (node.driver_internal_info.clean_steps !== undefined && (verb === 'provide' || verb === 'undeploy' || verb === 'clean')) {
+          // A manual clean's steps that outlived it (it failed) must not turn the next cleaning manual.
+          const dii = { ...node.driver_internal_info };
+          delete dii.clean_steps;
+          extra.driver_internal_info = dii;
+        }
         if (verb === 'deploy' || verb === 'rebuild') {
           const info = { ...node.instance_info, ...(args.instance_info ?? {}) };
           extra.instance_info = info;
@@ -972,6 +985,17 @@ export class Conductor implements AgentChannel {
       void check();
     });
   }
+}
+
+/** Every step of a manual clean must be one the node's deploy interface offers; the error names the step. */
+function checkCleanSteps(deploy: DeployInterface, steps: CleanStep[]): void {
+  const offered = deploy.cleanSteps ?? [];
+  const supported = offered.length ? offered.map((s) => `deploy.${s}`).join(', ') : 'none';
+  steps.forEach((s, i) => {
+    if (s.interface !== 'deploy' || !offered.includes(s.step)) {
+      throw invalidParameter(`clean_steps[${i}]`, `step "${s.step}" of interface "${s.interface}" is not supported by deploy interface "${deploy.name}" (supported: ${supported})`);
+    }
+  });
 }
 
 export function errorMessage(err: unknown): string {

@@ -1,7 +1,7 @@
 // The agent deploy interface (Ironic's `direct` deploy): boot the deploy ramdisk, let the agent in it
 // pull the image onto the disk and verify it by re-reading, then boot the node from its disk.
 // The agent only pulls (lookup + heartbeats); no connection into the ramdisk is ever needed.
-import type { AgentCommand, AgentHeartbeat, DeployInterface, HeartbeatOutcome, StepResult, Task } from '../types.js';
+import type { AgentCommand, AgentHeartbeat, CleanStep, DeployInterface, HeartbeatOutcome, StepResult, Task } from '../types.js';
 import { DriverError } from '../types.js';
 import { validator } from '../../engine/validation.js';
 import { newToken } from '../../engine/ids.js';
@@ -32,6 +32,7 @@ interface CleanProgress {
 
 export class AgentDeploy implements DeployInterface {
   readonly name: string = 'agent';
+  readonly cleanSteps = ['erase_devices_metadata'] as const;
 
   async validate(task: Task): Promise<void> {
     const ii = task.node.instance_info as { image_source?: string; image_checksum?: string };
@@ -110,14 +111,18 @@ export class AgentDeploy implements DeployInterface {
    * Automated cleaning, as Ironic's agent does it with erase_devices_metadata: boot the ramdisk, let the
    * agent wipe the partition tables and filesystem signatures at both ends of every disk (a tenant's data
    * is then unreachable without a full shred), power off. With automated cleaning off, only the
-   * out-of-band part: powered off, boot configuration removed.
+   * out-of-band part: powered off, boot configuration removed. A manual clean erases if its steps say so,
+   * whatever the automated setting.
    */
   async clean(task: Task): Promise<StepResult> {
     const { power, management, boot } = task.driver;
+    const manual = task.node.driver_internal_info.clean_steps as CleanStep[] | undefined;
+    const erase = manual ? manual.some((s) => s.interface === 'deploy' && s.step === 'erase_devices_metadata') : task.settings.automatedClean;
     await power.setPowerState(task, 'power off');
     await boot.cleanUpInstance(task);
-    if (!task.settings.automatedClean) {
+    if (!erase) {
       await boot.cleanUpRamdisk(task);
+      await task.saveInternalInfo({ clean_steps: null });
       return { done: true };
     }
     await boot.prepareRamdisk(task);
@@ -152,6 +157,6 @@ export class AgentDeploy implements DeployInterface {
   async finishCleaning(task: Task): Promise<void> {
     await task.driver.power.setPowerState(task, 'power off');
     await task.driver.boot.cleanUpRamdisk(task);
-    await task.saveInternalInfo({ clean_step: null, agent_secret_token: null, agent_secret_token_retrieved: null });
+    await task.saveInternalInfo({ clean_step: null, clean_steps: null, agent_secret_token: null, agent_secret_token_retrieved: null });
   }
 }

@@ -2,9 +2,9 @@
 // passthru and traits. Long operations answer 202 once the conductor has accepted them (the node is locked
 // and its target recorded); clients follow progress on the node's states.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Conductor, Operation } from '../conductor.js';
+import type { Conductor, Operation, ProvisionArgs } from '../conductor.js';
 import { STABLE_STATES, type UserVerb } from '../states.js';
-import { BOOT_DEVICES, type BootDevice } from '../../drivers/types.js';
+import { BOOT_DEVICES, type BootDevice, type CleanStep } from '../../drivers/types.js';
 import { EngineError } from '../errors.js';
 import { validator } from '../validation.js';
 import { baseUrl, identParam, objectBody, param, type HttpContext } from './context.js';
@@ -106,7 +106,8 @@ export function registerNodeActionRoutes(app: FastifyInstance, ctx: HttpContext)
     if (verb === 'clean') {
       if (!Array.isArray(body.clean_steps)) throw invalid('clean_steps: is required (a list of steps) when the target is "clean"', 'clean_steps');
     } else if (body.clean_steps !== undefined) throw invalid('clean_steps: can only be given with the "clean" target', 'clean_steps');
-    const args = body.configdrive != null ? { instance_info: { configdrive: body.configdrive } } : {};
+    const args: ProvisionArgs = body.configdrive != null ? { instance_info: { configdrive: body.configdrive } } : {};
+    if (verb === 'clean') args.clean_steps = body.clean_steps as CleanStep[];
     const wait = waitParam(req);
     const op = await conductor.provision(identParam(req), verb, args);
     detach(op);

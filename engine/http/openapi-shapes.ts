@@ -51,7 +51,11 @@ export const nodeSchemas = {
     properties: {
       target: { type: 'string' },
       configdrive: { type: ['string', 'object', 'null'] },
-      clean_steps: { type: 'array', items: dict },
+      clean_steps: {
+        type: 'array',
+        description: 'Manual cleaning: the steps to run, e.g. [{"interface": "deploy", "step": "erase_devices_metadata"}].',
+        items: { type: 'object', required: ['interface', 'step'], properties: { interface: { type: 'string' }, step: { type: 'string' }, args: dict } },
+      },
     },
   },
   bootDevice: { type: 'object', required: ['boot_device'], properties: { boot_device: { type: 'string' }, persistent: { type: 'boolean' } } },

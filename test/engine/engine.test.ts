@@ -184,6 +184,24 @@ describe('engine on SQLite', () => {
     expect(moves).not.toContain('cleaning->clean wait');
   });
 
+  it('a manual erase runs with automated cleaning off, and its steps do not outlive a failed clean', async () => {
+    const engine = await engineWith(undefined, { settings: { deployCallbackTimeoutSec: 30, automatedClean: false } });
+    const n = await engine.conductor.createNode({ name: 'm', driver: 'fake-hardware', driver_info: { fake_fail: 'clean_error' } });
+    const moves = async () => (await engine.conductor.listEvents({ node_uuid: n.uuid })).filter((e) => e.type === 'provision').map((e) => `${e.from}->${e.to}`);
+    await (await engine.conductor.provision('m', 'manage')).done;
+    const steps = [{ interface: 'deploy', step: 'erase_devices_metadata' }];
+    const failed = await settle(engine, (await (await engine.conductor.provision('m', 'clean', { clean_steps: steps })).done).uuid);
+    expect(failed.provision_state).toBe('clean failed');
+    expect(await moves()).toContain('cleaning->clean wait');
+    await (await engine.conductor.provision('m', 'manage')).done;
+    const before = (await moves()).length;
+    const after = await settle(engine, (await (await engine.conductor.provision('m', 'provide')).done).uuid);
+    expect(after.provision_state).toBe('available');
+    // Automated cleaning is off: the failed manual clean's erase step did not carry over.
+    expect((await moves()).slice(before)).toEqual(['manageable->cleaning', 'cleaning->available']);
+    expect(after.driver_internal_info).not.toHaveProperty('clean_steps');
+  });
+
   it('cleaning failures: the agent reports an erase error, or never calls back; clean failed, powered off', async () => {
     const engine = await engineWith(undefined, { settings: { deployCallbackTimeoutSec: 1 } });
     for (const [name, fail, reason] of [

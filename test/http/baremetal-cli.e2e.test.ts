@@ -156,6 +156,15 @@ describe('the baremetal CLI against ironplan', () => {
     await ok('node', 'undeploy', 'cli-1', '--wait', '120');
     expect(await value('node', 'show', 'cli-1', '-c', 'provision_state')).toBe('available');
 
+    // Manual cleaning: the step ironplan offers runs; one it does not is refused, naming it.
+    await ok('node', 'manage', 'cli-1', '--wait', '60');
+    await ok('node', 'clean', 'cli-1', '--clean-steps', '[{"interface": "deploy", "step": "erase_devices_metadata"}]', '--wait', '60');
+    expect(await value('node', 'show', 'cli-1', '-c', 'provision_state')).toBe('manageable');
+    const shred = await bm('node', 'clean', 'cli-1', '--clean-steps', '[{"interface": "deploy", "step": "erase_devices"}]');
+    expect(shred.code).not.toBe(0);
+    expect(shred.err).toContain('step "erase_devices" of interface "deploy" is not supported');
+    await ok('node', 'provide', 'cli-1', '--wait', '60');
+
     await ok('node', 'maintenance', 'set', 'cli-1', '--reason', 'fan replacement');
     expect(await value('node', 'show', 'cli-1', '-c', 'maintenance_reason')).toBe('fan replacement');
     await ok('node', 'maintenance', 'unset', 'cli-1');

@@ -112,13 +112,39 @@ describe('provision', () => {
     await waitFor(h, 'waiting', (n) => n.provision_state === 'deploy failed');
   });
 
-  it('runs a manual clean with clean_steps', async () => {
+  it('runs a manual clean with clean_steps: the erase boots the agent, an empty list only cleans out of band', async () => {
     await create({ driver: 'fake-hardware', name: 'cleanme' });
     await provision('cleanme', { target: 'manage' });
     await waitFor(h, 'cleanme', (n) => n.provision_state === 'manageable');
-    expect((await provision('cleanme', { target: 'clean', clean_steps: [{ interface: 'deploy', step: 'erase_devices' }] })).status).toBe(202);
+    const movesOf = async () => {
+      const uuid = (await h.call({ method: 'GET', url: '/v1/nodes/cleanme' })).body.uuid as string;
+      return (await h.engine.conductor.listEvents({ node_uuid: uuid })).filter((e) => e.type === 'provision').map((e) => `${e.from}->${e.to}`);
+    };
+    expect((await provision('cleanme', { target: 'clean', clean_steps: [{ interface: 'deploy', step: 'erase_devices_metadata' }] })).status).toBe(202);
     await waitFor(h, 'cleanme', (n) => n.provision_state === 'manageable' && n.reservation === null);
+    expect((await movesOf()).slice(-4)).toEqual(['manageable->cleaning', 'cleaning->clean wait', 'clean wait->cleaning', 'cleaning->manageable']);
+    expect((await provision('cleanme', { target: 'clean', clean_steps: [] })).status).toBe(202);
+    await waitFor(h, 'cleanme', (n) => n.provision_state === 'manageable' && n.reservation === null);
+    expect((await movesOf()).slice(-2)).toEqual(['manageable->cleaning', 'cleaning->manageable']);
+    const n = (await h.call({ method: 'GET', url: '/v1/nodes/cleanme' })).body;
+    expect(n.driver_internal_info).not.toHaveProperty('clean_steps');
   });
+
+  it('refuses a clean step the node cannot run, naming it and what is supported; the node stays put', async () => {
+    await create({ driver: 'fake-hardware', name: 'shred' });
+    await provision('shred', { target: 'manage' });
+    await waitFor(h, 'shred', (n) => n.provision_state === 'manageable');
+    const r = await provision('shred', { target: 'clean', clean_steps: [{ interface: 'deploy', step: 'erase_devices_metadata' }, { interface: 'deploy', step: 'erase_devices' }] });
+    expect(r.status).toBe(400);
+    expect(fault(r.body)).toBe('clean_steps[1]: step "erase_devices" of interface "deploy" is not supported by deploy interface "fake-agent" (supported: deploy.erase_devices_metadata)');
+    const bad = await provision('shred', { target: 'clean', clean_steps: [{ step: 'erase_devices_metadata' }] });
+    expect(bad.status).toBe(400);
+    expect(fault(bad.body)).toContain('interface');
+    const n = (await h.call({ method: 'GET', url: '/v1/nodes/shred' })).body;
+    expect(n.provision_state).toBe('manageable');
+    expect(n.reservation).toBeNull();
+  });
+
 });
 
 describe('management, validate, maintenance', () => {
