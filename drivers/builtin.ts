@@ -4,12 +4,14 @@ import { register as registerFake } from './fake/index.js';
 import { register as registerIpmi } from './ipmi/index.js';
 import { register as registerIpxe } from './ipxe/index.js';
 import { AgentDeploy } from './agent/deploy.js';
+import { AgentInspect } from './agent/inspect.js';
 
 export function register(registry: DriverRegistrar, options: { log?: Logger } = {}): void {
   registerFake(registry);
   registerIpmi(registry, options);
   registerIpxe(registry);
   registry.registerInterface('deploy', new AgentDeploy());
+  registry.registerInterface('inspect', new AgentInspect());
   registry.registerHardwareType({
     name: 'fake-hardware',
     description: 'Simulated hardware for users and tests without machines: every interface, with delays and injected failures.',
@@ -18,7 +20,7 @@ export function register(registry: DriverRegistrar, options: { log?: Logger } = 
       management: { supported: ['fake'], default: 'fake' },
       boot: { supported: ['fake', 'ipxe'], default: 'fake' },
       deploy: { supported: ['fake-agent', 'agent'], default: 'fake-agent' },
-      inspect: { supported: ['fake', 'no-inspect'], default: 'fake' },
+      inspect: { supported: ['fake', 'agent', 'no-inspect'], default: 'fake' },
       vendor: { supported: ['fake', 'no-vendor'], default: 'fake' },
     },
   });
@@ -30,7 +32,7 @@ export function register(registry: DriverRegistrar, options: { log?: Logger } = 
       management: { supported: ['ipmitool'], default: 'ipmitool' },
       boot: { supported: ['ipxe'], default: 'ipxe' },
       deploy: { supported: ['agent'], default: 'agent' },
-      inspect: { supported: ['no-inspect'], default: 'no-inspect' },
+      inspect: { supported: ['agent', 'no-inspect'], default: 'agent' },
       vendor: { supported: ['no-vendor'], default: 'no-vendor' },
     },
   });

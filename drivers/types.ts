@@ -136,13 +136,21 @@ export interface CleanStep {
   args?: Record<string, unknown>;
 }
 
+/** What in-band inspection found: merged into the node's properties (Ironic's names). */
+export interface Inventory {
+  cpus: number;
+  memory_mb: number;
+  local_gb: number;
+  cpu_arch: string;
+}
+
 export interface HeartbeatOutcome {
   reply: AgentCommand;
   /**
    * finish: the agent's work is done (deploy: image written and verified, boot the instance; cleaning:
    * disks erased); fail: deploy or cleaning failed with this reason.
    */
-  next?: { finish: true } | { fail: string } | { progress: Record<string, unknown> };
+  next?: { finish: true; inventory?: Inventory } | { fail: string } | { progress: Record<string, unknown> };
 }
 
 export interface DeployInterface extends BaseInterface {
@@ -169,7 +177,12 @@ export interface DeployInterface extends BaseInterface {
 }
 
 export interface InspectInterface extends BaseInterface {
+  /** Done (out of band), or a wait for the agent (the node parks in `inspect wait`). */
   inspect(task: Task): Promise<StepResult>;
+  /** An agent heartbeat while the node is in `inspect wait`; finish carries the inventory. */
+  heartbeat?(task: Task, body: AgentHeartbeat): Promise<HeartbeatOutcome>;
+  /** After the agent reported: power off and remove the ramdisk's boot configuration. */
+  finishInspection?(task: Task): Promise<void>;
 }
 
 export interface VendorMethod {

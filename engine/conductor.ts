@@ -15,6 +15,7 @@ import {
   type BootDevice,
   type CleanStep,
   type DeployInterface,
+  type HeartbeatOutcome,
   type Logger,
   type PowerState,
   type ServiceSettings,
@@ -768,12 +769,7 @@ export class Conductor implements AgentChannel {
 
   /** deploy failed, with the reason; the node is powered off if the BMC lets us. */
   private deployFailed(task: Task, reason: string, actor: string): Promise<void> {
-    return this.failPoweredOff(task, reason, actor, 'a failed deploy');
-  }
-
-  /** clean failed, with the reason; the node (running the cleaning ramdisk) is powered off if the BMC lets us. */
-  private cleanFailed(task: Task, reason: string, actor: string): Promise<void> {
-    return this.failPoweredOff(task, reason, actor, 'failed cleaning');
+    return this.failPoweredOff(task, reason, actor, 'failed deploy');
   }
 
   private async failPoweredOff(task: Task, reason: string, actor: string, after: string): Promise<void> {
@@ -860,17 +856,18 @@ export class Conductor implements AgentChannel {
       throw new EngineError('Unauthorized', `Invalid or missing agent token for node ${nodeIdent}.`);
     }
     const state = found.provision_state;
-    if (state !== 'wait call-back' && state !== 'clean wait') {
+    const flow = AGENT_FLOWS[state];
+    if (!flow) {
       // Not waiting for the agent (yet, or any more): tell it to keep quiet rather than act.
-      return { command: state === 'deploying' || state === 'cleaning' ? 'wait' : 'none', heartbeat_interval: 2 };
+      return { command: state === 'deploying' || state === 'cleaning' || state === 'inspecting' ? 'wait' : 'none', heartbeat_interval: 2 };
     }
-    const cleaning = state === 'clean wait';
     const node = await this.store.reserveNode(found.uuid, this.id);
     let release = true;
     try {
       const task = await this.makeTask(node.uuid, node);
       if (task.node.provision_state !== state) return { command: 'wait', heartbeat_interval: 2 };
-      const outcome = await task.driver.deploy.heartbeat(task, body);
+      const inspect = task.driver.inspect;
+      const outcome = flow === 'inspection' ? await this.inspectHeartbeat(task, body) : await task.driver.deploy.heartbeat(task, body);
       const deadline = new Date(Date.now() + this.settings.deployCallbackTimeoutSec * 1000).toISOString();
       const next = outcome.next;
       if (next && 'progress' in next) {
@@ -879,26 +876,29 @@ export class Conductor implements AgentChannel {
           await tx.addEvent({ type: 'progress', node_uuid: n.uuid, node_name: n.name, actor: 'agent', verb: body.agent_status, reason: null, data: next.progress });
         });
       } else if (next && 'fail' in next) {
-        if (cleaning) await this.cleanFailed(task, next.fail, 'agent');
-        else await this.deployFailed(task, next.fail, 'agent');
+        await this.failPoweredOff(task, next.fail, 'agent', `failed ${flow}`);
       } else if (next && 'finish' in next) {
-        await this.transition(node.uuid, 'resume', 'agent', {}, cleaning ? 'disk metadata erased' : 'image written and verified');
+        const resumed = { deploy: 'image written and verified', cleaning: 'disk metadata erased', inspection: 'inventory reported' }[flow];
+        await this.transition(node.uuid, 'resume', 'agent', {}, resumed);
         release = false;
         this.track(
           (async () => {
             try {
               const t2 = await this.makeTask(node.uuid);
-              if (cleaning) {
+              if (flow === 'cleaning') {
                 await t2.driver.deploy.finishCleaning?.(t2);
                 await this.transition(node.uuid, 'done', 'agent', { power_state: 'power off' }, 'cleaned');
+              } else if (flow === 'inspection') {
+                await inspect.finishInspection?.(t2);
+                const inv = next.inventory!;
+                await this.transition(node.uuid, 'done', 'agent', { power_state: 'power off', properties: { ...t2.node.properties, ...inv } }, `inspected: ${inv.cpus} CPUs, ${inv.memory_mb} MiB, ${inv.local_gb} GiB disk, ${inv.cpu_arch}`);
               } else {
                 await t2.driver.deploy.finish(t2);
                 await this.transition(node.uuid, 'done', 'agent', { power_state: 'power on' }, 'booted from disk');
               }
             } catch (err) {
-              const t3 = await this.makeTask(node.uuid);
-              if (cleaning) await this.cleanFailed(t3, `Failed to finish cleaning: ${errorMessage(err)}`, 'agent');
-              else await this.deployFailed(t3, `Failed to boot the deployed image: ${errorMessage(err)}`, 'agent');
+              const what = { deploy: 'boot the deployed image', cleaning: 'finish cleaning', inspection: 'finish inspection' }[flow];
+              await this.failPoweredOff(await this.makeTask(node.uuid), `Failed to ${what}: ${errorMessage(err)}`, 'agent', `failed ${flow}`);
             } finally {
               await this.release(node.uuid);
             }
@@ -913,6 +913,11 @@ export class Conductor implements AgentChannel {
     }
   }
 
+  private inspectHeartbeat(task: Task, body: AgentHeartbeat): Promise<HeartbeatOutcome> {
+    const inspect = task.driver.inspect;
+    if (!inspect.heartbeat) throw new EngineError('Conflict', `inspect interface "${inspect.name}" of node ${task.node.uuid} takes no agent heartbeats`);
+    return inspect.heartbeat(task, body);
+  }
 
   /** Wait states past their deadline fail, as Ironic's deploy and clean call-back timeouts do. */
   async failExpiredWaits(): Promise<number> {
@@ -926,8 +931,8 @@ export class Conductor implements AgentChannel {
             const fresh = task.node;
             if (fresh.provision_state !== state || !fresh.provision_deadline || fresh.provision_deadline > now()) return;
             const reason = `Timeout reached while waiting for call-back from the agent of node ${fresh.name ?? fresh.uuid} (state "${state}").`;
-            if (state === 'wait call-back') await this.deployFailed(task, reason, this.id);
-            else if (state === 'clean wait') await this.cleanFailed(task, reason, this.id);
+            const flow = AGENT_FLOWS[state];
+            if (flow) await this.failPoweredOff(task, reason, this.id, `failed ${flow}`);
             else await this.failNode(fresh.uuid, reason, this.id);
             failed++;
           });
@@ -986,6 +991,13 @@ export class Conductor implements AgentChannel {
     });
   }
 }
+
+/** The wait states in which an agent works for a flow, and which flow. */
+const AGENT_FLOWS: Partial<Record<NodeRecord['provision_state'], 'deploy' | 'cleaning' | 'inspection'>> = {
+  'wait call-back': 'deploy',
+  'clean wait': 'cleaning',
+  'inspect wait': 'inspection',
+};
 
 /** Every step of a manual clean must be one the node's deploy interface offers; the error names the step. */
 function checkCleanSteps(deploy: DeployInterface, steps: CleanStep[]): void {

@@ -29,6 +29,8 @@ export interface LabOptions {
   after?: (ctx: LabContext) => Promise<void>;
   /** After the marker: undeploy with automated cleaning and check the disk's metadata was erased. */
   clean?: boolean;
+  /** After cleaning: manage and inspect the node in band (the agent reports CPUs, memory, disk, arch). */
+  inspect?: boolean;
 }
 
 export interface LabContext {
@@ -48,9 +50,15 @@ export interface LabResult {
   finalState: string;
   /** With `clean`: the state after the undeploy, and whether both ends of the disk read as zeros. */
   cleaned?: { state: string; diskHeadZero: boolean; diskTailZero: boolean; seconds: number };
+  /** With `inspect`: the state after inspection and the node's properties. */
+  inspected?: { state: string; properties: Record<string, unknown>; seconds: number };
 }
 
 const MARKER_PREFIX = 'IRONPLAN-LAB-DEPLOYED';
+/** Sparse: 2 GiB, so inspection has a disk size in whole GiB to report. */
+export const LAB_DISK_BYTES = 2 * 1024 ** 3;
+/** QEMU's memory for the lab VM (vm-chassis.sh's default). */
+export const LAB_VM_MEMORY_MB = 512;
 
 async function api<T>(base: string, method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${base}${path}`, {
@@ -108,7 +116,7 @@ export async function runLabCycle(opts: LabOptions = {}): Promise<LabResult> {
 
     const mac = '52:54:00:1a:b0:01';
     const diskPath = join(work, 'disk.raw');
-    await createDisk(diskPath, 64 << 20);
+    await createDisk(diskPath, LAB_DISK_BYTES);
     // Old data at the end of the disk, where a GPT keeps its backup header: the image does not reach it,
     // so only cleaning can erase it.
     await fillTail(diskPath, 0xa5);
@@ -166,7 +174,19 @@ export async function runLabCycle(opts: LabOptions = {}): Promise<LabResult> {
       print(`  disk after cleaning: first MiB ${ends.headZero ? 'zeroed' : 'NOT zeroed'}, last MiB ${ends.tailZero ? 'zeroed' : 'NOT zeroed'}`);
       phases.push({ name: 'undeploy with automated cleaning', seconds: cleaned.seconds });
     }
-    return { phases, cycleSeconds, marker, finalState: node.provision_state, cleaned };
+    let inspected: LabResult['inspected'];
+    if (opts.inspect) {
+      if (!cleaned) throw new Error('the lab inspects after cleaning: pass clean as well');
+      const t0 = Date.now();
+      await api(apiUrl, 'PUT', `/v1/nodes/${node.uuid}/states/provision?wait=60`, { target: 'manage' });
+      await api(apiUrl, 'PUT', `/v1/nodes/${node.uuid}/states/provision`, { target: 'inspect' });
+      const after = await engine.conductor.waitForNode(node.uuid, (n) => n.reservation === null && ['manageable', 'inspect failed'].includes(n.provision_state), 300_000);
+      inspected = { state: after.provision_state, properties: after.properties as Record<string, unknown>, seconds: (Date.now() - t0) / 1000 };
+      print(`  inspection in band (ramdisk boot, agent inventory): ${inspected.seconds.toFixed(1)} s -> ${after.provision_state}${after.last_error ? ` (${after.last_error})` : ''}`);
+      print(`  inspected properties: ${JSON.stringify(after.properties)}`);
+      phases.push({ name: 'inspection', seconds: inspected.seconds });
+    }
+    return { phases, cycleSeconds, marker, finalState: node.provision_state, cleaned, inspected };
   } catch (err) {
     if (vm) print(`lab: console log tail:\n${(await readConsole(vm).catch(() => '')).slice(-3000)}`);
     throw err;

@@ -2,7 +2,7 @@
 import { runLabCycle } from './cycle.js';
 
 const keep = process.argv.includes('--keep');
-runLabCycle({ keep, clean: !process.argv.includes('--no-clean') }).then(
+runLabCycle({ keep, clean: !process.argv.includes('--no-clean'), inspect: !process.argv.includes('--no-clean') && !process.argv.includes('--no-inspect') }).then(
   (r) => {
     process.stdout.write(`lab: OK, the deployed image printed ${r.marker}\n`);
   },

@@ -8,14 +8,14 @@ import { newToken } from '../../engine/ids.js';
 
 const HEARTBEAT_INTERVAL_SEC = 2;
 
-const command = (name: AgentCommand['command'], args: Omit<AgentCommand, 'command' | 'heartbeat_interval'> = {}): AgentCommand => ({
+export const command = (name: AgentCommand['command'], args: Omit<AgentCommand, 'command' | 'heartbeat_interval'> = {}): AgentCommand => ({
   command: name,
   ...args,
   heartbeat_interval: HEARTBEAT_INTERVAL_SEC,
 });
 
 /** The agent gave up: it is told to power off, and the flow fails with its reason. */
-const agentFailed = (who: string, hb: AgentHeartbeat): HeartbeatOutcome => ({
+export const agentFailed = (who: string, hb: AgentHeartbeat): HeartbeatOutcome => ({
   reply: command('poweroff'),
   next: { fail: `${who} agent reported an error: ${hb.error ?? 'no reason given'}` },
 });

@@ -4,7 +4,7 @@
  * The manager's reply to a heartbeat: the agent's next command, as one line of flat JSON (sed can read it).
  */
 export interface AgentCommand {
-  command: 'wait' | 'write_image' | 'erase_devices_metadata' | 'poweroff' | 'reboot' | 'none';
+  command: 'wait' | 'write_image' | 'erase_devices_metadata' | 'inspect' | 'poweroff' | 'reboot' | 'none';
   image_url?: string;
   image_checksum?: string;
   root_device?: string;

@@ -10,9 +10,9 @@ export interface AgentHeartbeat {
   agent_token?: string;
   agent_version?: string;
   /**
-   * ready: waiting for a command; busy: working; written: image written and re-read; cleaned: the erase finished; failed: see error.
+   * ready: waiting for a command; busy: working; written: image written and re-read; cleaned: the erase finished; inspected: the inventory fields below are filled; failed: see error.
    */
-  agent_status: 'ready' | 'busy' | 'written' | 'cleaned' | 'failed';
+  agent_status: 'ready' | 'busy' | 'written' | 'cleaned' | 'inspected' | 'failed';
   bytes_written?: number;
   bytes_total?: number;
   /**
@@ -23,6 +23,22 @@ export interface AgentHeartbeat {
    * With cleaned: the block devices whose metadata was erased, separated by spaces.
    */
   erased_devices?: string;
+  /**
+   * With inspected: logical CPUs the kernel sees.
+   */
+  cpus?: number;
+  /**
+   * With inspected: memory the kernel reports (MemTotal), in MiB.
+   */
+  memory_mb?: number;
+  /**
+   * With inspected: size of the largest disk, in GiB (rounded down).
+   */
+  local_gb?: number;
+  /**
+   * With inspected: the machine's architecture as uname -m names it, e.g. x86_64.
+   */
+  cpu_arch?: string;
   error?: string;
   [k: string]: unknown;
 }

@@ -152,3 +152,27 @@ describe('agent.sh erase_devices_metadata', () => {
     expect(out).toContain(`status=failed extra="error":"erase_devices_metadata: ${join(work, 'missing')} not found"`);
   });
 });
+
+describe('agent.sh inventory (inspection)', () => {
+  it('reports logical CPUs, MemTotal in MiB, the largest real disk in GiB and the architecture', async () => {
+    const { mkdir, writeFile } = await import('node:fs/promises');
+    const root = await mkdtemp(join(tmpdir(), 'ironplan-inv-'));
+    try {
+      await mkdir(join(root, 'proc'));
+      await writeFile(join(root, 'proc', 'cpuinfo'), ['processor\t: 0', 'model name\t: x', '', 'processor\t: 1', '', 'processor\t: 2', ''].join('\n'));
+      await writeFile(join(root, 'proc', 'meminfo'), 'MemTotal:        2046452 kB\nMemFree:          100000 kB\n');
+      const disk = async (name: string, sectors: number) => {
+        await mkdir(join(root, 'sys', 'block', name), { recursive: true });
+        await writeFile(join(root, 'sys', 'block', name, 'size'), `${sectors}\n`);
+      };
+      await disk('vda', (20 * 1024 ** 3 + 512 * 1024 ** 2) / 512); // 20.5 GiB: reported as 20
+      await disk('vdb', (4 * 1024 ** 3) / 512);
+      await disk('loop0', (900 * 1024 ** 3) / 512); // not a disk
+      await disk('sr0', (1024 ** 3) / 512);
+      const arch = execFileSync('uname', ['-m'], { encoding: 'utf8' }).trim();
+      expect(agentSh(`PROC=${root}/proc; SYS=${root}/sys; inventory`).trim()).toBe(`"cpus":3,"memory_mb":1998,"local_gb":20,"cpu_arch":"${arch}"`);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});

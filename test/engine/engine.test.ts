@@ -6,6 +6,7 @@ import type { Engine } from '../../engine/engine.js';
 import type { Fleet } from '../../engine/generated/fleet.js';
 import { EngineError } from '../../engine/errors.js';
 import { STABLE_STATES } from '../../engine/states.js';
+import type { AgentHeartbeat } from '../../drivers/types.js';
 
 let closeEngine: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -241,6 +242,48 @@ describe('engine on SQLite', () => {
     expect(end.power_state).toBe('power off');
     // The token died with the cleaning: a late heartbeat is refused.
     await expect(beat('cleaned')).rejects.toMatchObject({ status: 401 });
+  });
+
+  it('in-band inspection with the agent: inventory merged into properties, node off and manageable; bad reports fail it', async () => {
+    const engine = await engineWith(undefined, { settings: { deployCallbackTimeoutSec: 1 } });
+    const ready = async (name: string, mac: string) => {
+      const n = await engine.conductor.createNode({ name, driver: 'fake-hardware', interfaces: { inspect: 'agent' }, properties: { capabilities: 'boot_mode:bios', cpus: 1 } });
+      await engine.conductor.createPort({ node_uuid: n.uuid, address: mac });
+      await (await engine.conductor.provision(name, 'manage')).done;
+      await (await engine.conductor.provision(name, 'inspect')).done;
+      const waiting = await engine.conductor.getNode(name);
+      expect(waiting.provision_state).toBe('inspect wait');
+      const { agent_token } = await engine.conductor.lookup({ addresses: [mac] });
+      const beat = (body: Partial<AgentHeartbeat>) => engine.conductor.heartbeat(n.uuid, { agent_token: agent_token!, agent_status: 'ready', ...body });
+      return { n, beat };
+    };
+
+    const ok = await ready('insp', '52:54:00:12:35:01');
+    expect(await ok.beat({ agent_status: 'ready' })).toMatchObject({ command: 'inspect' });
+    expect(await ok.beat({ agent_status: 'inspected', cpus: 4, memory_mb: 8192, local_gb: 100, cpu_arch: 'x86_64' })).toMatchObject({ command: 'poweroff' });
+    const done = await settle(engine, ok.n.uuid);
+    expect(done.provision_state).toBe('manageable');
+    expect(done.power_state).toBe('power off');
+    expect(done.properties).toEqual({ capabilities: 'boot_mode:bios', cpus: 4, memory_mb: 8192, local_gb: 100, cpu_arch: 'x86_64' });
+    expect(done.driver_internal_info).not.toHaveProperty('agent_secret_token');
+    const reasons = (await engine.conductor.listEvents({ node_uuid: ok.n.uuid })).map((e) => e.reason);
+    expect(reasons).toContain('inspected: 4 CPUs, 8192 MiB, 100 GiB disk, x86_64');
+
+    const partial = await ready('insp-bad', '52:54:00:12:35:02');
+    await partial.beat({ agent_status: 'ready' });
+    await partial.beat({ agent_status: 'inspected', cpus: 4 });
+    const bad = await settle(engine, partial.n.uuid);
+    expect(bad.provision_state).toBe('inspect failed');
+    expect(bad.last_error).toMatch(/incomplete inventory/);
+    expect(bad.power_state).toBe('power off');
+    expect(bad.properties).toEqual({ capabilities: 'boot_mode:bios', cpus: 1 });
+
+    // No call-back within the timeout: inspect failed, powered off.
+    await ready('insp-silent', '52:54:00:12:35:03');
+    const silent = await settle(engine, (await engine.conductor.getNode('insp-silent')).uuid);
+    expect(silent.provision_state).toBe('inspect failed');
+    expect(silent.last_error).toMatch(/Timeout reached while waiting for call-back .* \(state "inspect wait"\)/);
+    expect(silent.power_state).toBe('power off');
   });
 
   it('a failing deploy step in an apply fails the apply, skips what depended on it, and records why', async () => {

@@ -99,7 +99,7 @@ describe('drivers', () => {
 
   it('shows one type with its interfaces and the driver_info properties', async () => {
     const r = await h.call({ method: 'GET', url: '/v1/drivers/fake-hardware' });
-    expect(r.body).toMatchObject({ name: 'fake-hardware', default_power_interface: 'fake', enabled_inspect_interfaces: ['fake', 'no-inspect'], default_console_interface: 'no-console' });
+    expect(r.body).toMatchObject({ name: 'fake-hardware', default_power_interface: 'fake', enabled_inspect_interfaces: ['fake', 'agent', 'no-inspect'], default_console_interface: 'no-console' });
     const p = await h.call({ method: 'GET', url: '/v1/drivers/fake-hardware/properties' });
     expect(p.body.fake_fail).toMatch(/Optional\.$/);
     const missing = await h.call({ method: 'GET', url: '/v1/drivers/nope' });

@@ -322,6 +322,31 @@ erase_devices() {
   EXTRA="\"erased_devices\":\"$devs\""
 }
 
+# What inspection reports, as heartbeat fields: logical CPUs, MemTotal in MiB, the largest disk in GiB
+# (rounded down) and the architecture. SYS and PROC default to the real ones (tests point them elsewhere).
+inventory() {
+  cpus=$(grep -c '^processor' "${PROC:-/proc}/cpuinfo")
+  mem_kb=$(sed -n 's/^MemTotal: *\([0-9][0-9]*\) kB$/\1/p' "${PROC:-/proc}/meminfo")
+  largest=0
+  for d in "${SYS:-/sys}"/block/*; do
+    n=${d##*/}
+    case "$n" in loop* | ram* | zram* | sr* | fd* | nbd*) continue ;; esac
+    sectors=$(cat "$d/size" 2>/dev/null || echo 0)
+    [ "$sectors" -gt "$largest" ] && largest=$sectors
+  done
+  echo "\"cpus\":$cpus,\"memory_mb\":$((mem_kb / 1024)),\"local_gb\":$((largest * 512 / 1073741824)),\"cpu_arch\":\"$(uname -m)\""
+}
+
+inspect() {
+  inv=$(inventory)
+  case "$inv" in
+    *'"cpus":,'* | *'"memory_mb":0,'* | *'"cpus":0,'*) fail "inspection could not read /proc: $inv"; return ;;
+  esac
+  log "inventory: $inv"
+  STATUS=inspected
+  EXTRA=$inv
+}
+
 stop_forever() {
   log "stopping: the manager refuses this agent's token; the node needs attention"
   while :; do sleep 3600; done
@@ -345,6 +370,7 @@ main() {
         case "$CMD" in
           write_image) write_image; continue ;;
           erase_devices_metadata) erase_devices; continue ;;
+          inspect) inspect; continue ;;
           poweroff) log "powering off"; sync; poweroff -f ;;
           reboot) log "rebooting"; sync; reboot -f ;;
         esac

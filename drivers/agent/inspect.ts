@@ -1,0 +1,53 @@
+// In-band inspection with the ramdisk agent (Ironic's `agent` inspect interface): boot the deploy
+// ramdisk, let the agent report what the kernel sees (CPUs, memory, the largest disk, architecture), and
+// record it in the node's properties. The agent only pulls, as for deploy and cleaning.
+import type { AgentHeartbeat, HeartbeatOutcome, InspectInterface, StepResult, Task } from '../types.js';
+import { DriverError } from '../types.js';
+import { newToken } from '../../engine/ids.js';
+import { agentFailed, command } from './deploy.js';
+
+export class AgentInspect implements InspectInterface {
+  readonly name = 'agent';
+
+  async validate(task: Task): Promise<void> {
+    await task.driver.boot.validate(task);
+  }
+
+  async inspect(task: Task): Promise<StepResult> {
+    const { power, management, boot } = task.driver;
+    await power.setPowerState(task, 'power off');
+    await boot.prepareRamdisk(task);
+    await management.setBootDevice(task, 'pxe', false);
+    await task.saveInternalInfo({ inspect_step: 'boot_ramdisk', agent_secret_token: newToken(), agent_secret_token_retrieved: false });
+    await power.setPowerState(task, 'power on');
+    return { wait: true, timeoutSec: task.settings.deployCallbackTimeoutSec };
+  }
+
+  async heartbeat(task: Task, hb: AgentHeartbeat): Promise<HeartbeatOutcome> {
+    const asked = task.node.driver_internal_info.inspect_step === 'inspect';
+    switch (hb.agent_status) {
+      case 'ready':
+      case 'inspected':
+        if (hb.agent_status === 'inspected' && asked) {
+          const { cpus, memory_mb, local_gb, cpu_arch } = hb;
+          if (!cpus || !memory_mb || local_gb === undefined || !cpu_arch) {
+            return { reply: command('poweroff'), next: { fail: 'Inspection agent reported an incomplete inventory: cpus, memory_mb, local_gb and cpu_arch are all required' } };
+          }
+          return { reply: command('poweroff'), next: { finish: true, inventory: { cpus, memory_mb, local_gb, cpu_arch } } };
+        }
+        return { reply: command('inspect'), next: { progress: { inspect_step: 'inspect' } } };
+      case 'busy':
+        return { reply: command('wait') };
+      case 'failed':
+        return agentFailed('Inspection', hb);
+      default:
+        throw new DriverError('InvalidParameterValue', 'agent_status must be ready, busy, inspected or failed while inspecting', 'agent_status');
+    }
+  }
+
+  async finishInspection(task: Task): Promise<void> {
+    await task.driver.power.setPowerState(task, 'power off');
+    await task.driver.boot.cleanUpRamdisk(task);
+    await task.saveInternalInfo({ inspect_step: null, agent_secret_token: null, agent_secret_token_retrieved: null });
+  }
+}
