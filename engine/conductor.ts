@@ -16,6 +16,7 @@ import {
   type CleanStep,
   type DeployInterface,
   type HeartbeatOutcome,
+  type Inventory,
   type Logger,
   type PowerState,
   type ServiceSettings,
@@ -866,7 +867,6 @@ export class Conductor implements AgentChannel {
     try {
       const task = await this.makeTask(node.uuid, node);
       if (task.node.provision_state !== state) return { command: 'wait', heartbeat_interval: 2 };
-      const inspect = task.driver.inspect;
       const outcome = flow === 'inspection' ? await this.inspectHeartbeat(task, body) : await task.driver.deploy.heartbeat(task, body);
       const deadline = new Date(Date.now() + this.settings.deployCallbackTimeoutSec * 1000).toISOString();
       const next = outcome.next;
@@ -881,35 +881,38 @@ export class Conductor implements AgentChannel {
         const resumed = { deploy: 'image written and verified', cleaning: 'disk metadata erased', inspection: 'inventory reported' }[flow];
         await this.transition(node.uuid, 'resume', 'agent', {}, resumed);
         release = false;
-        this.track(
-          (async () => {
-            try {
-              const t2 = await this.makeTask(node.uuid);
-              if (flow === 'cleaning') {
-                await t2.driver.deploy.finishCleaning?.(t2);
-                await this.transition(node.uuid, 'done', 'agent', { power_state: 'power off' }, 'cleaned');
-              } else if (flow === 'inspection') {
-                await inspect.finishInspection?.(t2);
-                const inv = next.inventory!;
-                await this.transition(node.uuid, 'done', 'agent', { power_state: 'power off', properties: { ...t2.node.properties, ...inv } }, `inspected: ${inv.cpus} CPUs, ${inv.memory_mb} MiB, ${inv.local_gb} GiB disk, ${inv.cpu_arch}`);
-              } else {
-                await t2.driver.deploy.finish(t2);
-                await this.transition(node.uuid, 'done', 'agent', { power_state: 'power on' }, 'booted from disk');
-              }
-            } catch (err) {
-              const what = { deploy: 'boot the deployed image', cleaning: 'finish cleaning', inspection: 'finish inspection' }[flow];
-              await this.failPoweredOff(await this.makeTask(node.uuid), `Failed to ${what}: ${errorMessage(err)}`, 'agent', `failed ${flow}`);
-            } finally {
-              await this.release(node.uuid);
-            }
-          })(),
-        ).catch(() => {});
+        // The lock stays taken: completeAgentFlow releases it when the node is at rest.
+        this.track(this.completeAgentFlow(flow, node.uuid, next.inventory)).catch(() => {});
       } else {
         await this.patchNode(node.uuid, () => ({ provision_updated_at: now(), provision_deadline: deadline }));
       }
       return outcome.reply;
     } finally {
       if (release) await this.release(node.uuid);
+    }
+  }
+
+  /** The agent's part is done: power off or boot the disk, record what it found, and come to rest. */
+  private async completeAgentFlow(flow: AgentFlow, nodeUuid: string, inventory: Inventory | undefined): Promise<void> {
+    try {
+      const task = await this.makeTask(nodeUuid);
+      if (flow === 'cleaning') {
+        await task.driver.deploy.finishCleaning?.(task);
+        await this.transition(nodeUuid, 'done', 'agent', { power_state: 'power off' }, 'cleaned');
+      } else if (flow === 'inspection') {
+        if (!inventory) throw new Error(`inspect interface "${task.driver.inspect.name}" finished without an inventory`);
+        await task.driver.inspect.finishInspection?.(task);
+        const { cpus, memory_mb, local_gb, cpu_arch } = inventory;
+        await this.transition(nodeUuid, 'done', 'agent', { power_state: 'power off', properties: { ...task.node.properties, ...inventory } }, `inspected: ${cpus} CPUs, ${memory_mb} MiB, ${local_gb} GiB disk, ${cpu_arch}`);
+      } else {
+        await task.driver.deploy.finish(task);
+        await this.transition(nodeUuid, 'done', 'agent', { power_state: 'power on' }, 'booted from disk');
+      }
+    } catch (err) {
+      const what = { deploy: 'boot the deployed image', cleaning: 'finish cleaning', inspection: 'finish inspection' }[flow];
+      await this.failPoweredOff(await this.makeTask(nodeUuid), `Failed to ${what}: ${errorMessage(err)}`, 'agent', `failed ${flow}`);
+    } finally {
+      await this.release(nodeUuid);
     }
   }
 
@@ -993,7 +996,8 @@ export class Conductor implements AgentChannel {
 }
 
 /** The wait states in which an agent works for a flow, and which flow. */
-const AGENT_FLOWS: Partial<Record<NodeRecord['provision_state'], 'deploy' | 'cleaning' | 'inspection'>> = {
+type AgentFlow = 'deploy' | 'cleaning' | 'inspection';
+const AGENT_FLOWS: Partial<Record<NodeRecord['provision_state'], AgentFlow>> = {
   'wait call-back': 'deploy',
   'clean wait': 'cleaning',
   'inspect wait': 'inspection',
