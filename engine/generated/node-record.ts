@@ -32,6 +32,11 @@ export interface NodeRecord {
     [k: string]: unknown;
   };
   resource_class: string | null;
+  /**
+   * Sorted, without repeats.
+   *
+   * Items: A trait: a standard os-traits name or CUSTOM_*.
+   */
   traits: string[];
   power_state: ('power on' | 'power off') | null;
   target_power_state: ('power on' | 'power off') | null;

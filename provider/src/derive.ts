@@ -4,15 +4,33 @@
 //   closed object (fixed properties) → nested attribute (single),
 //   array of closed objects → nested attribute (list, or set when uniqueItems),
 //   array of scalars → list(T) (set(T) when uniqueItems),
-//   open object (free-form keys) → map(string), values converted to the schema's types on the way out.
+//   open object (free-form keys) → map(string), values converted to the schema's types on the way out,
+//   nullable (type [T, "null"], or oneOf/anyOf with a {"type": "null"} branch) → T (Terraform values are
+//   all nullable).
 import type { Attr, CtyType } from './cty.js';
 import { resolve, type JsonSchema } from './spec-schemas.js';
 import type { Value } from './values.js';
 
 const closed = (s: JsonSchema) => s.type === 'object' && s.additionalProperties === false && !!s.properties;
 
+/** The schema without its null alternative: what a nullable field holds when it holds something. */
+function nonNull(s: JsonSchema): JsonSchema {
+  if (Array.isArray(s.type)) {
+    const types = s.type.filter((t) => t !== 'null');
+    if (types.length !== 1) throw new Error(`no Terraform type for a union of ${types.join(', ')}`);
+    return { ...s, type: types[0] };
+  }
+  const branches = s.oneOf ?? s.anyOf;
+  if (branches && s.type === undefined) {
+    const rest = branches.filter((b) => resolve(b).type !== 'null');
+    if (rest.length !== 1) throw new Error('no Terraform type for a oneOf/anyOf of several non-null schemas');
+    return resolve(rest[0]!);
+  }
+  return s;
+}
+
 export function derivedType(raw: JsonSchema): Pick<Attr, 'type' | 'nested'> {
-  const s = resolve(raw);
+  const s = nonNull(resolve(raw));
   switch (s.type) {
     case 'string':
       return { type: 'string' };

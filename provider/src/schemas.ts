@@ -1,8 +1,8 @@
 // The provider's Terraform schemas: each resource is its spec schema, derived (derive.ts), plus the
 // computed attributes that report what ironplan observes and the few documented additions below.
 import type { Attr, Block, NestedBlock } from './cty.js';
-import { deriveAttributes } from './derive.js';
-import { DEPLOYMENT_SPEC, NODE_SPEC, PORT_SPEC } from './spec-schemas.js';
+import { deriveAttributes, derivedType } from './derive.js';
+import { DEPLOYMENT_SPEC, NODE_RECORD, NODE_SPEC, PORT_SPEC, resolve } from './spec-schemas.js';
 
 const computed = (name: string, description: string, type: Attr['type'] = 'string'): Attr => ({ name, type, computed: true, description });
 
@@ -108,6 +108,25 @@ export function nodeDataBlock(): Block {
   };
 }
 
+/** The node record's fields each ironplan_nodes entry shows ([record field, attribute name]). */
+export const NODES_ENTRY_FIELDS: ReadonlyArray<readonly [string, string]> = [
+  ['uuid', 'id'],
+  ['name', 'name'],
+  ['provision_state', 'provision_state'],
+  ['power_state', 'power_state'],
+  ['resource_class', 'resource_class'],
+  ['maintenance', 'maintenance'],
+  ['instance_uuid', 'instance_uuid'],
+  ['traits', 'traits'],
+];
+
+/** A computed attribute with the type and description node-record.schema.json gives the field. */
+function recordAttr(field: string, as: string): Attr {
+  const prop = NODE_RECORD.properties?.[field];
+  if (!prop) throw new Error(`node-record.schema.json has no property ${field}`);
+  return { name: as, ...derivedType(prop), computed: true, description: resolve(prop).description };
+}
+
 export function nodesDataBlock(): Block {
   return {
     description: 'Lists nodes matching every given filter.',
@@ -124,16 +143,7 @@ export function nodesDataBlock(): Block {
         computed: true,
         nested: {
           nesting: 'list',
-          attributes: [
-            computed('id', 'The node UUID.'),
-            computed('name', 'The node name.'),
-            computed('provision_state', 'Provision state.'),
-            computed('power_state', 'Power state.'),
-            computed('resource_class', 'Resource class.'),
-            { name: 'maintenance', type: 'bool', computed: true },
-            computed('instance_uuid', 'The deployment holding the node.'),
-            { name: 'traits', type: ['set', 'string'], computed: true },
-          ],
+          attributes: NODES_ENTRY_FIELDS.map(([field, as]) => recordAttr(field, as)),
         },
       },
     ],

@@ -2,13 +2,16 @@
 // type the mapping gives, and the only other attributes are the documented additions.
 import { describe, expect, it } from 'vitest';
 import { attrType, type Attr, type CtyType } from '../../provider/src/cty.js';
-import { ADDED, deploymentBlock, nodeBlock, portBlock } from '../../provider/src/schemas.js';
-import { DEPLOYMENT_SPEC, NODE_SPEC, PORT_SPEC, resolve, driverFields, type JsonSchema } from '../../provider/src/spec-schemas.js';
+import { ADDED, NODES_ENTRY_FIELDS, deploymentBlock, nodeBlock, nodesDataBlock, portBlock } from '../../provider/src/schemas.js';
+import { DEPLOYMENT_SPEC, NODE_RECORD, NODE_SPEC, PORT_SPEC, resolve, driverFields, type JsonSchema } from '../../provider/src/spec-schemas.js';
 import { providerSchemaResponse } from '../../provider/src/provider.js';
 
 /** The mapping written out independently of derive.ts. */
 function expected(raw: JsonSchema): CtyType {
   const s = resolve(raw);
+  // Nullable: Terraform values all are, so the null alternative adds nothing.
+  if (Array.isArray(s.type)) return expected({ ...s, type: s.type.find((t) => t !== 'null') });
+  if (s.oneOf) return expected(s.oneOf.find((b) => resolve(b).type !== 'null')!);
   if (s.type === 'string') return 'string';
   if (s.type === 'integer' || s.type === 'number') return 'number';
   if (s.type === 'boolean') return 'bool';
@@ -39,6 +42,23 @@ describe.each(cases)('%s schema', (resource, spec, attrs) => {
   it('has nothing else but the documented additions', () => {
     const extra = attrs.map((a) => a.name).filter((n) => !(n in spec.properties!));
     expect(extra.sort()).toEqual(Object.keys(ADDED[resource]!).sort());
+  });
+});
+
+describe('ironplan_nodes data source', () => {
+  it('lists each node with the types node-record.schema.json gives the fields it shows', () => {
+    const nodes = nodesDataBlock().attributes.find((a) => a.name === 'nodes')!;
+    const byName = new Map(nodes.nested!.attributes.map((a) => [a.name, a]));
+    expect([...byName.keys()]).toEqual(NODES_ENTRY_FIELDS.map(([, as]) => as));
+    for (const [field, as] of NODES_ENTRY_FIELDS) {
+      expect(attrType(byName.get(as)!), as).toEqual(expected(NODE_RECORD.properties![field]!));
+      expect(byName.get(as)!.computed, as).toBe(true);
+    }
+    // Nullable strings, a nullable $ref (power_state) and a set of traits come out as Terraform types.
+    expect(attrType(byName.get('power_state')!)).toBe('string');
+    expect(attrType(byName.get('instance_uuid')!)).toBe('string');
+    expect(attrType(byName.get('maintenance')!)).toBe('bool');
+    expect(attrType(byName.get('traits')!)).toEqual(['set', 'string']);
   });
 });
 
