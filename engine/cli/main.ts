@@ -12,7 +12,7 @@ import { STABLE_STATES, USER_VERBS, type UserVerb } from '../states.js';
 import { Remote } from './remote.js';
 import { ProgressPrinter } from './progress.js';
 import pino from 'pino';
-import type { Logger } from '../../drivers/types.js';
+import type { CleanStep, Logger } from '../../drivers/types.js';
 
 const DEFAULT_DB = process.env.IRONPLAN_DB ?? join('.ironplan', 'ironplan.db');
 
@@ -20,6 +20,21 @@ interface Common {
   db: string;
   endpoint?: string;
   token?: string;
+}
+
+const DEFAULT_CLEAN_STEPS = '[{"interface":"deploy","step":"erase_devices_metadata"}]';
+
+/** --clean-steps: a JSON list of {interface, step}; the conductor checks that the node offers them. */
+function parseCleanSteps(text: string): CleanStep[] {
+  let steps: unknown;
+  try {
+    steps = JSON.parse(text);
+  } catch (err) {
+    throw new EngineError('InvalidParameter', `clean-steps: not JSON: ${(err as Error).message}`, 'clean_steps');
+  }
+  const valid = Array.isArray(steps) && steps.every((s) => typeof s === 'object' && s !== null && typeof (s as CleanStep).interface === 'string' && typeof (s as CleanStep).step === 'string');
+  if (!valid) throw new EngineError('InvalidParameter', 'clean-steps: must be a list of {"interface": ..., "step": ...}', 'clean_steps');
+  return steps as CleanStep[];
 }
 
 const quiet = () => pino({ level: process.env.IRONPLAN_LOG_LEVEL ?? 'warn' }, pino.destination(2)) as unknown as Logger;
@@ -190,16 +205,18 @@ export function buildCli(): Command {
       .description(`Run a provision verb (${USER_VERBS.join(', ')}) and follow the node until it settles.`)
       .option('--image-source <url>', 'for deploy/rebuild: the image URL')
       .option('--image-checksum <sha>', 'for deploy/rebuild: sha256:<hex> or sha512:<hex>')
+      .option('--clean-steps <json>', `for clean: the steps, as Ironic takes them (default ${DEFAULT_CLEAN_STEPS}; '[]' for none)`, DEFAULT_CLEAN_STEPS)
       .option('--wait <sec>', 'seconds to wait for a stable state', (v) => Number(v), 3600),
   ).action(async (ident: string, verb: string, o) => {
     if (!(USER_VERBS as readonly string[]).includes(verb)) throw new EngineError('InvalidParameter', `verb: "${verb}" is not one of ${USER_VERBS.join(', ')}`, 'verb');
     const instance_info = o.imageSource ? { image_source: o.imageSource, image_checksum: o.imageChecksum } : undefined;
+    const clean_steps = verb === 'clean' ? parseCleanSteps(o.cleanSteps) : undefined;
     if (o.endpoint) {
-      await new Remote(o.endpoint, o.token).provision(ident, verb as UserVerb, instance_info);
+      await new Remote(o.endpoint, o.token).provision(ident, verb as UserVerb, instance_info, clean_steps);
       return;
     }
     const n = await withEngine(o, async (e) => {
-      const op = await e.conductor.provision(ident, verb as UserVerb, { instance_info }, 'cli');
+      const op = await e.conductor.provision(ident, verb as UserVerb, { instance_info, clean_steps }, 'cli');
       const progress = new ProgressPrinter(null, process.stdout);
       const off = progress.follow(e.conductor.events);
       await op.done;

@@ -73,13 +73,13 @@ export class Remote {
   setPower(ident: string, target: string): Promise<void> {
     return this.call('PUT', `/v1/nodes/${encodeURIComponent(ident)}/states/power`, { target: target === 'reboot' ? 'rebooting' : target });
   }
-  async provision(ident: string, verb: string, instanceInfo?: Record<string, unknown>): Promise<void> {
+  async provision(ident: string, verb: string, instanceInfo?: Record<string, unknown>, cleanSteps?: unknown[]): Promise<void> {
     if (instanceInfo) {
       const patch = Object.entries(instanceInfo).map(([k, v]) => ({ op: 'add', path: `/instance_info/${k}`, value: v }));
       await this.call('PATCH', `/v1/nodes/${encodeURIComponent(ident)}`, patch);
     }
     const target = verb === 'deploy' ? 'active' : verb === 'undeploy' ? 'deleted' : verb;
-    await this.call('PUT', `/v1/nodes/${encodeURIComponent(ident)}/states/provision`, { target });
+    await this.call('PUT', `/v1/nodes/${encodeURIComponent(ident)}/states/provision`, cleanSteps ? { target, clean_steps: cleanSteps } : { target });
   }
   async setMaintenance(ident: string, on: boolean, reason?: string): Promise<void> {
     if (on) await this.call('PUT', `/v1/nodes/${encodeURIComponent(ident)}/maintenance`, { reason: reason ?? null });

@@ -92,6 +92,10 @@ describe('ironplan CLI (slow: runs the built command)', () => {
       const drift = await run(['plan', '-f', fleet, '--endpoint', endpoint, '--detailed-exitcode']);
       expect(drift.code).toBe(2);
       expect(drift.stdout).toContain('power_state: "power off" -> "power on"');
+      // A manual clean through the API (which requires clean_steps) from the CLI's default steps.
+      expect((await run(['node', 'provision', 'r1', 'manage', '--endpoint', endpoint])).code).toBe(0);
+      const clean = await run(['node', 'provision', 'r1', 'clean', '--endpoint', endpoint]);
+      expect(clean.code, clean.stderr).toBe(0);
     } finally {
       server.kill('SIGTERM');
     }
@@ -111,5 +115,14 @@ describe('ironplan CLI (slow: runs the built command)', () => {
     const bad = await run(['node', 'provision', 'c3', 'deploy', '--db', db]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('"deploy" can not be performed on a node in provision state "manageable"');
+    // Manual cleaning: the erase by default (the simulated agent answers), or the steps given.
+    expect((await run(['node', 'provision', 'c3', 'clean', '--db', db])).stdout).toContain('c3: manageable');
+    expect((await run(['node', 'provision', 'c3', 'clean', '--clean-steps', '[]', '--db', db])).stdout).toContain('c3: manageable');
+    const shred = await run(['node', 'provision', 'c3', 'clean', '--clean-steps', '[{"interface":"deploy","step":"erase_devices"}]', '--db', db]);
+    expect(shred.code).toBe(1);
+    expect(shred.stderr).toContain('clean_steps[0]: step "erase_devices" of interface "deploy" is not supported');
+    const notJson = await run(['node', 'provision', 'c3', 'clean', '--clean-steps', 'erase', '--db', db]);
+    expect(notJson.code).toBe(1);
+    expect(notJson.stderr).toContain('clean-steps: not JSON');
   });
 });
