@@ -204,7 +204,8 @@ describe('engine on SQLite', () => {
   });
 
   it('cleaning failures: the agent reports an erase error, or never calls back; clean failed, powered off', async () => {
-    const engine = await engineWith(undefined, { settings: { deployCallbackTimeoutSec: 1 } });
+    // 3 s: short for the silent agent, and room for the erroring one to call back on a loaded machine.
+    const engine = await engineWith(undefined, { settings: { deployCallbackTimeoutSec: 3 } });
     for (const [name, fail, reason] of [
       ['ce', 'clean_error', /^Cleaning agent reported an error: simulated erase error: \/dev\/sda is write-protected$/],
       ['ct', 'clean_timeout', /Timeout reached while waiting for call-back from the agent of node ct \(state "clean wait"\)/],
@@ -245,7 +246,7 @@ describe('engine on SQLite', () => {
   });
 
   it('in-band inspection with the agent: inventory merged into properties, node off and manageable; bad reports fail it', async () => {
-    const engine = await engineWith(undefined, { settings: { deployCallbackTimeoutSec: 1 } });
+    const engine = await engineWith();
     const ready = async (name: string, mac: string) => {
       const n = await engine.conductor.createNode({ name, driver: 'fake-hardware', interfaces: { inspect: 'agent' }, properties: { capabilities: 'boot_mode:bios', cpus: 1 } });
       await engine.conductor.createPort({ node_uuid: n.uuid, address: mac });
@@ -277,9 +278,13 @@ describe('engine on SQLite', () => {
     expect(bad.last_error).toMatch(/incomplete inventory/);
     expect(bad.power_state).toBe('power off');
     expect(bad.properties).toEqual({ capabilities: 'boot_mode:bios', cpus: 1 });
+  });
 
-    // No call-back within the timeout: inspect failed, powered off.
-    await ready('insp-silent', '52:54:00:12:35:03');
+  it('in-band inspection without a call-back within the timeout: inspect failed, powered off', async () => {
+    const engine = await engineWith(undefined, { settings: { deployCallbackTimeoutSec: 1 } });
+    await engine.conductor.createNode({ name: 'insp-silent', driver: 'fake-hardware', interfaces: { inspect: 'agent' } });
+    await (await engine.conductor.provision('insp-silent', 'manage')).done;
+    await (await engine.conductor.provision('insp-silent', 'inspect')).done;
     const silent = await settle(engine, (await engine.conductor.getNode('insp-silent')).uuid);
     expect(silent.provision_state).toBe('inspect failed');
     expect(silent.last_error).toMatch(/Timeout reached while waiting for call-back .* \(state "inspect wait"\)/);
