@@ -724,7 +724,7 @@ export class Conductor implements AgentChannel {
       const clean = task.driver.deploy.clean;
       const result: StepResult = clean ? await clean.call(task.driver.deploy, task) : { done: true };
       if ('wait' in result) {
-        await this.park(nodeUuid, 'wait', actor, result.timeoutSec);
+        await this.park(task, 'wait', actor, result.timeoutSec);
         return;
       }
       const power = await task.driver.power.getPowerState(task).catch(() => task.node.power_state);
@@ -738,16 +738,21 @@ export class Conductor implements AgentChannel {
     const task = await this.makeTask(nodeUuid);
     try {
       const result = await task.driver.inspect.inspect(task);
-      if ('wait' in result) await this.park(nodeUuid, 'wait', actor, result.timeoutSec);
+      if ('wait' in result) await this.park(task, 'wait', actor, result.timeoutSec);
       else await this.transition(nodeUuid, 'done', actor);
     } catch (err) {
       await this.failNode(nodeUuid, `Inspection failed: ${errorMessage(err)}`, actor);
     }
   }
 
-  private async park(nodeUuid: string, event: ProvisionEvent, actor: string, timeoutSec: number): Promise<void> {
+  /**
+   * Parks the node in its wait state. The flow powered it on to boot the agent: the record says so (as the
+   * BMC reports it), rather than the state from before the flow until the next power sync.
+   */
+  private async park(task: Task, event: ProvisionEvent, actor: string, timeoutSec: number): Promise<void> {
     const deadline = new Date(Date.now() + timeoutSec * 1000).toISOString();
-    await this.transition(nodeUuid, event, actor, { provision_deadline: deadline }, `waiting up to ${timeoutSec}s for the agent`);
+    const power = await task.driver.power.getPowerState(task).catch(() => undefined);
+    await this.transition(task.node.uuid, event, actor, { provision_deadline: deadline, ...(power ? { power_state: power } : {}) }, `waiting up to ${timeoutSec}s for the agent`);
   }
 
   private async runDeploy(nodeUuid: string, actor: string): Promise<void> {
@@ -759,7 +764,7 @@ export class Conductor implements AgentChannel {
       const result = await task.driver.deploy.deploy(task);
       if ('wait' in result) {
         // Parked: no worker and no lock is held while the agent works; heartbeats take the lock briefly.
-        await this.park(nodeUuid, 'wait', actor, result.timeoutSec);
+        await this.park(task, 'wait', actor, result.timeoutSec);
         return;
       }
       await this.transition(nodeUuid, 'done', actor, { power_state: 'power on' }, 'deployed');

@@ -1,7 +1,7 @@
 // The fake deploy: the real agent deploy flow, plus a simulated agent that calls back through the same
 // entry points (lookup, heartbeat) the HTTP API gives the real one, so the engine can't tell them apart.
 import { AgentDeploy } from '../agent/deploy.js';
-import type { AgentChannel, AgentHeartbeat, StepResult, Task } from '../types.js';
+import type { AgentChannel, AgentCommand, AgentHeartbeat, StepResult, Task } from '../types.js';
 import { fakeInfo, sleep } from './settings.js';
 
 export class FakeAgentDeploy extends AgentDeploy {
@@ -65,7 +65,7 @@ async function runSimulatedAgent(
   if (!token) throw new Error('lookup returned no agent token');
   const beat = (body: Partial<AgentHeartbeat> & Pick<AgentHeartbeat, 'agent_status'>) =>
     withRetry(() => agent.heartbeat(nodeUuid, { agent_token: token!, agent_version: 'ironplan-fake-agent 1', ...body }));
-  let reply = await beat({ agent_status: 'ready' });
+  let reply = await readyUntilTold(beat);
   if (reply.command !== 'write_image') return;
   if (fail === 'agent_error') {
     await beat({ agent_status: 'failed', error: 'simulated disk write error on /dev/sda' });
@@ -86,7 +86,7 @@ async function runSimulatedCleaningAgent(agent: AgentChannel, nodeUuid: string, 
   if (!token) throw new Error('lookup returned no agent token');
   const beat = (body: Partial<AgentHeartbeat> & Pick<AgentHeartbeat, 'agent_status'>) =>
     withRetry(() => agent.heartbeat(nodeUuid, { agent_token: token, agent_version: 'ironplan-fake-agent 1', ...body }));
-  const reply = await beat({ agent_status: 'ready' });
+  const reply = await readyUntilTold(beat);
   if (reply.command !== 'erase_devices_metadata') return;
   await sleep(delayMs);
   if (fail === 'clean_error') {
@@ -94,6 +94,18 @@ async function runSimulatedCleaningAgent(agent: AgentChannel, nodeUuid: string, 
     return;
   }
   await beat({ agent_status: 'cleaned', erased_devices: '/dev/sda' });
+}
+
+/**
+ * Says ready until the manager answers with something other than wait, as agent.sh's loop does: the
+ * first heartbeat can arrive while the flow is still parking the node.
+ */
+async function readyUntilTold(beat: (body: Pick<AgentHeartbeat, 'agent_status'>) => Promise<AgentCommand>): Promise<AgentCommand> {
+  for (let i = 0; ; i++) {
+    const reply = await beat({ agent_status: 'ready' });
+    if (reply.command !== 'wait' || i >= 2000) return reply;
+    await sleep(5);
+  }
 }
 
 /** A real agent retries while its node is locked by the manager (409); so does the simulated one. */

@@ -229,7 +229,7 @@ describe('engine on SQLite', () => {
     await engine.conductor.createPort({ node_uuid: n.uuid, address: '52:54:00:12:34:77' });
     await (await engine.conductor.provision('cp', 'manage')).done;
     await (await engine.conductor.provision('cp', 'provide')).done;
-    expect((await engine.conductor.getNode('cp')).provision_state).toBe('clean wait');
+    expect(await engine.conductor.getNode('cp')).toMatchObject({ provision_state: 'clean wait', power_state: 'power on' });
     const { agent_token } = await engine.conductor.lookup({ addresses: ['52:54:00:12:34:77'] });
     expect(agent_token).toMatch(/^[A-Za-z0-9_-]{40,}$/);
     const beat = (agent_status: 'ready' | 'busy' | 'cleaned', extra = {}) => engine.conductor.heartbeat(n.uuid, { agent_token: agent_token!, agent_status, ...extra });
@@ -254,6 +254,8 @@ describe('engine on SQLite', () => {
       await (await engine.conductor.provision(name, 'inspect')).done;
       const waiting = await engine.conductor.getNode(name);
       expect(waiting.provision_state).toBe('inspect wait');
+      // Powered on to boot the agent, and recorded so (not left at the state from before the flow).
+      expect(waiting.power_state).toBe('power on');
       const { agent_token } = await engine.conductor.lookup({ addresses: [mac] });
       const beat = (body: Partial<AgentHeartbeat>) => engine.conductor.heartbeat(n.uuid, { agent_token: agent_token!, agent_status: 'ready', ...body });
       return { n, beat };
