@@ -127,7 +127,11 @@ export interface BootInterface extends BaseInterface {
 }
 
 /** A deploy step either finished or parks the node in a wait state until a call-back or timeout. */
-export type StepResult = { done: true } | { wait: true; timeoutSec: number };
+/**
+ * A flow step's outcome: done, or a wait for the agent. A wait says the power state the step left the node
+ * in (it powered it on to boot the agent, confirmed by the BMC), so the record needs no second BMC read.
+ */
+export type StepResult = { done: true } | { wait: true; timeoutSec: number; powerState: PowerState };
 
 /** One step of a manual clean, as Ironic's API takes it. */
 export interface CleanStep {

@@ -27,7 +27,7 @@ import { Store, now, type NodeFilter, type NodePatch, type TxStore } from './sto
 import { DriverRegistry, SECRET_MASK, SECRET_NAME } from './drivers/registry.js';
 import { validator } from './validation.js';
 import { EngineError, invalidParameter, notFound } from './errors.js';
-import { newToken, newUuid, isUuid } from './ids.js';
+import { newUuid, isUuid } from './ids.js';
 import {
   IDLE_STATES,
   LOOKUP_ALLOWED_STATES,
@@ -659,8 +659,6 @@ export class Conductor implements AgentChannel {
           const info = { ...node.instance_info, ...(args.instance_info ?? {}) };
           extra.instance_info = info;
           if (args.instance_uuid !== undefined) extra.instance_uuid = args.instance_uuid;
-          // The agent's token: given once on lookup, required on every heartbeat.
-          extra.driver_internal_info = { ...node.driver_internal_info, agent_secret_token: newToken(), agent_secret_token_retrieved: false };
         }
         return this.transition(node.uuid, verb, actor, extra, null, tx);
       });
@@ -724,7 +722,7 @@ export class Conductor implements AgentChannel {
       const clean = task.driver.deploy.clean;
       const result: StepResult = clean ? await clean.call(task.driver.deploy, task) : { done: true };
       if ('wait' in result) {
-        await this.park(task, 'wait', actor, result.timeoutSec);
+        await this.park(nodeUuid, result, actor);
         return;
       }
       const power = await task.driver.power.getPowerState(task).catch(() => task.node.power_state);
@@ -738,7 +736,7 @@ export class Conductor implements AgentChannel {
     const task = await this.makeTask(nodeUuid);
     try {
       const result = await task.driver.inspect.inspect(task);
-      if ('wait' in result) await this.park(task, 'wait', actor, result.timeoutSec);
+      if ('wait' in result) await this.park(nodeUuid, result, actor);
       else await this.transition(nodeUuid, 'done', actor);
     } catch (err) {
       await this.failNode(nodeUuid, `Inspection failed: ${errorMessage(err)}`, actor);
@@ -746,13 +744,12 @@ export class Conductor implements AgentChannel {
   }
 
   /**
-   * Parks the node in its wait state. The flow powered it on to boot the agent: the record says so (as the
-   * BMC reports it), rather than the state from before the flow until the next power sync.
+   * Parks the node in its wait state, recording the power state the step left it in (powered on to boot
+   * the agent) rather than the one from before the flow until the next power sync.
    */
-  private async park(task: Task, event: ProvisionEvent, actor: string, timeoutSec: number): Promise<void> {
-    const deadline = new Date(Date.now() + timeoutSec * 1000).toISOString();
-    const power = await task.driver.power.getPowerState(task).catch(() => undefined);
-    await this.transition(task.node.uuid, event, actor, { provision_deadline: deadline, ...(power ? { power_state: power } : {}) }, `waiting up to ${timeoutSec}s for the agent`);
+  private async park(nodeUuid: string, wait: Extract<StepResult, { wait: true }>, actor: string): Promise<void> {
+    const deadline = new Date(Date.now() + wait.timeoutSec * 1000).toISOString();
+    await this.transition(nodeUuid, 'wait', actor, { provision_deadline: deadline, power_state: wait.powerState }, `waiting up to ${wait.timeoutSec}s for the agent`);
   }
 
   private async runDeploy(nodeUuid: string, actor: string): Promise<void> {
@@ -764,7 +761,7 @@ export class Conductor implements AgentChannel {
       const result = await task.driver.deploy.deploy(task);
       if ('wait' in result) {
         // Parked: no worker and no lock is held while the agent works; heartbeats take the lock briefly.
-        await this.park(task, 'wait', actor, result.timeoutSec);
+        await this.park(nodeUuid, result, actor);
         return;
       }
       await this.transition(nodeUuid, 'done', actor, { power_state: 'power on' }, 'deployed');
@@ -787,7 +784,6 @@ export class Conductor implements AgentChannel {
       this.log.warn({ node: task.node.uuid, err: errorMessage(err) }, `could not power the node off after ${after}`);
     }
   }
-
 
   /**
    * Records a power state the BMC confirmed (`to`), or a change that failed (`to: null`, the state stays),
@@ -939,9 +935,7 @@ export class Conductor implements AgentChannel {
             const fresh = task.node;
             if (fresh.provision_state !== state || !fresh.provision_deadline || fresh.provision_deadline > now()) return;
             const reason = `Timeout reached while waiting for call-back from the agent of node ${fresh.name ?? fresh.uuid} (state "${state}").`;
-            const flow = AGENT_FLOWS[state];
-            if (flow) await this.failPoweredOff(task, reason, this.id, `failed ${flow}`);
-            else await this.failNode(fresh.uuid, reason, this.id);
+            await this.failPoweredOff(task, reason, this.id, `failed ${AGENT_FLOWS[state]}`);
             failed++;
           });
         } catch (err) {
@@ -1000,7 +994,7 @@ export class Conductor implements AgentChannel {
   }
 }
 
-/** The wait states in which an agent works for a flow, and which flow. */
+/** The wait states (WAIT_STATES, every one) in which an agent works for a flow, and which flow. */
 type AgentFlow = 'deploy' | 'cleaning' | 'inspection';
 const AGENT_FLOWS: Partial<Record<NodeRecord['provision_state'], AgentFlow>> = {
   'wait call-back': 'deploy',

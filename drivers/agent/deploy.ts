@@ -1,24 +1,10 @@
 // The agent deploy interface (Ironic's `direct` deploy): boot the deploy ramdisk, let the agent in it
 // pull the image onto the disk and verify it by re-reading, then boot the node from its disk.
 // The agent only pulls (lookup + heartbeats); no connection into the ramdisk is ever needed.
-import type { AgentCommand, AgentHeartbeat, CleanStep, DeployInterface, HeartbeatOutcome, StepResult, Task } from '../types.js';
+import type { AgentHeartbeat, CleanStep, DeployInterface, HeartbeatOutcome, StepResult, Task } from '../types.js';
 import { DriverError } from '../types.js';
 import { validator } from '../../engine/validation.js';
-import { newToken } from '../../engine/ids.js';
-
-const HEARTBEAT_INTERVAL_SEC = 2;
-
-export const command = (name: AgentCommand['command'], args: Omit<AgentCommand, 'command' | 'heartbeat_interval'> = {}): AgentCommand => ({
-  command: name,
-  ...args,
-  heartbeat_interval: HEARTBEAT_INTERVAL_SEC,
-});
-
-/** The agent gave up: it is told to power off, and the flow fails with its reason. */
-export const agentFailed = (who: string, hb: AgentHeartbeat): HeartbeatOutcome => ({
-  reply: command('poweroff'),
-  next: { fail: `${who} agent reported an error: ${hb.error ?? 'no reason given'}` },
-});
+import { agentFailed, bootAgent, command, dismissAgent } from './protocol.js';
 
 interface DeployProgress {
   deploy_step?: 'boot_ramdisk' | 'write_image' | 'written';
@@ -44,13 +30,8 @@ export class AgentDeploy implements DeployInterface {
   }
 
   async deploy(task: Task): Promise<StepResult> {
-    const { power, management, boot } = task.driver;
-    await power.setPowerState(task, 'power off');
-    await boot.prepareRamdisk(task);
-    await management.setBootDevice(task, 'pxe', false);
-    await task.saveInternalInfo({ deploy_step: 'boot_ramdisk', bytes_written: 0 });
-    await power.setPowerState(task, 'power on');
-    return { wait: true, timeoutSec: task.settings.deployCallbackTimeoutSec };
+    await task.driver.power.setPowerState(task, 'power off');
+    return bootAgent(task, { deploy_step: 'boot_ramdisk', bytes_written: 0 });
   }
 
   async heartbeat(task: Task, hb: AgentHeartbeat): Promise<HeartbeatOutcome> {
@@ -115,7 +96,7 @@ export class AgentDeploy implements DeployInterface {
    * whatever the automated setting.
    */
   async clean(task: Task): Promise<StepResult> {
-    const { power, management, boot } = task.driver;
+    const { power, boot } = task.driver;
     const manual = task.node.driver_internal_info.clean_steps as CleanStep[] | undefined;
     const erase = manual ? manual.some((s) => s.interface === 'deploy' && s.step === 'erase_devices_metadata') : task.settings.automatedClean;
     await power.setPowerState(task, 'power off');
@@ -125,12 +106,7 @@ export class AgentDeploy implements DeployInterface {
       await task.saveInternalInfo({ clean_steps: null });
       return { done: true };
     }
-    await boot.prepareRamdisk(task);
-    await management.setBootDevice(task, 'pxe', false);
-    // A token of its own: the deploy's (if any) ended with the tear-down.
-    await task.saveInternalInfo({ clean_step: 'boot_ramdisk', agent_secret_token: newToken(), agent_secret_token_retrieved: false });
-    await power.setPowerState(task, 'power on');
-    return { wait: true, timeoutSec: task.settings.deployCallbackTimeoutSec };
+    return bootAgent(task, { clean_step: 'boot_ramdisk' });
   }
 
   private async cleanHeartbeat(task: Task, hb: AgentHeartbeat): Promise<HeartbeatOutcome> {
@@ -155,8 +131,6 @@ export class AgentDeploy implements DeployInterface {
   }
 
   async finishCleaning(task: Task): Promise<void> {
-    await task.driver.power.setPowerState(task, 'power off');
-    await task.driver.boot.cleanUpRamdisk(task);
-    await task.saveInternalInfo({ clean_step: null, clean_steps: null, agent_secret_token: null, agent_secret_token_retrieved: null });
+    await dismissAgent(task, ['clean_step', 'clean_steps']);
   }
 }

@@ -3,8 +3,7 @@
 // record it in the node's properties. The agent only pulls, as for deploy and cleaning.
 import type { AgentHeartbeat, HeartbeatOutcome, InspectInterface, StepResult, Task } from '../types.js';
 import { DriverError } from '../types.js';
-import { newToken } from '../../engine/ids.js';
-import { agentFailed, command } from './deploy.js';
+import { agentFailed, bootAgent, command, dismissAgent } from './protocol.js';
 
 export class AgentInspect implements InspectInterface {
   readonly name = 'agent';
@@ -14,13 +13,8 @@ export class AgentInspect implements InspectInterface {
   }
 
   async inspect(task: Task): Promise<StepResult> {
-    const { power, management, boot } = task.driver;
-    await power.setPowerState(task, 'power off');
-    await boot.prepareRamdisk(task);
-    await management.setBootDevice(task, 'pxe', false);
-    await task.saveInternalInfo({ inspect_step: 'boot_ramdisk', agent_secret_token: newToken(), agent_secret_token_retrieved: false });
-    await power.setPowerState(task, 'power on');
-    return { wait: true, timeoutSec: task.settings.deployCallbackTimeoutSec };
+    await task.driver.power.setPowerState(task, 'power off');
+    return bootAgent(task, { inspect_step: 'boot_ramdisk' });
   }
 
   async heartbeat(task: Task, hb: AgentHeartbeat): Promise<HeartbeatOutcome> {
@@ -46,8 +40,6 @@ export class AgentInspect implements InspectInterface {
   }
 
   async finishInspection(task: Task): Promise<void> {
-    await task.driver.power.setPowerState(task, 'power off');
-    await task.driver.boot.cleanUpRamdisk(task);
-    await task.saveInternalInfo({ inspect_step: null, agent_secret_token: null, agent_secret_token_retrieved: null });
+    await dismissAgent(task, ['inspect_step']);
   }
 }

@@ -271,14 +271,19 @@ write_image() {
   EXTRA=$counts
 }
 
-# Whole disks the agent may erase: no partitions, loop, RAM, optical, floppy or read-only devices.
+# The sysfs directories of whole disks: no loop, RAM, optical, floppy or network block devices, none empty.
+# SYS defaults to the real /sys (tests point it elsewhere).
+disk_dirs() {
+  for d in "${SYS:-/sys}"/block/*; do
+    case "${d##*/}" in loop* | ram* | zram* | sr* | fd* | nbd*) continue ;; esac
+    [ "$(cat "$d/size" 2>/dev/null || echo 0)" -gt 0 ] && echo "$d"
+  done
+}
+
+# Whole disks the agent may erase: read-only ones are left out.
 list_disks() {
-  for d in /sys/block/*; do
-    n=${d##*/}
-    case "$n" in loop* | ram* | zram* | sr* | fd* | nbd*) continue ;; esac
-    [ "$(cat "$d/ro" 2>/dev/null)" = 1 ] && continue
-    [ "$(cat "$d/size" 2>/dev/null || echo 0)" -gt 0 ] || continue
-    echo "/dev/$n"
+  for d in $(disk_dirs); do
+    [ "$(cat "$d/ro" 2>/dev/null)" = 1 ] || echo "/dev/${d##*/}"
   done
 }
 
@@ -323,15 +328,13 @@ erase_devices() {
 }
 
 # What inspection reports, as heartbeat fields: logical CPUs, MemTotal in MiB, the largest disk in GiB
-# (rounded down) and the architecture. SYS and PROC default to the real ones (tests point them elsewhere).
+# (rounded down) and the architecture. PROC defaults to the real /proc (tests point it elsewhere).
 inventory() {
   cpus=$(grep -c '^processor' "${PROC:-/proc}/cpuinfo")
   mem_kb=$(sed -n 's/^MemTotal: *\([0-9][0-9]*\) kB$/\1/p' "${PROC:-/proc}/meminfo")
   largest=0
-  for d in "${SYS:-/sys}"/block/*; do
-    n=${d##*/}
-    case "$n" in loop* | ram* | zram* | sr* | fd* | nbd*) continue ;; esac
-    sectors=$(cat "$d/size" 2>/dev/null || echo 0)
+  for d in $(disk_dirs); do
+    sectors=$(cat "$d/size")
     [ "$sectors" -gt "$largest" ] && largest=$sectors
   done
   echo "\"cpus\":$cpus,\"memory_mb\":$((mem_kb / 1024)),\"local_gb\":$((largest * 512 / 1073741824)),\"cpu_arch\":\"$(uname -m)\""
