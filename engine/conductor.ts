@@ -28,6 +28,7 @@ import { DriverRegistry, SECRET_MASK, SECRET_NAME } from './drivers/registry.js'
 import { validator } from './validation.js';
 import { EngineError, invalidParameter, notFound } from './errors.js';
 import { newUuid, isUuid } from './ids.js';
+import { CONFIGDRIVE_DIGEST_KEY, configdriveDigest } from './configdrive.js';
 import {
   IDLE_STATES,
   LOOKUP_ALLOWED_STATES,
@@ -657,6 +658,7 @@ export class Conductor implements AgentChannel {
         }
         if (verb === 'deploy' || verb === 'rebuild') {
           const info = { ...node.instance_info, ...(args.instance_info ?? {}) };
+          if (args.instance_info?.configdrive != null) info[CONFIGDRIVE_DIGEST_KEY] = configdriveDigest(args.instance_info.configdrive);
           extra.instance_info = info;
           if (args.instance_uuid !== undefined) extra.instance_uuid = args.instance_uuid;
         }
