@@ -67,7 +67,7 @@ import type { AgentCommand } from '../engine/generated/agent-command.js';
 
 /** Reaching back into the manager: the same entry points the HTTP API offers the real agent. */
 export interface AgentChannel {
-  lookup(query: { addresses?: string[]; node_uuid?: string }): Promise<{ node_uuid: string; agent_token: string | null }>;
+  lookup(query: { addresses?: string[]; node_uuid?: string; boot_id?: string }): Promise<{ node_uuid: string; agent_token: string | null }>;
   heartbeat(nodeUuid: string, body: AgentHeartbeat): Promise<AgentCommand>;
 }
 
@@ -118,6 +118,8 @@ export interface ManagementInterface extends BaseInterface {
 }
 
 export interface BootInterface extends BaseInterface {
+  /** False for an interface that boots nothing (fake): no real agent can ever come up through it. */
+  readonly bootsAgent?: boolean;
   /** Make the node network-boot the deploy ramdisk on its next PXE boot. */
   prepareRamdisk(task: Task): Promise<void>;
   cleanUpRamdisk(task: Task): Promise<void>;

@@ -121,6 +121,7 @@ export class Conductor implements AgentChannel {
       this.store.transaction((tx) => tx.upsertConductor({ id: this.id, hostname: hostname(), started_at: t, heartbeat_at: now(), online: true })),
     );
     this.every(this.opts.deadlineCheckIntervalMs ?? 1000, () => this.failExpiredWaits());
+    this.every(hb * 1000, () => this.releaseDeadLocks());
     const sync = this.opts.powerSyncIntervalSec ?? 60;
     if (sync > 0) this.every(sync * 1000, () => this.syncPowerStates());
   }
@@ -172,18 +173,50 @@ export class Conductor implements AgentChannel {
   }
 
   /**
-   * Ironic's stuck-states rule: nodes whose lock holder is gone are released; those left in a state where
-   * a conductor was actively working move to the matching failed state, with the reason recorded.
+   * At start: every node a gone conductor left (locked, or unlocked in a transient state) is recovered,
+   * parked nodes' drivers are told they have a new owner, and applies the gone conductors ran end.
    */
   async recoverOrphans(): Promise<void> {
     const live = await this.liveConductors();
-    const nodes = await this.store.listNodes({});
+    await this.recoverNodes(await this.store.listNodes({}), live);
+    // Nodes parked in wait states were handed to drivers that may need to resume (e.g. a simulated agent).
+    const parked = [...(await this.store.listNodes({ provision_state: 'wait call-back' })), ...(await this.store.listNodes({ provision_state: 'clean wait' }))];
+    for (const node of parked) {
+      try {
+        await this.withTask(node.uuid, (task) => task.driver.deploy.takeOver(task));
+      } catch (err) {
+        this.log.warn({ node: node.uuid, err: String(err) }, 'take over failed');
+      }
+    }
+    await this.interruptDeadApplies(live);
+  }
+
+  /**
+   * Periodically: locks held by a conductor that has died since (killed, or hung and stopped heartbeating)
+   * are released by the rule of recoverOrphans. Only locked nodes are read, not the whole fleet.
+   */
+  async releaseDeadLocks(): Promise<number> {
+    const live = await this.liveConductors();
+    const orphaned = (await this.store.listNodes({ reserved: true })).filter((n) => n.reservation !== null && !live.has(n.reservation));
+    const released = await this.recoverNodes(orphaned, live);
+    await this.interruptDeadApplies(live);
+    return released;
+  }
+
+  /**
+   * Ironic's stuck-states rule: nodes whose lock holder is gone are released; those left in a state where
+   * a conductor was actively working move to the matching failed state, with the reason recorded.
+   */
+  private async recoverNodes(nodes: NodeRecord[], live: Set<string>): Promise<number> {
+    let recovered = 0;
     for (const node of nodes) {
       const orphaned = node.reservation !== null && !live.has(node.reservation);
       const unlockedTransient = node.reservation === null && TRANSIENT_STATES.includes(node.provision_state);
       if (!orphaned && !unlockedTransient && !(node.target_power_state && node.reservation === null)) continue;
-      await this.store.transaction(async (tx) => {
+      const done = await this.store.transaction(async (tx) => {
         const current = await tx.getNode(node.uuid);
+        // Someone took or released it since the list was read: theirs, not ours to recover.
+        if (current.reservation !== node.reservation) return false;
         const patch: NodePatch = { reservation: null, target_power_state: null };
         const outcome = stuckStateOutcome(current.provision_state);
         if (outcome) {
@@ -194,24 +227,25 @@ export class Conductor implements AgentChannel {
           await tx.addEvent({ type: 'provision', node_uuid: current.uuid, node_name: current.name, from: current.provision_state, to: outcome.to, verb: 'fail', actor: this.id, reason: outcome.reason });
         }
         await tx.updateNode(current.uuid, current.version, patch);
+        return true;
       });
+      if (!done) continue;
+      recovered++;
       this.log.warn({ node: node.uuid, state: node.provision_state, holder: node.reservation }, 'released a node left by a stopped conductor');
+      this.events.emit('released', node.uuid);
     }
-    // Nodes parked in wait states were handed to drivers that may need to resume (e.g. a simulated agent).
-    const parked = [...(await this.store.listNodes({ provision_state: 'wait call-back' })), ...(await this.store.listNodes({ provision_state: 'clean wait' }))];
-    for (const node of parked) {
-      try {
-        await this.withTask(node.uuid, (task) => task.driver.deploy.takeOver(task));
-      } catch (err) {
-        this.log.warn({ node: node.uuid, err: String(err) }, 'take over failed');
-      }
-    }
+    return recovered;
+  }
+
+  /** Applies whose conductor is gone end `interrupted`: a started action failed, the others did not run. */
+  private async interruptDeadApplies(live: Set<string>): Promise<void> {
     const applies = await this.store.listApplies({ status: 'running' });
     for (const a of applies) {
       if (live.has(a.conductor)) continue;
       await this.store.transaction(async (tx) => {
         for (const act of await tx.listApplyActions(a.id)) {
-          if (act.status === 'running' || act.status === 'pending') await tx.setApplyAction(a.id, act.action_id, 'failed', 'interrupted: the conductor running this apply stopped');
+          if (act.status === 'running') await tx.setApplyAction(a.id, act.action_id, 'failed', 'interrupted: the conductor running this apply stopped');
+          if (act.status === 'pending') await tx.setApplyAction(a.id, act.action_id, 'not run', 'not started: the conductor running this apply stopped first');
         }
         await tx.finishApply(a.id, 'interrupted', 'The conductor running this apply stopped; apply again to continue from the recorded state.');
         await tx.addEvent({ type: 'apply', actor: this.id, apply_id: a.id, from: 'running', to: 'interrupted', reason: 'conductor stopped during apply' });
@@ -418,12 +452,19 @@ export class Conductor implements AgentChannel {
     this.events.emit('released', nodeUuid);
   }
 
+  /**
+   * Runs `fn` holding the node's lock. A refusal (fn throws) always releases it: a refused request has no
+   * other effect. `releaseAfter: false` is for an fn that deletes the node, leaving no lock to release.
+   */
   private async withLockedNode<T>(ident: string, fn: (node: NodeRecord) => Promise<T>, opts: { releaseAfter?: boolean } = {}): Promise<T> {
     const node = await this.store.reserveNode(ident, this.id);
+    let ok = false;
     try {
-      return await fn(node);
+      const result = await fn(node);
+      ok = true;
+      return result;
     } finally {
-      if (opts.releaseAfter !== false) await this.release(node.uuid);
+      if (!ok || opts.releaseAfter !== false) await this.release(node.uuid);
     }
   }
 
@@ -474,6 +515,8 @@ export class Conductor implements AgentChannel {
       const node = await t.getNode(nodeUuid);
       const step = nextState(node.provision_state, event, node.target_provision_state);
       const time = now();
+      // A failed or aborted flow's agent must never act again, nor look up the token of a later flow.
+      const revoke = (event === 'fail' || event === 'abort') && extra.driver_internal_info === undefined && hasAgentCredentials(node);
       const updated = await t.updateNode(
         nodeUuid,
         node.version,
@@ -482,6 +525,7 @@ export class Conductor implements AgentChannel {
           target_provision_state: step.target === undefined ? node.target_provision_state : step.target,
           provision_updated_at: time,
           provision_deadline: null,
+          ...(revoke ? { driver_internal_info: withoutAgentCredentials(node.driver_internal_info) } : {}),
           ...extra,
         },
         node,
@@ -645,6 +689,11 @@ export class Conductor implements AgentChannel {
         throw new EngineError('NodeInMaintenance', `The requested action "${verb}" can not be performed on node ${ident} while it is in maintenance mode (${node.maintenance_reason ?? 'no reason given'}).`);
       }
       nextState(node.provision_state, verb, node.target_provision_state);
+      if (verb === 'inspect') {
+        // Refused now with the reason, rather than accepted into a wait that can never end.
+        const task = await this.makeTask(node.uuid, node);
+        await task.driver.inspect.validate(task);
+      }
       accepted = await this.store.transaction(async (tx) => {
         const extra: NodePatch = { last_error: verb === 'abort' ? `Aborted by ${actor}.` : null };
         if (verb === 'clean' && args.clean_steps) {
@@ -835,7 +884,7 @@ export class Conductor implements AgentChannel {
   // ---------------------------------------------------------------- the agent's call-backs
 
   /** Finds the node a booting agent runs on, by one of its MAC addresses or its uuid. */
-  async lookup(query: { addresses?: string[]; node_uuid?: string }): Promise<{ node_uuid: string; agent_token: string | null }> {
+  async lookup(query: { addresses?: string[]; node_uuid?: string; boot_id?: string }): Promise<{ node_uuid: string; agent_token: string | null }> {
     let node: NodeRecord | undefined;
     if (query.node_uuid) node = await this.store.findNode(query.node_uuid);
     for (const mac of query.addresses ?? []) {
@@ -845,6 +894,11 @@ export class Conductor implements AgentChannel {
     }
     if (!node || !LOOKUP_ALLOWED_STATES.includes(node.provision_state)) {
       throw new EngineError('NotFound', `No node in a state that allows lookup matches ${JSON.stringify(query)}.`);
+    }
+    const bootId = node.driver_internal_info.agent_boot_id as string | undefined;
+    if (query.boot_id && bootId !== query.boot_id) {
+      // An agent booted for an earlier flow (aborted or failed since) must not get this flow's token.
+      throw new EngineError('NotFound', `The agent's boot ${query.boot_id} is not the current boot of node ${node.uuid}: it belongs to a flow that has ended.`);
     }
     const token = node.driver_internal_info.agent_secret_token as string | undefined;
     if (!token) return { node_uuid: node.uuid, agent_token: null };
@@ -860,6 +914,12 @@ export class Conductor implements AgentChannel {
       throw new EngineError('Unauthorized', `Invalid or missing agent token for node ${nodeIdent}.`);
     }
     const state = found.provision_state;
+    if (found.maintenance) {
+      // As Ironic: a node in maintenance takes no action from its agent; the flow goes on once maintenance
+      // is lifted, or its deadline (not extended here) fails it as usual.
+      this.log.warn({ node: found.uuid, state }, 'heartbeat from a node in maintenance: not taking any action');
+      return { command: 'wait', heartbeat_interval: 2 };
+    }
     const flow = AGENT_FLOWS[state];
     if (!flow) {
       // Not waiting for the agent (yet, or any more): tell it to keep quiet rather than act.
@@ -1013,6 +1073,19 @@ function checkCleanSteps(deploy: DeployInterface, steps: CleanStep[]): void {
       throw invalidParameter(`clean_steps[${i}]`, `step "${s.step}" of interface "${s.interface}" is not supported by deploy interface "${deploy.name}" (supported: ${supported})`);
     }
   });
+}
+
+/** What lets an agent act on its node: the token, whether it was handed out, the boot it belongs to. */
+const AGENT_CREDENTIALS = ['agent_secret_token', 'agent_secret_token_retrieved', 'agent_boot_id'] as const;
+
+function hasAgentCredentials(node: NodeRecord): boolean {
+  return AGENT_CREDENTIALS.some((k) => node.driver_internal_info[k] !== undefined);
+}
+
+function withoutAgentCredentials(dii: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...dii };
+  for (const k of AGENT_CREDENTIALS) delete out[k];
+  return out;
 }
 
 export function errorMessage(err: unknown): string {

@@ -30,6 +30,8 @@ export interface EngineConfig {
   log?: Logger;
   powerSyncIntervalSec?: number;
   deadlineCheckIntervalMs?: number;
+  /** Seconds between the conductor's liveness heartbeats (and its checks for locks of dead conductors). */
+  heartbeatIntervalSec?: number;
   /** Start periodic tasks and recover orphaned nodes (false for one-shot CLI reads). */
   startConductor?: boolean;
 }
@@ -83,6 +85,7 @@ export class Engine {
       log,
       powerSyncIntervalSec: config.powerSyncIntervalSec,
       deadlineCheckIntervalMs: config.deadlineCheckIntervalMs,
+      heartbeatIntervalSec: config.heartbeatIntervalSec,
     });
     if (config.startConductor !== false) await conductor.start();
     return new Engine(store, registry, conductor, settings, log);
@@ -109,12 +112,18 @@ export class Engine {
     return { nodes, deployments };
   }
 
-  /** Replaces the whole desired set (as a Terraform configuration does). */
-  async putSpecs(fleet: Fleet): Promise<void> {
+  /** Checks a whole fleet (schema, drivers and driver_info) and returns its specs. */
+  private checkFleet(fleet: Fleet): Specs {
     assertValid<Fleet>('fleet.schema.json', fleet);
     const nodes = fleet.nodes ?? [];
     const deployments = fleet.deployments ?? [];
     nodes.forEach((n, i) => this.checkNodeSpec(n, `nodes[${i}]`));
+    return { nodes, deployments };
+  }
+
+  /** Replaces the whole desired set (as a Terraform configuration does). */
+  async putSpecs(fleet: Fleet): Promise<void> {
+    const { nodes, deployments } = this.checkFleet(fleet);
     // Names, selectors and references are checked by planning once, before anything is stored.
     makePlan({ nodes, deployments }, { nodes: [], ports: [], deployments: [] }, {});
     await this.store.transaction(async (tx) => {
@@ -179,6 +188,16 @@ export class Engine {
     const p = makePlan(specs, await this.records(), { secretFields: this.secretFields, id: newId('plan'), now: new Date().toISOString() });
     await this.store.transaction((tx) => tx.savePlan(p));
     return p;
+  }
+
+  /**
+   * Plans a fleet against the records without storing either: what `ironplan plan` shows. A plan changes
+   * nothing (only apply stores specs), so planning a file does not replace the desired state others
+   * planned against. The plan has no stored id to apply; its id says it is a dry run.
+   */
+  async planFleet(fleet: Fleet): Promise<Plan> {
+    const specs = this.checkFleet(fleet);
+    return makePlan(specs, await this.records(), { secretFields: this.secretFields, id: newId('dry-run'), now: new Date().toISOString() });
   }
 
   /** Applies a stored plan, refusing it if the specs or records changed since it was made. */

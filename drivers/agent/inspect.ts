@@ -9,7 +9,16 @@ export class AgentInspect implements InspectInterface {
   readonly name = 'agent';
 
   async validate(task: Task): Promise<void> {
-    await task.driver.boot.validate(task);
+    const boot = task.driver.boot;
+    if (boot.bootsAgent === false) {
+      // Nothing would ever boot the ramdisk, so the node would sit in inspect wait until the deadline.
+      throw new DriverError(
+        'InvalidParameterValue',
+        `inspect interface "agent" needs a boot interface that boots the agent's ramdisk; boot interface "${boot.name}" boots nothing (use inspect_interface "fake" for simulated inspection, or boot_interface "ipxe")`,
+        'inspect_interface',
+      );
+    }
+    await boot.validate(task);
   }
 
   async inspect(task: Task): Promise<StepResult> {

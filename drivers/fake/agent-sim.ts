@@ -2,6 +2,7 @@
 // entry points (lookup, heartbeat) the HTTP API gives the real one, so the engine can't tell them apart.
 import { AgentDeploy } from '../agent/deploy.js';
 import type { AgentChannel, AgentCommand, AgentHeartbeat, StepResult, Task } from '../types.js';
+import { agentBootId } from '../agent/protocol.js';
 import { fakeInfo, sleep } from './settings.js';
 
 export class FakeAgentDeploy extends AgentDeploy {
@@ -30,8 +31,9 @@ export class FakeAgentDeploy extends AgentDeploy {
     const info = fakeInfo(task);
     if (info.fake_fail === 'clean_timeout') return;
     const nodeUuid = task.node.uuid;
+    const bootId = agentBootId(task);
     setTimeout(() => {
-      void runSimulatedCleaningAgent(task.agent, nodeUuid, knownToken, info.fake_agent_delay_ms, info.fake_fail).catch((err: unknown) =>
+      void runSimulatedCleaningAgent(task.agent, nodeUuid, bootId, knownToken, info.fake_agent_delay_ms, info.fake_fail).catch((err: unknown) =>
         task.log.warn({ node: nodeUuid, err: String(err) }, 'simulated cleaning agent stopped'),
       );
     }, 0);
@@ -42,9 +44,11 @@ export class FakeAgentDeploy extends AgentDeploy {
     if (info.fake_fail === 'agent_timeout') return;
     const nodeUuid = task.node.uuid;
     const expected = String((task.node.instance_info as { image_checksum?: string }).image_checksum ?? '');
+    // As the real ramdisk reads it from its kernel command line: this agent belongs to this boot only.
+    const bootId = agentBootId(task);
     // Runs after deploy() returns and the node is parked in wait call-back, as a real agent would.
     setTimeout(() => {
-      void runSimulatedAgent(task.agent, nodeUuid, knownToken, expected, info.fake_agent_delay_ms, info.fake_fail).catch((err: unknown) =>
+      void runSimulatedAgent(task.agent, nodeUuid, bootId, knownToken, expected, info.fake_agent_delay_ms, info.fake_fail).catch((err: unknown) =>
         task.log.warn({ node: nodeUuid, err: String(err) }, 'simulated agent stopped'),
       );
     }, 0);
@@ -54,6 +58,7 @@ export class FakeAgentDeploy extends AgentDeploy {
 async function runSimulatedAgent(
   agent: AgentChannel,
   nodeUuid: string,
+  bootId: string | undefined,
   knownToken: string | null,
   expectedChecksum: string,
   delayMs: number,
@@ -61,7 +66,7 @@ async function runSimulatedAgent(
 ): Promise<void> {
   await sleep(delayMs);
   let token = knownToken;
-  if (!token) token = (await withRetry(() => agent.lookup({ node_uuid: nodeUuid }))).agent_token;
+  if (!token) token = (await withRetry(() => agent.lookup({ node_uuid: nodeUuid, boot_id: bootId }))).agent_token;
   if (!token) throw new Error('lookup returned no agent token');
   const beat = (body: Partial<AgentHeartbeat> & Pick<AgentHeartbeat, 'agent_status'>) =>
     withRetry(() => agent.heartbeat(nodeUuid, { agent_token: token!, agent_version: 'ironplan-fake-agent 1', ...body }));
@@ -80,9 +85,9 @@ async function runSimulatedAgent(
 }
 
 /** The agent booted for cleaning: erases what it is told to and reports back, as agent.sh does. */
-async function runSimulatedCleaningAgent(agent: AgentChannel, nodeUuid: string, knownToken: string | null, delayMs: number, fail: string): Promise<void> {
+async function runSimulatedCleaningAgent(agent: AgentChannel, nodeUuid: string, bootId: string | undefined, knownToken: string | null, delayMs: number, fail: string): Promise<void> {
   await sleep(delayMs);
-  const token = knownToken || (await withRetry(() => agent.lookup({ node_uuid: nodeUuid }))).agent_token;
+  const token = knownToken || (await withRetry(() => agent.lookup({ node_uuid: nodeUuid, boot_id: bootId }))).agent_token;
   if (!token) throw new Error('lookup returned no agent token');
   const beat = (body: Partial<AgentHeartbeat> & Pick<AgentHeartbeat, 'agent_status'>) =>
     withRetry(() => agent.heartbeat(nodeUuid, { agent_token: token, agent_version: 'ironplan-fake-agent 1', ...body }));

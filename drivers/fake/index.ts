@@ -88,6 +88,7 @@ export class FakeManagement implements ManagementInterface {
 
 export class FakeBoot implements BootInterface {
   readonly name = 'fake';
+  readonly bootsAgent = false;
   async validate(): Promise<void> {}
   async prepareRamdisk(): Promise<void> {}
   async cleanUpRamdisk(): Promise<void> {}

@@ -7,6 +7,7 @@ import { confine } from '../boot-root.js';
 import { loadDriverSchema } from '../schema.js';
 import { DriverError, type BootInterface, type JsonSchema, type ServiceSettings, type Task } from '../types.js';
 import { nodeScriptName, renderChainScript, renderDeployScript, renderLocalBootScript } from './scripts.js';
+import { agentBootId } from '../agent/protocol.js';
 
 export const CHAIN_SCRIPT_NAME = 'boot.ipxe';
 
@@ -86,7 +87,7 @@ export class IpxeBoot implements BootInterface {
     const initrdUrl = resolveBootFileUrl(info.deploy_ramdisk!, settings);
     await this.ensureChainScript(settings);
     for (const mac of pxeMacs(task)) {
-      const script = renderDeployScript({ kernelUrl, initrdUrl, apiUrl: settings.apiUrl, mac, extraArgs: info.kernel_append_params });
+      const script = renderDeployScript({ kernelUrl, initrdUrl, apiUrl: settings.apiUrl, mac, extraArgs: info.kernel_append_params, bootId: agentBootId(task) });
       await writeFileAtomic(join(settings.bootRoot, nodeScriptName(mac)), script);
     }
     task.log.info({ node: task.node.uuid, macs: pxeMacs(task) }, 'ipxe: deploy ramdisk scripts written');

@@ -46,11 +46,14 @@ export interface DeployScriptOptions {
   mac: string;
   /** Extra kernel command line (driver_info.kernel_append_params). */
   extraArgs?: string;
+  /** The agent boot this ramdisk is for: the agent gives it on lookup, so a stale boot is refused. */
+  bootId?: string;
 }
 
 /** Kernel command line of the deploy ramdisk: what the agent reads from /proc/cmdline. */
-export function deployKernelArgs(o: Pick<DeployScriptOptions, 'apiUrl' | 'mac' | 'extraArgs'>): string {
+export function deployKernelArgs(o: Pick<DeployScriptOptions, 'apiUrl' | 'mac' | 'extraArgs' | 'bootId'>): string {
   const args = [`ipa-api-url=${trimSlash(o.apiUrl)}`, `BOOTIF=01-${macToHexhyp(o.mac)}`, 'console=ttyS0,115200'];
+  if (o.bootId) args.push(`ipa-boot-id=${o.bootId}`);
   const extra = o.extraArgs?.trim();
   if (extra) args.push(extra.replace(/[\r\n]+/g, ' '));
   return args.join(' ');

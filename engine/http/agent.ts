@@ -23,7 +23,7 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: HttpContext): voi
     const addresses = (param(req, 'addresses') ?? '').split(',').map((a) => a.trim()).filter(Boolean);
     const nodeUuid = param(req, 'node_uuid') || undefined;
     if (!addresses.length && !nodeUuid) throw new EngineError('InvalidParameter', 'addresses: give MAC addresses (comma separated) or node_uuid', 'addresses');
-    const found = await conductor.lookup({ addresses, node_uuid: nodeUuid });
+    const found = await conductor.lookup({ addresses, node_uuid: nodeUuid, boot_id: param(req, 'boot_id') || undefined });
     const node = await conductor.getNode(found.node_uuid);
     return {
       node: { uuid: node.uuid, properties: node.properties, instance_info: publicInstanceInfo(node.instance_info) },

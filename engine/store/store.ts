@@ -44,7 +44,8 @@ export interface ApplyRow {
 export interface ApplyActionRow {
   apply_id: string;
   action_id: string;
-  status: 'pending' | 'running' | 'done' | 'failed' | 'skipped';
+  /** `not run`: the apply stopped (its conductor died) before the action started. */
+  status: 'pending' | 'running' | 'done' | 'failed' | 'skipped' | 'not run';
   error: string | null;
   started_at: string | null;
   finished_at: string | null;

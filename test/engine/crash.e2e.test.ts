@@ -59,6 +59,12 @@ describe('crash during apply (slow)', () => {
         expect(after.filter((n) => TRANSIENT_STATES.includes(n.provision_state)).map((n) => `${n.name}:${n.provision_state}`)).toEqual([]);
         const applies = await engine.store.listApplies({});
         expect(applies.map((a) => a.status)).toEqual(['interrupted']);
+        // What was running when the process died failed; what never started says so, not "failed".
+        const actions = await engine.store.listApplyActions(applies[0]!.id);
+        const count = (s: string) => actions.filter((a) => a.status === s).length;
+        expect(count('failed')).toBe(running.c);
+        expect(count('not run')).toBe(pending.c);
+        expect(actions.filter((a) => a.status === 'not run').every((a) => /not started/.test(a.error ?? ''))).toBe(true);
 
         const plan = await engine.makePlan();
         expect(plan.actions.length).toBeGreaterThan(0);

@@ -27,6 +27,9 @@ async function applyAll(engine: Engine) {
   return { plan, result: await done };
 }
 
+/** Network boot through iPXE, so the in-band agent has a way to boot (the fake boot interface boots nothing). */
+const PXE_INFO = { deploy_kernel: 'http://127.0.0.1:1/k', deploy_ramdisk: 'http://127.0.0.1:1/r' };
+
 const settle = (engine: Engine, uuid: string) =>
   engine.conductor.waitForNode(uuid, (n) => n.reservation === null && STABLE_STATES.includes(n.provision_state), 10_000);
 
@@ -245,10 +248,20 @@ describe('engine on SQLite', () => {
     await expect(beat('cleaned')).rejects.toMatchObject({ status: 401 });
   });
 
+  it('refuses in-band inspection on a boot interface that boots no agent, naming inspect_interface', async () => {
+    const engine = await engineWith();
+    await engine.conductor.createNode({ name: 'insp-fakeboot', driver: 'fake-hardware', interfaces: { inspect: 'agent' } });
+    await (await engine.conductor.provision('insp-fakeboot', 'manage')).done;
+    await expect(engine.conductor.provision('insp-fakeboot', 'inspect')).rejects.toMatchObject({ field: 'inspect_interface', message: expect.stringMatching(/boots nothing/) });
+    const n = await engine.conductor.getNode('insp-fakeboot');
+    expect(n).toMatchObject({ provision_state: 'manageable', reservation: null });
+    expect((await engine.conductor.validate('insp-fakeboot')).inspect).toMatchObject({ result: false, reason: expect.stringMatching(/boots nothing/) });
+  });
+
   it('in-band inspection with the agent: inventory merged into properties, node off and manageable; bad reports fail it', async () => {
     const engine = await engineWith();
     const ready = async (name: string, mac: string) => {
-      const n = await engine.conductor.createNode({ name, driver: 'fake-hardware', interfaces: { inspect: 'agent' }, properties: { capabilities: 'boot_mode:bios', cpus: 1 } });
+      const n = await engine.conductor.createNode({ name, driver: 'fake-hardware', interfaces: { inspect: 'agent', boot: 'ipxe' }, driver_info: PXE_INFO, properties: { capabilities: 'boot_mode:bios', cpus: 1 } });
       await engine.conductor.createPort({ node_uuid: n.uuid, address: mac });
       await (await engine.conductor.provision(name, 'manage')).done;
       await (await engine.conductor.provision(name, 'inspect')).done;
@@ -284,7 +297,8 @@ describe('engine on SQLite', () => {
 
   it('in-band inspection without a call-back within the timeout: inspect failed, powered off', async () => {
     const engine = await engineWith(undefined, { settings: { deployCallbackTimeoutSec: 1 } });
-    await engine.conductor.createNode({ name: 'insp-silent', driver: 'fake-hardware', interfaces: { inspect: 'agent' } });
+    const silentNode = await engine.conductor.createNode({ name: 'insp-silent', driver: 'fake-hardware', interfaces: { inspect: 'agent', boot: 'ipxe' }, driver_info: PXE_INFO });
+    await engine.conductor.createPort({ node_uuid: silentNode.uuid, address: '52:54:00:12:35:09' });
     await (await engine.conductor.provision('insp-silent', 'manage')).done;
     await (await engine.conductor.provision('insp-silent', 'inspect')).done;
     const silent = await settle(engine, (await engine.conductor.getNode('insp-silent')).uuid);

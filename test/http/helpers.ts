@@ -19,16 +19,17 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(opts: ServerOptions = {}): Promise<Harness> {
+export async function startHarness(opts: ServerOptions = {}, engineOpts: Partial<Parameters<typeof Engine.open>[0]> = {}): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), 'ironplan-http-'));
   const bootRoot = join(dir, 'boot');
   await mkdir(bootRoot, { recursive: true });
   const engine = await Engine.open({
     database: join(dir, 'ironplan.sqlite'),
-    settings: { stateDir: dir, bootRoot, apiUrl: 'http://127.0.0.1:1', deployCallbackTimeoutSec: 60 },
     scanDriverPackages: false,
     log: quiet,
     powerSyncIntervalSec: 0,
+    ...engineOpts,
+    settings: { stateDir: dir, bootRoot, apiUrl: 'http://127.0.0.1:1', deployCallbackTimeoutSec: 60, ...engineOpts.settings },
   });
   const app = await buildServer(engine, { logger: false, ...opts });
   return {

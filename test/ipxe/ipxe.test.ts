@@ -25,7 +25,7 @@ function port(address: string, pxe_enabled = true) {
 function task(bootRoot: string, driverInfo: Record<string, unknown>, ports = [port('52:54:00:AA:BB:01'), port('52:54:00:aa:bb:02', false)]): Task {
   const noop = (): void => {};
   return {
-    node: { uuid: NODE, driver_info: driverInfo },
+    node: { uuid: NODE, driver_info: driverInfo, driver_internal_info: { agent_boot_id: 'boot-1' } },
     ports,
     log: { debug: noop, info: noop, warn: noop, error: noop },
     settings: { apiUrl: `${API}/`, bootRoot, deployCallbackTimeoutSec: 600, stateDir: bootRoot },
@@ -160,9 +160,12 @@ describe('ipxe boot interface', () => {
         apiUrl: `${API}/`,
         mac: '52:54:00:aa:bb:01',
         extraArgs: 'ipa-debug=1',
+        bootId: 'boot-1',
       }),
     );
     expect(script).toContain('BOOTIF=01-52-54-00-aa-bb-01');
+    // The agent gives its boot back on lookup: a ramdisk of an earlier boot is refused the token.
+    expect(script).toContain('ipa-boot-id=boot-1');
     expect(await readFile(join(root, 'boot.ipxe'), 'utf8')).toBe(renderChainScript(API));
     // no temp files left behind by the atomic writes
     expect((await readdir(root)).filter((f) => f.includes('.tmp'))).toEqual([]);

@@ -99,7 +99,8 @@ bring_up_network() {
 
 lookup() {
   while :; do
-    if http GET "$API/v1/lookup?addresses=$MAC"; then
+    # The boot id (from the boot configuration) binds this agent to the flow that booted it.
+    if http GET "$API/v1/lookup?addresses=$MAC${BOOT_ID:+&boot_id=$BOOT_ID}"; then
       body=$(tr -d '\r\n' <"$WORK/resp")
       NODE_UUID=$(printf '%s' "$body" | json_member node uuid)
       tok=$(printf '%s' "$body" | json_member config agent_token)
@@ -359,6 +360,7 @@ main() {
   mkdir -p "$WORK"
   API=$(cmdline_arg ipa-api-url)
   API=${API%/}
+  BOOT_ID=$(cmdline_arg ipa-boot-id)
   [ -n "$API" ] || { log "no ipa-api-url= on the kernel command line"; return 1; }
   bring_up_network || return 1
   log "api $API"
