@@ -11,7 +11,8 @@ export type ErrorCode =
   | 'NodeInMaintenance'
   | 'DriverError'
   | 'Unauthorized'
-  | 'Forbidden';
+  | 'Forbidden'
+  | 'Unavailable';
 
 const STATUS: Record<ErrorCode, number> = {
   NotFound: 404,
@@ -25,6 +26,8 @@ const STATUS: Record<ErrorCode, number> = {
   DriverError: 400,
   Unauthorized: 401,
   Forbidden: 403,
+  /** No live manager can take the call (none has the driver, or the owner stopped answering). */
+  Unavailable: 503,
 };
 
 export class EngineError extends Error {

@@ -28,38 +28,45 @@ export const SECRET_NAME = /password|secret|token/i;
 
 type Interfaces = NodeRecord['interfaces'];
 
-export class DriverRegistry implements DriverRegistrar {
-  private readonly impls = new Map<InterfaceKind, Map<string, InterfaceByKind[InterfaceKind]>>();
-  private readonly types = new Map<string, HardwareType>();
+/**
+ * What the hardware types and interfaces of a manager are, as data: enough to resolve a node's interfaces,
+ * validate its driver_info and know which fields are secret, without the driver code. Managers publish
+ * theirs in the database; the API service answers /v1/drivers and checks requests from it.
+ */
+export interface CatalogData {
+  types: HardwareType[];
+  /** Every loaded interface by `kind/name`, with its driver_info schema (null when it reads none). */
+  interfaces: Record<string, JsonSchema | null>;
+}
+
+/** The read side of the drivers: resolution, validation and masking over catalog data. */
+export class DriverCatalog {
   private readonly ajv: AjvInstance = createAjv({ useDefaults: false });
   private readonly validators = new Map<string, ValidateFunction>();
 
-  constructor() {
-    for (const kind of INTERFACE_KINDS) this.impls.set(kind, new Map());
-  }
+  constructor(protected data: CatalogData = { types: [], interfaces: {} }) {}
 
-  registerInterface<K extends InterfaceKind>(kind: K, impl: InterfaceByKind[K]): void {
-    this.impls.get(kind)!.set(impl.name, impl);
-  }
-
-  registerHardwareType(type: HardwareType): void {
-    this.types.set(type.name, type);
+  /** This catalog as data, to publish. */
+  toData(): CatalogData {
+    return this.data;
   }
 
   hardwareTypes(): HardwareType[] {
-    return [...this.types.values()];
+    return [...this.data.types];
   }
 
   hardwareType(name: string): HardwareType {
-    const t = this.types.get(name);
-    if (!t) throw new EngineError('InvalidParameter', `driver: unknown hardware type "${name}" (known: ${[...this.types.keys()].join(', ') || 'none'})`, 'driver');
+    const t = this.data.types.find((x) => x.name === name);
+    if (!t) throw new EngineError('InvalidParameter', `driver: unknown hardware type "${name}" (known: ${this.data.types.map((x) => x.name).join(', ') || 'none'})`, 'driver');
     return t;
   }
 
-  getInterface<K extends InterfaceKind>(kind: K, name: string): InterfaceByKind[K] {
-    const impl = this.impls.get(kind)!.get(name);
-    if (!impl) throw new EngineError('InvalidParameter', `interfaces.${kind}: no ${kind} interface named "${name}" is loaded`, `interfaces.${kind}`);
-    return impl as InterfaceByKind[K];
+  private interfaceSchema(kind: InterfaceKind, name: string): JsonSchema | null {
+    const key = `${kind}/${name}`;
+    if (!Object.hasOwn(this.data.interfaces, key)) {
+      throw new EngineError('InvalidParameter', `interfaces.${kind}: no ${kind} interface named "${name}" is loaded`, `interfaces.${kind}`);
+    }
+    return this.data.interfaces[key]!;
   }
 
   /** The interfaces a node of `driver` uses: requested ones checked against the type, defaults for the rest. */
@@ -71,22 +78,10 @@ export class DriverRegistry implements DriverRegistrar {
       if (!type.interfaces[kind].supported.includes(want)) {
         throw invalidParameter(`interfaces.${kind}`, `"${want}" is not supported by hardware type ${driver} (supported: ${type.interfaces[kind].supported.join(', ')})`);
       }
-      this.getInterface(kind, want);
+      this.interfaceSchema(kind, want);
       out[kind] = want;
     }
     return out;
-  }
-
-  driverFor(node: Pick<NodeRecord, 'driver' | 'interfaces'>): NodeDriver {
-    return {
-      hardwareType: node.driver,
-      power: this.getInterface('power', node.interfaces.power),
-      management: this.getInterface('management', node.interfaces.management),
-      boot: this.getInterface('boot', node.interfaces.boot),
-      deploy: this.getInterface('deploy', node.interfaces.deploy),
-      inspect: this.getInterface('inspect', node.interfaces.inspect),
-      vendor: this.getInterface('vendor', node.interfaces.vendor),
-    };
   }
 
   /** The union of the driver_info schemas of a node's interfaces. */
@@ -94,9 +89,7 @@ export class DriverRegistry implements DriverRegistrar {
     const properties: Record<string, JsonSchema> = {};
     const required = new Set<string>();
     for (const kind of INTERFACE_KINDS) {
-      const schema = this.getInterface(kind, interfaces[kind]).driverInfoSchema as
-        | { properties?: Record<string, JsonSchema>; required?: string[] }
-        | undefined;
+      const schema = this.interfaceSchema(kind, interfaces[kind]) as { properties?: Record<string, JsonSchema>; required?: string[] } | null;
       if (!schema) continue;
       Object.assign(properties, schema.properties ?? {});
       for (const r of schema.required ?? []) required.add(r);
@@ -133,6 +126,49 @@ export class DriverRegistry implements DriverRegistrar {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(driverInfo)) out[k] = secrets.has(k) || SECRET_NAME.test(k) ? SECRET_MASK : v;
     return out;
+  }
+
+  /** Replaces the data (the API's view after managers came or went); compiled validators are dropped. */
+  protected replaceData(data: CatalogData): void {
+    this.data = data;
+    this.validators.clear();
+  }
+}
+
+/** The driver code a manager loaded, and its catalog. */
+export class DriverRegistry extends DriverCatalog implements DriverRegistrar {
+  private readonly impls = new Map<InterfaceKind, Map<string, InterfaceByKind[InterfaceKind]>>();
+
+  constructor() {
+    super({ types: [], interfaces: {} });
+    for (const kind of INTERFACE_KINDS) this.impls.set(kind, new Map());
+  }
+
+  registerInterface<K extends InterfaceKind>(kind: K, impl: InterfaceByKind[K]): void {
+    this.impls.get(kind)!.set(impl.name, impl);
+    this.replaceData({ ...this.data, interfaces: { ...this.data.interfaces, [`${kind}/${impl.name}`]: impl.driverInfoSchema ?? null } });
+  }
+
+  registerHardwareType(type: HardwareType): void {
+    this.replaceData({ ...this.data, types: [...this.data.types.filter((t) => t.name !== type.name), type] });
+  }
+
+  getInterface<K extends InterfaceKind>(kind: K, name: string): InterfaceByKind[K] {
+    const impl = this.impls.get(kind)!.get(name);
+    if (!impl) throw new EngineError('InvalidParameter', `interfaces.${kind}: no ${kind} interface named "${name}" is loaded`, `interfaces.${kind}`);
+    return impl as InterfaceByKind[K];
+  }
+
+  driverFor(node: Pick<NodeRecord, 'driver' | 'interfaces'>): NodeDriver {
+    return {
+      hardwareType: node.driver,
+      power: this.getInterface('power', node.interfaces.power),
+      management: this.getInterface('management', node.interfaces.management),
+      boot: this.getInterface('boot', node.interfaces.boot),
+      deploy: this.getInterface('deploy', node.interfaces.deploy),
+      inspect: this.getInterface('inspect', node.interfaces.inspect),
+      vendor: this.getInterface('vendor', node.interfaces.vendor),
+    };
   }
 }
 

@@ -142,6 +142,17 @@ const migrations = (dialect: SqlDialectName): Record<string, Migration> => ({
         .execute();
     },
   },
+  '0003_managers': {
+    async up(db: Kysely<any>) {
+      // Several managers over one database: each says which conductor group it serves, where its RPC
+      // listener is, and what drivers it loaded (the API reads those instead of loading drivers itself).
+      await db.schema.alterTable('conductors').addColumn('conductor_group', 'varchar(255)', (c) => c.notNull().defaultTo('')).execute();
+      await db.schema.alterTable('conductors').addColumn('rpc_url', 'text').execute();
+      await db.schema.alterTable('conductors').addColumn('catalog', 'text').execute();
+      await db.schema.alterTable('nodes').addColumn('conductor_group', 'varchar(255)', (c) => c.notNull().defaultTo('')).execute();
+      await db.schema.createIndex('nodes_reservation').on('nodes').column('reservation').execute();
+    },
+  },
 });
 
 export function migrationProvider(dialect: SqlDialectName): MigrationProvider {

@@ -107,6 +107,10 @@ export interface ConductorsTable {
   started_at: string;
   heartbeat_at: string;
   online: number;
+  conductor_group: Generated<string>;
+  rpc_url: string | null;
+  /** CatalogData as JSON: the hardware types and interfaces the manager loaded. */
+  catalog: string | null;
 }
 
 export interface MetaTable {

@@ -1,0 +1,54 @@
+// The managers as the database records them: which are alive (a heartbeat within the timeout), where
+// their RPC listeners are, and the hash rings that say which of them owns each node. Read by the API to
+// route calls and by each manager to pick its own nodes; rebuilt every refresh interval and on demand
+// (a call to a manager that did not answer).
+import type { Store, ConductorRow } from '../store/store.js';
+import { HashRings } from './ring.js';
+
+export interface ClusterOptions {
+  /** A manager without a heartbeat for this long is dead (Ironic: 60 s). */
+  heartbeatTimeoutSec: number;
+  /** How long one reading of the conductors table is used (Ironic's hash_ring_reset_interval: 15 s). */
+  refreshMs?: number;
+}
+
+export interface ClusterState {
+  /** Live managers (those that registered drivers), by id. */
+  live: Map<string, ConductorRow>;
+  rings: HashRings;
+  readAt: number;
+}
+
+export function isAlive(c: ConductorRow, heartbeatTimeoutSec: number, at = Date.now()): boolean {
+  return c.online && Date.parse(c.heartbeat_at) >= at - heartbeatTimeoutSec * 1000;
+}
+
+export class ClusterView {
+  private state: ClusterState | undefined;
+  private reading: Promise<ClusterState> | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly opts: ClusterOptions,
+  ) {}
+
+  /** The current view; re-read when older than the refresh interval, or when `fresh` asks for it. */
+  async current(fresh = false): Promise<ClusterState> {
+    const refreshMs = this.opts.refreshMs ?? 5000;
+    if (!fresh && this.state && Date.now() - this.state.readAt < refreshMs) return this.state;
+    this.reading ??= this.read().finally(() => (this.reading = undefined));
+    return (this.state = await this.reading);
+  }
+
+  private async read(): Promise<ClusterState> {
+    const at = Date.now();
+    const live = new Map<string, ConductorRow>();
+    for (const c of await this.store.listConductors()) {
+      if (c.catalog && isAlive(c, this.opts.heartbeatTimeoutSec, at)) live.set(c.id, c);
+    }
+    const rings = new HashRings(
+      [...live.values()].map((c) => ({ id: c.id, group: c.conductor_group ?? '', hardwareTypes: c.catalog!.types.map((t) => t.name) })),
+    );
+    return { live, rings, readAt: at };
+  }
+}

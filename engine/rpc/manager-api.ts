@@ -1,0 +1,64 @@
+// The seam between the API service and the managers (Ironic's rpcapi.ConductorAPI): every request that
+// needs a manager (its drivers, a node's lock, a flow) is one of these calls. `serve` implements it in
+// process over its own conductor; `ironplan api` implements it over JSON-RPC to the manager that owns the
+// node. Results are plain records: a long operation answers once accepted, its progress is in the events.
+import type { NodeRecord } from '../generated/node-record.js';
+import type { PortRecord } from '../generated/port-record.js';
+import type { AgentCommand, AgentHeartbeat, BootDevice, BootDeviceInfo, PowerState } from '../../drivers/types.js';
+import type { NodeCreate, NodeUpdate, ProvisionArgs, ValidationReport } from '../conductor.js';
+import type { UserVerb } from '../states.js';
+
+export type PortCreate = { node_uuid: string; address: string; pxe_enabled?: boolean; extra?: Record<string, unknown>; uuid?: string };
+export type PortUpdate = { address?: string; pxe_enabled?: boolean; extra?: Record<string, unknown>; node_uuid?: string };
+export type VendorMethods = Record<string, { http_methods: string[]; description: string; async: boolean; require_exclusive_lock: boolean }>;
+export type PowerTarget = PowerState | 'reboot';
+
+export interface ManagerApi {
+  createNode(input: NodeCreate, actor?: string): Promise<NodeRecord>;
+  updateNode(ident: string, update: NodeUpdate, actor?: string): Promise<NodeRecord>;
+  setMaintenance(ident: string, on: boolean, reason: string | null, actor?: string): Promise<NodeRecord>;
+  deleteNode(ident: string, actor?: string): Promise<void>;
+  createPort(input: PortCreate, actor?: string): Promise<PortRecord>;
+  updatePort(uuid: string, patch: PortUpdate, actor?: string): Promise<PortRecord>;
+  deletePort(uuid: string, actor?: string): Promise<void>;
+  /** Accepted (the node as it was then, locked); the change goes on in the owning manager. */
+  changePowerState(ident: string, target: PowerTarget, actor?: string): Promise<NodeRecord>;
+  /** Accepted, as changePowerState. */
+  provision(ident: string, verb: UserVerb, args?: ProvisionArgs, actor?: string): Promise<NodeRecord>;
+  getBootDevice(ident: string): Promise<BootDeviceInfo>;
+  setBootDevice(ident: string, device: BootDevice, persistent: boolean): Promise<void>;
+  getSupportedBootDevices(ident: string): Promise<BootDevice[]>;
+  validate(ident: string): Promise<ValidationReport>;
+  vendorMethods(ident: string): Promise<VendorMethods>;
+  vendorPassthru(ident: string, method: string, httpMethod: string, body: unknown): Promise<{ async: boolean; result: unknown }>;
+  lookup(query: { addresses?: string[]; node_uuid?: string; boot_id?: string }): Promise<{ node_uuid: string; agent_token: string | null }>;
+  heartbeat(ident: string, body: AgentHeartbeat): Promise<AgentCommand>;
+}
+
+/** The methods as RPC sees them: one params object each (JSON-RPC's by-name parameters). */
+export const RPC_METHODS = [
+  'createNode', 'updateNode', 'setMaintenance', 'deleteNode', 'createPort', 'updatePort', 'deletePort',
+  'changePowerState', 'provision', 'getBootDevice', 'setBootDevice', 'getSupportedBootDevices', 'validate',
+  'vendorMethods', 'vendorPassthru', 'lookup', 'heartbeat',
+] as const satisfies ReadonlyArray<keyof ManagerApi>;
+
+/** Parameter names of each method, in order: the by-name params of the JSON-RPC call. */
+export const RPC_PARAMS: { [K in keyof ManagerApi]: string[] } = {
+  createNode: ['input', 'actor'],
+  updateNode: ['ident', 'update', 'actor'],
+  setMaintenance: ['ident', 'on', 'reason', 'actor'],
+  deleteNode: ['ident', 'actor'],
+  createPort: ['input', 'actor'],
+  updatePort: ['uuid', 'patch', 'actor'],
+  deletePort: ['uuid', 'actor'],
+  changePowerState: ['ident', 'target', 'actor'],
+  provision: ['ident', 'verb', 'args', 'actor'],
+  getBootDevice: ['ident'],
+  setBootDevice: ['ident', 'device', 'persistent'],
+  getSupportedBootDevices: ['ident'],
+  validate: ['ident'],
+  vendorMethods: ['ident'],
+  vendorPassthru: ['ident', 'method', 'httpMethod', 'body'],
+  lookup: ['query'],
+  heartbeat: ['ident', 'body'],
+};

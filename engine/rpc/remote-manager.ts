@@ -1,0 +1,96 @@
+// The manager interface as the API service sees it when managers run in other processes: each call goes
+// over JSON-RPC to the live manager that owns the node (by the hash ring of its conductor group and
+// driver). A manager that does not answer is taken as a sign the ring is stale: the ring is re-read and,
+// if the node now belongs to another manager, the call goes there once; otherwise the caller is told
+// the node's manager is unavailable (it moves to another once declared dead).
+import type { Store } from '../store/store.js';
+import type { NodeRecord } from '../generated/node-record.js';
+import { EngineError } from '../errors.js';
+import { newUuid } from '../ids.js';
+import type { ClusterView } from './cluster.js';
+import { ManagerUnreachable, rpcCall } from './jsonrpc.js';
+import { RPC_PARAMS, type ManagerApi } from './manager-api.js';
+
+export interface RemoteManagerOptions {
+  secret: string;
+  /** Per-call timeout; long work is accepted quickly and runs on in the manager. */
+  timeoutMs?: number;
+}
+
+type Routed = Pick<NodeRecord, 'uuid' | 'driver'> & { conductor_group?: string | null };
+
+export class RemoteManager implements ManagerApi {
+  constructor(
+    private readonly store: Store,
+    private readonly cluster: ClusterView,
+    private readonly opts: RemoteManagerOptions,
+  ) {}
+
+  private async urlFor(node: Routed, fresh: boolean): Promise<{ id: string; url: string }> {
+    const { rings, live } = await this.cluster.current(fresh);
+    const id = rings.owner(node);
+    const url = id ? live.get(id)?.rpc_url : undefined;
+    if (!id || !url) {
+      throw new EngineError(
+        'Unavailable',
+        `No live manager serves hardware type "${node.driver}" in conductor group "${node.conductor_group ?? ''}"; start one (ironplan manager) or wait for one to register.`,
+      );
+    }
+    return { id, url };
+  }
+
+  /** One call to the owner of `node`, re-routed once if the owner did not answer and the ring changed. */
+  private async call<T>(node: Routed, method: keyof ManagerApi, args: unknown[]): Promise<T> {
+    const params = Object.fromEntries(RPC_PARAMS[method].map((n, i) => [n, args[i]]));
+    const timeout = this.opts.timeoutMs ?? 30_000;
+    let target = await this.urlFor(node, false);
+    try {
+      return await rpcCall<T>(target.url, this.opts.secret, method, params, timeout);
+    } catch (err) {
+      if (!(err instanceof ManagerUnreachable)) throw err;
+      const again = await this.urlFor(node, true);
+      if (again.id === target.id) {
+        throw new EngineError('Unavailable', `The manager owning node ${node.uuid} (${target.id}) is not answering: ${err.message}. Its nodes move to another manager once it is declared dead.`);
+      }
+      target = again;
+      return rpcCall<T>(target.url, this.opts.secret, method, params, timeout);
+    }
+  }
+
+  private async callNode<T>(ident: string, method: keyof ManagerApi, args: unknown[]): Promise<T> {
+    return this.call<T>(await this.store.getNode(ident), method, args);
+  }
+
+  createNode: ManagerApi['createNode'] = (input, actor) => {
+    // The node's uuid decides its owner, so it is chosen here, before the call.
+    const withUuid = { ...input, uuid: input.uuid ?? newUuid() };
+    return this.call({ uuid: withUuid.uuid, driver: input.driver, conductor_group: (input as { conductor_group?: string }).conductor_group }, 'createNode', [withUuid, actor]);
+  };
+  updateNode: ManagerApi['updateNode'] = (ident, update, actor) => this.callNode(ident, 'updateNode', [ident, update, actor]);
+  setMaintenance: ManagerApi['setMaintenance'] = (ident, on, reason, actor) => this.callNode(ident, 'setMaintenance', [ident, on, reason, actor]);
+  deleteNode: ManagerApi['deleteNode'] = (ident, actor) => this.callNode(ident, 'deleteNode', [ident, actor]);
+  createPort: ManagerApi['createPort'] = (input, actor) => this.callNode(input.node_uuid, 'createPort', [input, actor]);
+  updatePort: ManagerApi['updatePort'] = async (uuid, patch, actor) => this.callNode((await this.store.getPort(uuid)).node_uuid, 'updatePort', [uuid, patch, actor]);
+  deletePort: ManagerApi['deletePort'] = async (uuid, actor) => this.callNode((await this.store.getPort(uuid)).node_uuid, 'deletePort', [uuid, actor]);
+  changePowerState: ManagerApi['changePowerState'] = (ident, target, actor) => this.callNode(ident, 'changePowerState', [ident, target, actor]);
+  provision: ManagerApi['provision'] = (ident, verb, args, actor) => this.callNode(ident, 'provision', [ident, verb, args, actor]);
+  getBootDevice: ManagerApi['getBootDevice'] = (ident) => this.callNode(ident, 'getBootDevice', [ident]);
+  setBootDevice: ManagerApi['setBootDevice'] = (ident, device, persistent) => this.callNode(ident, 'setBootDevice', [ident, device, persistent]);
+  getSupportedBootDevices: ManagerApi['getSupportedBootDevices'] = (ident) => this.callNode(ident, 'getSupportedBootDevices', [ident]);
+  validate: ManagerApi['validate'] = (ident) => this.callNode(ident, 'validate', [ident]);
+  vendorMethods: ManagerApi['vendorMethods'] = (ident) => this.callNode(ident, 'vendorMethods', [ident]);
+  vendorPassthru: ManagerApi['vendorPassthru'] = (ident, method, httpMethod, body) => this.callNode(ident, 'vendorPassthru', [ident, method, httpMethod, body]);
+  heartbeat: ManagerApi['heartbeat'] = (ident, body) => this.callNode(ident, 'heartbeat', [ident, body]);
+
+  lookup: ManagerApi['lookup'] = async (query) => {
+    // The node is found here (the same rule as the manager's) only to know whom to ask.
+    let node = query.node_uuid ? await this.store.findNode(query.node_uuid) : undefined;
+    for (const mac of query.addresses ?? []) {
+      if (node) break;
+      const port = await this.store.findPortByAddress(mac.toLowerCase());
+      if (port) node = await this.store.findNode(port.node_uuid);
+    }
+    if (!node) throw new EngineError('NotFound', `No node in a state that allows lookup matches ${JSON.stringify(query)}.`);
+    return this.call(node, 'lookup', [query]);
+  };
+}
