@@ -5,6 +5,7 @@ import { Kysely, Migrator, sql, type CompiledQuery, type Transaction, type Selec
 import type { NodeRecord } from '../generated/node-record.js';
 import type { PortRecord } from '../generated/port-record.js';
 import type { DeploymentRecord } from '../generated/deployment-record.js';
+import type { CatalogData } from '../drivers/registry.js';
 import type { Event } from '../generated/event.js';
 import type { Plan } from '../generated/plan.js';
 import type { Database, NodesTable, PortsTable, DeploymentsTable, EventsTable } from './tables.js';
@@ -49,6 +50,18 @@ export interface ApplyActionRow {
   error: string | null;
   started_at: string | null;
   finished_at: string | null;
+}
+
+/** A manager as recorded: liveness, group, RPC address and the drivers it loaded. */
+export interface ConductorRow {
+  id: string;
+  hostname: string;
+  started_at: string;
+  heartbeat_at: string;
+  online: boolean;
+  conductor_group?: string;
+  rpc_url?: string | null;
+  catalog?: CatalogData | null;
 }
 
 export const now = () => new Date().toISOString();
@@ -255,6 +268,10 @@ export class Store {
   async countNodesByState(): Promise<Map<string, number>> {
     const rows = await this.db.selectFrom('nodes').select(['provision_state', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('provision_state').execute();
     return new Map(rows.map((r) => [r.provision_state, Number(r.n)]));
+  }
+
+  newestEventId() {
+    return this.reader().newestEventId();
   }
 
   listEvents(filter: { after?: number; node_uuid?: string; limit?: number } = {}) {
@@ -554,6 +571,12 @@ export class TxStore {
     return event;
   }
 
+  /** The id of the newest event (0 when there is none). */
+  async newestEventId(): Promise<number> {
+    const row = await this.db.selectFrom('events').select((eb) => eb.fn.max('id').as('max')).executeTakeFirst();
+    return Number(row?.max ?? 0);
+  }
+
   async listEvents(f: { after?: number; node_uuid?: string; limit?: number }): Promise<Event[]> {
     let q = this.db.selectFrom('events').selectAll();
     if (f.after !== undefined) q = q.where('id', '>', f.after);
@@ -615,16 +638,22 @@ export class TxStore {
     return (await this.db.selectFrom('apply_actions').selectAll().where('apply_id', '=', applyId).execute()) as ApplyActionRow[];
   }
 
-  async upsertConductor(c: { id: string; hostname: string; started_at: string; heartbeat_at: string; online: boolean }): Promise<void> {
-    const row = { ...c, online: c.online ? 1 : 0 };
+  async upsertConductor(c: ConductorRow): Promise<void> {
+    const row = { ...c, online: c.online ? 1 : 0, catalog: c.catalog === undefined ? undefined : c.catalog === null ? null : JSON.stringify(c.catalog) };
     const exists = await this.db.selectFrom('conductors').select('id').where('id', '=', c.id).executeTakeFirst();
     if (exists) await this.db.updateTable('conductors').set(row).where('id', '=', c.id).execute();
     else await this.db.insertInto('conductors').values(row).execute();
   }
 
-  async listConductors(): Promise<Array<{ id: string; hostname: string; started_at: string; heartbeat_at: string; online: boolean }>> {
+  /** A manager's liveness mark: one small UPDATE, the catalog is not rewritten. */
+  async touchConductor(id: string, at: string): Promise<boolean> {
+    const r = await this.db.updateTable('conductors').set({ heartbeat_at: at, online: 1 }).where('id', '=', id).executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  async listConductors(): Promise<ConductorRow[]> {
     const rows = await this.db.selectFrom('conductors').selectAll().execute();
-    return rows.map((r) => ({ ...r, online: !!r.online }));
+    return rows.map((r) => ({ ...r, online: !!r.online, catalog: r.catalog ? (JSON.parse(r.catalog) as CatalogData) : null }));
   }
 }
 
