@@ -150,7 +150,6 @@ const migrations = (dialect: SqlDialectName): Record<string, Migration> => ({
       await db.schema.alterTable('conductors').addColumn('rpc_url', 'text').execute();
       await db.schema.alterTable('conductors').addColumn('catalog', 'text').execute();
       await db.schema.alterTable('nodes').addColumn('conductor_group', 'varchar(255)', (c) => c.notNull().defaultTo('')).execute();
-      await db.schema.createIndex('nodes_reservation').on('nodes').column('reservation').execute();
     },
   },
 });

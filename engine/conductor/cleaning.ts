@@ -1,0 +1,39 @@
+// Cleaning (Ironic's cleaning.py): automated on provide and after tear down, manual on clean with steps.
+// The deploy interface does the work; an agent's part ends in finishCleaning (from the agent protocol).
+import type { CleanStep, DeployInterface, StepResult, Task } from '../../drivers/types.js';
+import { invalidParameter } from '../errors.js';
+import type { TaskManager } from './task-manager.js';
+import { errorMessage } from './task-manager.js';
+
+export async function runCleaning(tm: TaskManager, nodeUuid: string, actor: string): Promise<void> {
+  const task = await tm.makeTask(nodeUuid);
+  try {
+    const clean = task.driver.deploy.clean;
+    const result: StepResult = clean ? await clean.call(task.driver.deploy, task) : { done: true };
+    if ('wait' in result) {
+      await tm.park(nodeUuid, result, actor);
+      return;
+    }
+    const power = await task.driver.power.getPowerState(task).catch(() => task.node.power_state);
+    await tm.transition(nodeUuid, 'done', actor, { power_state: power });
+  } catch (err) {
+    await tm.failNode(nodeUuid, `Cleaning failed: ${errorMessage(err)}`, actor);
+  }
+}
+
+/** The agent erased the disks: the ramdisk's boot configuration goes, and the node rests powered off. */
+export async function finishCleaning(tm: TaskManager, task: Task): Promise<void> {
+  await task.driver.deploy.finishCleaning?.(task);
+  await tm.transition(task.node.uuid, 'done', 'agent', { power_state: 'power off' }, 'cleaned');
+}
+
+/** Every step of a manual clean must be one the node's deploy interface offers; the error names the step. */
+export function checkCleanSteps(deploy: DeployInterface, steps: CleanStep[]): void {
+  const offered = deploy.cleanSteps ?? [];
+  const supported = offered.length ? offered.map((s) => `deploy.${s}`).join(', ') : 'none';
+  steps.forEach((s, i) => {
+    if (s.interface !== 'deploy' || !offered.includes(s.step)) {
+      throw invalidParameter(`clean_steps[${i}]`, `step "${s.step}" of interface "${s.interface}" is not supported by deploy interface "${deploy.name}" (supported: ${supported})`);
+    }
+  });
+}

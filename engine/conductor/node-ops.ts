@@ -1,0 +1,105 @@
+// Operations on a node outside the provision state machine: power changes, the boot device, Ironic's
+// node validate, and vendor passthru. Each goes to the node's driver interfaces as they are.
+import type { NodeRecord } from '../generated/node-record.js';
+import type { BootDevice, BootDeviceInfo, PowerState } from '../../drivers/types.js';
+import { EngineError, invalidParameter } from '../errors.js';
+import type { Operation, ValidationReport, VendorMethodInfo } from './types.js';
+import type { TaskManager } from './task-manager.js';
+import { errorMessage } from './task-manager.js';
+
+/** Accepts a power change (NodeLocked if the node is busy) and carries it out in the background. */
+export async function changePowerState(tm: TaskManager, ident: string, target: PowerState | 'reboot', actor: string): Promise<Operation> {
+  if (target !== 'power on' && target !== 'power off' && target !== 'reboot') throw invalidParameter('target', `"${target}" is not one of power on, power off, reboot`);
+  const node = await tm.reserve(ident);
+  let accepted: NodeRecord;
+  try {
+    accepted = await tm.store.transaction((tx) => tx.updateNode(node.uuid, node.version, { target_power_state: target === 'reboot' ? 'power on' : target, last_error: null }, node));
+  } catch (err) {
+    await tm.release(node.uuid);
+    throw err;
+  }
+  const done = tm.track(
+    (async () => {
+      try {
+        const task = await tm.makeTask(node.uuid, accepted);
+        try {
+          await task.driver.power.validate(task);
+          if (target === 'reboot') await task.driver.power.reboot(task);
+          else await task.driver.power.setPowerState(task, target);
+          return await tm.recordPower(node.uuid, { to: target === 'reboot' ? 'power on' : target, verb: target, actor, reason: null, patch: { target_power_state: null } });
+        } catch (err) {
+          const msg = `Failed to change power state to "${target}": ${errorMessage(err)}`;
+          return await tm.recordPower(node.uuid, { to: null, verb: target, actor, reason: msg, patch: { target_power_state: null, last_error: msg } });
+        }
+      } finally {
+        await tm.release(node.uuid);
+      }
+    })(),
+  );
+  return { node: accepted, done };
+}
+
+export function getBootDevice(tm: TaskManager, ident: string): Promise<BootDeviceInfo> {
+  return tm.withTask(ident, (task) => task.driver.management.getBootDevice(task));
+}
+
+export function setBootDevice(tm: TaskManager, ident: string, device: BootDevice, persistent: boolean): Promise<void> {
+  return tm.withTask(ident, async (task) => {
+    const supported = await task.driver.management.getSupportedBootDevices(task);
+    if (!supported.includes(device)) throw invalidParameter('boot_device', `"${device}" is not supported by this node (supported: ${supported.join(', ')})`);
+    await task.driver.management.setBootDevice(task, device, persistent);
+  });
+}
+
+export async function getSupportedBootDevices(tm: TaskManager, ident: string): Promise<BootDevice[]> {
+  const node = await tm.store.getNode(ident);
+  const task = await tm.makeTask(node.uuid, node);
+  return task.driver.management.getSupportedBootDevices(task);
+}
+
+/** Ironic's node validate: each interface's validate(), without taking the lock. */
+export async function validate(tm: TaskManager, ident: string): Promise<ValidationReport> {
+  const node = await tm.store.getNode(ident);
+  const task = await tm.makeTask(node.uuid, node);
+  const report: ValidationReport = {};
+  const kinds = ['power', 'management', 'boot', 'deploy', 'inspect', 'vendor'] as const;
+  for (const kind of kinds) {
+    try {
+      if (kind === 'power') tm.registry.validateDriverInfo(node.interfaces, node.driver_info);
+      await task.driver[kind].validate(task);
+      report[kind] = { result: true, reason: null };
+    } catch (err) {
+      report[kind] = { result: false, reason: errorMessage(err) };
+    }
+  }
+  if (node.interfaces.inspect === 'no-inspect') report.inspect = { result: null, reason: 'not supported' };
+  return report;
+}
+
+export async function vendorMethods(tm: TaskManager, ident: string): Promise<Record<string, VendorMethodInfo>> {
+  const node = await tm.store.getNode(ident);
+  const vendor = tm.registry.driverFor(node).vendor;
+  const out: Record<string, VendorMethodInfo> = {};
+  for (const [name, m] of Object.entries(vendor.methods)) {
+    out[name] = { http_methods: m.http_methods, description: m.description, async: m.async, require_exclusive_lock: m.require_exclusive_lock !== false };
+  }
+  return out;
+}
+
+/** Vendor passthru: handed to the driver as is; ironplan neither stores nor inspects the messages. */
+export async function vendorPassthru(tm: TaskManager, ident: string, method: string, httpMethod: string, body: unknown): Promise<{ async: boolean; result: unknown }> {
+  const node = await tm.store.getNode(ident);
+  const vendor = tm.registry.driverFor(node).vendor;
+  const m = vendor.methods[method];
+  if (!m) throw new EngineError('InvalidParameter', `method: no vendor passthru method "${method}" (known: ${Object.keys(vendor.methods).join(', ') || 'none'})`, 'method');
+  if (!m.http_methods.includes(httpMethod as never)) throw new EngineError('InvalidParameter', `method ${method} does not accept HTTP ${httpMethod} (accepts ${m.http_methods.join(', ')})`, 'method');
+  const run = async () => {
+    if (m.require_exclusive_lock === false) return m.handler(await tm.makeTask(node.uuid, node), httpMethod, body);
+    return tm.withTask(node.uuid, (task) => m.handler(task, httpMethod, body));
+  };
+  if (m.async) {
+    tm.track(run()).catch((err) => tm.log.warn({ node: node.uuid, method, err: errorMessage(err) }, 'vendor passthru failed'));
+    return { async: true, result: null };
+  }
+  return { async: false, result: await run() };
+}

@@ -1,0 +1,108 @@
+// Periodic tasks (Ironic's @periodic_task methods of the manager): the liveness heartbeat, wait deadlines,
+// locks of dead conductors, and the power-state sync. None overlaps itself, and none starts once stopped.
+import type { NodeRecord } from '../generated/node-record.js';
+import type { PowerState } from '../../drivers/types.js';
+import type { EngineError } from '../errors.js';
+import { now } from '../store/store.js';
+import { TRANSIENT_STATES, WAIT_STATES } from '../states.js';
+import type { TaskManager } from './task-manager.js';
+import { errorMessage } from './task-manager.js';
+import type { Liveness } from './liveness.js';
+import { AGENT_FLOWS } from './agent.js';
+
+export interface Schedule {
+  heartbeatIntervalSec: number;
+  deadlineCheckIntervalMs: number;
+  powerSyncIntervalSec: number;
+}
+
+export class Periodic {
+  private readonly timers: NodeJS.Timeout[] = [];
+  private stopped = false;
+
+  constructor(private readonly tm: TaskManager) {}
+
+  start(liveness: Liveness, s: Schedule): void {
+    this.every(s.heartbeatIntervalSec * 1000, () => liveness.beat());
+    this.every(s.deadlineCheckIntervalMs, () => this.failExpiredWaits());
+    this.every(s.heartbeatIntervalSec * 1000, () => liveness.releaseDeadLocks());
+    if (s.powerSyncIntervalSec > 0) this.every(s.powerSyncIntervalSec * 1000, () => this.syncPowerStates());
+  }
+
+  /** No task starts after this; those running are the caller's to wait for (they are tracked tasks). */
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.timers) clearInterval(t);
+  }
+
+  private every(ms: number, fn: () => Promise<unknown>): void {
+    let busy = false;
+    const timer = setInterval(() => {
+      if (busy || this.stopped) return;
+      busy = true;
+      fn()
+        .catch((err) => this.tm.log.error({ err: String(err) }, 'periodic task failed'))
+        .finally(() => (busy = false));
+    }, ms);
+    timer.unref();
+    this.timers.push(timer);
+  }
+
+  /** Records what each BMC reports; a difference from a spec then shows up in the next plan. */
+  async syncPowerStates(): Promise<number> {
+    const tm = this.tm;
+    let changed = 0;
+    const nodes = await tm.store.listNodes({ maintenance: false, reserved: false });
+    for (const n of nodes) {
+      if (this.stopped) break;
+      if (TRANSIENT_STATES.includes(n.provision_state) || n.provision_state === 'enroll') continue;
+      let node: NodeRecord;
+      try {
+        node = await tm.reserve(n.uuid);
+      } catch {
+        continue; // Busy or gone: the next sync will see it.
+      }
+      try {
+        const task = await tm.makeTask(node.uuid, node);
+        let observed: PowerState;
+        try {
+          observed = await task.driver.power.getPowerState(task);
+        } catch (err) {
+          tm.log.warn({ node: node.uuid, err: errorMessage(err) }, 'power sync could not read the power state');
+          continue;
+        }
+        if (observed !== task.node.power_state) {
+          changed++;
+          await tm.recordPower(node.uuid, { to: observed, verb: 'sync', actor: 'power-sync', reason: 'the BMC reports a power state different from the recorded one' });
+        }
+      } finally {
+        await tm.release(n.uuid);
+      }
+    }
+    return changed;
+  }
+
+  /** Wait states past their deadline fail, as Ironic's deploy and clean call-back timeouts do. */
+  async failExpiredWaits(): Promise<number> {
+    const tm = this.tm;
+    let failed = 0;
+    const t = now();
+    for (const state of WAIT_STATES) {
+      for (const node of await tm.store.listNodes({ provision_state: state, reserved: false })) {
+        if (!node.provision_deadline || node.provision_deadline > t) continue;
+        try {
+          await tm.withTask(node.uuid, async (task) => {
+            const fresh = task.node;
+            if (fresh.provision_state !== state || !fresh.provision_deadline || fresh.provision_deadline > now()) return;
+            const reason = `Timeout reached while waiting for call-back from the agent of node ${fresh.name ?? fresh.uuid} (state "${state}").`;
+            await tm.failPoweredOff(task, reason, tm.id, `failed ${AGENT_FLOWS.get(state)?.name}`);
+            failed++;
+          });
+        } catch (err) {
+          if ((err as EngineError).code !== 'NodeLocked') throw err;
+        }
+      }
+    }
+    return failed;
+  }
+}

@@ -1,0 +1,79 @@
+// Accepting a provision verb (Ironic's manager.do_provisioning_action): check the table, take the lock,
+// record the first transition, then run the verb's flow in the background, picked from FLOWS.
+import type { NodeRecord } from '../generated/node-record.js';
+import type { NodePatch } from '../store/store.js';
+import { EngineError } from '../errors.js';
+import { CONFIGDRIVE_DIGEST_KEY, configdriveDigest } from '../configdrive.js';
+import { REFUSED_IN_MAINTENANCE, nextState, type UserVerb } from '../states.js';
+import type { Operation, ProvisionArgs } from './types.js';
+import type { Flow, TaskManager } from './task-manager.js';
+import { errorMessage } from './task-manager.js';
+import { runManage } from './verify.js';
+import { checkCleanSteps, runCleaning } from './cleaning.js';
+import { runAbort, runDeploy, runUndeploy } from './deploy.js';
+import { runInspect } from './inspection.js';
+
+/** Each flow runs holding the lock, which is released when it returns (a parked node holds none). */
+const FLOWS: Readonly<Record<UserVerb, Flow>> = {
+  manage: runManage,
+  provide: runCleaning,
+  clean: runCleaning,
+  deploy: runDeploy,
+  rebuild: runDeploy,
+  undeploy: runUndeploy,
+  abort: runAbort,
+  inspect: runInspect,
+};
+
+/** `done` settles when the node reaches a stable or wait state, and the lock is released. */
+export async function provision(tm: TaskManager, ident: string, verb: UserVerb, args: ProvisionArgs, actor: string): Promise<Operation> {
+  const node = await tm.reserve(ident);
+  let accepted: NodeRecord;
+  try {
+    if (node.maintenance && REFUSED_IN_MAINTENANCE.has(verb)) {
+      throw new EngineError('NodeInMaintenance', `The requested action "${verb}" can not be performed on node ${ident} while it is in maintenance mode (${node.maintenance_reason ?? 'no reason given'}).`);
+    }
+    nextState(node.provision_state, verb, node.target_provision_state);
+    if (verb === 'inspect') {
+      // Refused now with the reason, rather than accepted into a wait that can never end.
+      const task = await tm.makeTask(node.uuid, node);
+      await task.driver.inspect.validate(task);
+    }
+    accepted = await tm.store.transaction(async (tx) => {
+      const extra: NodePatch = { last_error: verb === 'abort' ? `Aborted by ${actor}.` : null };
+      if (verb === 'clean' && args.clean_steps) {
+        checkCleanSteps(tm.registry.driverFor(node).deploy, args.clean_steps);
+        extra.driver_internal_info = { ...node.driver_internal_info, clean_steps: args.clean_steps };
+      } else if (node.driver_internal_info.clean_steps !== undefined && (verb === 'provide' || verb === 'undeploy' || verb === 'clean')) {
+        // A manual clean's steps that outlived it (it failed) must not turn the next cleaning manual.
+        const dii = { ...node.driver_internal_info };
+        delete dii.clean_steps;
+        extra.driver_internal_info = dii;
+      }
+      if (verb === 'deploy' || verb === 'rebuild') {
+        const info = { ...node.instance_info, ...(args.instance_info ?? {}) };
+        if (args.instance_info?.configdrive != null) info[CONFIGDRIVE_DIGEST_KEY] = configdriveDigest(args.instance_info.configdrive);
+        extra.instance_info = info;
+        if (args.instance_uuid !== undefined) extra.instance_uuid = args.instance_uuid;
+      }
+      return tm.transition(node.uuid, verb, actor, extra, null, tx);
+    });
+  } catch (err) {
+    await tm.release(node.uuid);
+    throw err;
+  }
+  const flow = FLOWS[verb];
+  const done = tm.track(
+    (async () => {
+      try {
+        await flow(tm, accepted.uuid, actor);
+      } catch (err) {
+        tm.log.error({ node: accepted.uuid, verb, err: errorMessage(err) }, 'provision flow crashed');
+      } finally {
+        await tm.release(accepted.uuid);
+      }
+      return tm.store.getNode(accepted.uuid);
+    })(),
+  );
+  return { node: accepted, done };
+}

@@ -1,0 +1,180 @@
+// Node and port records: enrolment, changes of recorded fields (never states), deletion, and the masked
+// view of a node users see. States move only through the task manager's transitions.
+import type { NodeRecord } from '../generated/node-record.js';
+import type { PortRecord } from '../generated/port-record.js';
+import { now, type NodePatch } from '../store/store.js';
+import { type DriverRegistry, SECRET_MASK, SECRET_NAME } from '../drivers/registry.js';
+import { validator } from '../validation.js';
+import { EngineError, invalidParameter } from '../errors.js';
+import { newUuid, isUuid } from '../ids.js';
+import { IDLE_STATES } from '../states.js';
+import type { NodeCreate, NodeUpdate, PortCreate, PortUpdate } from './types.js';
+import type { TaskManager } from './task-manager.js';
+
+/** A node as users may see it: driver_info secrets, the agent token and the config drive (user data) masked. */
+export function redact(registry: DriverRegistry, node: NodeRecord): NodeRecord {
+  const instanceInfo = 'configdrive' in node.instance_info ? { ...node.instance_info, configdrive: SECRET_MASK } : node.instance_info;
+  return {
+    ...node,
+    driver_info: registry.maskSecrets(node.interfaces, node.driver_info),
+    driver_internal_info: maskSecretNames(node.driver_internal_info),
+    instance_info: maskSecretNames(instanceInfo),
+  };
+}
+
+/** Values under secret-looking names (agent tokens, passwords) are never shown back. */
+function maskSecretNames(info: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(info)) out[k] = typeof v === 'string' && SECRET_NAME.test(k) ? SECRET_MASK : v;
+  return out;
+}
+
+export async function createNode(tm: TaskManager, input: NodeCreate, actor: string): Promise<NodeRecord> {
+  if (input.name != null && isUuid(input.name)) throw invalidParameter('name', 'must not be a UUID');
+  const interfaces = tm.registry.resolveInterfaces(input.driver, input.interfaces ?? {});
+  const driverInfo = input.driver_info ?? {};
+  tm.registry.validateDriverInfo(interfaces, driverInfo);
+  const t = now();
+  const node: NodeRecord = {
+    uuid: input.uuid ?? newUuid(),
+    name: input.name ?? null,
+    driver: input.driver,
+    driver_info: driverInfo,
+    interfaces,
+    properties: input.properties ?? {},
+    resource_class: input.resource_class ?? null,
+    traits: [...new Set(input.traits ?? [])].sort(),
+    power_state: null,
+    target_power_state: null,
+    provision_state: 'enroll',
+    target_provision_state: null,
+    maintenance: input.maintenance ?? false,
+    maintenance_reason: input.maintenance ? (input.maintenance_reason ?? null) : null,
+    last_error: null,
+    reservation: null,
+    instance_uuid: null,
+    instance_info: input.instance_info ?? {},
+    driver_internal_info: {},
+    extra: input.extra ?? {},
+    managed: input.managed ?? false,
+    provision_deadline: null,
+    created_at: t,
+    updated_at: null,
+    provision_updated_at: null,
+    version: 1,
+  };
+  await tm.store.transaction(async (tx) => {
+    await tx.insertNode(node);
+    await tx.addEvent({ type: 'node', node_uuid: node.uuid, node_name: node.name, from: null, to: 'enroll', verb: 'create', actor, reason: 'node enrolled' });
+  });
+  return node;
+}
+
+/** Changes recorded fields of a node (not its states), under its lock. */
+export function updateNode(tm: TaskManager, ident: string, update: NodeUpdate, actor: string): Promise<NodeRecord> {
+  return tm.withLockedNode(ident, async (node) => {
+    const patch: NodePatch = {};
+    if (update.name !== undefined) {
+      if (update.name !== null && isUuid(update.name)) throw invalidParameter('name', 'must not be a UUID');
+      patch.name = update.name;
+    }
+    const driver = update.driver ?? node.driver;
+    if (update.driver !== undefined || update.interfaces !== undefined) {
+      const requested = update.interfaces ?? (update.driver !== undefined && update.driver !== node.driver ? {} : node.interfaces);
+      patch.driver = driver;
+      patch.interfaces = tm.registry.resolveInterfaces(driver, requested);
+    }
+    if (update.driver_info !== undefined || patch.interfaces) {
+      const di = update.driver_info ?? node.driver_info;
+      tm.registry.validateDriverInfo(patch.interfaces ?? node.interfaces, di);
+      patch.driver_info = di;
+    }
+    if (update.properties !== undefined) patch.properties = update.properties;
+    if (update.resource_class !== undefined) patch.resource_class = update.resource_class;
+    if (update.traits !== undefined) patch.traits = [...new Set(update.traits)].sort();
+    if (update.extra !== undefined) patch.extra = update.extra;
+    if (update.managed !== undefined) patch.managed = update.managed;
+    if (update.instance_info !== undefined) patch.instance_info = update.instance_info;
+    if (update.instance_uuid !== undefined) patch.instance_uuid = update.instance_uuid;
+    if (update.maintenance !== undefined) {
+      patch.maintenance = update.maintenance;
+      patch.maintenance_reason = update.maintenance ? (update.maintenance_reason ?? node.maintenance_reason) : null;
+    } else if (update.maintenance_reason !== undefined) patch.maintenance_reason = update.maintenance_reason;
+    if ((patch.driver || patch.interfaces) && !IDLE_STATES.includes(node.provision_state) && !node.maintenance) {
+      throw new EngineError('InvalidState', `Cannot change the driver of node ${ident} in provision state "${node.provision_state}".`);
+    }
+    return tm.store.transaction(async (tx) => {
+      const updated = await tx.updateNode(node.uuid, node.version, patch);
+      const fields = Object.keys(patch).join(', ');
+      await tx.addEvent({ type: 'node', node_uuid: node.uuid, node_name: updated.name, verb: 'update', actor, reason: `updated ${fields}` });
+      if (update.maintenance !== undefined && update.maintenance !== node.maintenance) {
+        await tx.addEvent({ type: 'maintenance', node_uuid: node.uuid, node_name: updated.name, from: String(node.maintenance), to: String(update.maintenance), actor, reason: patch.maintenance_reason ?? null });
+      }
+      return updated;
+    });
+  });
+}
+
+export async function deleteNode(tm: TaskManager, ident: string, actor: string): Promise<void> {
+  await tm.withLockedNode(
+    ident,
+    async (node) => {
+      if (!node.maintenance && !IDLE_STATES.includes(node.provision_state)) {
+        throw new EngineError(
+          'InvalidState',
+          `Can not delete node ${ident} while it is in provision state "${node.provision_state}" (allowed: ${IDLE_STATES.join(', ')}, or any state in maintenance).`,
+        );
+      }
+      if (node.instance_uuid && !node.maintenance) throw new EngineError('InvalidState', `Node ${ident} is associated with deployment ${node.instance_uuid}; undeploy it first.`);
+      await tm.store.transaction(async (tx) => {
+        const current = await tx.getNode(node.uuid);
+        await tx.deleteNode(node.uuid, current.version);
+        await tx.addEvent({ type: 'node', node_uuid: node.uuid, node_name: node.name, from: node.provision_state, to: null, verb: 'delete', actor, reason: 'node deleted' });
+      });
+    },
+    { releaseAfter: false },
+  );
+}
+
+export async function createPort(tm: TaskManager, input: PortCreate, actor: string): Promise<PortRecord> {
+  const node = await tm.store.getNode(input.node_uuid);
+  assertMac(input.address);
+  const t = now();
+  const port: PortRecord = {
+    uuid: input.uuid ?? newUuid(),
+    node_uuid: node.uuid,
+    address: input.address.toLowerCase(),
+    pxe_enabled: input.pxe_enabled ?? true,
+    extra: input.extra ?? {},
+    created_at: t,
+    updated_at: null,
+  };
+  await tm.store.transaction(async (tx) => {
+    await tx.insertPort(port);
+    await tx.addEvent({ type: 'port', node_uuid: node.uuid, node_name: node.name, verb: 'create', actor, reason: `port ${port.address} added` });
+  });
+  return port;
+}
+
+export async function updatePort(tm: TaskManager, uuid: string, patch: PortUpdate, actor: string): Promise<PortRecord> {
+  const port = await tm.store.getPort(uuid);
+  if (patch.address !== undefined) assertMac(patch.address);
+  if (patch.node_uuid !== undefined) patch.node_uuid = (await tm.store.getNode(patch.node_uuid)).uuid;
+  return tm.store.transaction(async (tx) => {
+    const updated = await tx.updatePort(uuid, patch);
+    await tx.addEvent({ type: 'port', node_uuid: port.node_uuid, verb: 'update', actor, reason: `port ${updated.address} updated` });
+    return updated;
+  });
+}
+
+export async function deletePort(tm: TaskManager, uuid: string, actor: string): Promise<void> {
+  const port = await tm.store.getPort(uuid);
+  await tm.store.transaction(async (tx) => {
+    await tx.deletePort(uuid);
+    await tx.addEvent({ type: 'port', node_uuid: port.node_uuid, verb: 'delete', actor, reason: `port ${port.address} removed` });
+  });
+}
+
+function assertMac(address: string): void {
+  if (!validator('common.schema.json#/definitions/MacAddress')(address)) throw invalidParameter('address', `"${address}" is not a MAC address`);
+}

@@ -1,0 +1,58 @@
+// The shapes of the Conductor's public API, apart from the class so that its modules can share them
+// without importing the entry module (engine/conductor.ts re-exports them all).
+import type { NodeRecord } from '../generated/node-record.js';
+import type { InterfaceNames } from '../generated/node-spec.js';
+import type { CleanStep, Logger, ServiceSettings } from '../../drivers/types.js';
+import type { Store } from '../store/store.js';
+import type { DriverRegistry } from '../drivers/registry.js';
+
+export interface ConductorOptions {
+  store: Store;
+  registry: DriverRegistry;
+  settings: ServiceSettings;
+  log: Logger;
+  /** Seconds between power-state syncs with the BMCs (0 disables). */
+  powerSyncIntervalSec?: number;
+  /** Milliseconds between checks for wait states past their deadline. */
+  deadlineCheckIntervalMs?: number;
+  /** Seconds between this conductor's liveness heartbeats in the database. */
+  heartbeatIntervalSec?: number;
+}
+
+export interface NodeCreate {
+  name?: string | null;
+  uuid?: string;
+  driver: string;
+  driver_info?: Record<string, unknown>;
+  interfaces?: InterfaceNames;
+  properties?: Record<string, unknown>;
+  resource_class?: string | null;
+  traits?: string[];
+  extra?: Record<string, unknown>;
+  managed?: boolean;
+  maintenance?: boolean;
+  maintenance_reason?: string | null;
+  instance_info?: Record<string, unknown>;
+}
+
+export type NodeUpdate = Partial<Omit<NodeCreate, 'uuid'>> & { instance_uuid?: string | null };
+
+/** An operation accepted on a node: `node` as it was when accepted, `done` once it settles. */
+export interface Operation {
+  node: NodeRecord;
+  done: Promise<NodeRecord>;
+}
+
+export interface ProvisionArgs {
+  instance_info?: Record<string, unknown>;
+  instance_uuid?: string;
+  /** Manual cleaning's steps (Ironic's clean_steps); without them `clean` runs the automated sequence. */
+  clean_steps?: CleanStep[];
+}
+
+export type ValidationReport = Record<string, { result: boolean | null; reason: string | null }>;
+
+export type PortCreate = { node_uuid: string; address: string; pxe_enabled?: boolean; extra?: Record<string, unknown>; uuid?: string };
+export type PortUpdate = { address?: string; pxe_enabled?: boolean; extra?: Record<string, unknown>; node_uuid?: string };
+
+export type VendorMethodInfo = { http_methods: string[]; description: string; async: boolean; require_exclusive_lock: boolean };
