@@ -4,6 +4,7 @@ import { unlessGone, type IronicClient, type IronicNode, type IronicPort } from 
 import { freeForm, typedMap } from './convert.js';
 import { DiagError } from './diag.js';
 import type { Obj } from './values.js';
+import { FAILED_STATES } from '../../engine/states.js';
 
 export function findNode(c: IronicClient, ident: string, deadline?: number): Promise<IronicNode | null> {
   return unlessGone(c.request<IronicNode>('GET', `/v1/nodes/${encodeURIComponent(ident)}`, undefined, { deadline }));
@@ -37,7 +38,17 @@ export const portFields = (p: Obj, path: Array<string | number>) => ({
   extra: typedMap(p.extra ?? null, freeForm, [...path, 'extra']),
 });
 
-const settled = (n: IronicNode) => !n.target_provision_state;
+/**
+ * Whether the node failed its last action. A failed node keeps its target, as Ironic's does (deploy failed
+ * keeps target_provision_state "active", inspect failed "manageable"), so a missing target alone does not
+ * say that nothing runs: a wait that only looked at the target would never end on a failed node.
+ */
+export const failedState = (n: IronicNode) => (FAILED_STATES as readonly string[]).includes(n.provision_state);
+
+/** An action is under way on the node: it travels toward a target and has not failed on the way. */
+export const busy = (n: IronicNode) => !!n.target_provision_state && !failedState(n);
+
+const settled = (n: IronicNode) => !busy(n);
 
 /** Polls the node until `done` says so; `failed` ends the wait early with the node's last_error. */
 export async function waitNode(
@@ -91,7 +102,7 @@ export async function provision(c: IronicClient, uuid: string, target: string, e
     o.what ?? `provision "${target}"`,
     deadline,
     (n) => settled(n) && n.provision_state === expect,
-    (n) => settled(n) && (n.provision_state !== expect || /failed$/.test(n.provision_state)),
+    (n) => settled(n) && (n.provision_state !== expect || failedState(n)),
   );
 }
 

@@ -33,6 +33,7 @@ export const ADDED: Record<string, Record<string, string>> = {
     provision_state: "the node's provision state",
     deployed_at: 'when the image last became active',
     last_error: 'the last failure ironplan recorded',
+    configdrive_sha256: 'the digest ironplan recorded of the config drive: user data compared without being shown (import, drift)',
   },
   ironplan_port: { id: 'the port uuid', node_uuid: 'the node the port belongs to' },
 };
@@ -75,6 +76,10 @@ export function deploymentBlock(): Block {
       computed('provision_state', "The node's provision state."),
       computed('deployed_at', 'When the image last became active.'),
       computed('last_error', 'The last error ironplan recorded for the node.'),
+      computed(
+        'configdrive_sha256',
+        'The digest ("sha256:<hex>") ironplan recorded of the config drive (user_data and meta_data) the node was last deployed with. ironplan never shows user data back; this digest is how an import, or a refresh, tells whether the configured user data is what runs.',
+      ),
     ],
     blocks: [timeoutsBlock],
   };

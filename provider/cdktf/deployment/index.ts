@@ -682,6 +682,11 @@ export class Deployment extends cdktf.TerraformResource {
   // ATTRIBUTES
   // ==========
 
+  // configdrive_sha256 - computed: true, optional: false, required: false
+  public get configdriveSha256() {
+    return this.getStringAttribute('configdrive_sha256');
+  }
+
   // deployed_at - computed: true, optional: false, required: false
   public get deployedAt() {
     return this.getStringAttribute('deployed_at');

@@ -3,18 +3,36 @@
 // image or user data changes. Destroy undeploys, which also releases the node.
 import { randomUUID } from 'node:crypto';
 import { IronicError, type IronicClient, type IronicNode } from '../client.js';
-import { freeForm, typedMap } from '../convert.js';
 import { DiagError, err, type Diagnostic, type PathStep } from '../diag.js';
-import { findNode, listNodes, provision, waitNode } from '../nodeops.js';
+import { busy, findNode, listNodes, provision, waitNode } from '../nodeops.js';
 import { plannedState, settle } from '../planning.js';
 import { deadlineFor, PartialApply, validateTimeouts, type Resource } from '../resource.js';
 import { deploymentBlock } from '../schemas.js';
 import { DEPLOYMENT_SPEC } from '../spec-schemas.js';
 import { validateValue } from '../validate.js';
 import { deepEqual, isObj, isUnknown, UNKNOWN, type Obj, type Value } from '../values.js';
+import {
+  configdriveToSend,
+  digestOf,
+  importedRequest,
+  keepEquivalentUserData,
+  placementReplacements,
+  plannedDigest,
+  recordedDigest,
+  REQUEST_KEY,
+  requestRecord,
+} from './deployment-request.js';
 
 const block = deploymentBlock();
-const IMAGE_FIELDS = ['image_source', 'image_checksum', 'root_device', 'user_data', 'meta_data'];
+const IMAGE_FIELDS = ['image_source', 'image_checksum', 'root_device'];
+/** What a rebuild writes: the image, and the config drive (its digest differs when the node drifted). */
+const REBUILD_FIELDS = [...IMAGE_FIELDS, 'user_data', 'meta_data', 'configdrive_sha256'];
+/**
+ * Where undeploy (target "deleted") is allowed. A deploy that failed, or that waits for an agent which may
+ * never call back, is torn down at once: waiting for it to settle would wait for ever (a failed node keeps
+ * its target) or for the whole call-back timeout.
+ */
+const UNDEPLOYABLE = ['active', 'deploy failed', 'wait call-back', 'error'];
 /** What the deployment reports of its node, all set alike when planning. */
 const observed = (v: Value): Obj => ({ node_uuid: v, provision_state: v, deployed_at: v, last_error: v });
 
@@ -39,14 +57,10 @@ function instanceInfo(p: Obj): Record<string, unknown> {
     image_os_hash_algo: algo,
     image_os_hash_value: hash,
     display_name: p.name,
+    [REQUEST_KEY]: requestRecord(p),
   };
   if (isObj(p.root_device)) info.root_device = Object.fromEntries(Object.entries(p.root_device).filter(([, v]) => v !== null));
   return info;
-}
-
-function configdrive(p: Obj): Record<string, unknown> {
-  if (p.user_data == null && p.meta_data == null) return {};
-  return { configdrive: { user_data: p.user_data ?? null, meta_data: typedMap(p.meta_data ?? null, freeForm, ['meta_data']) } };
 }
 
 /** Candidates in the order to try them: the named node, or every free available node of the class. */
@@ -105,14 +119,18 @@ function stateOf(planned: Obj, id: string, n: IronicNode | null): Obj {
     provision_state: n?.provision_state ?? null,
     deployed_at: n?.provision_updated_at ?? null,
     last_error: n?.last_error ?? null,
+    configdrive_sha256: n ? recordedDigest(n) : null,
   }) as Obj;
 }
 
-/** Runs one provision action to `active`; a failure keeps the claim so destroy (or a retry) can clean up. */
-async function toActive(c: IronicClient, planned: Obj, id: string, uuid: string, target: 'active' | 'rebuild', deadline: number, what: string): Promise<Obj> {
+/**
+ * Runs one provision action to `active` with `extra` (the config drive, checked by the caller before it
+ * changed anything); a failure keeps the claim so destroy (or a retry) can clean up.
+ */
+async function toActive(c: IronicClient, planned: Obj, id: string, uuid: string, target: 'active' | 'rebuild', extra: Record<string, unknown>, deadline: number, what: string): Promise<Obj> {
   try {
     // No `known` node: deployed_at comes from the node's provision_updated_at, which only a read has.
-    const n = await provision(c, uuid, target, 'active', deadline, { extra: configdrive(planned), what });
+    const n = await provision(c, uuid, target, 'active', deadline, { extra, what });
     return stateOf(planned, id, n);
   } catch (e) {
     const n = await findNode(c, uuid).catch(() => null);
@@ -122,12 +140,13 @@ async function toActive(c: IronicClient, planned: Obj, id: string, uuid: string,
 }
 
 async function deploy(c: IronicClient, planned: Obj, id: string, deadline: number): Promise<Obj> {
+  const extra = configdriveToSend(planned);
   const n = await claim(c, planned, id, deadline);
   if (n.provision_state !== 'available') {
     await release(c, n.uuid, id);
     throw new DiagError('Node not available', `node ${n.name ?? n.uuid} is in provision state "${n.provision_state}"; only available nodes can be deployed.`, [typeof planned.node === 'string' ? 'node' : 'node_selector']);
   }
-  return toActive(c, planned, id, n.uuid, 'active', deadline, 'deploy');
+  return toActive(c, planned, id, n.uuid, 'active', extra, deadline, 'deploy');
 }
 
 async function release(c: IronicClient, uuid: string, id: string): Promise<void> {
@@ -143,8 +162,9 @@ async function undeploy(c: IronicClient, prior: Obj, deadline: number): Promise<
   if (typeof prior.node_uuid !== 'string') return;
   let n = await findNode(c, prior.node_uuid, deadline);
   if (!n || n.instance_uuid !== id) return;
-  if (n.target_provision_state) n = await waitNode(c, n.uuid, 'the running provision action', deadline, (x) => !x.target_provision_state);
-  if (['active', 'deploy failed', 'wait call-back', 'error'].includes(n.provision_state)) {
+  const undeployable = (x: IronicNode) => UNDEPLOYABLE.includes(x.provision_state);
+  if (!undeployable(n) && busy(n)) n = await waitNode(c, n.uuid, 'the running provision action', deadline, (x) => undeployable(x) || !busy(x));
+  if (undeployable(n)) {
     n = await provision(c, n.uuid, 'deleted', 'available', deadline, { what: 'undeploy' });
   }
   if (n.instance_uuid === id) await release(c, n.uuid, id);
@@ -154,16 +174,32 @@ export const deploymentResource: Resource = {
   block,
   validate: validateDeployment,
 
-  plan(_ctx, prior, config) {
+  async plan(ctx, prior, config) {
     const planned = plannedState(block, config, prior);
+    // The digest the configuration's user data gets when deployed: known at plan time, so a change of
+    // user data shows as a change of digest too.
+    const wanted = digestOf(planned);
     // An absent deployment holds no node: nothing to observe, on create or after undeploying.
-    if (planned.state === 'absent') Object.assign(planned, observed(null));
+    if (planned.state === 'absent') Object.assign(planned, observed(null), { configdrive_sha256: null });
+    else planned.configdrive_sha256 = wanted;
     if (!prior) return { planned };
     const differs = (k: string) => !deepEqual(prior[k] ?? null, planned[k] ?? null);
-    const requiresReplace: PathStep[][] = ['node', 'node_selector'].filter(differs).map((k) => [k]);
+    // A deployment that stays deployed on its node is compared with the node itself, not only with the
+    // attributes that chose it: an import restores what it can, and the same machine is never reimaged
+    // because it was named differently.
+    const stays = prior.state !== 'absent' && planned.state !== 'absent' && typeof prior.node_uuid === 'string';
+    const requiresReplace: PathStep[][] = stays ? await placementReplacements(() => ctx.client(), prior, planned) : ['node', 'node_selector'].filter(differs).map((k) => [k]);
+    if (stays && !requiresReplace.length) {
+      // A rebuild for a new image sends the configuration's user data, never an import's stand-ins.
+      if (IMAGE_FIELDS.some(differs)) planned.configdrive_sha256 = wanted;
+      else {
+        keepEquivalentUserData(prior, planned, wanted);
+        planned.configdrive_sha256 = plannedDigest(prior, planned, wanted);
+      }
+    }
     if (planned.state !== 'absent') {
       if (differs('state')) Object.assign(planned, observed(UNKNOWN));
-      else if (IMAGE_FIELDS.some(differs)) Object.assign(planned, observed(UNKNOWN), { node_uuid: planned.node_uuid });
+      else if (REBUILD_FIELDS.some(differs)) Object.assign(planned, observed(UNKNOWN), { node_uuid: planned.node_uuid });
     }
     return { planned, requiresReplace };
   },
@@ -185,11 +221,16 @@ export const deploymentResource: Resource = {
     }
     if (prior.state === 'absent' || typeof prior.node_uuid !== 'string') return deploy(c, planned, id, deadline);
     const uuid = prior.node_uuid;
-    if (IMAGE_FIELDS.some(differs)) {
+    if (REBUILD_FIELDS.some(differs)) {
+      const extra = configdriveToSend(planned);
       await c.request('PATCH', `/v1/nodes/${uuid}`, [{ op: 'replace', path: '/instance_info', value: instanceInfo(planned) }], { deadline });
-      return toActive(c, planned, id, uuid, 'rebuild', deadline, 'rebuild');
+      return toActive(c, planned, id, uuid, 'rebuild', extra, deadline, 'rebuild');
     }
-    if (differs('name')) await c.request('PATCH', `/v1/nodes/${uuid}`, [{ op: 'add', path: '/instance_info/display_name', value: planned.name }], { deadline });
+    const ops: Array<Record<string, unknown>> = [];
+    if (differs('name')) ops.push({ op: 'add', path: '/instance_info/display_name', value: planned.name });
+    // The node still answers the configuration (plan did not replace): record the new request for imports.
+    if (differs('node') || differs('node_selector')) ops.push({ op: 'add', path: `/instance_info/${REQUEST_KEY}`, value: requestRecord(planned) });
+    if (ops.length) await c.request('PATCH', `/v1/nodes/${uuid}`, ops, { deadline });
     const n = await findNode(c, uuid);
     return stateOf(planned, id, n);
   },
@@ -210,6 +251,8 @@ export const deploymentResource: Resource = {
       image_checksum: typeof info.image_checksum === 'string' ? info.image_checksum : state.image_checksum,
       provision_state: n.provision_state,
       last_error: n.last_error,
+      // A digest that differs from the state's is drift: the node was rebuilt with other user data.
+      configdrive_sha256: recordedDigest(n) ?? state.configdrive_sha256 ?? null,
     };
   },
 
@@ -221,13 +264,10 @@ export const deploymentResource: Resource = {
     return {
       id: n.instance_uuid,
       name: typeof info.display_name === 'string' ? info.display_name : (n.name ?? n.uuid),
-      node: n.name ?? n.uuid,
-      node_selector: null,
+      ...importedRequest(n),
       image_source: (info.image_source as string) ?? null,
       image_checksum: (info.image_checksum as string) ?? null,
       root_device: rd,
-      user_data: null,
-      meta_data: null,
       state: 'deployed',
       node_uuid: n.uuid,
       provision_state: n.provision_state,

@@ -1,9 +1,9 @@
 // ironplan_node: enrolls a node, keeps its fields, ports, resting provision state, maintenance and power
 // as configured, and reports what ironplan observes.
-import { unlessGone, type IronicClient, type IronicNode, type IronicPort } from '../client.js';
+import { IronicError, unlessGone, type IronicClient, type IronicNode, type IronicPort } from '../client.js';
 import { freeForm, stringMap, typedMap, type FieldSchema } from '../convert.js';
 import { DiagError, err, warn, type Diagnostic, type PathStep } from '../diag.js';
-import { findNode, nodePorts, portFields, restAt, setPower, waitNode } from '../nodeops.js';
+import { busy, findNode, nodePorts, portFields, restAt, setPower, waitNode } from '../nodeops.js';
 import { plannedState, settle } from '../planning.js';
 import { deadlineFor, PartialApply, validateTimeouts, type Resource } from '../resource.js';
 import { nodeBlock } from '../schemas.js';
@@ -204,6 +204,30 @@ function patchOps(prior: Obj, p: Obj): Array<Record<string, unknown>> {
   return ops;
 }
 
+/**
+ * POST /v1/nodes. Node names are unique in ironplan, so a conflict means another workspace (or someone
+ * through the API) has the node already: say which node it is and how to adopt it instead.
+ */
+async function enroll(c: IronicClient, planned: Obj, deadline: number): Promise<IronicNode> {
+  try {
+    return await c.request<IronicNode>('POST', '/v1/nodes', createBody(planned), { deadline });
+  } catch (e) {
+    if (!(e instanceof IronicError) || e.status !== 409 || typeof planned.name !== 'string') throw e;
+    const name = planned.name;
+    const existing = await findNode(c, name).catch(() => null);
+    const what = existing
+      ? `uuid ${existing.uuid}, provision state "${existing.provision_state}"${existing.instance_uuid ? `, deployed (instance ${existing.instance_uuid})` : ''}`
+      : 'it could not be read back';
+    throw new DiagError(
+      `Node "${name}" already exists`,
+      `ironplan already has a node named "${name}" (${what}) that this workspace's state does not hold: another workspace, or a client of the API, created it. ` +
+        `If this resource should manage that node, adopt it into this state instead of creating it: terraform import ironplan_node.<name> ${name} (<name> is this resource's name in the configuration, as in the address above). ` +
+        `Otherwise give this node another name. (ironplan said: ${e.message})`,
+      ['name'],
+    );
+  }
+}
+
 export const nodeResource: Resource = {
   block,
   validate: validateNode,
@@ -231,7 +255,7 @@ export const nodeResource: Resource = {
   async create(ctx, planned) {
     const c = ctx.client();
     const deadline = deadlineFor(planned, 'create');
-    const n = await c.request<IronicNode>('POST', '/v1/nodes', createBody(planned), { deadline });
+    const n = await enroll(c, planned, deadline);
     return converge(c, n.uuid, null, planned, async () => {
       await syncPorts(c, n.uuid, [], planned.ports ?? null, deadline);
       await restAt(c, n, String(planned.provision_state ?? 'available'), deadline);
@@ -273,7 +297,7 @@ export const nodeResource: Resource = {
     const n = await findNode(c, uuid, deadline);
     if (!n) return;
     // A deployment on this node may be being destroyed at the same moment: wait for it to let go.
-    await waitNode(c, uuid, 'release by its deployment', deadline, (x) => !x.instance_uuid && !x.target_provision_state);
+    await waitNode(c, uuid, 'release by its deployment', deadline, (x) => !x.instance_uuid && !busy(x));
     await unlessGone(c.request('DELETE', `/v1/nodes/${uuid}`, undefined, { deadline }));
   },
 
