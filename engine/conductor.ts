@@ -15,6 +15,8 @@ import type { ConductorOptions, NodeCreate, NodeUpdate, Operation, PortCreate, P
 import { TaskManager } from './conductor/task-manager.js';
 import { Liveness } from './conductor/liveness.js';
 import { Periodic } from './conductor/periodic.js';
+import { Ownership } from './conductor/ownership.js';
+import type { ClusterView } from './rpc/cluster.js';
 import * as records from './conductor/records.js';
 import * as nodeOps from './conductor/node-ops.js';
 import * as agent from './conductor/agent.js';
@@ -34,6 +36,7 @@ export class Conductor implements AgentChannel {
   private readonly tasks: TaskManager;
   private readonly liveness: Liveness;
   private readonly periodic: Periodic;
+  private readonly ownership: Ownership;
 
   constructor(private readonly opts: ConductorOptions) {
     this.store = opts.store;
@@ -46,8 +49,16 @@ export class Conductor implements AgentChannel {
       for (const e of events) this.events.emit('event', e);
     };
     this.tasks = new TaskManager({ id: this.id, store: this.store, registry: this.registry, settings: this.settings, log: this.log, events: this.events, agent: this });
-    this.liveness = new Liveness(this.tasks, opts.heartbeatIntervalSec ?? 10);
-    this.periodic = new Periodic(this.tasks);
+    const heartbeatIntervalSec = opts.heartbeatIntervalSec ?? 10;
+    const heartbeatTimeoutSec = opts.heartbeatTimeoutSec ?? 60;
+    this.ownership = new Ownership(this.tasks, { heartbeatTimeoutSec, refreshMs: heartbeatIntervalSec * 1000 });
+    this.liveness = new Liveness(this.tasks, this.ownership, { group: opts.group ?? '', rpcUrl: opts.rpcUrl ?? null });
+    this.periodic = new Periodic(this.tasks, this.ownership);
+  }
+
+  /** The managers' view this conductor routes and filters by (live members, hash rings). */
+  get cluster(): ClusterView {
+    return this.ownership.cluster;
   }
 
   // ---------------------------------------------------------------- life cycle
@@ -55,6 +66,7 @@ export class Conductor implements AgentChannel {
   async start(): Promise<void> {
     await this.liveness.register();
     await this.liveness.recoverOrphans();
+    await this.ownership.takeOverNewlyOwned();
     this.periodic.start(this.liveness, {
       heartbeatIntervalSec: this.opts.heartbeatIntervalSec ?? 10,
       deadlineCheckIntervalMs: this.opts.deadlineCheckIntervalMs ?? 1000,

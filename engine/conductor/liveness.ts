@@ -4,85 +4,69 @@
 import { hostname } from 'node:os';
 import type { NodeRecord } from '../generated/node-record.js';
 import { now, type NodePatch } from '../store/store.js';
-import { TRANSIENT_STATES, WAIT_STATES, stuckStateOutcome } from '../states.js';
+import { TRANSIENT_STATES, stuckStateOutcome } from '../states.js';
+import type { Ownership } from './ownership.js';
 import type { TaskManager } from './task-manager.js';
+
+export interface Membership {
+  group: string;
+  rpcUrl: string | null;
+}
 
 export class Liveness {
   private startedAt = now();
 
   constructor(
     private readonly tm: TaskManager,
-    private readonly heartbeatIntervalSec: number,
+    private readonly ownership: Ownership,
+    private readonly membership: Membership,
   ) {}
 
+  /** The conductor's record: liveness, group, RPC address, and the drivers it loaded (the API reads those). */
   async register(): Promise<void> {
     this.startedAt = now();
     const t = this.startedAt;
-    await this.tm.store.transaction((tx) => tx.upsertConductor({ id: this.tm.id, hostname: hostname(), started_at: t, heartbeat_at: t, online: true }));
+    const { group, rpcUrl } = this.membership;
+    await this.tm.store.upsertConductor({ id: this.tm.id, hostname: hostname(), started_at: t, heartbeat_at: t, online: true, conductor_group: group, rpc_url: rpcUrl, catalog: this.tm.registry.toData() });
   }
 
-  beat(): Promise<unknown> {
-    return this.tm.store.transaction((tx) => tx.upsertConductor({ id: this.tm.id, hostname: hostname(), started_at: this.startedAt, heartbeat_at: now(), online: true }));
+  async beat(): Promise<void> {
+    // A row removed behind our back (a database restored, a cleanup) is written again whole.
+    if (!(await this.tm.store.touchConductor(this.tm.id, now()))) await this.register();
   }
 
   async signOff(): Promise<void> {
-    await this.tm.store.transaction(async (tx) => {
-      const me = (await tx.listConductors()).find((c) => c.id === this.tm.id);
-      if (me) await tx.upsertConductor({ ...me, online: false, heartbeat_at: now() });
-    });
+    await this.tm.store.markConductorOffline(this.tm.id, now());
   }
 
   /**
-   * The conductors other than this one that are gone: they said so, stopped heartbeating, or (same host)
-   * their process is gone. A lock held by a name no conductor ever registered is gone too.
+   * The live conductors (this one included): those that heartbeat within the timeout and, on this host,
+   * whose process exists. A lock held by any other name (a dead or never registered conductor) is gone.
    */
   private async liveConductors(): Promise<Set<string>> {
-    const live = new Set<string>([this.tm.id]);
-    const staleBefore = Date.now() - 3 * this.heartbeatIntervalSec * 1000;
-    for (const c of await this.tm.store.listConductors()) {
-      if (c.id === this.tm.id) continue;
-      const [host, pid] = c.id.split(':');
-      let alive = c.online && Date.parse(c.heartbeat_at) >= staleBefore;
-      if (alive && host === hostname() && pid) {
-        try {
-          process.kill(Number(pid), 0);
-        } catch {
-          alive = false;
-        }
-      }
-      if (alive) live.add(c.id);
-    }
-    return live;
+    const { live } = await this.ownership.cluster.current(true);
+    return new Set([this.tm.id, ...live.keys()]);
   }
 
   /**
-   * At start: every node a gone conductor left (locked, or unlocked in a transient state) is recovered,
-   * parked nodes' drivers are told they have a new owner, and applies the gone conductors ran end.
+   * At start: every node of ours a gone conductor left (locked, or unlocked in a transient state) is
+   * recovered, and applies the gone conductors ran end. (Parked nodes are taken over by Ownership.)
    */
   async recoverOrphans(): Promise<void> {
     const live = await this.liveConductors();
-    await this.recoverNodes(await this.tm.store.listNodes({}), live);
-    // Nodes parked in wait states were handed to drivers that may need to resume (e.g. a simulated agent).
-    const parked: NodeRecord[] = [];
-    for (const state of WAIT_STATES) parked.push(...(await this.tm.store.listNodes({ provision_state: state })));
-    for (const node of parked) {
-      try {
-        await this.tm.withTask(node.uuid, (task) => task.driver.deploy.takeOver(task));
-      } catch (err) {
-        this.tm.log.warn({ node: node.uuid, err: String(err) }, 'take over failed');
-      }
-    }
+    await this.recoverNodes(await this.ownership.owned(await this.tm.store.listNodes({})), live);
     await this.interruptDeadApplies(live);
   }
 
   /**
    * Periodically: locks held by a conductor that has died since (killed, or hung and stopped heartbeating)
-   * are released by the rule of recoverOrphans. Only locked nodes are read, not the whole fleet.
+   * are released by the rule of recoverOrphans, each by the node's owner in the ring without the dead
+   * one. Only locked nodes are read, not the whole fleet.
    */
   async releaseDeadLocks(): Promise<number> {
     const live = await this.liveConductors();
     const orphaned = (await this.tm.store.listNodes({ reserved: true })).filter((n) => n.reservation !== null && !live.has(n.reservation));
-    const released = await this.recoverNodes(orphaned, live);
+    const released = await this.recoverNodes(await this.ownership.owned(orphaned), live);
     await this.interruptDeadApplies(live);
     return released;
   }

@@ -8,6 +8,7 @@ import { TRANSIENT_STATES, WAIT_STATES } from '../states.js';
 import type { TaskManager } from './task-manager.js';
 import { errorMessage } from './task-manager.js';
 import type { Liveness } from './liveness.js';
+import type { Ownership } from './ownership.js';
 import { AGENT_FLOWS } from './agent.js';
 
 export interface Schedule {
@@ -20,12 +21,18 @@ export class Periodic {
   private readonly timers: NodeJS.Timeout[] = [];
   private stopped = false;
 
-  constructor(private readonly tm: TaskManager) {}
+  constructor(
+    private readonly tm: TaskManager,
+    private readonly ownership: Ownership,
+  ) {}
 
   start(liveness: Liveness, s: Schedule): void {
     this.every(s.heartbeatIntervalSec * 1000, () => liveness.beat());
     this.every(s.deadlineCheckIntervalMs, () => this.failExpiredWaits());
-    this.every(s.heartbeatIntervalSec * 1000, () => liveness.releaseDeadLocks());
+    this.every(s.heartbeatIntervalSec * 1000, async () => {
+      await liveness.releaseDeadLocks();
+      await this.ownership.takeOverNewlyOwned();
+    });
     if (s.powerSyncIntervalSec > 0) this.every(s.powerSyncIntervalSec * 1000, () => this.syncPowerStates());
   }
 
@@ -52,7 +59,7 @@ export class Periodic {
   async syncPowerStates(): Promise<number> {
     const tm = this.tm;
     let changed = 0;
-    const nodes = await tm.store.listNodes({ maintenance: false, reserved: false });
+    const nodes = await this.ownership.owned(await tm.store.listNodes({ maintenance: false, reserved: false }));
     for (const n of nodes) {
       if (this.stopped) break;
       if (TRANSIENT_STATES.includes(n.provision_state) || n.provision_state === 'enroll') continue;
@@ -88,7 +95,7 @@ export class Periodic {
     let failed = 0;
     const t = now();
     for (const state of WAIT_STATES) {
-      for (const node of await tm.store.listNodes({ provision_state: state, reserved: false })) {
+      for (const node of await this.ownership.owned(await tm.store.listNodes({ provision_state: state, reserved: false }))) {
         if (!node.provision_deadline || node.provision_deadline > t) continue;
         try {
           await tm.withTask(node.uuid, async (task) => {

@@ -15,8 +15,14 @@ export interface ConductorOptions {
   powerSyncIntervalSec?: number;
   /** Milliseconds between checks for wait states past their deadline. */
   deadlineCheckIntervalMs?: number;
-  /** Seconds between this conductor's liveness heartbeats in the database. */
+  /** Seconds between this conductor's liveness heartbeats in the database (Ironic: 10). */
   heartbeatIntervalSec?: number;
+  /** Seconds without a heartbeat after which a conductor is dead and its nodes go to others (Ironic: 60). */
+  heartbeatTimeoutSec?: number;
+  /** The conductor group this manager serves (Ironic's [conductor]conductor_group); '' is the default group. */
+  group?: string;
+  /** Where this manager's RPC listener answers, recorded for the API (null: reachable in process only). */
+  rpcUrl?: string | null;
 }
 
 export interface NodeCreate {

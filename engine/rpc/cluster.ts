@@ -2,6 +2,7 @@
 // their RPC listeners are, and the hash rings that say which of them owns each node. Read by the API to
 // route calls and by each manager to pick its own nodes; rebuilt every refresh interval and on demand
 // (a call to a manager that did not answer).
+import { hostname } from 'node:os';
 import type { Store, ConductorRow } from '../store/store.js';
 import { HashRings } from './ring.js';
 
@@ -10,6 +11,8 @@ export interface ClusterOptions {
   heartbeatTimeoutSec: number;
   /** How long one reading of the conductors table is used (Ironic's hash_ring_reset_interval: 15 s). */
   refreshMs?: number;
+  /** A manager reading its own view counts itself alive whatever its last recorded heartbeat. */
+  selfId?: string;
 }
 
 export interface ClusterState {
@@ -19,8 +22,22 @@ export interface ClusterState {
   readAt: number;
 }
 
+/**
+ * A manager is alive while it says so and heartbeats within the timeout; one on this host whose process
+ * is gone is dead at once (its id is host:pid:nonce), without waiting out the timeout.
+ */
 export function isAlive(c: ConductorRow, heartbeatTimeoutSec: number, at = Date.now()): boolean {
-  return c.online && Date.parse(c.heartbeat_at) >= at - heartbeatTimeoutSec * 1000;
+  if (!c.online || Date.parse(c.heartbeat_at) < at - heartbeatTimeoutSec * 1000) return false;
+  const [host, pid] = c.id.split(':');
+  if (host === hostname() && pid && Number(pid) !== process.pid) {
+    try {
+      process.kill(Number(pid), 0);
+    } catch (err) {
+      // EPERM: the process exists (another user's); only ESRCH says it is gone.
+      return (err as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  }
+  return true;
 }
 
 export class ClusterView {
@@ -44,7 +61,7 @@ export class ClusterView {
     const at = Date.now();
     const live = new Map<string, ConductorRow>();
     for (const c of await this.store.listConductors()) {
-      if (c.catalog && isAlive(c, this.opts.heartbeatTimeoutSec, at)) live.set(c.id, c);
+      if (c.catalog && (c.id === this.opts.selfId || isAlive(c, this.opts.heartbeatTimeoutSec, at))) live.set(c.id, c);
     }
     const rings = new HashRings(
       [...live.values()].map((c) => ({ id: c.id, group: c.conductor_group ?? '', hardwareTypes: c.catalog!.types.map((t) => t.name) })),

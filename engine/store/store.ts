@@ -289,6 +289,15 @@ export class Store {
   listApplyActions(applyId: string) {
     return this.reader().listApplyActions(applyId);
   }
+  upsertConductor(c: ConductorRow) {
+    return this.transaction((tx) => tx.upsertConductor(c));
+  }
+  touchConductor(id: string, at: string) {
+    return this.transaction((tx) => tx.touchConductor(id, at));
+  }
+  markConductorOffline(id: string, at: string) {
+    return this.transaction((tx) => tx.markConductorOffline(id, at));
+  }
   listConductors() {
     return this.reader().listConductors();
   }
@@ -643,6 +652,10 @@ export class TxStore {
     const exists = await this.db.selectFrom('conductors').select('id').where('id', '=', c.id).executeTakeFirst();
     if (exists) await this.db.updateTable('conductors').set(row).where('id', '=', c.id).execute();
     else await this.db.insertInto('conductors').values(row).execute();
+  }
+
+  async markConductorOffline(id: string, at: string): Promise<void> {
+    await this.db.updateTable('conductors').set({ heartbeat_at: at, online: 0 }).where('id', '=', id).execute();
   }
 
   /** A manager's liveness mark: one small UPDATE, the catalog is not rewritten. */
