@@ -55,7 +55,15 @@ function addCommon(cmd: Command): Command {
     .option('--token <token>', 'bearer token for --endpoint', process.env.IRONPLAN_TOKEN);
 }
 
-async function makePlan(file: string, opts: Common): Promise<{ plan: Plan; remote?: Remote; engine?: Engine }> {
+/** `plan`: the file planned against the records, stored nowhere (a plan changes nothing; only apply stores specs). */
+async function dryRunPlan(file: string, opts: Common): Promise<Plan> {
+  const fleet = await readFleetFile(file);
+  if (opts.endpoint) return new Remote(opts.endpoint, opts.token).planFleet(fleet);
+  return withEngine(opts, (e) => e.planFleet(fleet));
+}
+
+/** `apply`: the file becomes the desired state, and the plan made from it is stored to be applied by id. */
+async function storeAndPlan(file: string, opts: Common): Promise<{ plan: Plan; remote?: Remote; engine?: Engine }> {
   const fleet = await readFleetFile(file);
   if (opts.endpoint) {
     const remote = new Remote(opts.endpoint, opts.token);
@@ -118,8 +126,7 @@ export function buildCli(): Command {
       .option('--json', 'print the plan as JSON')
       .option('--detailed-exitcode', 'exit 0 when there is nothing to do, 2 when there are changes, 1 on error'),
   ).action(async (o) => {
-    const { plan, engine } = await makePlan(o.file, o);
-    await engine?.close();
+    const plan = await dryRunPlan(o.file, o);
     process.stdout.write(o.json ? JSON.stringify(plan, null, 2) + '\n' : formatPlan(plan, { color: process.stdout.isTTY }));
     if (o.detailedExitcode && plan.actions.length) process.exitCode = 2;
   });
@@ -132,7 +139,7 @@ export function buildCli(): Command {
       .option('--auto-approve', 'apply without asking')
       .option('--concurrency <n>', 'actions running at once', (v) => Number(v), 16),
   ).action(async (o) => {
-    const { plan, engine, remote } = await makePlan(o.file, o);
+    const { plan, engine, remote } = await storeAndPlan(o.file, o);
     try {
       process.stdout.write(formatPlan(plan, { color: process.stdout.isTTY }));
       if (!plan.actions.length) return;

@@ -10,25 +10,39 @@ export class Remote {
   constructor(
     private readonly endpoint: string,
     private readonly token?: string,
-  ) {}
+  ) {
+    if (!URL.canParse(endpoint)) throw new EngineError('InvalidParameter', `--endpoint: "${endpoint}" is not a URL (e.g. http://127.0.0.1:6385)`, 'endpoint');
+  }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await fetch(new URL(path, this.endpoint), {
-      method,
-      headers: {
-        'content-type': 'application/json',
-        'x-openstack-ironic-api-version': 'latest',
-        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
+    const url = new URL(path, this.endpoint);
+    let res: Response;
+    let text: string;
+    try {
+      res = await fetch(url, {
+        method,
+        headers: {
+          'content-type': 'application/json',
+          'x-openstack-ironic-api-version': 'latest',
+          ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      text = await res.text();
+    } catch (err) {
+      // undici says only "fetch failed"; what failed (refused, unknown host, reset) is in its cause.
+      throw new Error(`cannot reach ${url.href}: ${causeOf(err)}`);
+    }
     if (!res.ok) throw new EngineError(res.status === 404 ? 'NotFound' : res.status === 409 ? 'Conflict' : 'InvalidParameter', `${method} ${path}: HTTP ${res.status}: ${describe(text)}`);
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
   putSpecs(fleet: Fleet): Promise<void> {
     return this.call('PUT', '/v1/specs', fleet);
+  }
+  /** Plans the fleet without storing it (the service's desired state stays as it is; readers may do it). */
+  planFleet(fleet: Fleet): Promise<Plan> {
+    return this.call('POST', '/v1/plans/dry-run', fleet);
   }
   makePlan(): Promise<Plan> {
     return this.call('POST', '/v1/plans', {});
@@ -102,4 +116,20 @@ function describe(text: string): string {
     // Not JSON: show it as it came.
   }
   return text.slice(0, 500);
+}
+
+/**
+ * Why a request failed below HTTP: undici's fetch error carries it as cause (an Error with a code such as
+ * ECONNREFUSED, or an AggregateError when every address of a name was refused).
+ */
+function causeOf(err: unknown): string {
+  const cause = (err as { cause?: unknown }).cause ?? err;
+  const describe1 = (e: unknown) => {
+    const x = e as { message?: string; code?: string };
+    return x.message || x.code || String(e);
+  };
+  if (cause instanceof AggregateError && cause.errors.length) return cause.errors.map(describe1).join('; ');
+  const text = describe1(cause);
+  // fetch itself refuses a few ports (1, 25, 6000…: the Fetch standard's "bad ports") before connecting.
+  return text === 'bad port' ? 'bad port (fetch refuses to connect to this port; use another)' : text;
 }

@@ -6,6 +6,11 @@ import pino from 'pino';
 import { Engine } from '../engine.js';
 import type { Logger } from '../../drivers/types.js';
 
+/** How long responses in flight get to finish on shutdown before their connections are cut. */
+const SHUTDOWN_GRACE_MS = 3000;
+/** Past this, shutdown gives up (e.g. an operation the conductor waits for) and the process exits 1. */
+const SHUTDOWN_LIMIT_MS = 10_000;
+
 export interface ServeOptions {
   db: string;
   host: string;
@@ -67,14 +72,35 @@ export async function serve(o: ServeOptions): Promise<void> {
     process.stderr.write(`ironplan TFTP serving ${engine.settings.bootRoot} on ${bound.address}:${bound.port}\n`);
   }
   let closing = false;
-  const shutdown = async () => {
-    if (closing) return;
+  const exitNow = (why: string) => {
+    log.error({ why }, 'exiting without finishing shutdown');
+    process.exit(1);
+  };
+  const shutdown = async (signal: string) => {
+    // A second signal while closing means "now" (as a second Ctrl-C does elsewhere).
+    if (closing) return exitNow(`${signal} again while shutting down`);
     closing = true;
-    await tftp?.close();
-    await app.close();
-    await engine.close();
+    // app.close() ends the event streams itself, but waits for every other response in flight: one stuck
+    // request (a client that stopped reading) must not keep the process alive. After a grace period the
+    // remaining connections are cut; if closing still has not finished, the process exits regardless.
+    const cut = setTimeout(() => {
+      log.warn({ graceMs: SHUTDOWN_GRACE_MS }, 'closing connections still open after the grace period');
+      app.server.closeAllConnections();
+    }, SHUTDOWN_GRACE_MS);
+    const giveUp = setTimeout(() => exitNow(`shutdown did not finish within ${SHUTDOWN_LIMIT_MS} ms`), SHUTDOWN_LIMIT_MS);
+    cut.unref();
+    giveUp.unref();
+    try {
+      await tftp?.close();
+      await app.close();
+      await engine.close();
+    } catch (err) {
+      log.error({ err: String(err) }, 'shutdown failed');
+      process.exit(1);
+    }
     process.exit(0);
   };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
+

@@ -45,7 +45,8 @@ export function registerAuth(app: FastifyInstance, opts: AuthOptions | undefined
       reply.header('WWW-Authenticate', 'Bearer realm="ironplan"');
       return sendError(reply, 401, token ? 'The token presented is not valid.' : 'Authentication required: send Authorization: Bearer <token>.');
     }
-    if (match.role !== 'admin' && !READ_METHODS.has(req.method)) {
+    // A route marked readOnly changes nothing although it is a POST (a dry-run plan): readers may call it.
+    if (match.role !== 'admin' && !READ_METHODS.has(req.method) && !req.routeOptions.config.readOnly) {
       return sendError(reply, 403, `Access was denied: the reader role may not ${req.method} ${pathOf(req.url)}.`);
     }
   });

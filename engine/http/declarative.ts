@@ -56,6 +56,14 @@ export function registerDeclarativeRoutes(app: FastifyInstance, ctx: HttpContext
     return plan;
   });
 
+  // A dry run posts its fleet (one does not fit in a URL) but stores nothing, neither the fleet nor the
+  // plan: it is a read, so readers may call it (config.readOnly, see server.ts), and it cannot replace the
+  // desired state or make anyone's stored plan stale. Only PUT /v1/specs and apply change what is desired.
+  app.post('/v1/plans/dry-run', { config: { readOnly: true }, schema: { summary: 'Plan a posted fleet against the records without storing either (what `ironplan plan` shows); open to readers', tags, body: { $ref: 'fleet.schema.json' }, responses: { 200: { $ref: 'plan.schema.json' } } } }, async (req) => {
+    if (req.body === undefined) throw new EngineError('InvalidParameter', 'A Fleet is expected as the request body: {"nodes": [...], "deployments": [...]}.');
+    return engine.planFleet(req.body as Fleet);
+  });
+
   app.get('/v1/plans/:id', { schema: { summary: 'A stored plan', tags, responses: { 200: { $ref: 'plan.schema.json' } } } }, async (req) => engine.getPlan(identParam(req, 'id')));
 
   app.post('/v1/plans/:id/apply', { schema: { summary: 'Apply a plan (202; 409 StalePlan if its inputs changed)', tags, body: { type: 'object', properties: { concurrency: { type: 'integer', minimum: 1, maximum: 256 } } } } }, async (req, reply) => {

@@ -5,16 +5,38 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Event } from '../generated/event.js';
 import { EngineError } from '../errors.js';
 import { isUuid } from '../ids.js';
-import { param, type HttpContext } from './context.js';
+import { param, type HttpContext, type Query } from './context.js';
 
 const PAGE = 1000;
 const KEEPALIVE_MS = 15_000;
 
-function afterParam(req: FastifyRequest): number {
-  const raw = (req.headers['last-event-id'] as string | undefined) ?? param(req, 'after');
+const QUERY = {
+  after: { type: 'string', description: 'Replay the events after this id (0: from the start). The Last-Event-ID header, which an EventSource sends when it reconnects, wins over it.' },
+  node: { type: 'string', description: "Only this node's events (name or UUID; a deleted node's by UUID)." },
+  // Checked by the route schema: anything but json would otherwise fall through to an endless stream.
+  format: { type: 'string', enum: ['json'], description: 'json: one page of recorded events as {"events": [...]} instead of the stream.' },
+  limit: { type: 'string', description: 'With format=json: at most this many events (default 1000, at most 10000).' },
+};
+
+/**
+ * Unknown query parameters are refused, not ignored: ignoring ?since=N (or any misspelling of after)
+ * would silently replay everything from the start.
+ */
+function checkQuery(req: FastifyRequest): void {
+  for (const name of Object.keys((req.query as Query | undefined) ?? {})) {
+    if (!(name in QUERY)) {
+      throw new EngineError('InvalidParameter', `${name}: unknown query parameter of GET /v1/events (known: ${Object.keys(QUERY).join(', ')}; to replay from an event id use after=N or the Last-Event-ID header)`, name);
+    }
+  }
+}
+
+/** Where the replay starts: Last-Event-ID (a reconnecting EventSource keeps its URL, so the header is newer), else ?after=. */
+function replayFrom(req: FastifyRequest): number {
+  const header = req.headers['last-event-id'];
+  const [name, raw] = header !== undefined ? ['Last-Event-ID', Array.isArray(header) ? header[0] : header] : ['after', param(req, 'after')];
   if (raw === undefined || raw === '') return 0;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new EngineError('InvalidParameter', `after: "${raw}" is not an event id`, 'after');
+  if (!Number.isInteger(n) || n < 0) throw new EngineError('InvalidParameter', `${name}: "${raw}" is not an event id`, name);
   return n;
 }
 
@@ -24,6 +46,12 @@ function frame(e: Event): string {
 
 export function registerEventRoutes(app: FastifyInstance, ctx: HttpContext): void {
   const conductor = ctx.engine.conductor;
+  // Open streams never end by themselves, and closing the HTTP server waits for every open response:
+  // each stream registers how to end it, and closing the server ends them all first.
+  const streams = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const end of [...streams]) end();
+  });
 
   /** A node filter by name or uuid; a deleted node's events are still found by its uuid. */
   const nodeFilter = async (req: FastifyRequest): Promise<string | undefined> => {
@@ -33,8 +61,9 @@ export function registerEventRoutes(app: FastifyInstance, ctx: HttpContext): voi
     return (await conductor.getNode(node)).uuid;
   };
 
-  app.get('/v1/events', { schema: { summary: 'Recorded events: Server-Sent Events (replay, then live) or ?format=json', tags: ['events'], responses: { 200: { type: 'object', description: 'With ?format=json; otherwise text/event-stream frames of the same events.', properties: { events: { type: 'array', items: { $ref: 'event.schema.json' } } } } } } }, async (req, reply) => {
-    const after = afterParam(req);
+  app.get('/v1/events', { schema: { summary: 'Recorded events: Server-Sent Events (replay, then live) or ?format=json', tags: ['events'], querystring: { type: 'object', properties: QUERY }, responses: { 200: { type: 'object', description: 'With ?format=json; otherwise text/event-stream frames of the same events.', properties: { events: { type: 'array', items: { $ref: 'event.schema.json' } } } } } } }, async (req, reply) => {
+    checkQuery(req);
+    const after = replayFrom(req);
     const nodeUuid = await nodeFilter(req);
     if (param(req, 'format') === 'json') {
       const rawLimit = Number(param(req, 'limit') ?? PAGE);
@@ -48,9 +77,10 @@ export function registerEventRoutes(app: FastifyInstance, ctx: HttpContext): voi
     const pending: Event[] = [];
     let replaying = true;
     let last = after;
+    let ended = false;
     const raw = reply.raw;
     const send = (e: Event) => {
-      if (e.id <= last || (nodeUuid && e.node_uuid !== nodeUuid)) return;
+      if (ended || e.id <= last || (nodeUuid && e.node_uuid !== nodeUuid)) return;
       last = e.id;
       raw.write(frame(e));
     };
@@ -59,9 +89,19 @@ export function registerEventRoutes(app: FastifyInstance, ctx: HttpContext): voi
     const keepalive = setInterval(() => raw.write(': keepalive\n\n'), KEEPALIVE_MS);
     keepalive.unref();
     const stop = () => {
+      ended = true;
       clearInterval(keepalive);
       conductor.events.off('event', onEvent);
+      streams.delete(end);
     };
+    /** Ends the stream from our side (server closing, replay failed); the client may reconnect with Last-Event-ID. */
+    function end(): void {
+      if (ended) return;
+      stop();
+      // The connection was kept alive for the stream; close it too, so that the server's close need not wait.
+      raw.end(() => raw.socket?.end());
+    }
+    streams.add(end);
     req.raw.on('close', stop);
     // Headers set by hooks (version, request id) are kept; the body is ours from here on.
     reply.hijack();
@@ -72,13 +112,14 @@ export function registerEventRoutes(app: FastifyInstance, ctx: HttpContext): voi
     try {
       for (;;) {
         const page = await conductor.listEvents({ after: last, node_uuid: nodeUuid, limit: PAGE });
+        if (ended) return;
         for (const e of page) send(e);
         if (page.length < PAGE) break;
       }
     } catch (err) {
+      if (ended) return;
       req.log.error({ err }, 'event replay failed');
-      stop();
-      raw.end();
+      end();
       return;
     }
     replaying = false;

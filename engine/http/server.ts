@@ -48,6 +48,13 @@ function loggerOptions(logger: ServerOptions['logger']): Pick<FastifyServerOptio
   return { logger: { level: 'info', ...base, redact: { paths: REDACT_PATHS, censor: '******' } } };
 }
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route changes nothing although its method is not GET (a dry run posting its input): readers may call it. */
+    readOnly?: boolean;
+  }
+}
+
 /** Validation with the engine's own ajv holding every shared schema, so a $ref names the same file. */
 function validatorCompiler({ schema, httpPart }: { schema: object; httpPart?: string }) {
   const fn = sharedAjv().compile(schema) as ValidateFunction;
