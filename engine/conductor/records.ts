@@ -43,6 +43,7 @@ export async function createNode(tm: TaskManager, input: NodeCreate, actor: stri
     interfaces,
     properties: input.properties ?? {},
     resource_class: input.resource_class ?? null,
+    conductor_group: input.conductor_group ?? '',
     traits: [...new Set(input.traits ?? [])].sort(),
     power_state: null,
     target_power_state: null,
@@ -91,6 +92,7 @@ export function updateNode(tm: TaskManager, ident: string, update: NodeUpdate, a
     }
     if (update.properties !== undefined) patch.properties = update.properties;
     if (update.resource_class !== undefined) patch.resource_class = update.resource_class;
+    if (update.conductor_group !== undefined) patch.conductor_group = update.conductor_group;
     if (update.traits !== undefined) patch.traits = [...new Set(update.traits)].sort();
     if (update.extra !== undefined) patch.extra = update.extra;
     if (update.managed !== undefined) patch.managed = update.managed;

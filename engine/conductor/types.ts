@@ -33,6 +33,8 @@ export interface NodeCreate {
   interfaces?: InterfaceNames;
   properties?: Record<string, unknown>;
   resource_class?: string | null;
+  /** Only managers of this group handle the node ('' is the default group). */
+  conductor_group?: string;
   traits?: string[];
   extra?: Record<string, unknown>;
   managed?: boolean;

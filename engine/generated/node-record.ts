@@ -88,6 +88,10 @@ export interface NodeRecord {
    */
   reservation: string | null;
   /**
+   * Only managers of this group handle the node (Ironic's conductor_group; '' is the default group).
+   */
+  conductor_group: string;
+  /**
    * The deployment occupying the node.
    */
   instance_uuid: string | null;

@@ -86,6 +86,7 @@ function nodeFromRow(r: Selectable<NodesTable>): NodeRecord {
     maintenance_reason: r.maintenance_reason,
     last_error: r.last_error,
     reservation: r.reservation,
+    conductor_group: r.conductor_group ?? '',
     instance_uuid: r.instance_uuid,
     instance_info: parse(r.instance_info, {}),
     driver_internal_info: parse(r.driver_internal_info, {}),

@@ -10,6 +10,7 @@ export interface NodesTable {
   interfaces: string;
   properties: string;
   resource_class: string | null;
+  conductor_group: string;
   traits: string;
   power_state: string | null;
   target_power_state: string | null;
