@@ -45,6 +45,7 @@ export class Conductor implements AgentChannel {
     this.log = opts.log;
     this.id = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
     this.events.setMaxListeners(0);
+    this.store.writer = this.id;
     this.store.onEvents = (events) => {
       for (const e of events) this.events.emit('event', e);
     };

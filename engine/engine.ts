@@ -9,7 +9,7 @@ import type { Plan } from './generated/plan.js';
 import type { Logger, ServiceSettings } from '../drivers/types.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
-import { DriverRegistry, loadDriverModules } from './drivers/registry.js';
+import { DriverRegistry, loadDriverModules, type DriverCatalog } from './drivers/registry.js';
 import { register as registerBuiltin } from '../drivers/builtin.js';
 import { Conductor } from './conductor.js';
 import { plan as makePlan, inputsDigest, type Specs, type Records } from './plan.js';
@@ -18,6 +18,14 @@ import { assertValid } from './validation.js';
 import { EngineError } from './errors.js';
 import { newId } from './ids.js';
 import { packageRoot } from './paths.js';
+import { EventFeed } from './events-feed.js';
+import { NodeView } from './node-view.js';
+import type { ManagerApi } from './rpc/manager-api.js';
+import { localManager, rpcMethodsFor } from './rpc/local-manager.js';
+import { startRpcServer, type RpcMethods } from './rpc/jsonrpc.js';
+import { ClusterView } from './rpc/cluster.js';
+import { ClusterCatalog } from './rpc/cluster-catalog.js';
+import { RemoteManager } from './rpc/remote-manager.js';
 
 export interface EngineConfig {
   /** sqlite file path (or sqlite:PATH, :memory:) or a postgres:// URL. */
@@ -32,8 +40,27 @@ export interface EngineConfig {
   deadlineCheckIntervalMs?: number;
   /** Seconds between the conductor's liveness heartbeats (and its checks for locks of dead conductors). */
   heartbeatIntervalSec?: number;
+  /** Seconds without a heartbeat after which a manager is dead (Ironic: 60). */
+  heartbeatTimeoutSec?: number;
   /** Start periodic tasks and recover orphaned nodes (false for one-shot CLI reads). */
   startConductor?: boolean;
+  /** This manager's conductor group ('' is the default group). */
+  group?: string;
+  /** Listen for the API's RPC calls here (a manager run apart from the API), with this shared secret. */
+  rpc?: { host: string; port: number; secret: string };
+}
+
+/** An API service in front of managers run elsewhere (`ironplan api`): no drivers, no conductor here. */
+export interface ApiEngineConfig {
+  database: string;
+  log?: Logger;
+  settings?: Partial<ServiceSettings>;
+  /** The managers' shared RPC secret. */
+  rpcSecret: string;
+  heartbeatTimeoutSec?: number;
+  /** Milliseconds between re-reads of the managers and of the events table. */
+  refreshMs?: number;
+  eventPollMs?: number;
 }
 
 export interface ApplyView {
@@ -46,29 +73,64 @@ export interface ApplyView {
   actions: Array<{ action_id: string; status: string; error: string | null }>;
 }
 
-export class Engine {
-  private readonly applier: Applier;
+function serviceSettings(given: Partial<ServiceSettings> | undefined): ServiceSettings {
+  const stateDir = given?.stateDir ?? join(process.cwd(), '.ironplan');
+  return {
+    apiUrl: given?.apiUrl ?? 'http://127.0.0.1:6385',
+    bootRoot: given?.bootRoot ?? join(stateDir, 'boot'),
+    deployCallbackTimeoutSec: given?.deployCallbackTimeoutSec ?? 1800,
+    automatedClean: given?.automatedClean ?? true,
+    stateDir,
+  };
+}
 
+const defaultLog = () => pino({ level: process.env.IRONPLAN_LOG_LEVEL ?? 'info' }, pino.destination(2)) as unknown as Logger;
+
+/**
+ * The engine as one process composes it: the store, the drivers' catalog, the manager interface the API
+ * calls (in process, or JSON-RPC to the owning manager), the node view and event feed the API reads, and
+ * (where a manager runs here) the conductor and the applier.
+ */
+export class Engine {
   private constructor(
     readonly store: Store,
-    readonly registry: DriverRegistry,
-    readonly conductor: Conductor,
+    readonly catalog: DriverCatalog,
     readonly settings: ServiceSettings,
     readonly log: Logger,
+    readonly feed: EventFeed,
+    private readonly local: { conductor: Conductor; registry: DriverRegistry; applier: Applier; rpc?: { close(): Promise<void>; url: string } } | null,
+    manager: ManagerApi | null,
+    private readonly onClose: () => Promise<void> = async () => {},
   ) {
-    this.applier = new Applier(conductor, store);
+    this.nodes = new NodeView(store, catalog, feed);
+    this.manager = manager ?? localManager(local!.conductor, this);
   }
 
+  /** What the API calls for anything a manager does (drivers, locks, flows). */
+  readonly manager: ManagerApi;
+  /** What the API reads (nodes, ports, events) and waits on. */
+  readonly nodes: NodeView;
+
+  /** The conductor running in this process; the API service has none (its managers run elsewhere). */
+  get conductor(): Conductor {
+    if (!this.local) throw new Error('no manager runs in this process (an API service): use engine.manager and engine.nodes');
+    return this.local.conductor;
+  }
+
+  get registry(): DriverRegistry {
+    if (!this.local) throw new Error('no drivers are loaded in this process (an API service): use engine.catalog');
+    return this.local.registry;
+  }
+
+  /** Where this process's manager answers RPC calls, when it listens for them. */
+  get rpcUrl(): string | undefined {
+    return this.local?.rpc?.url;
+  }
+
+  /** A manager (with the API in the same process, as `serve`, or alone with an RPC listener). */
   static async open(config: EngineConfig): Promise<Engine> {
-    const log = config.log ?? (pino({ level: process.env.IRONPLAN_LOG_LEVEL ?? 'info' }, pino.destination(2)) as unknown as Logger);
-    const stateDir = config.settings?.stateDir ?? join(process.cwd(), '.ironplan');
-    const settings: ServiceSettings = {
-      apiUrl: config.settings?.apiUrl ?? 'http://127.0.0.1:6385',
-      bootRoot: config.settings?.bootRoot ?? join(stateDir, 'boot'),
-      deployCallbackTimeoutSec: config.settings?.deployCallbackTimeoutSec ?? 1800,
-      automatedClean: config.settings?.automatedClean ?? true,
-      stateDir,
-    };
+    const log = config.log ?? defaultLog();
+    const settings = serviceSettings(config.settings);
     const store = await openStore(config.database);
     const registry = new DriverRegistry();
     registerBuiltin(registry, { log });
@@ -78,6 +140,9 @@ export class Engine {
       log,
       settings,
     });
+    // The listener is up before the conductor registers, so the address it records answers.
+    const methods: RpcMethods = {};
+    const rpc = config.rpc ? await startRpcServer({ ...config.rpc, methods }) : undefined;
     const conductor = new Conductor({
       store,
       registry,
@@ -86,13 +151,46 @@ export class Engine {
       powerSyncIntervalSec: config.powerSyncIntervalSec,
       deadlineCheckIntervalMs: config.deadlineCheckIntervalMs,
       heartbeatIntervalSec: config.heartbeatIntervalSec,
+      heartbeatTimeoutSec: config.heartbeatTimeoutSec,
+      group: config.group,
+      rpcUrl: rpc?.url ?? null,
     });
+    const feed = new EventFeed(store);
+    // Work done here is seen at once; the poll catches what other processes write.
+    const onCommit = store.onEvents;
+    store.onEvents = (events) => {
+      onCommit?.(events);
+      feed.nudge();
+    };
+    conductor.events.on('released', (uuid: string) => feed.emit('released', uuid));
+    const local = { conductor, registry, applier: new Applier(conductor, store), rpc: rpc && { url: rpc.url, close: () => rpc.app.close() } };
+    const engine = new Engine(store, registry, settings, log, feed, local, null);
+    Object.assign(methods, rpcMethodsFor(engine.manager));
+    await feed.start();
     if (config.startConductor !== false) await conductor.start();
-    return new Engine(store, registry, conductor, settings, log);
+    return engine;
+  }
+
+  /** An API service: routes every manager call over RPC to the node's owner; loads no drivers. */
+  static async openApi(config: ApiEngineConfig): Promise<Engine> {
+    const log = config.log ?? defaultLog();
+    const store = await openStore(config.database);
+    const refreshMs = config.refreshMs ?? 5000;
+    const cluster = new ClusterView(store, { heartbeatTimeoutSec: config.heartbeatTimeoutSec ?? 60, refreshMs });
+    const catalog = new ClusterCatalog(cluster);
+    await catalog.refresh(true);
+    catalog.start(refreshMs);
+    const feed = new EventFeed(store, { pollMs: config.eventPollMs ?? 200 });
+    await feed.start();
+    const manager = new RemoteManager(store, cluster, { secret: config.rpcSecret });
+    return new Engine(store, catalog, serviceSettings(config.settings), log, feed, null, manager, async () => catalog.stop());
   }
 
   async close(): Promise<void> {
-    await this.conductor.stop();
+    this.feed.stop();
+    await this.local?.rpc?.close();
+    await this.local?.conductor.stop();
+    await this.onClose();
     await this.store.close();
   }
 
@@ -156,8 +254,8 @@ export class Engine {
   /** Checks what the schema can't: the driver exists and driver_info satisfies its interfaces. */
   private checkNodeSpec(spec: NodeSpec, at: string): void {
     try {
-      const interfaces = this.registry.resolveInterfaces(spec.driver, spec.interfaces ?? {});
-      this.registry.validateDriverInfo(interfaces, spec.driver_info ?? {});
+      const interfaces = this.catalog.resolveInterfaces(spec.driver, spec.interfaces ?? {});
+      this.catalog.validateDriverInfo(interfaces, spec.driver_info ?? {});
     } catch (err) {
       if (err instanceof EngineError) throw new EngineError(err.code, `${at} (${spec.name}).${err.message}`, `${at}.${err.field ?? ''}`);
       throw err;
@@ -176,7 +274,7 @@ export class Engine {
 
   private secretFields = (driver: string, interfaces: NodeSpec['interfaces']): ReadonlySet<string> => {
     try {
-      return this.registry.secretFields(this.registry.resolveInterfaces(driver, interfaces ?? {}));
+      return this.catalog.secretFields(this.catalog.resolveInterfaces(driver, interfaces ?? {}));
     } catch {
       return new Set();
     }
@@ -200,15 +298,19 @@ export class Engine {
     return makePlan(specs, await this.records(), { secretFields: this.secretFields, id: newId('dry-run'), now: new Date().toISOString() });
   }
 
-  /** Applies a stored plan, refusing it if the specs or records changed since it was made. */
-  async applyPlan(planId: string, opts: ApplyOptions = {}): Promise<{ apply_id: string; done: Promise<ApplyResult> }> {
+  /**
+   * Applies a stored plan, refusing it if the specs or records changed since it was made. Where no manager
+   * runs in this process, one of the managers claims it (`done` is then absent: follow the apply's record).
+   */
+  async applyPlan(planId: string, opts: ApplyOptions = {}): Promise<{ apply_id: string; done?: Promise<ApplyResult> }> {
+    if (!this.local) return this.manager.startApply(planId, { concurrency: opts.concurrency });
     const p = await this.store.getPlan(planId);
     const specs = await this.getSpecs();
     const digest = inputsDigest(specs, await this.records());
     if (digest !== p.inputs_digest) {
       throw new EngineError('StalePlan', `Plan ${planId} is stale: the specs or the recorded state changed since it was made. Make a new plan.`);
     }
-    return this.applier.start(p, specs, opts);
+    return this.local.applier.start(p, specs, opts);
   }
 
   getPlan(id: string): Promise<Plan> {

@@ -59,7 +59,7 @@ function addCommon(cmd: Command): Command {
 async function dryRunPlan(file: string, opts: Common): Promise<Plan> {
   const fleet = await readFleetFile(file);
   if (opts.endpoint) return new Remote(opts.endpoint, opts.token).planFleet(fleet);
-  return withEngine(opts, (e) => e.planFleet(fleet));
+  return withEngine(opts, (e) => e.planFleet(fleet), false);
 }
 
 /** `apply`: the file becomes the desired state, and the plan made from it is stored to be applied by id. */
@@ -113,9 +113,49 @@ export function buildCli(): Command {
     .option('--driver <module...>', 'extra driver modules to load')
     .option('--tftp-port <n>', 'also serve the boot root over TFTP on this UDP port (69 needs root)', (v) => Number(v))
     .option('--tftp-host <addr>', 'address for TFTP (default: --host)')
+    .option('--heartbeat-interval <sec>', "seconds between the manager's liveness heartbeats", (v) => Number(v), 10)
+    .option('--heartbeat-timeout <sec>', 'seconds without a heartbeat after which a manager is dead', (v) => Number(v), 60)
     .action(async (o) => {
       const { serve } = await import('./serve.js');
       await serve(o);
+    });
+
+  program
+    .command('api')
+    .description('Run the HTTP API alone, in front of managers (ironplan manager) sharing its PostgreSQL database.')
+    .requiredOption('--db <url>', 'the database the managers use (postgres://…)', process.env.IRONPLAN_DB)
+    .option('--host <addr>', 'address to listen on', process.env.IRONPLAN_HOST ?? '127.0.0.1')
+    .option('--port <n>', 'port to listen on', (v) => Number(v), Number(process.env.IRONPLAN_PORT ?? 6385))
+    .option('--rpc-secret-file <path>', "file holding the managers' shared RPC secret (or IRONPLAN_RPC_SECRET)")
+    .option('--heartbeat-timeout <sec>', 'seconds without a heartbeat after which a manager is dead', (v) => Number(v), 60)
+    .addOption(new Option('--auth <mode>', 'API authentication').choices(['none', 'token']).default('none'))
+    .option('--tokens-file <path>', 'with --auth token: a JSON file [{"token": "...", "role": "admin"|"reader"}] (or IRONPLAN_TOKENS)')
+    .action(async (o) => {
+      const { api } = await import('./serve.js');
+      await api(o);
+    });
+
+  program
+    .command('manager')
+    .description('Run a manager (drivers and the conductor) answering the API over JSON-RPC; several may share one PostgreSQL database.')
+    .requiredOption('--db <url>', 'state database (postgres://… to share it with other managers)', process.env.IRONPLAN_DB)
+    .option('--group <name>', "the conductor group this manager serves ('' is the default group)", '')
+    .option('--rpc-listen <host:port>', "where the API's RPC calls reach this manager (port 0 picks a free one)", '127.0.0.1:0')
+    .option('--rpc-secret-file <path>', 'file holding the shared RPC secret (or IRONPLAN_RPC_SECRET)')
+    .option('--api-url <url>', 'URL the deploy agent and iPXE use to reach the API')
+    .option('--boot-root <dir>', "directory of this manager's boot files")
+    .option('--state-dir <dir>', 'directory for driver state', '.ironplan')
+    .option('--power-sync-interval <sec>', 'seconds between BMC power-state syncs (0 = off)', (v) => Number(v), 60)
+    .option('--deploy-callback-timeout <sec>', 'seconds a node waits for its agent', (v) => Number(v), 1800)
+    .option('--no-automated-clean', 'cleaning only powers off and removes boot config (or IRONPLAN_AUTOMATED_CLEAN=false)')
+    .option('--driver <module...>', 'extra driver modules to load')
+    .option('--tftp-port <n>', "serve this manager's boot root over TFTP on this UDP port", (v) => Number(v))
+    .option('--tftp-host <addr>', 'address for TFTP (default: the --rpc-listen host)')
+    .option('--heartbeat-interval <sec>', 'seconds between liveness heartbeats (Ironic: 10)', (v) => Number(v), 10)
+    .option('--heartbeat-timeout <sec>', 'seconds without a heartbeat after which a manager is dead (Ironic: 60)', (v) => Number(v), 60)
+    .action(async (o) => {
+      const { manager } = await import('./serve.js');
+      await manager(o);
     });
 
   addCommon(
@@ -155,7 +195,7 @@ export function buildCli(): Command {
       } else {
         const unsubscribe = progress.follow(engine!.conductor.events);
         const { done } = await engine!.applyPlan(plan.id, { concurrency: o.concurrency, onProgress: (p) => progress.action(p.action, p.status, p.error) });
-        status = (await done).status;
+        status = (await done!).status;
         unsubscribe();
       }
       progress.finish(status);

@@ -1,5 +1,7 @@
-// `ironplan serve`: the API and the manager in one process (the RPC boundary stays in the code: routes
-// only call the Conductor/Engine interfaces).
+// The service processes: `ironplan serve` (the API and one manager in one process, on SQLite by default),
+// `ironplan api` (an API service in front of managers run elsewhere) and `ironplan manager` (a manager: the
+// drivers, the conductor and its RPC listener). All three answer the API through the same seam: routes
+// call engine.manager (in process, or JSON-RPC to the node's owner) and read engine.nodes.
 import { readFileSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import pino from 'pino';
@@ -11,10 +13,9 @@ const SHUTDOWN_GRACE_MS = 3000;
 /** Past this, shutdown gives up (e.g. an operation the conductor waits for) and the process exits 1. */
 const SHUTDOWN_LIMIT_MS = 10_000;
 
-export interface ServeOptions {
+/** Settings the processes running a manager share (serve, manager). */
+export interface ManagerOptions {
   db: string;
-  host: string;
-  port: number;
   apiUrl?: string;
   bootRoot?: string;
   stateDir: string;
@@ -22,14 +23,49 @@ export interface ServeOptions {
   deployCallbackTimeout: number;
   /** commander's --no-automated-clean */
   automatedClean: boolean;
-  auth: 'none' | 'token';
-  tokensFile?: string;
   driver?: string[];
   tftpPort?: number;
   tftpHost?: string;
+  heartbeatInterval?: number;
+  heartbeatTimeout?: number;
 }
 
-function loadTokens(o: ServeOptions): Array<{ token: string; role: 'admin' | 'reader' }> {
+/** Settings of the processes answering the HTTP API (serve, api). */
+export interface HttpOptions {
+  db: string;
+  host: string;
+  port: number;
+  auth: 'none' | 'token';
+  tokensFile?: string;
+}
+
+export type ServeOptions = ManagerOptions & HttpOptions;
+
+export interface ManagerProcessOptions extends ManagerOptions {
+  group?: string;
+  /** host:port of the RPC listener (port 0 picks a free one). */
+  rpcListen: string;
+  rpcSecretFile?: string;
+  /** Where TFTP listens when --tftp-port is given. */
+  host?: string;
+}
+
+export interface ApiProcessOptions extends HttpOptions {
+  rpcSecretFile?: string;
+  heartbeatTimeout?: number;
+}
+
+/**
+ * The managers' shared RPC secret, from a file or IRONPLAN_RPC_SECRET: without one, RPC is refused (an
+ * API or manager that anyone on the network could drive would hand out every BMC).
+ */
+function loadRpcSecret(file: string | undefined): string {
+  const text = (file ? readFileSync(file, 'utf8') : process.env.IRONPLAN_RPC_SECRET ?? '').trim();
+  if (text.length < 16) throw new Error('the RPC secret (--rpc-secret-file or IRONPLAN_RPC_SECRET) must be given and at least 16 characters long');
+  return text;
+}
+
+function loadTokens(o: HttpOptions): Array<{ token: string; role: 'admin' | 'reader' }> {
   const text = o.tokensFile ? readFileSync(o.tokensFile, 'utf8') : process.env.IRONPLAN_TOKENS;
   if (!text) throw new Error('--auth token needs --tokens-file or IRONPLAN_TOKENS (JSON: [{"token": "...", "role": "admin"}])');
   const tokens = JSON.parse(text) as Array<{ token: string; role: 'admin' | 'reader' }>;
@@ -39,17 +75,18 @@ function loadTokens(o: ServeOptions): Array<{ token: string; role: 'admin' | 're
   return tokens;
 }
 
-export async function serve(o: ServeOptions): Promise<void> {
-  const log = pino({ level: process.env.IRONPLAN_LOG_LEVEL ?? 'info' }) as unknown as Logger;
+function managerSettings(o: ManagerOptions, apiUrl: string) {
   const stateDir = resolve(o.stateDir);
-  const apiUrl = o.apiUrl ?? `http://${o.host === '0.0.0.0' ? '127.0.0.1' : o.host}:${o.port}`;
-  const engine = await Engine.open({
-    database: o.db,
-    log,
-    settings: { apiUrl, stateDir, bootRoot: o.bootRoot ? resolve(o.bootRoot) : join(stateDir, 'boot'), deployCallbackTimeoutSec: o.deployCallbackTimeout, automatedClean: o.automatedClean && process.env.IRONPLAN_AUTOMATED_CLEAN !== 'false' },
-    powerSyncIntervalSec: o.powerSyncInterval,
-    driverModules: o.driver ?? [],
-  });
+  return {
+    apiUrl,
+    stateDir,
+    bootRoot: o.bootRoot ? resolve(o.bootRoot) : join(stateDir, 'boot'),
+    deployCallbackTimeoutSec: o.deployCallbackTimeout,
+    automatedClean: o.automatedClean && process.env.IRONPLAN_AUTOMATED_CLEAN !== 'false',
+  };
+}
+
+async function listenHttp(engine: Engine, o: HttpOptions, log: Logger) {
   const { buildServer } = await import('../http/server.js');
   const app = await buildServer(engine, {
     auth: o.auth === 'token' ? { mode: 'token', tokens: loadTokens(o) } : { mode: 'none', tokens: [] },
@@ -59,18 +96,77 @@ export async function serve(o: ServeOptions): Promise<void> {
   await app.listen({ host: o.host, port: o.port });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : o.port;
+  return { app, port };
+}
+
+/** The same boot root (kernels, ramdisks, per-node iPXE scripts) over TFTP, for firmware that wants it. */
+async function startTftp(engine: Engine, o: ManagerOptions, host: string, log: Logger): Promise<{ close(): Promise<void> } | undefined> {
+  if (o.tftpPort === undefined) return undefined;
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(engine.settings.bootRoot, { recursive: true });
+  const { createTftpServer } = await import('../../drivers/tftp/server.js');
+  const server = createTftpServer({ root: engine.settings.bootRoot, host: o.tftpHost ?? host, port: o.tftpPort, logger: log });
+  const bound = await server.listen();
+  process.stderr.write(`ironplan TFTP serving ${engine.settings.bootRoot} on ${bound.address}:${bound.port}\n`);
+  return server;
+}
+
+const newLog = () => pino({ level: process.env.IRONPLAN_LOG_LEVEL ?? 'info' }) as unknown as Logger;
+
+export async function serve(o: ServeOptions): Promise<void> {
+  const log = newLog();
+  const apiUrl = o.apiUrl ?? `http://${o.host === '0.0.0.0' ? '127.0.0.1' : o.host}:${o.port}`;
+  const engine = await Engine.open({
+    database: o.db,
+    log,
+    settings: managerSettings(o, apiUrl),
+    powerSyncIntervalSec: o.powerSyncInterval,
+    heartbeatIntervalSec: o.heartbeatInterval,
+    heartbeatTimeoutSec: o.heartbeatTimeout,
+    driverModules: o.driver ?? [],
+  });
+  const { app, port } = await listenHttp(engine, o, log);
   process.stderr.write(`ironplan serving on http://${o.host}:${port} (database ${o.db})\n`);
-  // The same boot root (kernels, ramdisks, per-node iPXE scripts) over TFTP, for firmware that wants it.
-  let tftp: { close(): Promise<void> } | undefined;
-  if (o.tftpPort !== undefined) {
-    const { mkdirSync } = await import('node:fs');
-    mkdirSync(engine.settings.bootRoot, { recursive: true });
-    const { createTftpServer } = await import('../../drivers/tftp/server.js');
-    const server = createTftpServer({ root: engine.settings.bootRoot, host: o.tftpHost ?? o.host, port: o.tftpPort, logger: log });
-    const bound = await server.listen();
-    tftp = server;
-    process.stderr.write(`ironplan TFTP serving ${engine.settings.bootRoot} on ${bound.address}:${bound.port}\n`);
-  }
+  const tftp = await startTftp(engine, o, o.host, log);
+  closeOnSignals(log, { app, close: async () => { await tftp?.close(); await app.close(); await engine.close(); } });
+}
+
+/** `ironplan api`: the HTTP API only; every manager call goes over RPC to the owning manager. */
+export async function api(o: ApiProcessOptions): Promise<void> {
+  const log = newLog();
+  const engine = await Engine.openApi({ database: o.db, log, rpcSecret: loadRpcSecret(o.rpcSecretFile), heartbeatTimeoutSec: o.heartbeatTimeout });
+  const { app, port } = await listenHttp(engine, o, log);
+  process.stderr.write(`ironplan API serving on http://${o.host}:${port} (database ${o.db}; managers over RPC)\n`);
+  closeOnSignals(log, { app, close: async () => { await app.close(); await engine.close(); } });
+}
+
+/** `ironplan manager`: drivers and the conductor, answering the API services' RPC calls. */
+export async function manager(o: ManagerProcessOptions): Promise<void> {
+  const log = newLog();
+  const m = /^(.*):(\d+)$/.exec(o.rpcListen);
+  if (!m) throw new Error(`--rpc-listen: "${o.rpcListen}" is not host:port`);
+  const rpcHost = m[1]!;
+  const engine = await Engine.open({
+    database: o.db,
+    log,
+    settings: managerSettings(o, o.apiUrl ?? 'http://127.0.0.1:6385'),
+    powerSyncIntervalSec: o.powerSyncInterval,
+    heartbeatIntervalSec: o.heartbeatInterval,
+    heartbeatTimeoutSec: o.heartbeatTimeout,
+    driverModules: o.driver ?? [],
+    group: o.group ?? '',
+    rpc: { host: rpcHost, port: Number(m[2]), secret: loadRpcSecret(o.rpcSecretFile) },
+  });
+  process.stderr.write(`ironplan manager ${engine.conductor.id} (group "${o.group ?? ''}") answering RPC on ${engine.rpcUrl} (database ${o.db})\n`);
+  const tftp = await startTftp(engine, o, o.host ?? rpcHost, log);
+  closeOnSignals(log, { close: async () => { await tftp?.close(); await engine.close(); } });
+}
+
+/**
+ * SIGTERM and SIGINT close the process within a bound: responses in flight get a grace period, then their
+ * connections are cut; if closing still has not finished the process exits regardless (1).
+ */
+function closeOnSignals(log: Logger, what: { app?: { server: { closeAllConnections(): void } }; close(): Promise<void> }): void {
   let closing = false;
   const exitNow = (why: string) => {
     log.error({ why }, 'exiting without finishing shutdown');
@@ -81,19 +177,16 @@ export async function serve(o: ServeOptions): Promise<void> {
     if (closing) return exitNow(`${signal} again while shutting down`);
     closing = true;
     // app.close() ends the event streams itself, but waits for every other response in flight: one stuck
-    // request (a client that stopped reading) must not keep the process alive. After a grace period the
-    // remaining connections are cut; if closing still has not finished, the process exits regardless.
+    // request (a client that stopped reading) must not keep the process alive.
     const cut = setTimeout(() => {
       log.warn({ graceMs: SHUTDOWN_GRACE_MS }, 'closing connections still open after the grace period');
-      app.server.closeAllConnections();
+      what.app?.server.closeAllConnections();
     }, SHUTDOWN_GRACE_MS);
     const giveUp = setTimeout(() => exitNow(`shutdown did not finish within ${SHUTDOWN_LIMIT_MS} ms`), SHUTDOWN_LIMIT_MS);
     cut.unref();
     giveUp.unref();
     try {
-      await tftp?.close();
-      await app.close();
-      await engine.close();
+      await what.close();
     } catch (err) {
       log.error({ err: String(err) }, 'shutdown failed');
       process.exit(1);
@@ -103,4 +196,3 @@ export async function serve(o: ServeOptions): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
-

@@ -4,6 +4,7 @@ import type { NodeRecord } from '../generated/node-record.js';
 import type { PortRecord } from '../generated/port-record.js';
 import { now, type NodePatch } from '../store/store.js';
 import { type DriverRegistry, SECRET_MASK, SECRET_NAME } from '../drivers/registry.js';
+import type { DriverCatalog } from '../drivers/registry.js';
 import { validator } from '../validation.js';
 import { EngineError, invalidParameter } from '../errors.js';
 import { newUuid, isUuid } from '../ids.js';
@@ -12,7 +13,7 @@ import type { NodeCreate, NodeUpdate, PortCreate, PortUpdate } from './types.js'
 import type { TaskManager } from './task-manager.js';
 
 /** A node as users may see it: driver_info secrets, the agent token and the config drive (user data) masked. */
-export function redact(registry: DriverRegistry, node: NodeRecord): NodeRecord {
+export function redact(registry: DriverCatalog, node: NodeRecord): NodeRecord {
   const instanceInfo = 'configdrive' in node.instance_info ? { ...node.instance_info, configdrive: SECRET_MASK } : node.instance_info;
   return {
     ...node,

@@ -5,8 +5,11 @@ import type { Event } from '../generated/event.js';
 import type { Store } from '../store/store.js';
 import { EngineError, notFound } from '../errors.js';
 
-/** Resolves once the node satisfies `pred` (checked on each of its events), or rejects after timeoutMs. */
-export function waitForNode(store: Store, events: EventEmitter, nodeUuid: string, pred: (n: NodeRecord) => boolean, timeoutMs: number): Promise<NodeRecord> {
+/**
+ * Resolves once the node satisfies `pred` (checked on each of its events), or rejects after timeoutMs.
+ * `pollMs` also checks on a timer: a lock released in another process is no event here.
+ */
+export function waitForNode(store: Store, events: EventEmitter, nodeUuid: string, pred: (n: NodeRecord) => boolean, timeoutMs: number, pollMs?: number): Promise<NodeRecord> {
   return new Promise((resolve, reject) => {
     let settled = false;
     let checking = false;
@@ -15,6 +18,7 @@ export function waitForNode(store: Store, events: EventEmitter, nodeUuid: string
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      if (poll) clearInterval(poll);
       events.off('event', onEvent);
       events.off('released', onRelease);
       fn();
@@ -48,6 +52,8 @@ export function waitForNode(store: Store, events: EventEmitter, nodeUuid: string
     events.on('released', onRelease);
     const timer = setTimeout(() => finish(() => reject(new EngineError('Conflict', `Timed out after ${timeoutMs} ms waiting for node ${nodeUuid}.`))), timeoutMs);
     events.on('event', onEvent);
+    const poll = pollMs ? setInterval(() => void check(), pollMs) : undefined;
+    poll?.unref();
     void check();
   });
 }

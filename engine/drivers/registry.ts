@@ -2,6 +2,7 @@
 // Driver packages are found the way Python entry points are: an "ironplan": {"drivers": "./x.js"} field
 // in an installed package's package.json, or a module listed in the configuration.
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ValidateFunction } from 'ajv';
@@ -53,6 +54,11 @@ export class DriverCatalog {
 
   hardwareTypes(): HardwareType[] {
     return [...this.data.types];
+  }
+
+  /** The hosts whose managers have the hardware type: this one, where the drivers are loaded here. */
+  hosts(_type: string): string[] {
+    return [hostname()];
   }
 
   hardwareType(name: string): HardwareType {

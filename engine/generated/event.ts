@@ -28,6 +28,10 @@ export interface Event {
   actor: string;
   reason?: string | null;
   apply_id?: string | null;
+  /**
+   * The manager whose process recorded it (null: an API service).
+   */
+  conductor?: string | null;
   data?: {
     [k: string]: unknown;
   } | null;

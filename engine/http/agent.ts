@@ -16,15 +16,16 @@ function publicInstanceInfo(info: Record<string, unknown>): Record<string, unkno
 }
 
 export function registerAgentRoutes(app: FastifyInstance, ctx: HttpContext): void {
-  const conductor = ctx.engine.conductor;
+  const manager = ctx.engine.manager;
+  const nodes = ctx.engine.nodes;
   const tags = ['agent'];
 
   app.get('/v1/lookup', { schema: { summary: "The agent finds its node by MAC addresses or uuid (no authentication)", tags } }, async (req) => {
     const addresses = (param(req, 'addresses') ?? '').split(',').map((a) => a.trim()).filter(Boolean);
     const nodeUuid = param(req, 'node_uuid') || undefined;
     if (!addresses.length && !nodeUuid) throw new EngineError('InvalidParameter', 'addresses: give MAC addresses (comma separated) or node_uuid', 'addresses');
-    const found = await conductor.lookup({ addresses, node_uuid: nodeUuid, boot_id: param(req, 'boot_id') || undefined });
-    const node = await conductor.getNode(found.node_uuid);
+    const found = await manager.lookup({ addresses, node_uuid: nodeUuid, boot_id: param(req, 'boot_id') || undefined });
+    const node = await nodes.getNode(found.node_uuid);
     return {
       node: { uuid: node.uuid, properties: node.properties, instance_info: publicInstanceInfo(node.instance_info) },
       config: {
@@ -37,7 +38,7 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: HttpContext): voi
 
   app.post('/v1/heartbeat/:ident', { schema: { summary: 'The agent reports; the reply is its next command on one line (no authentication; agent token)', tags, body: agentSchemas.heartbeat } }, async (req, reply) => {
     // The route schema (agent-heartbeat.schema.json) checked the body; the conductor checks the token.
-    const command = await conductor.heartbeat(identParam(req), objectBody(req) as unknown as AgentHeartbeat);
+    const command = await manager.heartbeat(identParam(req), objectBody(req) as unknown as AgentHeartbeat);
     return reply.code(200).type('application/json').send(`${JSON.stringify(command)}\n`);
   });
 }

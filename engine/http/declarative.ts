@@ -70,7 +70,7 @@ export function registerDeclarativeRoutes(app: FastifyInstance, ctx: HttpContext
     const body = objectBody(req);
     const started = await engine.applyPlan(identParam(req, 'id'), { concurrency: body.concurrency as number | undefined });
     // The outcome is recorded (GET /v1/applies/{id}, events); nobody awaits it here.
-    started.done.catch((err: unknown) => req.log.error({ err, apply_id: started.apply_id }, 'apply failed'));
+    started.done?.catch((err: unknown) => req.log.error({ err, apply_id: started.apply_id }, 'apply failed'));
     reply.code(202).header('Location', `${baseUrl(req)}/v1/applies/${started.apply_id}`);
     return { apply_id: started.apply_id };
   });

@@ -1,17 +1,13 @@
 // Ironic v1 drivers: ironplan's hardware types (all "dynamic", in Ironic's terms), their interfaces and
 // the driver_info fields their default interfaces read.
-import { hostname } from 'node:os';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { HardwareType, InterfaceKind } from '../../drivers/types.js';
 import { EngineError } from '../errors.js';
 import { baseUrl, boolParam, identParam, param, type HttpContext } from './context.js';
 import { NOOP_INTERFACES, links } from './repr.js';
 
-/** Every hardware type is served by this one process. */
-const HOSTS = [hostname()];
-
-function driverView(t: HardwareType, v: number, base: string, detail: boolean): Record<string, unknown> {
-  const out: Record<string, unknown> = { name: t.name, hosts: HOSTS, type: 'dynamic' };
+function driverView(t: HardwareType, hosts: string[], v: number, base: string, detail: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = { name: t.name, hosts, type: 'dynamic' };
   if (detail) {
     const kinds = Object.keys(t.interfaces).sort() as InterfaceKind[];
     for (const k of kinds) out[`default_${k}_interface`] = t.interfaces[k].default;
@@ -29,7 +25,8 @@ function driverView(t: HardwareType, v: number, base: string, detail: boolean): 
 }
 
 export function registerDriverRoutes(app: FastifyInstance, ctx: HttpContext): void {
-  const registry = ctx.engine.registry;
+  // The drivers the managers registered (Ironic: conductor_hardware_interfaces), not code loaded here.
+  const registry = ctx.engine.catalog;
   const tags = ['drivers'];
   const find = (req: FastifyRequest) => {
     const name = identParam(req, 'name');
@@ -44,10 +41,13 @@ export function registerDriverRoutes(app: FastifyInstance, ctx: HttpContext): vo
     const detail = boolParam(req, 'detail') === true;
     const types = type === 'classic' ? [] : registry.hardwareTypes();
     const base = baseUrl(req);
-    return { drivers: types.sort((a, b) => a.name.localeCompare(b.name)).map((t) => driverView(t, req.apiVersion, base, detail)) };
+    return { drivers: types.sort((a, b) => a.name.localeCompare(b.name)).map((t) => driverView(t, registry.hosts(t.name), req.apiVersion, base, detail)) };
   });
 
-  app.get('/v1/drivers/:name', { schema: { summary: 'One hardware type and its interfaces', tags } }, async (req) => driverView(find(req), req.apiVersion, baseUrl(req), true));
+  app.get('/v1/drivers/:name', { schema: { summary: 'One hardware type and its interfaces', tags } }, async (req) => {
+    const t = find(req);
+    return driverView(t, registry.hosts(t.name), req.apiVersion, baseUrl(req), true);
+  });
 
   app.get('/v1/drivers/:name/properties', { schema: { summary: 'driver_info fields of the default interfaces', tags } }, async (req) => {
     const t = find(req);

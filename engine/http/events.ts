@@ -45,7 +45,8 @@ function frame(e: Event): string {
 }
 
 export function registerEventRoutes(app: FastifyInstance, ctx: HttpContext): void {
-  const conductor = ctx.engine.conductor;
+  const manager = ctx.engine.manager;
+  const nodes = ctx.engine.nodes;
   // Open streams never end by themselves, and closing the HTTP server waits for every open response:
   // each stream registers how to end it, and closing the server ends them all first.
   const streams = new Set<() => void>();
@@ -58,7 +59,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: HttpContext): voi
     const node = param(req, 'node');
     if (!node) return undefined;
     if (isUuid(node)) return node.toLowerCase();
-    return (await conductor.getNode(node)).uuid;
+    return (await nodes.getNode(node)).uuid;
   };
 
   app.get('/v1/events', { schema: { summary: 'Recorded events: Server-Sent Events (replay, then live) or ?format=json', tags: ['events'], querystring: { type: 'object', properties: QUERY }, responses: { 200: { type: 'object', description: 'With ?format=json; otherwise text/event-stream frames of the same events.', properties: { events: { type: 'array', items: { $ref: 'event.schema.json' } } } } } } }, async (req, reply) => {
@@ -68,7 +69,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: HttpContext): voi
     if (param(req, 'format') === 'json') {
       const rawLimit = Number(param(req, 'limit') ?? PAGE);
       const limit = Number.isInteger(rawLimit) && rawLimit > 0 ? Math.min(rawLimit, 10 * PAGE) : PAGE;
-      return { events: await conductor.listEvents({ after, node_uuid: nodeUuid, limit }) };
+      return { events: await nodes.listEvents({ after, node_uuid: nodeUuid, limit }) };
     }
     return stream(req, reply, after, nodeUuid);
   });
@@ -85,13 +86,13 @@ export function registerEventRoutes(app: FastifyInstance, ctx: HttpContext): voi
       raw.write(frame(e));
     };
     const onEvent = (e: Event) => (replaying ? pending.push(e) : send(e));
-    conductor.events.on('event', onEvent);
+    nodes.events.on('event', onEvent);
     const keepalive = setInterval(() => raw.write(': keepalive\n\n'), KEEPALIVE_MS);
     keepalive.unref();
     const stop = () => {
       ended = true;
       clearInterval(keepalive);
-      conductor.events.off('event', onEvent);
+      nodes.events.off('event', onEvent);
       streams.delete(end);
     };
     /** Ends the stream from our side (server closing, replay failed); the client may reconnect with Last-Event-ID. */
@@ -111,7 +112,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: HttpContext): voi
     raw.write(': ironplan events\n\n');
     try {
       for (;;) {
-        const page = await conductor.listEvents({ after: last, node_uuid: nodeUuid, limit: PAGE });
+        const page = await nodes.listEvents({ after: last, node_uuid: nodeUuid, limit: PAGE });
         if (ended) return;
         for (const e of page) send(e);
         if (page.length < PAGE) break;

@@ -48,7 +48,8 @@ class Counter {
 export function registerMetrics(app: FastifyInstance, ctx: HttpContext): void {
   const durations = new Histogram();
   const actions = new Counter();
-  const conductor = ctx.engine.conductor;
+  const manager = ctx.engine.manager;
+  const nodes = ctx.engine.nodes;
 
   app.addHook('onResponse', async (req, reply) => {
     durations.observe(
@@ -60,11 +61,11 @@ export function registerMetrics(app: FastifyInstance, ctx: HttpContext): void {
   const onEvent = (e: Event) => {
     if (e.type === 'action' && e.to) actions.inc({ op: e.verb ?? 'unknown', result: e.to });
   };
-  conductor.events.on('event', onEvent);
-  app.addHook('onClose', async () => void conductor.events.off('event', onEvent));
+  nodes.events.on('event', onEvent);
+  app.addHook('onClose', async () => void nodes.events.off('event', onEvent));
 
   app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['operations'] } }, async (_req, reply) => {
-    const byState = await conductor.countNodesByState();
+    const byState = await nodes.countNodesByState();
     const lines = [
       ...durations.render('ironplan_http_request_duration_seconds', 'HTTP request duration by route, method and status.'),
       '# HELP ironplan_nodes Nodes by provision state.',

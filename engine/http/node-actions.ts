@@ -2,7 +2,9 @@
 // passthru and traits. Long operations answer 202 once the conductor has accepted them (the node is locked
 // and its target recorded); clients follow progress on the node's states.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Conductor, Operation, ProvisionArgs } from '../conductor.js';
+import type { ProvisionArgs } from '../conductor.js';
+import type { NodeRecord } from '../generated/node-record.js';
+import type { NodeView } from '../node-view.js';
 import { STABLE_STATES, type UserVerb } from '../states.js';
 import { BOOT_DEVICES, type BootDevice, type CleanStep } from '../../drivers/types.js';
 import { EngineError } from '../errors.js';
@@ -36,11 +38,6 @@ const POWER_TARGETS: Record<string, 'power on' | 'power off' | 'reboot'> = {
   reboot: 'reboot',
 };
 
-/** The operation runs on; its failures are recorded on the node (last_error), not thrown at anyone. */
-function detach(op: Operation): void {
-  op.done.catch(() => {});
-}
-
 function accepted(req: FastifyRequest, reply: FastifyReply, uuid: string, body?: Record<string, unknown>): FastifyReply {
   return reply.code(202).header('Location', `${baseUrl(req)}/v1/nodes/${uuid}/states`).send(body);
 }
@@ -58,25 +55,24 @@ function waitParam(req: FastifyRequest): number | undefined {
   return seconds;
 }
 
-async function acceptedAfterWait(req: FastifyRequest, reply: FastifyReply, conductor: Conductor, op: Operation, seconds: number | undefined): Promise<FastifyReply> {
-  if (seconds === undefined) return accepted(req, reply, op.node.uuid);
-  const settledNode = await Promise.race([
-    op.done.then(() =>
-      conductor.waitForNode(op.node.uuid, (n) => n.reservation === null && n.target_power_state === null && STABLE_STATES.includes(n.provision_state), seconds * 1000),
-    ),
-    new Promise<null>((r) => setTimeout(() => r(null), seconds * 1000).unref()),
-  ]).catch(() => null);
-  const node = settledNode ?? (await conductor.getNode(op.node.uuid));
-  return accepted(req, reply, op.node.uuid, { ...nodeStates(node), settled: settledNode !== null });
+/** `node` is the node as the manager accepted the operation (locked): it has settled once unlocked at rest. */
+async function acceptedAfterWait(req: FastifyRequest, reply: FastifyReply, nodes: NodeView, node: NodeRecord, seconds: number | undefined): Promise<FastifyReply> {
+  if (seconds === undefined) return accepted(req, reply, node.uuid);
+  const settledNode = await nodes
+    .waitForNode(node.uuid, (n) => n.reservation === null && n.target_power_state === null && STABLE_STATES.includes(n.provision_state), seconds * 1000)
+    .catch(() => null);
+  const now = settledNode ?? (await nodes.getNode(node.uuid));
+  return accepted(req, reply, node.uuid, { ...nodeStates(now), settled: settledNode !== null });
 }
 
 export function registerNodeActionRoutes(app: FastifyInstance, ctx: HttpContext): void {
-  const conductor = ctx.engine.conductor;
+  const manager = ctx.engine.manager;
+  const nodes = ctx.engine.nodes;
   const tags = ['node actions'];
   const isTrait = validator('common.schema.json#/definitions/Trait');
 
   app.get('/v1/nodes/:ident/states', { schema: { summary: "A node's power and provision states", tags } }, async (req) =>
-    nodeStates(await conductor.getNode(identParam(req))),
+    nodeStates(await nodes.getNode(identParam(req))),
   );
 
   app.put('/v1/nodes/:ident/states/power', { schema: { summary: 'Change the power state (202)', tags, body: nodeSchemas.power } }, async (req, reply) => {
@@ -88,9 +84,8 @@ export function registerNodeActionRoutes(app: FastifyInstance, ctx: HttpContext)
       throw invalid(`target: "${raw}" is not one of ${Object.keys(POWER_TARGETS).join(', ')}`, 'target');
     }
     const wait = waitParam(req);
-    const op = await conductor.changePowerState(identParam(req), target);
-    detach(op);
-    return acceptedAfterWait(req, reply, conductor, op, wait);
+    const node = await manager.changePowerState(identParam(req), target);
+    return acceptedAfterWait(req, reply, nodes, node, wait);
   });
 
   app.put('/v1/nodes/:ident/states/provision', { schema: { summary: 'Move a node through the provision state machine (202)', tags, body: nodeSchemas.provision } }, async (req, reply) => {
@@ -109,13 +104,12 @@ export function registerNodeActionRoutes(app: FastifyInstance, ctx: HttpContext)
     const args: ProvisionArgs = body.configdrive != null ? { instance_info: { configdrive: body.configdrive } } : {};
     if (verb === 'clean') args.clean_steps = body.clean_steps as CleanStep[];
     const wait = waitParam(req);
-    const op = await conductor.provision(identParam(req), verb, args);
-    detach(op);
-    return acceptedAfterWait(req, reply, conductor, op, wait);
+    const node = await manager.provision(identParam(req), verb, args);
+    return acceptedAfterWait(req, reply, nodes, node, wait);
   });
 
   app.get('/v1/nodes/:ident/management/boot_device', { schema: { summary: 'The boot device the BMC reports', tags } }, async (req) =>
-    conductor.getBootDevice(identParam(req)),
+    manager.getBootDevice(identParam(req)),
   );
 
   app.put('/v1/nodes/:ident/management/boot_device', { schema: { summary: 'Set the boot device (204)', tags, body: nodeSchemas.bootDevice } }, async (req, reply) => {
@@ -125,16 +119,16 @@ export function registerNodeActionRoutes(app: FastifyInstance, ctx: HttpContext)
       throw invalid(`boot_device: "${String(device)}" is not one of ${BOOT_DEVICES.join(', ')}`, 'boot_device');
     }
     // persistent, when given, is a boolean: the route schema checked it.
-    await conductor.setBootDevice(identParam(req), device as BootDevice, body.persistent === true);
+    await manager.setBootDevice(identParam(req), device as BootDevice, body.persistent === true);
     return reply.code(204).send();
   });
 
   app.get('/v1/nodes/:ident/management/boot_device/supported', { schema: { summary: 'Boot devices the node supports', tags } }, async (req) => ({
-    supported_boot_devices: await conductor.getSupportedBootDevices(identParam(req)),
+    supported_boot_devices: await manager.getSupportedBootDevices(identParam(req)),
   }));
 
   app.get('/v1/nodes/:ident/validate', { schema: { summary: "Check each interface's configuration", tags } }, async (req) => {
-    const report: Record<string, { result: boolean | null; reason: string | null }> = { ...(await conductor.validate(identParam(req))) };
+    const report: Record<string, { result: boolean | null; reason: string | null }> = { ...(await manager.validate(identParam(req))) };
     // Ironic's kinds ironplan lacks: no-op network and storage are valid; console and raid are absent.
     report.console = { result: null, reason: 'not supported' };
     report.network = { result: true, reason: null };
@@ -145,24 +139,24 @@ export function registerNodeActionRoutes(app: FastifyInstance, ctx: HttpContext)
 
   app.put('/v1/nodes/:ident/maintenance', { schema: { summary: 'Put a node in maintenance (202)', tags, body: nodeSchemas.maintenance } }, async (req, reply) => {
     // reason, when given, is a string or null: the route schema checked it.
-    const node = await conductor.setMaintenance(identParam(req), true, (objectBody(req).reason as string | null | undefined) ?? null);
+    const node = await manager.setMaintenance(identParam(req), true, (objectBody(req).reason as string | null | undefined) ?? null);
     return accepted(req, reply, node.uuid);
   });
 
   app.delete('/v1/nodes/:ident/maintenance', { schema: { summary: 'Take a node out of maintenance (202)', tags } }, async (req, reply) => {
-    const node = await conductor.setMaintenance(identParam(req), false, null);
+    const node = await manager.setMaintenance(identParam(req), false, null);
     return accepted(req, reply, node.uuid);
   });
 
   app.get('/v1/nodes/:ident/vendor_passthru/methods', { schema: { summary: "The node's vendor passthru methods", tags } }, async (req) => {
-    const methods = await conductor.vendorMethods(identParam(req));
+    const methods = await manager.vendorMethods(identParam(req));
     return Object.fromEntries(Object.entries(methods).map(([k, m]) => [k, { ...m, attach: false }]));
   });
 
   const passthru = async (req: FastifyRequest, reply: FastifyReply) => {
     const method = (req.params as { method?: string }).method ?? param(req, 'method');
     if (!method) throw invalid('method: is required (?method=name)', 'method');
-    const res = await conductor.vendorPassthru(identParam(req), method, req.method, req.body ?? null);
+    const res = await manager.vendorPassthru(identParam(req), method, req.method, req.body ?? null);
     if (res.async) return reply.code(202).send();
     return reply.code(200).type('application/json').send(JSON.stringify(res.result ?? null));
   };
@@ -175,7 +169,7 @@ export function registerNodeActionRoutes(app: FastifyInstance, ctx: HttpContext)
   // Traits (1.37): the node's list, replaced whole or one trait at a time.
   const traitsOf = async (req: FastifyRequest) => {
     needsVersion(req.apiVersion, 37, 'Node traits');
-    return conductor.getNode(identParam(req));
+    return nodes.getNode(identParam(req));
   };
   const checkTrait = (t: unknown): string => {
     if (typeof t !== 'string' || !isTrait(t)) throw invalid(`traits: ${JSON.stringify(t)} is not a valid trait (a standard trait or CUSTOM_[A-Z0-9_]+, at most 255 characters)`, 'traits');
@@ -188,14 +182,14 @@ export function registerNodeActionRoutes(app: FastifyInstance, ctx: HttpContext)
     const node = await traitsOf(req);
     const traits = objectBody(req).traits;
     if (!Array.isArray(traits)) throw invalid('traits: a list is required', 'traits');
-    await conductor.updateNode(node.uuid, { traits: traits.map(checkTrait) });
+    await manager.updateNode(node.uuid, { traits: traits.map(checkTrait) });
     return reply.code(204).send();
   });
 
   app.put('/v1/nodes/:ident/traits/:trait', { schema: { summary: 'Add one trait (204)', tags } }, async (req, reply) => {
     const node = await traitsOf(req);
     const trait = checkTrait(identParam(req, 'trait'));
-    if (!node.traits.includes(trait)) await conductor.updateNode(node.uuid, { traits: [...node.traits, trait] });
+    if (!node.traits.includes(trait)) await manager.updateNode(node.uuid, { traits: [...node.traits, trait] });
     return reply.code(204).send();
   });
 
@@ -203,13 +197,13 @@ export function registerNodeActionRoutes(app: FastifyInstance, ctx: HttpContext)
     const node = await traitsOf(req);
     const trait = identParam(req, 'trait');
     if (!node.traits.includes(trait)) throw new EngineError('NotFound', `Node ${node.uuid} doesn't have a trait ${trait}`);
-    await conductor.updateNode(node.uuid, { traits: node.traits.filter((t) => t !== trait) });
+    await manager.updateNode(node.uuid, { traits: node.traits.filter((t) => t !== trait) });
     return reply.code(204).send();
   });
 
   app.delete('/v1/nodes/:ident/traits', { schema: { summary: 'Remove every trait (204)', tags } }, async (req, reply) => {
     const node = await traitsOf(req);
-    await conductor.updateNode(node.uuid, { traits: [] });
+    await manager.updateNode(node.uuid, { traits: [] });
     return reply.code(204).send();
   });
 }

@@ -3,7 +3,7 @@
 // on every request (encoding a 2 MB string alone took ~15 ms).
 // A node's version changes on every write except its lock (reservation), so both make up the key.
 import type { NodeRecord } from '../generated/node-record.js';
-import type { Conductor } from '../conductor.js';
+import type { NodeView } from '../node-view.js';
 import { nodeDetail } from './repr.js';
 
 const MAX_ENTRIES = 50_000;
@@ -11,13 +11,13 @@ const MAX_ENTRIES = 50_000;
 export class NodeJsonCache {
   private readonly entries = new Map<string, { key: string; json: Buffer }>();
 
-  constructor(private readonly conductor: Conductor) {}
+  constructor(private readonly nodes: NodeView) {}
 
   detail(n: NodeRecord, v: number, base: string): Buffer {
     const key = `${n.version}\u0000${n.reservation ?? ''}\u0000${v}\u0000${base}`;
     const hit = this.entries.get(n.uuid);
     if (hit && hit.key === key) return hit.json;
-    const json = Buffer.from(JSON.stringify(nodeDetail(this.conductor.redact(n), v, base)));
+    const json = Buffer.from(JSON.stringify(nodeDetail(this.nodes.redact(n), v, base)));
     if (!hit && this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(n.uuid, { key, json });
     return json;

@@ -174,9 +174,10 @@ const LIST_HEAD = Buffer.from('{"nodes":[');
 const COMMA = Buffer.from(',');
 
 export function registerNodeRoutes(app: FastifyInstance, ctx: HttpContext): void {
-  const conductor = ctx.engine.conductor;
+  const manager = ctx.engine.manager;
+  const nodes = ctx.engine.nodes;
   const tags = ['nodes'];
-  const cache = new NodeJsonCache(conductor);
+  const cache = new NodeJsonCache(nodes);
 
   const list = (detailPath: boolean) => async (req: FastifyRequest, reply: FastifyReply) => {
     const v = req.apiVersion;
@@ -187,24 +188,24 @@ export function registerNodeRoutes(app: FastifyInstance, ctx: HttpContext): void
     const filter: NodeFilter = { ...listFilter(req), limit: page.limit, marker: page.marker };
     if (page.sort_key) filter.sort_key = page.sort_key as NodeFilter['sort_key'];
     if (page.sort_dir) filter.sort_dir = page.sort_dir;
-    const nodes = await conductor.listNodes(filter);
+    const found = await nodes.listNodes(filter);
     const base = baseUrl(req);
-    const next = nextLink(base, detailPath ? '/v1/nodes/detail' : '/v1/nodes', req, nodes, page.limit);
+    const next = nextLink(base, detailPath ? '/v1/nodes/detail' : '/v1/nodes', req, found, page.limit);
     const tail = next ? `],"next":${JSON.stringify(next)}}` : ']}';
     if (detail && !fields) {
       const parts: Buffer[] = [LIST_HEAD];
-      for (let i = 0; i < nodes.length; i++) {
+      for (let i = 0; i < found.length; i++) {
         if (i) parts.push(COMMA);
-        parts.push(cache.detail(nodes[i]!, v, base));
+        parts.push(cache.detail(found[i]!, v, base));
       }
       parts.push(Buffer.from(tail));
       return reply.type('application/json; charset=utf-8').send(Buffer.concat(parts));
     }
     // Secrets only appear in the long forms; the short list skips the masking work.
     const needsRedact = (fields ?? NODE_LIST_FIELDS).some((f) => f === 'driver_info' || f === 'driver_internal_info');
-    const out = new Array<Record<string, unknown>>(nodes.length);
-    for (let i = 0; i < nodes.length; i++) {
-      const n = needsRedact ? conductor.redact(nodes[i]!) : nodes[i]!;
+    const out = new Array<Record<string, unknown>>(found.length);
+    for (let i = 0; i < found.length; i++) {
+      const n = needsRedact ? nodes.redact(found[i]!) : found[i]!;
       out[i] = nodeView(n, v, base, { fields });
     }
     return next ? { nodes: out, next } : { nodes: out };
@@ -214,15 +215,15 @@ export function registerNodeRoutes(app: FastifyInstance, ctx: HttpContext): void
   app.get('/v1/nodes/detail', { schema: { summary: 'List nodes with every field (Ironic v1)', tags, querystring: nodeSchemas.listQuery } }, list(true));
 
   app.post('/v1/nodes', { schema: { summary: 'Enroll a node (Ironic v1)', tags, body: nodeSchemas.create } }, async (req, reply) => {
-    const node = await conductor.createNode(createInput(objectBody(req), req.apiVersion));
+    const node = await manager.createNode(createInput(objectBody(req), req.apiVersion));
     const base = baseUrl(req);
     reply.code(201).header('Location', `${base}/v1/nodes/${node.uuid}`);
-    return nodeDetail(conductor.redact(node), req.apiVersion, base);
+    return nodeDetail(nodes.redact(node), req.apiVersion, base);
   });
 
   app.get('/v1/nodes/:ident', { schema: { summary: 'Show a node by uuid or name (Ironic v1)', tags } }, async (req) => {
     const fields = parseFields(param(req, 'fields'), nodeFieldsAt(req.apiVersion));
-    const node = conductor.redact(await conductor.getNode(identParam(req)));
+    const node = nodes.redact(await nodes.getNode(identParam(req)));
     return nodeView(node, req.apiVersion, baseUrl(req), { detail: true, fields });
   });
 
@@ -239,18 +240,18 @@ export function registerNodeRoutes(app: FastifyInstance, ctx: HttpContext): void
         }
       }
     }
-    const real = await conductor.getNode(identParam(req));
+    const real = await nodes.getNode(identParam(req));
     const base = baseUrl(req);
-    const before = nodeDetail(conductor.redact(real), v, base);
+    const before = nodeDetail(nodes.redact(real), v, base);
     const after = applyPatch(before, ops);
     const update = updateFromPatch(before, after, real, v);
-    const node = Object.keys(update).length ? await conductor.updateNode(real.uuid, update) : real;
-    return nodeDetail(conductor.redact(node), v, base);
+    const node = Object.keys(update).length ? await manager.updateNode(real.uuid, update) : real;
+    return nodeDetail(nodes.redact(node), v, base);
   });
 
   app.delete('/v1/nodes/:ident', { schema: { summary: 'Delete a node (Ironic v1)', tags } }, async (req, reply) => {
-    const node = await conductor.getNode(identParam(req));
-    await conductor.deleteNode(node.uuid);
+    const node = await nodes.getNode(identParam(req));
+    await manager.deleteNode(node.uuid);
     cache.forget(node.uuid);
     return reply.code(204).send();
   });

@@ -52,7 +52,8 @@ function sortPorts(ports: PortRecord[], key: string, dir: 'asc' | 'desc'): PortR
 }
 
 export function registerPortRoutes(app: FastifyInstance, ctx: HttpContext): void {
-  const conductor = ctx.engine.conductor;
+  const manager = ctx.engine.manager;
+  const nodes = ctx.engine.nodes;
   const tags = ['ports'];
 
   const list = (opts: { detailPath: boolean; nodeParam: boolean }) => async (req: FastifyRequest) => {
@@ -62,14 +63,14 @@ export function registerPortRoutes(app: FastifyInstance, ctx: HttpContext): void
     const detail = opts.detailPath || boolParam(req, 'detail') === true;
     const page = pageParams(req, SORT_KEYS);
     const nodeIdent = opts.nodeParam ? identParam(req) : (param(req, 'node') ?? param(req, 'node_uuid'));
-    const nodeUuid = nodeIdent ? (await conductor.getNode(nodeIdent)).uuid : undefined;
+    const nodeUuid = nodeIdent ? (await nodes.getNode(nodeIdent)).uuid : undefined;
     const address = param(req, 'address');
     let ports: PortRecord[];
     if ((page.sort_key ?? 'uuid') === 'uuid' && page.sort_dir !== 'desc') {
-      ports = await conductor.listPorts({ node_uuid: nodeUuid, address, limit: page.limit, marker: page.marker });
+      ports = await nodes.listPorts({ node_uuid: nodeUuid, address, limit: page.limit, marker: page.marker });
     } else {
       // Other orders are rare and port lists small: sort here, then page.
-      let all = sortPorts(await conductor.listPorts({ node_uuid: nodeUuid, address }), page.sort_key ?? 'uuid', page.sort_dir ?? 'asc');
+      let all = sortPorts(await nodes.listPorts({ node_uuid: nodeUuid, address }), page.sort_key ?? 'uuid', page.sort_dir ?? 'asc');
       if (page.marker) {
         const at = all.findIndex((p) => p.uuid === page.marker);
         if (at < 0) throw new EngineError('NotFound', `Marker port ${page.marker} could not be found.`);
@@ -100,7 +101,7 @@ export function registerPortRoutes(app: FastifyInstance, ctx: HttpContext): void
     checkChange(body, change);
     if (!change.node_uuid) throw invalid('node_uuid: is required', 'node_uuid');
     if (!change.address) throw invalid('address: is required', 'address');
-    const port = await conductor.createPort({ ...change, node_uuid: change.node_uuid, address: change.address, uuid: body.uuid as string | undefined });
+    const port = await manager.createPort({ ...change, node_uuid: change.node_uuid, address: change.address, uuid: body.uuid as string | undefined });
     const base = baseUrl(req);
     reply.code(201).header('Location', `${base}/v1/ports/${port.uuid}`);
     return portDetail(port, req.apiVersion, base);
@@ -108,7 +109,7 @@ export function registerPortRoutes(app: FastifyInstance, ctx: HttpContext): void
 
   app.get('/v1/ports/:ident', { schema: { summary: 'Show a port', tags } }, async (req) => {
     const fields = parseFields(param(req, 'fields'), portFieldsAt(req.apiVersion));
-    return portView(await conductor.getPort(identParam(req)), req.apiVersion, baseUrl(req), { detail: true, fields });
+    return portView(await nodes.getPort(identParam(req)), req.apiVersion, baseUrl(req), { detail: true, fields });
   });
 
   app.patch('/v1/ports/:ident', { schema: { summary: 'Update a port with a JSON Patch (RFC 6902)', tags } }, async (req) => {
@@ -119,7 +120,7 @@ export function registerPortRoutes(app: FastifyInstance, ctx: HttpContext): void
       const top = parsePointer(op.path)[0]!;
       if (!known.has(top)) throw invalid(`Invalid patch path ${op.path}: "${top}" is not a field of a port at API version 1.${v}`, op.path);
     }
-    const port = await conductor.getPort(identParam(req));
+    const port = await nodes.getPort(identParam(req));
     const base = baseUrl(req);
     const before = portDetail(port, v, base);
     const after = applyPatch(before, ops);
@@ -136,12 +137,12 @@ export function registerPortRoutes(app: FastifyInstance, ctx: HttpContext): void
       } else body[field] = after[field];
     }
     checkChange(body, change);
-    const updated = Object.keys(change).length ? await conductor.updatePort(port.uuid, change) : port;
+    const updated = Object.keys(change).length ? await manager.updatePort(port.uuid, change) : port;
     return portDetail(updated, v, base);
   });
 
   app.delete('/v1/ports/:ident', { schema: { summary: 'Delete a port', tags } }, async (req, reply) => {
-    await conductor.deletePort(identParam(req));
+    await manager.deletePort(identParam(req));
     return reply.code(204).send();
   });
 }

@@ -5,7 +5,12 @@ import type { ManagerApi } from './manager-api.js';
 import { RPC_METHODS, RPC_PARAMS } from './manager-api.js';
 import type { RpcMethods } from './jsonrpc.js';
 
-export function localManager(c: Conductor): ManagerApi {
+/** What runs an apply in this process (the engine facade). */
+export interface ApplyRunner {
+  applyPlan(planId: string, opts: { concurrency?: number }): Promise<{ apply_id: string; done?: Promise<unknown> }>;
+}
+
+export function localManager(c: Conductor, applies: ApplyRunner): ManagerApi {
   return {
     createNode: (input, actor) => c.createNode(input, actor),
     updateNode: (ident, update, actor) => c.updateNode(ident, update, actor),
@@ -33,6 +38,12 @@ export function localManager(c: Conductor): ManagerApi {
     vendorPassthru: (ident, method, httpMethod, body) => c.vendorPassthru(ident, method, httpMethod, body),
     lookup: (query) => c.lookup(query),
     heartbeat: (ident, body) => c.heartbeat(ident, body),
+    async startApply(planId, opts) {
+      const started = await applies.applyPlan(planId, opts ?? {});
+      // The apply's outcome is recorded action by action; nobody awaits it here.
+      started.done?.catch(() => {});
+      return { apply_id: started.apply_id };
+    },
   };
 }
 

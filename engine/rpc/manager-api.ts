@@ -33,13 +33,15 @@ export interface ManagerApi {
   vendorPassthru(ident: string, method: string, httpMethod: string, body: unknown): Promise<{ async: boolean; result: unknown }>;
   lookup(query: { addresses?: string[]; node_uuid?: string; boot_id?: string }): Promise<{ node_uuid: string; agent_token: string | null }>;
   heartbeat(ident: string, body: AgentHeartbeat): Promise<AgentCommand>;
+  /** Claims a stored plan's apply: one manager runs it, recorded in the database action by action. */
+  startApply(planId: string, opts?: { concurrency?: number }): Promise<{ apply_id: string }>;
 }
 
 /** The methods as RPC sees them: one params object each (JSON-RPC's by-name parameters). */
 export const RPC_METHODS = [
   'createNode', 'updateNode', 'setMaintenance', 'deleteNode', 'createPort', 'updatePort', 'deletePort',
   'changePowerState', 'provision', 'getBootDevice', 'setBootDevice', 'getSupportedBootDevices', 'validate',
-  'vendorMethods', 'vendorPassthru', 'lookup', 'heartbeat',
+  'vendorMethods', 'vendorPassthru', 'lookup', 'heartbeat', 'startApply',
 ] as const satisfies ReadonlyArray<keyof ManagerApi>;
 
 /** Parameter names of each method, in order: the by-name params of the JSON-RPC call. */
@@ -61,4 +63,5 @@ export const RPC_PARAMS: { [K in keyof ManagerApi]: string[] } = {
   vendorPassthru: ['ident', 'method', 'httpMethod', 'body'],
   lookup: ['query'],
   heartbeat: ['ident', 'body'],
+  startApply: ['planId', 'opts'],
 };

@@ -82,6 +82,15 @@ export class RemoteManager implements ManagerApi {
   vendorPassthru: ManagerApi['vendorPassthru'] = (ident, method, httpMethod, body) => this.callNode(ident, 'vendorPassthru', [ident, method, httpMethod, body]);
   heartbeat: ManagerApi['heartbeat'] = (ident, body) => this.callNode(ident, 'heartbeat', [ident, body]);
 
+  startApply: ManagerApi['startApply'] = async (planId, opts) => {
+    // An apply spans nodes of every manager: any live one runs it (its flows take each node's lock).
+    const { live } = await this.cluster.current(true);
+    const candidates = [...live.values()].filter((c) => c.rpc_url);
+    if (!candidates.length) throw new EngineError('Unavailable', 'No live manager to run the apply; start one (ironplan manager).');
+    const pick = candidates[Math.floor(Math.random() * candidates.length)]!;
+    return rpcCall(pick.rpc_url!, this.opts.secret, 'startApply', { planId, opts }, this.opts.timeoutMs ?? 30_000);
+  };
+
   lookup: ManagerApi['lookup'] = async (query) => {
     // The node is found here (the same rule as the manager's) only to know whom to ask.
     let node = query.node_uuid ? await this.store.findNode(query.node_uuid) : undefined;

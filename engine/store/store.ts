@@ -164,6 +164,7 @@ function eventFromRow(r: Selectable<EventsTable>): Event {
     actor: r.actor,
     reason: r.reason,
     apply_id: r.apply_id,
+    conductor: r.conductor ?? null,
     data: parse(r.data, null),
   };
 }
@@ -173,6 +174,8 @@ type Db = Kysely<Database> | Transaction<Database>;
 export class Store {
   /** Called after a transaction that wrote events commits, with those events (for live streams). */
   onEvents: ((events: Event[]) => void) | null = null;
+  /** The id of the manager running in this process, if one does: stamped on the events written here. */
+  writer: string | null = null;
   private readonly nodeCache = new Map<string, NodeRecord>();
   private readonly inserts = new InsertCache();
 
@@ -205,7 +208,7 @@ export class Store {
     for (let attempt = 0; ; attempt++) {
       const pending: Event[] = [];
       try {
-        const result = await this.db.transaction().execute((trx) => fn(new TxStore(trx, pending, this.inserts)));
+        const result = await this.db.transaction().execute((trx) => fn(new TxStore(trx, pending, this.inserts, this.writer)));
         if (pending.length && this.onEvents) this.onEvents(pending);
         return result;
       } catch (err) {
@@ -216,7 +219,7 @@ export class Store {
   }
 
   private reader(): TxStore {
-    return new TxStore(this.db, [], this.inserts);
+    return new TxStore(this.db, [], this.inserts, this.writer);
   }
 
   getNode(ident: string) {
@@ -354,6 +357,8 @@ export class TxStore {
     readonly db: Db,
     private readonly published: Event[],
     private readonly inserts: InsertCache,
+    /** The manager of this process, stamped on every event it writes. */
+    private readonly writer: string | null = null,
   ) {}
 
   async findNode(ident: string): Promise<NodeRecord | undefined> {
@@ -573,10 +578,11 @@ export class TxStore {
       actor: e.actor,
       reason: e.reason ?? null,
       apply_id: e.apply_id ?? null,
+      conductor: this.writer,
       data: e.data ? JSON.stringify(e.data) : null,
     };
     const [res] = await this.inserts.run(this.db, 'events', row, true);
-    const event: Event = { ...e, id: Number(res!.id), time } as Event;
+    const event: Event = { ...e, id: Number(res!.id), time, conductor: this.writer } as Event;
     this.published.push(event);
     return event;
   }

@@ -74,6 +74,7 @@ export interface EventsTable {
   actor: string;
   reason: string | null;
   apply_id: string | null;
+  conductor: string | null;
   data: string | null;
 }
 

@@ -41,6 +41,8 @@ class AgentPeer {
   readonly token = `tok-${randomBytes(8).toString('hex')}`;
   readonly heartbeats: Seen[] = [];
   lookups = 0;
+  /** The boot_id each lookup gave (the ramdisk reads it from ipa-boot-id= on its command line). */
+  bootIds: Array<string | null> = [];
   lookupsBeforeFound = 0;
   decide: (hb: AgentHeartbeat) => AgentCommand = () => ({ command: 'wait', heartbeat_interval: 1 });
   badRequests: string[] = [];
@@ -88,6 +90,7 @@ class AgentPeer {
     const url = new URL(req.url ?? '/', 'http://peer');
     if (req.method === 'GET' && url.pathname === '/v1/lookup') {
       this.lookups++;
+      this.bootIds.push(url.searchParams.get('boot_id'));
       if (url.searchParams.get('addresses') !== this.mac || this.lookups <= this.lookupsBeforeFound) {
         res.writeHead(404).end('{"error":"not found"}');
         return;
@@ -167,7 +170,7 @@ async function diskHead(path: string, n: number): Promise<Buffer> {
 function fakeTask(bootRoot: string, apiUrl: string, mac: string, driverInfo: Record<string, unknown>): Task {
   const noop = (): void => {};
   return {
-    node: { uuid: NODE_UUID, driver_info: driverInfo },
+    node: { uuid: NODE_UUID, driver_info: driverInfo, driver_internal_info: { agent_boot_id: 'e2e-boot-1' } },
     ports: [{ uuid: 'p1', node_uuid: NODE_UUID, address: mac, pxe_enabled: true, extra: {}, created_at: '', updated_at: null }],
     log: { debug: noop, info: noop, warn: noop, error: noop },
     settings: { apiUrl, bootRoot, deployCallbackTimeoutSec: 600, stateDir: bootRoot },
@@ -323,6 +326,8 @@ describe('deploy ramdisk agent in QEMU', () => {
     await powerOn(lab);
     const ready = await peer.waitFor((hb) => hb.agent_status === 'ready', 90_000);
     timings['iPXE: VM start to first heartbeat'] = ready.at - t0;
+    // The boot configuration carried this boot's id to the agent, which gives it back on lookup.
+    expect(peer.bootIds).toContain('e2e-boot-1');
     const done = await peer.waitFor((hb) => hb.agent_status === 'written' || hb.agent_status === 'failed', 60_000);
     expect(done.error).toBeUndefined();
     expect(done.image_checksum_computed).toBe(sha512);

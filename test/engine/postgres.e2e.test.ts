@@ -1,47 +1,22 @@
 // The same store code path on a real PostgreSQL 15 (a throwaway cluster on 127.0.0.1): the embedded
 // SQLite default and PostgreSQL share every query through Kysely.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Engine } from '../../engine/engine.js';
 import { quietLog, SHA } from './helpers.js';
-import { freeTcpPort } from '../../lab/ports.js';
+import { hasPostgres, startPostgres, type Postgres } from './pg.js';
 
-const hasPostgres = (() => {
-  try {
-    execFileSync('initdb', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 if (!hasPostgres) console.warn('\n*** PostgreSQL (initdb) is not on PATH: the PostgreSQL store suite is SKIPPED ***\n');
 
-// initdb refuses to run as root: run the cluster as the postgres user when we are root.
-const asPg = (cmd: string, args: string[]) =>
-  process.getuid?.() === 0 ? execFileSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { stdio: 'pipe' }) : execFileSync(cmd, args, { stdio: 'pipe' });
-
 describe.skipIf(!hasPostgres)('PostgreSQL store (slow)', () => {
+  let pg: Postgres | undefined;
   let dir = '';
   let url = '';
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'ironplan-pg-'));
-    if (process.getuid?.() === 0) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString().trim()), 0);
-    const port = await freeTcpPort();
-    asPg('initdb', ['-D', join(dir, 'data'), '-A', 'trust', '-U', 'ironplan']);
-    asPg('pg_ctl', ['-D', join(dir, 'data'), '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, '-l', join(dir, 'log'), '-w', 'start']);
-    url = `postgres://ironplan@127.0.0.1:${port}/postgres`;
+    pg = await startPostgres();
+    dir = pg.dir;
+    url = pg.url;
   });
-  afterAll(() => {
-    if (!dir) return;
-    try {
-      asPg('pg_ctl', ['-D', join(dir, 'data'), '-m', 'fast', '-w', 'stop']);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  afterAll(() => pg?.stop());
 
   it('migrates, applies a fleet, keeps locks and versions, and a second plan is empty', async () => {
     const engine = await Engine.open({ database: url, settings: { stateDir: dir }, log: quietLog, powerSyncIntervalSec: 0, scanDriverPackages: false });
