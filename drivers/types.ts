@@ -45,6 +45,11 @@ export interface Logger {
 export interface ServiceSettings {
   /** URL the deploy agent and iPXE use to reach the API, e.g. http://10.0.2.2:6385 */
   apiUrl: string;
+  /**
+   * Where this manager's boot files (bootRoot) are served over HTTP, when not by the API itself (several
+   * managers: each serves the files of the nodes it owns). Default: apiUrl (the all-in-one `serve`).
+   */
+  bootUrl?: string;
   /** Directory holding boot files (kernels, initramfs, per-node scripts). */
   bootRoot: string;
   /** Seconds a node may wait for its agent (`wait call-back`, `clean wait`) without a heartbeat. */

@@ -77,6 +77,7 @@ function serviceSettings(given: Partial<ServiceSettings> | undefined): ServiceSe
   const stateDir = given?.stateDir ?? join(process.cwd(), '.ironplan');
   return {
     apiUrl: given?.apiUrl ?? 'http://127.0.0.1:6385',
+    bootUrl: given?.bootUrl,
     bootRoot: given?.bootRoot ?? join(stateDir, 'boot'),
     deployCallbackTimeoutSec: given?.deployCallbackTimeoutSec ?? 1800,
     automatedClean: given?.automatedClean ?? true,
@@ -101,6 +102,8 @@ export class Engine {
     private readonly local: { conductor: Conductor; registry: DriverRegistry; applier: Applier; rpc?: { close(): Promise<void>; url: string } } | null,
     manager: ManagerApi | null,
     private readonly onClose: () => Promise<void> = async () => {},
+    /** The managers, where they run in other processes (an API service). */
+    readonly cluster: ClusterView | null = null,
   ) {
     this.nodes = new NodeView(store, catalog, feed);
     this.manager = manager ?? localManager(local!.conductor, this);
@@ -183,7 +186,7 @@ export class Engine {
     const feed = new EventFeed(store, { pollMs: config.eventPollMs ?? 200 });
     await feed.start();
     const manager = new RemoteManager(store, cluster, { secret: config.rpcSecret });
-    return new Engine(store, catalog, serviceSettings(config.settings), log, feed, null, manager, async () => catalog.stop());
+    return new Engine(store, catalog, serviceSettings(config.settings), log, feed, null, manager, async () => catalog.stop(), cluster);
   }
 
   async close(): Promise<void> {

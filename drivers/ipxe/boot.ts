@@ -14,9 +14,10 @@ export const CHAIN_SCRIPT_NAME = 'boot.ipxe';
 const URL_RE = /^(https?|tftp):\/\//i;
 
 /** A driver_info image reference: absolute URLs are kept, bare names live in the boot root. */
-export function resolveBootFileUrl(ref: string, settings: Pick<ServiceSettings, 'apiUrl'>): string {
+export function resolveBootFileUrl(ref: string, settings: Pick<ServiceSettings, 'apiUrl' | 'bootUrl'>): string {
   if (URL_RE.test(ref)) return ref;
-  return `${settings.apiUrl.replace(/\/+$/, '')}/boot/${ref.replace(/^\/+/, '')}`;
+  // The files are in this manager's boot root: served by the manager itself where it serves them.
+  return `${(settings.bootUrl ?? settings.apiUrl).replace(/\/+$/, '')}/boot/${ref.replace(/^\/+/, '')}`;
 }
 
 /** Writes through a temp file and rename, so a machine fetching the script never sees half of it. */

@@ -144,6 +144,8 @@ export function buildCli(): Command {
     .option('--rpc-secret-file <path>', 'file holding the shared RPC secret (or IRONPLAN_RPC_SECRET)')
     .option('--api-url <url>', 'URL the deploy agent and iPXE use to reach the API')
     .option('--boot-root <dir>', "directory of this manager's boot files")
+    .option('--boot-listen <host:port>', 'serve this manager\'s boot files over HTTP here (the API redirects each machine\'s script to its node\'s manager)')
+    .option('--boot-url <url>', 'the URL machines reach --boot-listen by (default http://<boot-listen>)')
     .option('--state-dir <dir>', 'directory for driver state', '.ironplan')
     .option('--power-sync-interval <sec>', 'seconds between BMC power-state syncs (0 = off)', (v) => Number(v), 60)
     .option('--deploy-callback-timeout <sec>', 'seconds a node waits for its agent', (v) => Number(v), 1800)

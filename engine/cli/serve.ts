@@ -48,6 +48,10 @@ export interface ManagerProcessOptions extends ManagerOptions {
   rpcSecretFile?: string;
   /** Where TFTP listens when --tftp-port is given. */
   host?: string;
+  /** host:port where this manager serves its boot root over HTTP (each manager serves its own nodes'). */
+  bootListen?: string;
+  /** The URL machines reach that server by (default http://<boot-listen>). */
+  bootUrl?: string;
 }
 
 export interface ApiProcessOptions extends HttpOptions {
@@ -143,23 +147,38 @@ export async function api(o: ApiProcessOptions): Promise<void> {
 /** `ironplan manager`: drivers and the conductor, answering the API services' RPC calls. */
 export async function manager(o: ManagerProcessOptions): Promise<void> {
   const log = newLog();
-  const m = /^(.*):(\d+)$/.exec(o.rpcListen);
-  if (!m) throw new Error(`--rpc-listen: "${o.rpcListen}" is not host:port`);
-  const rpcHost = m[1]!;
+  const [rpcHost, rpcPort] = hostPort(o.rpcListen, '--rpc-listen');
+  const settings = managerSettings(o, o.apiUrl ?? 'http://127.0.0.1:6385');
+  // Up before the manager registers, so the boot URL it records (and writes into iPXE scripts) answers.
+  let boot: { app: { close(): Promise<unknown> }; url: string } | undefined;
+  if (o.bootListen) {
+    const [host, port] = hostPort(o.bootListen, '--boot-listen');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(settings.bootRoot, { recursive: true });
+    const { startBootServer } = await import('../http/boot.js');
+    boot = await startBootServer(settings.bootRoot, host, port);
+  }
   const engine = await Engine.open({
     database: o.db,
     log,
-    settings: managerSettings(o, o.apiUrl ?? 'http://127.0.0.1:6385'),
+    settings: { ...settings, bootUrl: o.bootUrl ?? boot?.url },
     powerSyncIntervalSec: o.powerSyncInterval,
     heartbeatIntervalSec: o.heartbeatInterval,
     heartbeatTimeoutSec: o.heartbeatTimeout,
     driverModules: o.driver ?? [],
     group: o.group ?? '',
-    rpc: { host: rpcHost, port: Number(m[2]), secret: loadRpcSecret(o.rpcSecretFile) },
+    rpc: { host: rpcHost, port: rpcPort, secret: loadRpcSecret(o.rpcSecretFile) },
   });
+  if (boot) process.stderr.write(`ironplan manager serving boot files from ${settings.bootRoot} at ${o.bootUrl ?? boot.url}\n`);
   process.stderr.write(`ironplan manager ${engine.conductor.id} (group "${o.group ?? ''}") answering RPC on ${engine.rpcUrl} (database ${o.db})\n`);
   const tftp = await startTftp(engine, o, o.host ?? rpcHost, log);
-  closeOnSignals(log, { close: async () => { await tftp?.close(); await engine.close(); } });
+  closeOnSignals(log, { close: async () => { await tftp?.close(); await boot?.app.close(); await engine.close(); } });
+}
+
+function hostPort(value: string, flag: string): [string, number] {
+  const m = /^(.*):(\d+)$/.exec(value);
+  if (!m) throw new Error(`${flag}: "${value}" is not host:port`);
+  return [m[1]!, Number(m[2])];
 }
 
 /**

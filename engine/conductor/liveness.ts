@@ -27,7 +27,7 @@ export class Liveness {
     this.startedAt = now();
     const t = this.startedAt;
     const { group, rpcUrl } = this.membership;
-    await this.tm.store.upsertConductor({ id: this.tm.id, hostname: hostname(), started_at: t, heartbeat_at: t, online: true, conductor_group: group, rpc_url: rpcUrl, catalog: this.tm.registry.toData() });
+    await this.tm.store.upsertConductor({ id: this.tm.id, hostname: hostname(), started_at: t, heartbeat_at: t, online: true, conductor_group: group, rpc_url: rpcUrl, boot_url: this.tm.settings.bootUrl ?? null, catalog: this.tm.registry.toData() });
   }
 
   async beat(): Promise<void> {

@@ -2,9 +2,12 @@
 // root: iPXE fetches the big files here rather than over TFTP. Range requests let a loader resume.
 import { createReadStream } from 'node:fs';
 import { extname } from 'node:path';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { sendError } from './errors.js';
-import { identParam, type HttpContext } from './context.js';
+import { baseUrl, identParam, type HttpContext } from './context.js';
+import type { ClusterView } from '../rpc/cluster.js';
+import { CHAIN_SCRIPT_NAME } from '../../drivers/ipxe/boot.js';
+import { renderChainScript } from '../../drivers/ipxe/scripts.js';
 import { confine } from '../../drivers/boot-root.js';
 
 const TYPES: Record<string, string> = {
@@ -57,13 +60,42 @@ async function serve(req: FastifyRequest, reply: FastifyReply, root: string): Pr
   return reply.send(createReadStream(file.path, { start, end, highWaterMark: 1 << 20 }));
 }
 
+/**
+ * An API service in front of several managers holds no boot files: each manager serves those of the
+ * nodes it owns. It answers the generic chain script itself (DHCP points every machine here) and sends a
+ * machine's own script request to the manager that owns the machine's node (307, which iPXE follows).
+ */
+async function redirectToOwner(req: FastifyRequest, reply: FastifyReply, ctx: HttpContext, cluster: ClusterView): Promise<FastifyReply> {
+  const rel = identParam(req, '*');
+  if (rel === CHAIN_SCRIPT_NAME) return reply.type(TYPES['.ipxe']!).send(renderChainScript(baseUrl(req)));
+  const m = /^nodes\/([0-9a-f]{2}(?:-[0-9a-f]{2}){5})\.ipxe$/.exec(rel.toLowerCase());
+  const port = m ? await ctx.engine.store.findPortByAddress(m[1]!.replace(/-/g, ':')) : undefined;
+  const node = port ? await ctx.engine.store.findNode(port.node_uuid) : undefined;
+  if (!node) return sendError(reply, 404, `No boot file ${rel} here: an API service serves only boot.ipxe and the scripts of enrolled nodes' MACs (the managers serve the rest)`);
+  const { rings, live } = await cluster.current();
+  const owner = rings.owner(node);
+  const bootUrl = owner ? live.get(owner)?.boot_url : undefined;
+  if (!bootUrl) return sendError(reply, 404, `No live manager serving boot files owns node ${node.uuid} (start managers with --boot-listen)`);
+  return reply.code(307).header('Location', `${bootUrl.replace(/\/+$/, '')}/boot/${rel}`).send();
+}
+
+/** A manager's own boot file server (`ironplan manager --boot-listen`): its boot root, nothing else. */
+export async function startBootServer(root: string, host: string, port: number): Promise<{ app: FastifyInstance; url: string }> {
+  const app = Fastify({ logger: false });
+  app.route({ method: ['GET', 'HEAD'], url: '/boot/*', exposeHeadRoute: false, handler: (req, reply) => serve(req, reply, root) });
+  await app.listen({ host, port });
+  const addr = app.server.address();
+  return { app, url: `http://${host}:${typeof addr === 'object' && addr ? addr.port : port}` };
+}
+
 export function registerBootRoutes(app: FastifyInstance, ctx: HttpContext): void {
+  const cluster = ctx.engine.cluster;
   app.route({
     method: ['GET', 'HEAD'],
     url: '/boot/*',
     schema: { summary: 'Boot files (kernels, initramfs, iPXE scripts); no authentication; Range supported', tags: ['boot'] },
     // fastify would add a HEAD route for the GET; this one answers both itself.
     exposeHeadRoute: false,
-    handler: (req, reply) => serve(req, reply, ctx.bootRoot),
+    handler: (req, reply) => (cluster ? redirectToOwner(req, reply, ctx, cluster) : serve(req, reply, ctx.bootRoot)),
   });
 }

@@ -149,6 +149,7 @@ const migrations = (dialect: SqlDialectName): Record<string, Migration> => ({
       await db.schema.alterTable('conductors').addColumn('conductor_group', 'varchar(255)', (c) => c.notNull().defaultTo('')).execute();
       await db.schema.alterTable('conductors').addColumn('rpc_url', 'text').execute();
       await db.schema.alterTable('conductors').addColumn('catalog', 'text').execute();
+      await db.schema.alterTable('conductors').addColumn('boot_url', 'text').execute();
       await db.schema.alterTable('nodes').addColumn('conductor_group', 'varchar(255)', (c) => c.notNull().defaultTo('')).execute();
       // Which manager recorded each event: the log then shows who worked on a node, and when it changed hands.
       await db.schema.alterTable('events').addColumn('conductor', 'varchar(255)').execute();

@@ -61,6 +61,7 @@ export interface ConductorRow {
   online: boolean;
   conductor_group?: string;
   rpc_url?: string | null;
+  boot_url?: string | null;
   catalog?: CatalogData | null;
 }
 

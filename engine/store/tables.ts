@@ -111,6 +111,8 @@ export interface ConductorsTable {
   online: number;
   conductor_group: Generated<string>;
   rpc_url: string | null;
+  /** Where the manager serves its boot files (null: the API serves them, all-in-one). */
+  boot_url: string | null;
   /** CatalogData as JSON: the hardware types and interfaces the manager loaded. */
   catalog: string | null;
 }
