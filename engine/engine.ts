@@ -125,6 +125,14 @@ export class Engine {
     return this.local.registry;
   }
 
+  /** Seconds without a heartbeat after which a manager is dead, as this process counts it. */
+  heartbeatTimeoutSec = 60;
+
+  /** The managers as the database records them (live members, hash rings). */
+  get managers(): ClusterView {
+    return this.cluster ?? this.local!.conductor.cluster;
+  }
+
   /** Where this process's manager answers RPC calls, when it listens for them. */
   get rpcUrl(): string | undefined {
     return this.local?.rpc?.url;
@@ -168,6 +176,7 @@ export class Engine {
     conductor.events.on('released', (uuid: string) => feed.emit('released', uuid));
     const local = { conductor, registry, applier: new Applier(conductor, store), rpc: rpc && { url: rpc.url, close: () => rpc.app.close() } };
     const engine = new Engine(store, registry, settings, log, feed, local, null);
+    engine.heartbeatTimeoutSec = config.heartbeatTimeoutSec ?? 60;
     Object.assign(methods, rpcMethodsFor(engine.manager));
     await feed.start();
     if (config.startConductor !== false) await conductor.start();
@@ -186,7 +195,9 @@ export class Engine {
     const feed = new EventFeed(store, { pollMs: config.eventPollMs ?? 200 });
     await feed.start();
     const manager = new RemoteManager(store, cluster, { secret: config.rpcSecret });
-    return new Engine(store, catalog, serviceSettings(config.settings), log, feed, null, manager, async () => catalog.stop(), cluster);
+    const engine = new Engine(store, catalog, serviceSettings(config.settings), log, feed, null, manager, async () => catalog.stop(), cluster);
+    engine.heartbeatTimeoutSec = config.heartbeatTimeoutSec ?? 60;
+    return engine;
   }
 
   async close(): Promise<void> {

@@ -17,6 +17,7 @@ import { registerPortRoutes } from './ports.js';
 import { registerDriverRoutes } from './drivers.js';
 import { registerAgentRoutes } from './agent.js';
 import { registerBootRoutes } from './boot.js';
+import { registerConductorRoutes } from './conductors.js';
 import { registerDeclarativeRoutes } from './declarative.js';
 import { registerEventRoutes } from './events.js';
 import { registerMetrics } from './metrics.js';
@@ -113,6 +114,7 @@ export async function buildServer(engine: Engine, opts: ServerOptions = {}): Pro
   registerNodeActionRoutes(app, ctx);
   registerPortRoutes(app, ctx);
   registerDriverRoutes(app, ctx);
+  registerConductorRoutes(app, ctx);
   registerAgentRoutes(app, ctx);
   registerBootRoutes(app, ctx);
   registerDeclarativeRoutes(app, ctx);

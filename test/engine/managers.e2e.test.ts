@@ -198,6 +198,12 @@ describe.skipIf(!hasPostgres)('API and three managers on PostgreSQL (slow)', () 
     const handedOver = done.filter((n) => byNode.get(n.uuid)?.length === 2 && byNode.get(n.uuid)![0] === victimId);
     expect(handedOver.filter((n) => n.provision_state === 'active').length).toBeGreaterThan(0);
 
+    // The API lists the managers as Ironic's conductors: the killed one is not alive.
+    const conductors = (await call('GET', '/v1/conductors?detail=true')).body.conductors as Array<{ hostname: string; alive: boolean; drivers: string[] }>;
+    expect(conductors).toHaveLength(3);
+    expect(conductors.filter((c) => !c.alive).map((c) => c.hostname)).toEqual([victimId]);
+    expect(conductors.every((c) => c.drivers.includes('fake-hardware'))).toBe(true);
+
     // Nothing lost: every node still there, each with its port-less record intact.
     expect((await nodes()).map((n) => n.name).sort()).toEqual(done.map((n) => n.name).sort());
   }, 400_000);
@@ -263,4 +269,37 @@ describe.skipIf(!hasPostgres)('API and three managers on PostgreSQL (slow)', () 
     }
     for (const mac of macs.filter((m) => !moved.includes(m))) expect((await scriptOf(mac)).location.startsWith(before.get(mac)!)).toBe(true);
   }, 120_000);
+
+  it('an apply runs in a manager: it finishes while the API is killed and restarted', async () => {
+    const fleet = {
+      nodes: Array.from({ length: 20 }, (_, i) => ({ name: `fleet${i}`, driver: 'fake-hardware', resource_class: 'fleet', driver_info: { fake_power_delay_ms: 50, fake_agent_delay_ms: 200 } })),
+      deployments: Array.from({ length: 10 }, (_, i) => ({ name: `web${i}`, node_selector: { resource_class: 'fleet' }, image_source: 'http://127.0.0.1:1/img.raw', image_checksum: CHECKSUM })),
+    };
+    expect((await call('PUT', '/v1/specs', fleet)).status).toBe(200);
+    const plan = await call('POST', '/v1/plans');
+    expect(plan.status, JSON.stringify(plan.body)).toBe(201);
+    const started = await call('POST', `/v1/plans/${plan.body.id}/apply`, {});
+    expect(started.status, JSON.stringify(started.body)).toBe(202);
+    const applyId = started.body.apply_id as string;
+    // Kill the API while the apply runs, then start another on the same port.
+    const apiProc = procs.find((p) => p.child.spawnargs.includes('api'))!;
+    apiProc.child.kill('SIGKILL');
+    const port = new URL(api).port;
+    const again = start(['api', '--db', db!.url, '--rpc-secret-file', join(dir, 'rpc-secret'), '--heartbeat-timeout', String(HEARTBEAT_TIMEOUT_SEC), '--port', port]);
+    procs.push(again);
+    for (let i = 0; !(await fetch(`${api}/v1`).then((r) => r.ok, () => false)); i++) {
+      if (i > 300) throw new Error(`the API did not restart:\n${again.stderr()}`);
+      await sleep(100);
+    }
+    let apply: any;
+    for (let i = 0; ; i++) {
+      apply = (await call('GET', `/v1/applies/${applyId}`)).body;
+      if (apply.status !== 'running') break;
+      if (i > 600) throw new Error(`apply still running: ${JSON.stringify(apply)}`);
+      await sleep(200);
+    }
+    expect(apply.status, JSON.stringify(apply.actions.filter((a: any) => a.status !== 'done'))).toBe('succeeded');
+    const after = await call('POST', '/v1/plans');
+    expect(after.body.actions).toEqual([]);
+  }, 180_000);
 });

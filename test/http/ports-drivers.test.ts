@@ -107,3 +107,21 @@ describe('drivers', () => {
     expect(fault(missing.body)).toContain('nope');
   });
 });
+
+describe('conductors (the managers)', () => {
+  it('lists this process\'s manager, alive, with its drivers in detail; one by its hostname; 404 naming an unknown one', async () => {
+    const list = await h.call({ method: 'GET', url: '/v1/conductors' });
+    expect(list.status).toBe(200);
+    expect(list.body.conductors).toHaveLength(1);
+    const c = list.body.conductors[0];
+    expect(c).toMatchObject({ hostname: h.engine.conductor.id, conductor_group: '', alive: true });
+    expect(c).not.toHaveProperty('drivers');
+    const detail = await h.call({ method: 'GET', url: '/v1/conductors?detail=true' });
+    expect(detail.body.conductors[0].drivers).toEqual(expect.arrayContaining(['fake-hardware', 'ipmi']));
+    const one = await h.call({ method: 'GET', url: `/v1/conductors/${encodeURIComponent(c.hostname)}` });
+    expect(one.body).toMatchObject({ hostname: c.hostname, alive: true, drivers: expect.arrayContaining(['fake-hardware']) });
+    const missing = await h.call({ method: 'GET', url: '/v1/conductors/nope' });
+    expect(missing.status).toBe(404);
+    expect(fault(missing.body)).toContain('nope');
+  });
+});
