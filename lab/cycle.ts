@@ -6,14 +6,11 @@
 import { copyFile, mkdir, mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
-import { Engine } from '../engine/engine.js';
-import { buildServer } from '../engine/http/server.js';
 import { buildRamdisk, installRamdisk } from '../drivers/agent/ramdisk-build.js';
 import type { Event } from '../engine/generated/event.js';
-import type { Logger } from '../drivers/types.js';
+import type { NodeRecord } from '../engine/generated/node-record.js';
 import { buildTestImage } from './image.js';
-import { freeTcpPort } from './ports.js';
+import { startLabService, type LabService } from './service.js';
 import { startBmc, type RunningBmc } from './bmc.js';
 import { createDisk, destroyVm, readConsole, waitForConsole, writeVmConfig, type VmLab } from './vm.js';
 
@@ -31,6 +28,11 @@ export interface LabOptions {
   clean?: boolean;
   /** After cleaning: manage and inspect the node in band (the agent reports CPUs, memory, disk, arch). */
   inspect?: boolean;
+  /**
+   * Run ironplan as `ironplan api` + `ironplan manager` processes on a PostgreSQL of their own (the
+   * manager serving its boot files, the API redirecting the VM to it) instead of in this process.
+   */
+  split?: boolean;
 }
 
 export interface LabContext {
@@ -83,36 +85,23 @@ export async function runLabCycle(opts: LabOptions = {}): Promise<LabResult> {
     print(`  ${name}: ${((now - mark) / 1000).toFixed(1)} s`);
     mark = now;
   };
-  let engine: Engine | undefined;
-  let app: Awaited<ReturnType<typeof buildServer>> | undefined;
+  let service: LabService | undefined;
   let bmc: RunningBmc | undefined;
   let vm: VmLab | undefined;
   try {
-    print('lab: preparing (ramdisk, test image)');
+    print(`lab: preparing (ramdisk, test image)${opts.split ? '; ironplan as separate API and manager processes on PostgreSQL' : ''}`);
+    if (opts.split && (opts.clean || opts.inspect)) throw new Error('the split lab runs the deploy cycle only (a separate manager keeps its cleaning setting)');
     const ramdisk = await buildRamdisk({ cacheDir });
     const marker = `${MARKER_PREFIX}-${Date.now().toString(36)}`;
     const image = await buildTestImage({ dir: work, marker, cacheDir });
-    const port = await freeTcpPort();
-    const apiUrl = `http://127.0.0.1:${port}`;
-    const guestApiUrl = `http://10.0.2.2:${port}`;
     const bootRoot = join(work, 'boot');
     await installRamdisk(ramdisk, bootRoot);
     await mkdir(join(bootRoot, 'images'), { recursive: true });
     await copyFile(image.path, join(bootRoot, 'images', 'lab.raw'));
     phase('prepare (ramdisk build or cache, test image)');
 
-    const log = pino({ level: process.env.IRONPLAN_LOG_LEVEL ?? 'warn' }, pino.destination(2)) as unknown as Logger;
-    engine = await Engine.open({
-      database: join(work, 'ironplan.db'),
-      log,
-      // The timed cycle matches the hand-built reference, which cleaned nothing: no automated cleaning on
-      // provide. The `clean` phase turns it on for the undeploy it times on its own.
-      settings: { apiUrl: guestApiUrl, bootRoot, stateDir: work, deployCallbackTimeoutSec: 300, automatedClean: false },
-      powerSyncIntervalSec: 0,
-      scanDriverPackages: false,
-    });
-    app = await buildServer(engine, { logger: false, bootRoot });
-    await app.listen({ host: '127.0.0.1', port });
+    service = await startLabService({ work, bootRoot, split: opts.split === true });
+    const { apiUrl, guestApiUrl, guestBootUrl } = service;
 
     const mac = '52:54:00:1a:b0:01';
     const diskPath = join(work, 'disk.raw');
@@ -125,29 +114,29 @@ export async function runLabCycle(opts: LabOptions = {}): Promise<LabResult> {
     bmc = await startBmc({ chassisControl: vm.chassisControl, stateDir: join(work, 'bmc'), username: 'admin', password });
     phase('start ironplan, BMC (ipmi_sim) and VM chassis');
 
-    const times = new Map<string, number>();
-    engine.conductor.events.on('event', (e: Event) => {
-      const keys = e.type === 'provision' ? [`provision:${e.to}`, `verb:${e.verb}`] : e.type === 'progress' ? [`progress:${e.verb}`] : [];
-      for (const key of keys) if (!times.has(key)) times.set(key, Date.now());
-    });
-
     const ctx: LabContext = {
       apiUrl,
       guestApiUrl,
       bmc: { address: bmc.address, port: bmc.port, username: 'admin', password },
       mac,
-      image: { url: `${guestApiUrl}/boot/images/lab.raw`, checksum: `sha256:${image.sha256}`, size: image.size },
+      image: { url: `${guestBootUrl}/boot/images/lab.raw`, checksum: `sha256:${image.sha256}`, size: image.size },
       bootFiles: { deploy_kernel: 'deploy.vmlinuz', deploy_ramdisk: 'deploy.initrd.gz' },
     };
     const cycleStart = Date.now();
     if (opts.deploy) await opts.deploy(ctx);
     else await deployThroughApi(ctx, print);
-    const node = (await engine.conductor.listNodes())[0]!;
+    const node = (await api<{ nodes: NodeRecord[] }>(apiUrl, 'GET', '/v1/nodes/detail')).nodes[0]!;
     if (node.provision_state !== 'active') throw new Error(`deploy ended in ${node.provision_state}: ${node.last_error ?? ''}`);
     const active = Date.now();
     const since = 0;
     await waitForConsole(vm, marker, { timeoutMs: 120_000, since });
     const booted = Date.now();
+    // Each phase from the events' own times (recorded with each change, in whichever process made it).
+    const times = new Map<string, number>();
+    for (const e of (await api<{ events: Event[] }>(apiUrl, 'GET', `/v1/events?format=json&node=${node.uuid}`)).events) {
+      const keys = e.type === 'provision' ? [`provision:${e.to}`, `verb:${e.verb}`] : e.type === 'progress' ? [`progress:${e.verb}`] : [];
+      for (const key of keys) if (!times.has(key)) times.set(key, Date.parse(e.time));
+    }
     const at = (k: string) => times.get(k);
     const rel = (a?: number, b?: number) => (a && b ? `${((b - a) / 1000).toFixed(1)} s` : 'n/a');
     print(`  enroll + manage + provide: ${rel(cycleStart, at('provision:deploying'))}`);
@@ -164,10 +153,10 @@ export async function runLabCycle(opts: LabOptions = {}): Promise<LabResult> {
     if (opts.clean) {
       const before = await diskEnds(diskPath);
       if (before.headZero || before.tailZero) throw new Error('the disk holds zeros at an end before cleaning: the check would prove nothing');
-      engine.settings.automatedClean = true;
+      service.setAutomatedClean!(true);
       const t0 = Date.now();
       await api(apiUrl, 'PUT', `/v1/nodes/${node.uuid}/states/provision?wait=300`, { target: 'deleted' });
-      const after = await engine.conductor.waitForNode(node.uuid, (n) => n.reservation === null && ['available', 'clean failed', 'error'].includes(n.provision_state), 300_000);
+      const after = await settled(apiUrl, node.uuid, ['available', 'clean failed', 'error'], 300_000);
       const ends = await diskEnds(diskPath);
       cleaned = { state: after.provision_state, diskHeadZero: ends.headZero, diskTailZero: ends.tailZero, seconds: (Date.now() - t0) / 1000 };
       print(`  undeploy with automated cleaning (ramdisk boot, agent erases disk metadata): ${cleaned.seconds.toFixed(1)} s -> ${after.provision_state}${after.last_error ? ` (${after.last_error})` : ''}`);
@@ -180,7 +169,7 @@ export async function runLabCycle(opts: LabOptions = {}): Promise<LabResult> {
       const t0 = Date.now();
       await api(apiUrl, 'PUT', `/v1/nodes/${node.uuid}/states/provision?wait=60`, { target: 'manage' });
       await api(apiUrl, 'PUT', `/v1/nodes/${node.uuid}/states/provision`, { target: 'inspect' });
-      const after = await engine.conductor.waitForNode(node.uuid, (n) => n.reservation === null && ['manageable', 'inspect failed'].includes(n.provision_state), 300_000);
+      const after = await settled(apiUrl, node.uuid, ['manageable', 'inspect failed'], 300_000);
       inspected = { state: after.provision_state, properties: after.properties as Record<string, unknown>, seconds: (Date.now() - t0) / 1000 };
       print(`  inspection in band (ramdisk boot, agent inventory): ${inspected.seconds.toFixed(1)} s -> ${after.provision_state}${after.last_error ? ` (${after.last_error})` : ''}`);
       print(`  inspected properties: ${JSON.stringify(after.properties)}`);
@@ -193,10 +182,20 @@ export async function runLabCycle(opts: LabOptions = {}): Promise<LabResult> {
   } finally {
     await bmc?.stop().catch(() => {});
     if (vm) await destroyVm(vm).catch(() => {});
-    await app?.close().catch(() => {});
-    await engine?.close().catch(() => {});
+    await service?.close().catch(() => {});
     if (!opts.keep) await rm(work, { recursive: true, force: true });
     else print(`lab: kept ${work}`);
+  }
+}
+
+/** The node once unlocked in one of `states`, read through the API. */
+async function settled(apiUrl: string, uuid: string, states: string[], timeoutMs: number): Promise<NodeRecord> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const n = await api<NodeRecord>(apiUrl, 'GET', `/v1/nodes/${uuid}`);
+    if (n.reservation === null && states.includes(n.provision_state)) return n;
+    if (Date.now() > deadline) throw new Error(`node ${uuid} did not reach ${states.join(' or ')} in ${timeoutMs} ms (now ${n.provision_state})`);
+    await new Promise((r) => setTimeout(r, 200));
   }
 }
 

@@ -2,7 +2,10 @@
 import { runLabCycle } from './cycle.js';
 
 const keep = process.argv.includes('--keep');
-runLabCycle({ keep, clean: !process.argv.includes('--no-clean'), inspect: !process.argv.includes('--no-clean') && !process.argv.includes('--no-inspect') }).then(
+// --split: `ironplan api` + `ironplan manager` processes on PostgreSQL (the deploy cycle only).
+const split = process.argv.includes('--split');
+const clean = !split && !process.argv.includes('--no-clean');
+runLabCycle({ keep, split, clean, inspect: clean && !process.argv.includes('--no-inspect') }).then(
   (r) => {
     process.stdout.write(`lab: OK, the deployed image printed ${r.marker}\n`);
   },
