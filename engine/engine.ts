@@ -171,7 +171,7 @@ export class Engine {
     const onCommit = store.onEvents;
     store.onEvents = (events) => {
       onCommit?.(events);
-      feed.nudge();
+      feed.committed(events);
     };
     conductor.events.on('released', (uuid: string) => feed.emit('released', uuid));
     const local = { conductor, registry, applier: new Applier(conductor, store), rpc: rpc && { url: rpc.url, close: () => rpc.app.close() } };

@@ -57,6 +57,22 @@ export class EventFeed extends EventEmitter {
     return this.cursor;
   }
 
+  /**
+   * Events this process just committed: delivered at once when they follow the last one delivered (the
+   * common case in `serve`, where this process writes them all), read from the table otherwise.
+   */
+  committed(events: readonly Event[]): void {
+    if (this.stopped) return;
+    if (this.reading || events.length === 0 || events[0]!.id !== this.cursor + 1 || events.some((e, i) => i > 0 && e.id !== events[i - 1]!.id + 1)) {
+      this.nudge();
+      return;
+    }
+    for (const e of events) {
+      this.cursor = e.id;
+      this.emit('event', e);
+    }
+  }
+
   /** Read now (new events were committed); coalesces with a read in flight. */
   nudge(): void {
     if (this.stopped) return;
