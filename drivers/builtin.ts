@@ -1,5 +1,5 @@
 // The drivers that ship with ironplan, and their hardware types.
-import type { DriverRegistrar, Logger } from './types.js';
+import type { DriverModule, DriverRegistrar, Logger } from './types.js';
 import { register as registerFake } from './fake/index.js';
 import { register as registerIpmi } from './ipmi/index.js';
 import { register as registerIpxe } from './ipxe/index.js';
@@ -37,3 +37,6 @@ export function register(registry: DriverRegistrar, options: { log?: Logger } = 
     },
   });
 }
+
+/** The built-in drivers as the module Engine.open loads: `Engine.open({ database, drivers: [builtinDrivers] })`. */
+export const builtinDrivers: DriverModule = { register };

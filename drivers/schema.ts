@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../engine/paths.js';
+import { packageRoot } from '../contract/paths.js';
 import type { JsonSchema } from './types.js';
 
 /** A driver_info schema from schemas/drivers/ (the single source the types are generated from). */

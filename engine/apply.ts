@@ -2,7 +2,7 @@
 // proceed concurrently up to a bound; a node waiting for its agent gives its slot back while it waits.
 // Every action's progress is recorded, so an interrupted apply is known and the next apply converges.
 import type { Plan, PlanAction } from './generated/plan.js';
-import type { NodeRecord } from './generated/node-record.js';
+import type { NodeRecord } from '../contract/generated/node-record.js';
 import type { NodeSpec } from './generated/node-spec.js';
 import type { DeploymentSpec } from './generated/deployment-spec.js';
 import type { DeploymentRecord } from './generated/deployment-record.js';
@@ -12,8 +12,10 @@ import type { Store, ApplyActionRow } from './store/store.js';
 import { now } from './store/store.js';
 import { EngineError } from './errors.js';
 import { newId, newUuid } from './ids.js';
-import type { Specs } from './plan.js';
+import type { Event } from './generated/event.js';
+import { imageReasons, provisionPath, type Specs } from './plan.js';
 import { STABLE_STATES } from './states.js';
+import { CONFIGDRIVE_DIGEST_KEY, configdriveDigest } from './configdrive.js';
 
 export interface ApplyOptions {
   /** How many actions may run at once (nodes waiting for their agent do not count). */
@@ -89,17 +91,26 @@ export class Applier {
       opts.onProgress?.({ apply_id: applyId, action, status: s, error, done: doneCount, total });
     // Nodes claimed by deployments during this apply: a selector must not pick one twice.
     const claimed = new Set<string>();
+    const byId = new Map(plan.actions.map((a) => [a.id, a]));
+    const ended = new Changes();
+    /** Whether this apply still has to make the node (by name or uuid) available: a selector may wait for it. */
+    const willProvide = (names: Set<string>) =>
+      plan.actions.some((a) => a.op === 'provide' && a.resource === 'node' && (names.has(a.name) || names.has(a.node ?? '')) && (status.get(a.id) === 'pending' || status.get(a.id) === 'running'));
 
     const runAction = async (action: PlanAction): Promise<void> => {
       const deps = action.depends_on.map((d) => finished.get(d)).filter(Boolean) as Promise<void>[];
       await Promise.all(deps);
-      if (action.depends_on.some((d) => status.get(d) !== 'done')) {
+      // A deployment by selector waits for the nodes it might get, but one of them failing is one candidate
+      // fewer, not a reason to skip it: it fails by itself if no node is left for it.
+      const soft = (d: string) => action.op === 'deploy' && action.params?.node_selector !== undefined && byId.get(d)?.resource === 'node';
+      if (action.depends_on.some((d) => status.get(d) !== 'done' && !soft(d))) {
         status.set(action.id, 'skipped');
-        const why = `skipped: ${action.depends_on.filter((d) => status.get(d) !== 'done').join(', ')} did not succeed`;
+        const why = `skipped: ${action.depends_on.filter((d) => status.get(d) !== 'done' && !soft(d)).join(', ')} did not succeed`;
         errors.set(action.id, why);
         await this.store.transaction((tx) => tx.setApplyAction(applyId, action.id, 'skipped', why));
         doneCount++;
         report(action, 'skipped', why);
+        ended.notify();
         return;
       }
       await slots.acquire();
@@ -118,7 +129,7 @@ export class Applier {
         status.set(action.id, 'running');
         await this.store.transaction((tx) => tx.setApplyAction(applyId, action.id, 'running'));
         report(action, 'running');
-        await retryWhileLocked(() => this.execute(action, { nodeSpecs, depSpecs, actor, claimed, yieldSlot }));
+        await retryWhileLocked(() => this.execute(action, { nodeSpecs, depSpecs, actor, claimed, yieldSlot, willProvide, ended }));
         status.set(action.id, 'done');
         await this.store.transaction(async (tx) => {
           await tx.setApplyAction(applyId, action.id, 'done');
@@ -138,6 +149,7 @@ export class Applier {
         report(action, 'failed', msg);
       } finally {
         if (holding) slots.release();
+        ended.notify();
       }
     };
 
@@ -166,6 +178,8 @@ export class Applier {
       actor: string;
       claimed: Set<string>;
       yieldSlot: <T>(p: Promise<T>) => Promise<T>;
+      willProvide: (names: Set<string>) => boolean;
+      ended: Changes;
     },
   ): Promise<void> {
     const c = this.conductor;
@@ -247,12 +261,18 @@ export class Applier {
         return;
       case 'manage':
       case 'provide': {
+        // The node may have been planned in progress, or have failed since (e.g. cleaning whose agent died
+        // with a killed apply and whose deadline failed it): go on from where it settled.
         const node = await settled(ident);
         const want = action.op === 'manage' ? 'manageable' : 'available';
-        if (node.provision_state === want) return;
-        const op = await c.provision(ident, action.op, {}, actor);
-        await op.done;
-        expectState(await waitStable(op.node.uuid), want, action.op);
+        const path = provisionPath(node.provision_state, want);
+        // No way there in the table: the verb itself is asked for, so the refusal names state and verb.
+        const steps = path.length || node.provision_state === want ? path : [action.op];
+        for (const step of steps) {
+          const op = await c.provision(node.uuid, step as 'manage' | 'provide', {}, actor);
+          await op.done;
+          expectState(await waitStable(node.uuid), step === 'manage' ? 'manageable' : 'available', step);
+        }
         return;
       }
       case 'set_maintenance': {
@@ -277,11 +297,18 @@ export class Applier {
       case 'rebuild': {
         const d = ctx.depSpecs.get(action.name);
         if (!d) throw new EngineError('Conflict', `no deployment spec named ${action.name}`);
-        const node = await settled((await this.pickNode(action, d, ctx.claimed)).uuid);
+        const node = await settled((await this.pickNode(action, d, ctx)).uuid);
+        const existing = await this.store.findDeployment(d.name);
+        if (node.instance_uuid && node.instance_uuid !== existing?.uuid) {
+          throw new EngineError('Conflict', `node ${node.name ?? node.uuid} holds deployment ${node.instance_uuid}, not ${d.name}`);
+        }
+        // A deploy that was in progress when planned (resumed after a crash) may have ended as the spec asks.
+        if (node.provision_state === 'active' && existing && node.instance_uuid === existing.uuid && runsSpec(node, d, existing)) return;
         const record = await this.recordDeployment(d, node);
         const op = await c.provision(
           node.uuid,
-          action.op === 'rebuild' && node.provision_state !== 'available' ? 'rebuild' : 'deploy',
+          // Anything but available (deploy failed, error, active with another image) is deployed again by rebuild.
+          node.provision_state === 'available' ? 'deploy' : 'rebuild',
           { instance_info: instanceInfo(d), instance_uuid: record.uuid },
           actor,
         );
@@ -315,13 +342,24 @@ export class Applier {
         return;
       }
       case 'delete':
+        // A node still in a flow can't be deleted: wait for it to come to rest first.
+        await settled(ident);
         await c.deleteNode(ident, actor);
         return;
     }
   }
 
-  /** The node a deployment goes to: the one named, or an available one matching the selector. */
-  private async pickNode(action: PlanAction, d: DeploymentSpec, claimed: Set<string>): Promise<NodeRecord> {
+  /**
+   * The node a deployment goes to: the one named, the one recorded for it, or an available one matching
+   * the selector. With none available, a selector waits while a matching node is on its way to available
+   * (cleaning for it, or still to be provided by this apply), and fails only when none is left.
+   */
+  private async pickNode(
+    action: PlanAction,
+    d: DeploymentSpec,
+    ctx: { claimed: Set<string>; yieldSlot: <T>(p: Promise<T>) => Promise<T>; willProvide: (names: Set<string>) => boolean; ended: Changes },
+  ): Promise<NodeRecord> {
+    const claimed = ctx.claimed;
     if (d.node) {
       const node = await this.conductor.getNode(d.node);
       const existing = await this.store.findDeployment(d.name);
@@ -329,7 +367,11 @@ export class Applier {
       claimed.add(node.uuid);
       return node;
     }
-    if (action.params?.node) return this.conductor.getNode(String(action.params.node));
+    if (action.params?.node) {
+      const node = await this.conductor.getNode(String(action.params.node));
+      claimed.add(node.uuid);
+      return node;
+    }
     const sel = d.node_selector!;
     // A retried or resumed deploy keeps the node it already recorded.
     const existing = await this.store.findDeployment(d.name);
@@ -340,13 +382,60 @@ export class Applier {
         return held;
       }
     }
-    const candidates = await this.store.listNodes({ provision_state: 'available', resource_class: sel.resource_class, maintenance: false, associated: false });
-    const pick = candidates.find((n) => !claimed.has(n.uuid) && (sel.traits ?? []).every((t) => n.traits.includes(t)));
-    if (!pick) {
-      throw new EngineError('Conflict', `no available node matches deployment ${d.name} (resource_class ${sel.resource_class}${sel.traits?.length ? `, traits ${sel.traits.join(', ')}` : ''})`);
+    const fits = (n: NodeRecord) => (sel.traits ?? []).every((t) => n.traits.includes(t));
+    const deadline = Date.now() + (this.conductor.settings.deployCallbackTimeoutSec + 600) * 1000;
+    for (;;) {
+      // Listening before reading, so a change between the read and the wait is not missed.
+      const change = this.nodeChange(ctx.ended);
+      try {
+        // A node another deployment has recorded (its deploy not started yet, e.g. cut short by a crash) is theirs.
+        const taken = new Set((await this.store.listDeployments()).filter((x) => x.name !== d.name && x.node_uuid).map((x) => x.node_uuid!));
+        const candidates = (await this.store.listNodes({ resource_class: sel.resource_class, maintenance: false, associated: false })).filter(
+          (n) => fits(n) && !claimed.has(n.uuid) && !taken.has(n.uuid),
+        );
+        const pick = candidates.find((n) => n.provision_state === 'available');
+        if (pick) {
+          claimed.add(pick.uuid);
+          return pick;
+        }
+        const coming = candidates.filter(
+          (n) => (['cleaning', 'clean wait'].includes(n.provision_state) && n.target_provision_state === 'available') || ctx.willProvide(new Set([n.uuid, ...(n.name ? [n.name] : [])])),
+        );
+        const what = `deployment ${d.name} (resource_class ${sel.resource_class}${sel.traits?.length ? `, traits ${sel.traits.join(', ')}` : ''})`;
+        if (!coming.length) throw new EngineError('Conflict', `no available node matches ${what}, and none is on its way to available`);
+        if (Date.now() > deadline) throw new EngineError('Conflict', `no available node matches ${what}: timed out waiting for ${coming.map((n) => n.name ?? n.uuid).join(', ')}`);
+        await ctx.yieldSlot(change.promise);
+      } finally {
+        change.dispose();
+      }
     }
-    claimed.add(pick.uuid);
-    return pick;
+  }
+
+  /**
+   * Settles on the next provision change of any node, or when an action of this apply ends; a poll stands
+   * in for changes made by other processes, which raise no event here.
+   */
+  private nodeChange(ended: Changes): { promise: Promise<void>; dispose: () => void } {
+    const events = this.conductor.events;
+    let dispose = () => {};
+    const promise = new Promise<void>((resolve) => {
+      const onEvent = (e: Event) => {
+        if (e.type === 'provision' || e.type === 'node') done();
+      };
+      const timer = setTimeout(() => done(), 1000);
+      const off = ended.on(() => done());
+      const done = () => {
+        dispose();
+        resolve();
+      };
+      dispose = () => {
+        clearTimeout(timer);
+        off();
+        events.off('event', onEvent);
+      };
+      events.on('event', onEvent);
+    });
+    return { promise, dispose: () => dispose() };
   }
 
   private async recordDeployment(d: DeploymentSpec, node: NodeRecord): Promise<DeploymentRecord> {
@@ -380,6 +469,31 @@ export function instanceInfo(d: DeploymentSpec): Record<string, unknown> {
   if (d.root_device) info.root_device = d.root_device;
   if (d.user_data !== undefined || d.meta_data !== undefined) info.configdrive = { user_data: d.user_data ?? null, meta_data: d.meta_data ?? {} };
   return info;
+}
+
+/**
+ * Whether an active node holding the deployment runs what the spec asks for. The record is written before
+ * the deploy is asked for, so it is checked against the spec, and the node's own instance_info against
+ * the image (and the config drive's digest, when the spec has user or meta data).
+ */
+function runsSpec(node: NodeRecord, d: DeploymentSpec, record: DeploymentRecord): boolean {
+  if (imageReasons(d, record).length) return false;
+  const want = instanceInfo(d);
+  const have = node.instance_info;
+  if (have.image_source !== want.image_source || have.image_checksum !== want.image_checksum) return false;
+  return want.configdrive === undefined || have[CONFIGDRIVE_DIGEST_KEY] === configdriveDigest(want.configdrive);
+}
+
+/** Tells listeners that something ended (an action of an apply), so waiters look again. */
+class Changes {
+  private readonly listeners = new Set<() => void>();
+  on(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+  notify(): void {
+    for (const fn of [...this.listeners]) fn();
+  }
 }
 
 /** Another writer (a power sync, an API call) may hold the node for a moment: wait and retry. */

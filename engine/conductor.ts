@@ -4,10 +4,10 @@
 // crash leaves a state the next start can recover from.
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
-import type { NodeRecord } from './generated/node-record.js';
-import type { PortRecord } from './generated/port-record.js';
+import type { NodeRecord } from '../contract/generated/node-record.js';
+import type { PortRecord } from '../contract/generated/port-record.js';
 import type { Event } from './generated/event.js';
-import type { AgentChannel, AgentCommand, AgentHeartbeat, BootDevice, BootDeviceInfo, Logger, PowerState, ServiceSettings } from '../drivers/types.js';
+import type { AgentChannel, AgentCommand, AgentHeartbeat, BootDevice, BootDeviceInfo, Logger, PowerState, ServiceSettings } from '../contract/types.js';
 import type { NodeFilter, Store } from './store/store.js';
 import type { DriverRegistry } from './drivers/registry.js';
 import type { UserVerb } from './states.js';

@@ -6,18 +6,17 @@ import type { NodeSpec } from './generated/node-spec.js';
 import type { DeploymentSpec } from './generated/deployment-spec.js';
 import type { Fleet } from './generated/fleet.js';
 import type { Plan } from './generated/plan.js';
-import type { Logger, ServiceSettings } from '../drivers/types.js';
+import type { DriverModule, Logger, ServiceSettings } from '../contract/types.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
 import { DriverRegistry, loadDriverModules, type DriverCatalog } from './drivers/registry.js';
-import { register as registerBuiltin } from '../drivers/builtin.js';
 import { Conductor } from './conductor.js';
 import { plan as makePlan, inputsDigest, type Specs, type Records } from './plan.js';
 import { Applier, type ApplyOptions, type ApplyResult } from './apply.js';
 import { assertValid } from './validation.js';
 import { EngineError } from './errors.js';
 import { newId } from './ids.js';
-import { packageRoot } from './paths.js';
+import { packageRoot } from '../contract/paths.js';
 import { EventFeed } from './events-feed.js';
 import { NodeView } from './node-view.js';
 import type { ManagerApi } from './rpc/manager-api.js';
@@ -31,6 +30,11 @@ export interface EngineConfig {
   /** sqlite file path (or sqlite:PATH, :memory:) or a postgres:// URL. */
   database: string;
   settings?: Partial<ServiceSettings>;
+  /**
+   * The drivers this manager loads, before driverModules and driver packages. The engine ships none of its
+   * own: the process composing it chooses (engine/cli/compose.ts: BUILTIN_DRIVERS; [] for none).
+   */
+  drivers: readonly DriverModule[];
   /** Extra driver modules to load (paths or package names). */
   driverModules?: string[];
   /** Look for driver packages in this node_modules directory. */
@@ -140,11 +144,16 @@ export class Engine {
 
   /** A manager (with the API in the same process, as `serve`, or alone with an RPC listener). */
   static async open(config: EngineConfig): Promise<Engine> {
+    // JavaScript callers bypass the type: an engine opened without drivers would only fail later, on the
+    // first node, with "unknown hardware type".
+    if (!Array.isArray(config.drivers)) {
+      throw new TypeError('Engine.open: config.drivers is required: the driver modules to load (builtinDrivers from ironplan/drivers), or [] for none');
+    }
     const log = config.log ?? defaultLog();
     const settings = serviceSettings(config.settings);
     const store = await openStore(config.database);
     const registry = new DriverRegistry();
-    registerBuiltin(registry, { log });
+    for (const mod of config.drivers) await mod.register(registry, { log, settings });
     await loadDriverModules(registry, {
       modules: config.driverModules ?? [],
       scanDir: config.scanDriverPackages === false ? undefined : (config.scanDriverPackages ?? join(packageRoot, 'node_modules')),

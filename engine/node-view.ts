@@ -2,8 +2,8 @@
 // secrets masked by the drivers' catalog, and waits driven by the database's event feed. The same in the
 // all-in-one `serve` and in an API service in front of several managers.
 import type { EventEmitter } from 'node:events';
-import type { NodeRecord } from './generated/node-record.js';
-import type { PortRecord } from './generated/port-record.js';
+import type { NodeRecord } from '../contract/generated/node-record.js';
+import type { PortRecord } from '../contract/generated/port-record.js';
 import type { Event } from './generated/event.js';
 import type { NodeFilter, Store } from './store/store.js';
 import type { DriverCatalog } from './drivers/registry.js';

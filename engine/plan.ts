@@ -3,8 +3,8 @@
 import { createHash } from 'node:crypto';
 import type { NodeSpec } from './generated/node-spec.js';
 import type { DeploymentSpec } from './generated/deployment-spec.js';
-import type { NodeRecord } from './generated/node-record.js';
-import type { PortRecord } from './generated/port-record.js';
+import type { NodeRecord } from '../contract/generated/node-record.js';
+import type { PortRecord } from '../contract/generated/port-record.js';
 import type { DeploymentRecord } from './generated/deployment-record.js';
 import type { Plan, PlanAction } from './generated/plan.js';
 import { EngineError } from './errors.js';
@@ -36,6 +36,13 @@ type Op = PlanAction['op'];
 export const SENSITIVE = '(sensitive value)';
 
 const IN_PROGRESS_STATES = new Set(['verifying', 'cleaning', 'clean wait', 'inspecting', 'inspect wait', 'deploying', 'wait call-back', 'deleting']);
+/**
+ * A node in progress is not at rest where its spec wants it: the plan says so with an action that waits
+ * for it to settle and then carries on (apply is where the waiting happens). Leaving it out would plan
+ * "no changes" while the flow has still to end; a one-shot CLI apply would then exit at once, and with it
+ * a simulated agent resumed after a crash, leaving the node parked until its call-back deadline.
+ */
+const IN_PROGRESS_NOTE = 'in progress: apply waits for it to settle, then continues from where it rests';
 const HELD_BY_DEPLOYMENT_STATES = new Set(['active', 'deploying', 'wait call-back', 'deploy failed', 'deleting']);
 
 /** Canonical JSON: object keys sorted, so equal values print (and hash) equally. */
@@ -121,6 +128,17 @@ export function provisionPath(from: NodeRecord['provision_state'], target: NonNu
   }
 }
 
+/** What a deployment record asks for that its spec no longer does (image, root device, user and meta data). */
+export function imageReasons(d: DeploymentSpec, dr: DeploymentRecord): Reason[] {
+  const rs: Reason[] = [];
+  if (d.image_source !== dr.image_source) rs.push({ field: 'image_source', desired: d.image_source, recorded: dr.image_source });
+  if (d.image_checksum !== dr.image_checksum) rs.push({ field: 'image_checksum', desired: d.image_checksum, recorded: dr.image_checksum });
+  if (!same(d.root_device ?? null, dr.root_device ?? null)) rs.push({ field: 'root_device', desired: d.root_device ?? null, recorded: dr.root_device });
+  if ((d.user_data ?? null) !== (dr.user_data ?? null)) rs.push({ field: 'user_data', desired: d.user_data === undefined ? null : '(changed)', recorded: dr.user_data === null ? null : '(set)' });
+  if (!same(d.meta_data ?? null, dr.meta_data ?? null)) rs.push({ field: 'meta_data', desired: d.meta_data ?? null, recorded: dr.meta_data });
+  return rs;
+}
+
 function selectorMatches(node: { resource_class?: string | null; traits?: string[] }, sel: NonNullable<DeploymentSpec['node_selector']>): boolean {
   if ((node.resource_class ?? null) !== sel.resource_class) return false;
   const have = new Set(node.traits ?? []);
@@ -168,6 +186,8 @@ export function plan(specs: Specs, records: Records, opts: PlanOptions = {}): Pl
     return action;
   };
   const powerWanted: Array<{ name: string; op: Op; reason: Reason }> = [];
+  /** Actions that only wait for a node in progress: a deployment by selector does not wait on them (see below). */
+  const settleActions = new Set<string>();
 
   // ---- nodes
   for (const s of [...specs.nodes].sort(byName)) {
@@ -239,7 +259,11 @@ export function plan(specs: Specs, records: Records, opts: PlanOptions = {}): Pl
 
     // Provision state, unless a deployment holds the node (then deployments drive it).
     const held = r.instance_uuid !== null || HELD_BY_DEPLOYMENT_STATES.has(r.provision_state);
-    if (!held && !IN_PROGRESS_STATES.has(r.provision_state)) {
+    if (!held && IN_PROGRESS_STATES.has(r.provision_state) && target !== 'enroll') {
+      const op: Op = target === 'manageable' ? 'manage' : 'provide';
+      const a = addNode(s.name, { id: `node/${s.name}/${op}`, op, node: r.uuid, reasons: [{ field: 'provision_state', desired: target, recorded: r.provision_state, note: IN_PROGRESS_NOTE }] });
+      settleActions.add(a.id);
+    } else if (!held && !IN_PROGRESS_STATES.has(r.provision_state)) {
       if (r.provision_state === 'error') {
         addNode(s.name, { id: `node/${s.name}/undeploy`, op: 'undeploy', node: r.uuid, reasons: [{ field: 'provision_state', desired: target, recorded: 'error', note: 'tear down to recover' }] });
         if (target === 'manageable') addNode(s.name, { id: `node/${s.name}/manage`, op: 'manage', node: r.uuid, reasons: [{ field: 'provision_state', desired: target, recorded: 'available' }] });
@@ -281,16 +305,6 @@ export function plan(specs: Specs, records: Records, opts: PlanOptions = {}): Pl
     return { key: rec?.name ?? ident, record: rec };
   };
 
-  const imageReasons = (d: DeploymentSpec, dr: DeploymentRecord): Reason[] => {
-    const rs: Reason[] = [];
-    if (d.image_source !== dr.image_source) rs.push({ field: 'image_source', desired: d.image_source, recorded: dr.image_source });
-    if (d.image_checksum !== dr.image_checksum) rs.push({ field: 'image_checksum', desired: d.image_checksum, recorded: dr.image_checksum });
-    if (!same(d.root_device ?? null, dr.root_device ?? null)) rs.push({ field: 'root_device', desired: d.root_device ?? null, recorded: dr.root_device });
-    if ((d.user_data ?? null) !== (dr.user_data ?? null)) rs.push({ field: 'user_data', desired: d.user_data === undefined ? null : '(changed)', recorded: dr.user_data === null ? null : '(set)' });
-    if (!same(d.meta_data ?? null, dr.meta_data ?? null)) rs.push({ field: 'meta_data', desired: d.meta_data ?? null, recorded: dr.meta_data });
-    return rs;
-  };
-
   const pendingDeploys: Array<{ d: DeploymentSpec; reasons: Reason[]; after: string[] }> = [];
 
   for (const d of [...specs.deployments].sort(byName)) {
@@ -311,6 +325,7 @@ export function plan(specs: Specs, records: Records, opts: PlanOptions = {}): Pl
     const rec = dr.node_uuid ? recordByUuid.get(dr.node_uuid) : undefined;
     let replace: Reason | undefined;
     if (!rec) replace = { field: 'node', desired: d.node ?? 'a matching node', recorded: null, note: 'the node holding it is gone' };
+    else if (d.node_selector && rec.instance_uuid !== null && rec.instance_uuid !== dr.uuid) replace = { field: 'node', desired: 'another matching node', recorded: rec.name ?? rec.uuid, note: 'its node holds another deployment' };
     else if (deleteUuids.has(rec.uuid) && d.node_selector) replace = { field: 'node', desired: 'another matching node', recorded: rec.name ?? rec.uuid, note: 'its node is being removed' };
     else if (d.node) {
       const target = resolveNamedNode(d);
@@ -322,7 +337,12 @@ export function plan(specs: Specs, records: Records, opts: PlanOptions = {}): Pl
     }
     if (replace) {
       const after: string[] = [];
-      if (rec) {
+      if (rec && rec.instance_uuid !== null && rec.instance_uuid !== dr.uuid) {
+        // The record points at a node another deployment holds (a deploy cut short before it began, whose
+        // node was taken since): undeploying it would undo the other one, so the record is only dropped.
+        add({ id: `deployment/${d.name}/forget`, resource: 'deployment', name: d.name, op: 'forget', reasons: [replace] });
+        after.push(`deployment/${d.name}/forget`);
+      } else if (rec) {
         const u = add({ id: `deployment/${d.name}/undeploy`, resource: 'deployment', name: d.name, node: rec.name ?? rec.uuid, op: 'undeploy', reasons: [replace] });
         undeployIds.push(u.id);
         noteOnNode(nodeKey(rec.uuid), u);
@@ -337,8 +357,22 @@ export function plan(specs: Specs, records: Records, opts: PlanOptions = {}): Pl
     const key = nodeKey(rec!.uuid);
     const rs = imageReasons(d, dr);
     const state = rec!.provision_state;
-    if (IN_PROGRESS_STATES.has(state)) continue; // the node is being worked on; the next plan sees the result
     if (state === 'active' && rs.length === 0) continue;
+    if (IN_PROGRESS_STATES.has(state)) {
+      // E.g. a deploy whose agent was resumed after a crash: waited for, and finished or retried by apply.
+      const a = add({
+        id: `deployment/${d.name}/${rs.length ? 'rebuild' : 'deploy'}`,
+        resource: 'deployment',
+        name: d.name,
+        node: key,
+        op: rs.length ? 'rebuild' : 'deploy',
+        reasons: [{ field: 'provision_state', desired: 'active', recorded: state, note: IN_PROGRESS_NOTE }, ...rs],
+        depends_on: lastOf(nodeActions.get(key)),
+        params: { node: rec!.uuid },
+      });
+      noteOnNode(key, a);
+      continue;
+    }
     if (state === 'available') {
       const a = add({ id: `deployment/${d.name}/deploy`, resource: 'deployment', name: d.name, node: key, op: 'deploy', reasons: [{ field: 'provision_state', desired: 'active', recorded: state }, ...rs], depends_on: lastOf(nodeActions.get(key)), params: { node: rec!.uuid } });
       noteOnNode(key, a);
@@ -375,7 +409,9 @@ export function plan(specs: Specs, records: Records, opts: PlanOptions = {}): Pl
       deps.push(...lastOf(nodeActions.get(t.key)));
     } else {
       params.node_selector = d.node_selector;
-      for (const s of specs.nodes) if (selectorMatches(s, d.node_selector!)) deps.push(...lastOf(nodeActions.get(s.name)));
+      // Not on a node that is only being waited for: its flow may take until its call-back deadline while
+      // other nodes are available; apply waits for such a node only when no other one is.
+      for (const s of specs.nodes) if (selectorMatches(s, d.node_selector!)) deps.push(...lastOf(nodeActions.get(s.name)).filter((id) => !settleActions.has(id)));
       deps.push(...undeployIds.filter((id) => !after.includes(id)));
     }
     const a = add({ id: `deployment/${d.name}/deploy`, resource: 'deployment', name: d.name, ...(node ? { node } : {}), op: 'deploy', reasons, depends_on: deps, params });

@@ -1,6 +1,6 @@
 // The provision state machine as a table (after Ironic's ironic/common/states.py): every allowed
 // (state, event) pair and where it leads. Nothing else in the engine decides whether a transition is legal.
-import type { NodeRecord } from './generated/node-record.js';
+import type { NodeRecord } from '../contract/generated/node-record.js';
 import { EngineError } from './errors.js';
 
 export type ProvisionState = NodeRecord['provision_state'];

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildRamdisk, installRamdisk } from '../drivers/agent/ramdisk-build.js';
 import type { Event } from '../engine/generated/event.js';
-import type { NodeRecord } from '../engine/generated/node-record.js';
+import type { NodeRecord } from '../contract/generated/node-record.js';
 import { buildTestImage } from './image.js';
 import { startLabService, type LabService } from './service.js';
 import { startBmc, type RunningBmc } from './bmc.js';

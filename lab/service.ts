@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { Engine } from '../engine/engine.js';
 import { buildServer } from '../engine/http/server.js';
+import { BUILTIN_DRIVERS } from '../engine/cli/compose.js';
 import type { Logger } from '../drivers/types.js';
-import { packageRoot } from '../engine/paths.js';
+import { packageRoot } from '../contract/paths.js';
 import { freeTcpPort } from './ports.js';
 import { startPostgres, type Postgres } from './postgres.js';
 
@@ -45,6 +46,7 @@ async function startInProcess(o: LabServiceOptions): Promise<LabService> {
     // provide. The `clean` phase turns it on for the undeploy it times on its own.
     settings: { apiUrl: guestApiUrl, bootRoot: o.bootRoot, stateDir: o.work, deployCallbackTimeoutSec: 300, automatedClean: false },
     powerSyncIntervalSec: 0,
+    drivers: BUILTIN_DRIVERS,
     scanDriverPackages: false,
   });
   const app = await buildServer(engine, { logger: false, bootRoot: o.bootRoot });

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { chmod, mkdir, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { packageRoot } from '../engine/paths.js';
+import { packageRoot } from '../contract/paths.js';
 
 const run = promisify(execFile);
 

@@ -9,13 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { Engine } from '../../dist/engine/engine.js';
+import { BUILTIN_DRIVERS } from '../../dist/engine/cli/compose.js';
 
 const N = Number(process.env.N ?? 100);
 async function bench(automatedClean) {
 const runs = [];
 for (let r = 0; r < 3; r++) {
   const dir = mkdtempSync(join(tmpdir(), 'ironplan-bench-apply-'));
-  const engine = await Engine.open({ database: join(dir, 'ironplan.db'), settings: { stateDir: dir, automatedClean }, log: pino({ level: 'silent' }), powerSyncIntervalSec: 0, scanDriverPackages: false });
+  const engine = await Engine.open({ database: join(dir, 'ironplan.db'), settings: { stateDir: dir, automatedClean }, log: pino({ level: 'silent' }), powerSyncIntervalSec: 0, drivers: BUILTIN_DRIVERS, scanDriverPackages: false });
   const nodes = [];
   const deployments = [];
   for (let i = 0; i < N; i++) {

@@ -76,6 +76,7 @@ if (!opt['no-build'] && distStale()) {
 }
 const { Engine } = await import(pathToFileURL(join(root, 'dist/engine/engine.js')).href);
 const { buildServer } = await import(pathToFileURL(join(root, 'dist/engine/http/server.js')).href);
+const { BUILTIN_DRIVERS } = await import(pathToFileURL(join(root, 'dist/engine/cli/compose.js')).href);
 const { default: pino } = await import('pino');
 
 // ---- process bookkeeping: everything started here runs in its own process group ----------------------
@@ -210,6 +211,7 @@ try {
     database: join(dir, 'ironplan.sqlite'),
     settings: { stateDir: join(dir, 'state'), bootRoot },
     log: pino({ level: 'silent' }),
+    drivers: BUILTIN_DRIVERS,
     powerSyncIntervalSec: 0,
     scanDriverPackages: false,
   });

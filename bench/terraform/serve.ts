@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { Engine } from '../../engine/engine.js';
 import { buildServer } from '../../engine/http/server.js';
+import { BUILTIN_DRIVERS } from '../../engine/cli/compose.js';
 import type { Logger } from '../../drivers/types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ironplan-bench-'));
@@ -14,6 +15,7 @@ const engine = await Engine.open({
   settings: { stateDir: dir },
   log: pino({ level: 'silent' }) as unknown as Logger,
   powerSyncIntervalSec: 0,
+  drivers: BUILTIN_DRIVERS,
   scanDriverPackages: false,
 });
 const app = await buildServer(engine, { logger: false });

@@ -3,7 +3,7 @@
 // The agent only pulls (lookup + heartbeats); no connection into the ramdisk is ever needed.
 import type { AgentHeartbeat, CleanStep, DeployInterface, HeartbeatOutcome, StepResult, Task } from '../types.js';
 import { DriverError } from '../types.js';
-import { validator } from '../../engine/validation.js';
+import { validator } from '../../contract/validation.js';
 import { agentFailed, bootAgent, command, dismissAgent } from './protocol.js';
 
 interface DeployProgress {

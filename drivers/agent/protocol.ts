@@ -2,7 +2,7 @@
 // the agent, and the shape of the commands they answer its heartbeats with.
 import type { AgentCommand, AgentHeartbeat, HeartbeatOutcome, StepResult, Task } from '../types.js';
 import { randomBytes } from 'node:crypto';
-import { newToken } from '../../engine/ids.js';
+import { newToken } from '../../contract/ids.js';
 
 /** Short (it goes on a kernel command line), unguessable enough to tell boots apart. */
 const newBootId = (): string => randomBytes(9).toString('base64url');

@@ -8,7 +8,7 @@ import { chmod, copyFile, mkdir, mkdtemp, readFile, readdir, rename, rm, writeFi
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { packageRoot } from '../../engine/paths.js';
+import { packageRoot } from '../../contract/paths.js';
 
 const run = promisify(execFile);
 

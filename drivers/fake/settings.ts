@@ -1,5 +1,5 @@
 import type { Task } from '../types.js';
-import type { FakeDriverInfo } from '../../engine/generated/drivers/fake.js';
+import type { FakeDriverInfo } from '../../contract/generated/drivers/fake.js';
 import { loadDriverSchema } from '../schema.js';
 
 export const fakeDriverInfoSchema = loadDriverSchema('fake.schema.json');

@@ -1,6 +1,6 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { createAjv, describeError } from '../../engine/validation.js';
-import type { IpmiDriverInfo } from '../../engine/generated/drivers/ipmi.js';
+import { createAjv, describeError } from '../../contract/validation.js';
+import type { IpmiDriverInfo } from '../../contract/generated/drivers/ipmi.js';
 import { loadDriverSchema } from '../schema.js';
 import { DriverError, type JsonSchema, type Task } from '../types.js';
 

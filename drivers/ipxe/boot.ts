@@ -2,14 +2,14 @@
 // under /boot/ and the TFTP server serves as is. The machine's DHCP bootfile is boot.ipxe.
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { PxeDriverInfo } from '../../engine/generated/drivers/pxe.js';
-import { confine } from '../boot-root.js';
+import type { PxeDriverInfo } from '../../contract/generated/drivers/pxe.js';
+import { CHAIN_SCRIPT_NAME, confine } from '../../contract/boot-root.js';
 import { loadDriverSchema } from '../schema.js';
 import { DriverError, type BootInterface, type JsonSchema, type ServiceSettings, type Task } from '../types.js';
 import { nodeScriptName, renderChainScript, renderDeployScript, renderLocalBootScript } from './scripts.js';
 import { agentBootId } from '../agent/protocol.js';
 
-export const CHAIN_SCRIPT_NAME = 'boot.ipxe';
+export { CHAIN_SCRIPT_NAME };
 
 const URL_RE = /^(https?|tftp):\/\//i;
 

@@ -1,8 +1,7 @@
 // iPXE scripts, as pure functions of their inputs so they can be checked without firmware.
 
-/** iPXE's ${netX} is the interface that did the DHCP exchange which loaded the current script. */
-const NET_MAC_HEXHYP = '${netX/mac:hexhyp}';
-const NET_MAC = '${netX/mac}';
+// The chain script is the boot root's entry point, shared with the HTTP service through the contract.
+export { renderChainScript } from '../../contract/boot-root.js';
 
 function trimSlash(url: string): string {
   return url.replace(/\/+$/, '');
@@ -18,24 +17,6 @@ export function macToHexhyp(mac: string): string {
 /** Path of a node's script relative to the boot root (served under {apiUrl}/boot/). */
 export function nodeScriptName(mac: string): string {
   return `nodes/${macToHexhyp(mac)}.ipxe`;
-}
-
-/**
- * The generic boot.ipxe every machine gets from DHCP: it chains to the script prepared for the
- * booting NIC's MAC, and when there is none (not ours, or nothing to do) leaves to the next boot device.
- */
-export function renderChainScript(apiUrl: string): string {
-  const api = trimSlash(apiUrl);
-  return [
-    '#!ipxe',
-    '# ironplan: hand each machine the script prepared for the MAC it booted from',
-    `chain --autofree ${api}/boot/nodes/${NET_MAC_HEXHYP}.ipxe || goto unknown`,
-    'exit',
-    ':unknown',
-    `echo ironplan: no boot script for ${NET_MAC}, leaving to the next boot device`,
-    'exit',
-    '',
-  ].join('\n');
 }
 
 export interface DeployScriptOptions {

@@ -3,7 +3,7 @@
 import { Command, Option } from 'commander';
 import { join, resolve } from 'node:path';
 import type { Plan } from '../generated/plan.js';
-import type { NodeRecord } from '../generated/node-record.js';
+import type { NodeRecord } from '../../contract/generated/node-record.js';
 import { Engine } from '../engine.js';
 import { formatPlan } from '../plan-format.js';
 import { readFleetFile } from '../fleet-file.js';
@@ -11,8 +11,9 @@ import { EngineError } from '../errors.js';
 import { STABLE_STATES, USER_VERBS, type UserVerb } from '../states.js';
 import { Remote } from './remote.js';
 import { ProgressPrinter } from './progress.js';
+import { BUILTIN_DRIVERS, loadRamdiskBuild } from './compose.js';
 import pino from 'pino';
-import type { CleanStep, Logger } from '../../drivers/types.js';
+import type { CleanStep, Logger } from '../../contract/types.js';
 
 const DEFAULT_DB = process.env.IRONPLAN_DB ?? join('.ironplan', 'ironplan.db');
 
@@ -40,7 +41,7 @@ function parseCleanSteps(text: string): CleanStep[] {
 const quiet = () => pino({ level: process.env.IRONPLAN_LOG_LEVEL ?? 'warn' }, pino.destination(2)) as unknown as Logger;
 
 async function withEngine<T>(opts: Common, fn: (e: Engine) => Promise<T>, startConductor = true): Promise<T> {
-  const engine = await Engine.open({ database: opts.db, log: quiet(), powerSyncIntervalSec: 0, startConductor });
+  const engine = await Engine.open({ database: opts.db, drivers: BUILTIN_DRIVERS, log: quiet(), powerSyncIntervalSec: 0, startConductor });
   try {
     return await fn(engine);
   } finally {
@@ -70,7 +71,7 @@ async function storeAndPlan(file: string, opts: Common): Promise<{ plan: Plan; r
     await remote.putSpecs(fleet);
     return { plan: await remote.makePlan(), remote };
   }
-  const engine = await Engine.open({ database: opts.db, log: quiet(), powerSyncIntervalSec: 0 });
+  const engine = await Engine.open({ database: opts.db, drivers: BUILTIN_DRIVERS, log: quiet(), powerSyncIntervalSec: 0 });
   await engine.putSpecs(fleet);
   return { plan: await engine.makePlan(), engine };
 }
@@ -292,7 +293,7 @@ export function buildCli(): Command {
     .option('--cache <dir>', 'cache directory', join('.ironplan', 'ramdisk'))
     .option('--install <bootRoot>', 'also copy deploy.vmlinuz and deploy.initrd.gz into this boot root (what `serve` serves under /boot/)')
     .action(async (o) => {
-      const { buildRamdisk, installRamdisk } = await import('../../drivers/agent/ramdisk-build.js');
+      const { buildRamdisk, installRamdisk } = await loadRamdiskBuild();
       const out = await buildRamdisk({ cacheDir: resolve(o.cache), log: (m: string) => process.stderr.write(`${m}\n`) });
       const installed = o.install ? await installRamdisk(out, resolve(o.install)) : undefined;
       console.log(JSON.stringify({ ...out, installed }, null, 2));

@@ -2,7 +2,7 @@
 // Ironic's v1 API for node operations.
 import type { Fleet } from '../generated/fleet.js';
 import type { Plan } from '../generated/plan.js';
-import type { NodeRecord } from '../generated/node-record.js';
+import type { NodeRecord } from '../../contract/generated/node-record.js';
 import { EngineError } from '../errors.js';
 import type { ProgressPrinter } from './progress.js';
 

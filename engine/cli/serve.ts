@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import pino from 'pino';
 import { Engine } from '../engine.js';
-import type { Logger } from '../../drivers/types.js';
+import { BUILTIN_DRIVERS, loadTftpServer } from './compose.js';
+import type { Logger } from '../../contract/types.js';
 
 /** How long responses in flight get to finish on shutdown before their connections are cut. */
 const SHUTDOWN_GRACE_MS = 3000;
@@ -108,7 +109,7 @@ async function startTftp(engine: Engine, o: ManagerOptions, host: string, log: L
   if (o.tftpPort === undefined) return undefined;
   const { mkdirSync } = await import('node:fs');
   mkdirSync(engine.settings.bootRoot, { recursive: true });
-  const { createTftpServer } = await import('../../drivers/tftp/server.js');
+  const { createTftpServer } = await loadTftpServer();
   const server = createTftpServer({ root: engine.settings.bootRoot, host: o.tftpHost ?? host, port: o.tftpPort, logger: log });
   const bound = await server.listen();
   process.stderr.write(`ironplan TFTP serving ${engine.settings.bootRoot} on ${bound.address}:${bound.port}\n`);
@@ -127,6 +128,7 @@ export async function serve(o: ServeOptions): Promise<void> {
     powerSyncIntervalSec: o.powerSyncInterval,
     heartbeatIntervalSec: o.heartbeatInterval,
     heartbeatTimeoutSec: o.heartbeatTimeout,
+    drivers: BUILTIN_DRIVERS,
     driverModules: o.driver ?? [],
   });
   const { app, port } = await listenHttp(engine, o, log);
@@ -165,6 +167,7 @@ export async function manager(o: ManagerProcessOptions): Promise<void> {
     powerSyncIntervalSec: o.powerSyncInterval,
     heartbeatIntervalSec: o.heartbeatInterval,
     heartbeatTimeoutSec: o.heartbeatTimeout,
+    drivers: BUILTIN_DRIVERS,
     driverModules: o.driver ?? [],
     group: o.group ?? '',
     rpc: { host: rpcHost, port: rpcPort, secret: loadRpcSecret(o.rpcSecretFile) },

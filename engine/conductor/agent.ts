@@ -2,8 +2,8 @@
 // heartbeats; each heartbeat is handed to the flow the node waits in, which answers with the agent's next
 // command and says whether the agent's part is done. The conductor holds no lock while the agent works.
 import { timingSafeEqual } from 'node:crypto';
-import type { NodeRecord } from '../generated/node-record.js';
-import type { AgentCommand, AgentHeartbeat, HeartbeatOutcome, Inventory, Task } from '../../drivers/types.js';
+import type { NodeRecord } from '../../contract/generated/node-record.js';
+import type { AgentCommand, AgentHeartbeat, HeartbeatOutcome, Inventory, Task } from '../../contract/types.js';
 import { now } from '../store/store.js';
 import { SECRET_MASK } from '../drivers/registry.js';
 import { EngineError } from '../errors.js';

@@ -1,6 +1,6 @@
 // Cleaning (Ironic's cleaning.py): automated on provide and after tear down, manual on clean with steps.
 // The deploy interface does the work; an agent's part ends in finishCleaning (from the agent protocol).
-import type { CleanStep, DeployInterface, StepResult, Task } from '../../drivers/types.js';
+import type { CleanStep, DeployInterface, StepResult, Task } from '../../contract/types.js';
 import { invalidParameter } from '../errors.js';
 import type { TaskManager } from './task-manager.js';
 import { errorMessage } from './task-manager.js';

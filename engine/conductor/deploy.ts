@@ -1,6 +1,6 @@
 // Deployment (Ironic's deployments.py) and its undoing: deploy/rebuild, undeploy (tear down, then
 // cleaning), abort of a wait. An agent's part of a deploy ends in finishDeploy (from the agent protocol).
-import type { Task } from '../../drivers/types.js';
+import type { Task } from '../../contract/types.js';
 import type { TaskManager } from './task-manager.js';
 import { errorMessage } from './task-manager.js';
 import { runCleaning } from './cleaning.js';

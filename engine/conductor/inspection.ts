@@ -1,6 +1,6 @@
 // Inspection (Ironic's inspection.py): out of band it is done at once; in band the node waits for the
 // agent, whose heartbeats go to the inspect interface and whose inventory lands in the node's properties.
-import type { AgentHeartbeat, HeartbeatOutcome, Inventory, Task } from '../../drivers/types.js';
+import type { AgentHeartbeat, HeartbeatOutcome, Inventory, Task } from '../../contract/types.js';
 import { EngineError } from '../errors.js';
 import type { TaskManager } from './task-manager.js';
 import { errorMessage } from './task-manager.js';

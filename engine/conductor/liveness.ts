@@ -2,7 +2,7 @@
 // heartbeat in the database, and the recovery of what conductors that are gone left behind (locks, nodes
 // stuck mid-flow, nodes parked for an agent, running applies).
 import { hostname } from 'node:os';
-import type { NodeRecord } from '../generated/node-record.js';
+import type { NodeRecord } from '../../contract/generated/node-record.js';
 import { now, type NodePatch } from '../store/store.js';
 import { TRANSIENT_STATES, stuckStateOutcome } from '../states.js';
 import type { Ownership } from './ownership.js';

@@ -1,7 +1,7 @@
 // Operations on a node outside the provision state machine: power changes, the boot device, Ironic's
 // node validate, and vendor passthru. Each goes to the node's driver interfaces as they are.
-import type { NodeRecord } from '../generated/node-record.js';
-import type { BootDevice, BootDeviceInfo, PowerState } from '../../drivers/types.js';
+import type { NodeRecord } from '../../contract/generated/node-record.js';
+import type { BootDevice, BootDeviceInfo, PowerState } from '../../contract/types.js';
 import { EngineError, invalidParameter } from '../errors.js';
 import type { Operation, ValidationReport, VendorMethodInfo } from './types.js';
 import type { TaskManager } from './task-manager.js';

@@ -3,7 +3,7 @@
 // ramdisk boot configuration rewritten here and their agent's driver told (a simulated agent restarts),
 // active nodes their local-boot configuration, as Ironic's conductor does on take-over. Periodic tasks
 // act only on owned nodes, so two managers never sync, expire or recover the same node.
-import type { NodeRecord } from '../generated/node-record.js';
+import type { NodeRecord } from '../../contract/generated/node-record.js';
 import { WAIT_STATES } from '../states.js';
 import { ClusterView } from '../rpc/cluster.js';
 import type { HashRings } from '../rpc/ring.js';

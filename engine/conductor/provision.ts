@@ -1,6 +1,6 @@
 // Accepting a provision verb (Ironic's manager.do_provisioning_action): check the table, take the lock,
 // record the first transition, then run the verb's flow in the background, picked from FLOWS.
-import type { NodeRecord } from '../generated/node-record.js';
+import type { NodeRecord } from '../../contract/generated/node-record.js';
 import type { NodePatch } from '../store/store.js';
 import { EngineError } from '../errors.js';
 import { CONFIGDRIVE_DIGEST_KEY, configdriveDigest } from '../configdrive.js';

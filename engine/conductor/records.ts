@@ -1,7 +1,7 @@
 // Node and port records: enrolment, changes of recorded fields (never states), deletion, and the masked
 // view of a node users see. States move only through the task manager's transitions.
-import type { NodeRecord } from '../generated/node-record.js';
-import type { PortRecord } from '../generated/port-record.js';
+import type { NodeRecord } from '../../contract/generated/node-record.js';
+import type { PortRecord } from '../../contract/generated/port-record.js';
 import { now, type NodePatch } from '../store/store.js';
 import { type DriverRegistry, SECRET_MASK, SECRET_NAME } from '../drivers/registry.js';
 import type { DriverCatalog } from '../drivers/registry.js';

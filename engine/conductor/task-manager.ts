@@ -2,8 +2,8 @@
 // move a node (state-machine transitions, power records), each in one transaction with its event, so a
 // crash leaves a state the next start can recover from.
 import type { EventEmitter } from 'node:events';
-import type { NodeRecord } from '../generated/node-record.js';
-import type { AgentChannel, Logger, PowerState, ServiceSettings, StepResult, Task } from '../../drivers/types.js';
+import type { NodeRecord } from '../../contract/generated/node-record.js';
+import type { AgentChannel, Logger, PowerState, ServiceSettings, StepResult, Task } from '../../contract/types.js';
 import { now, type NodePatch, type Store, type TxStore } from '../store/store.js';
 import type { DriverRegistry } from '../drivers/registry.js';
 import { nextState, type ProvisionEvent } from '../states.js';

@@ -1,8 +1,8 @@
 // The shapes of the Conductor's public API, apart from the class so that its modules can share them
 // without importing the entry module (engine/conductor.ts re-exports them all).
-import type { NodeRecord } from '../generated/node-record.js';
+import type { NodeRecord } from '../../contract/generated/node-record.js';
 import type { InterfaceNames } from '../generated/node-spec.js';
-import type { CleanStep, Logger, ServiceSettings } from '../../drivers/types.js';
+import type { CleanStep, Logger, ServiceSettings } from '../../contract/types.js';
 import type { Store } from '../store/store.js';
 import type { DriverRegistry } from '../drivers/registry.js';
 

@@ -1,6 +1,6 @@
 // Waiting for a node to come to rest, driven by the conductor's events rather than by polling.
 import type { EventEmitter } from 'node:events';
-import type { NodeRecord } from '../generated/node-record.js';
+import type { NodeRecord } from '../../contract/generated/node-record.js';
 import type { Event } from '../generated/event.js';
 import type { Store } from '../store/store.js';
 import { EngineError, notFound } from '../errors.js';

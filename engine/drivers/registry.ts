@@ -17,8 +17,8 @@ import {
   type Logger,
   type NodeDriver,
   type ServiceSettings,
-} from '../../drivers/types.js';
-import type { NodeRecord } from '../generated/node-record.js';
+} from '../../contract/types.js';
+import type { NodeRecord } from '../../contract/generated/node-record.js';
 import type { InterfaceNames } from '../generated/node-spec.js';
 import { EngineError, invalidParameter } from '../errors.js';
 import { createAjv, describeError, type AjvInstance } from '../validation.js';

@@ -2,7 +2,7 @@
 // received once on lookup). Replies are single-line JSON because the ramdisk's shell agent reads them
 // with sed, and they are versionless because that agent does not negotiate microversions.
 import type { FastifyInstance } from 'fastify';
-import type { AgentHeartbeat } from '../../drivers/types.js';
+import type { AgentHeartbeat } from '../../contract/types.js';
 import { EngineError } from '../errors.js';
 import { SECRET_NAME } from '../drivers/registry.js';
 import { identParam, objectBody, param, type HttpContext } from './context.js';

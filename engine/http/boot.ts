@@ -6,9 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { sendError } from './errors.js';
 import { baseUrl, identParam, type HttpContext } from './context.js';
 import type { ClusterView } from '../rpc/cluster.js';
-import { CHAIN_SCRIPT_NAME } from '../../drivers/ipxe/boot.js';
-import { renderChainScript } from '../../drivers/ipxe/scripts.js';
-import { confine } from '../../drivers/boot-root.js';
+import { CHAIN_SCRIPT_NAME, confine, renderChainScript } from '../../contract/boot-root.js';
 
 const TYPES: Record<string, string> = {
   '.ipxe': 'text/plain; charset=utf-8',

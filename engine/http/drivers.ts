@@ -1,7 +1,7 @@
 // Ironic v1 drivers: ironplan's hardware types (all "dynamic", in Ironic's terms), their interfaces and
 // the driver_info fields their default interfaces read.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { HardwareType, InterfaceKind } from '../../drivers/types.js';
+import type { HardwareType, InterfaceKind } from '../../contract/types.js';
 import { EngineError } from '../errors.js';
 import { baseUrl, boolParam, identParam, param, type HttpContext } from './context.js';
 import { NOOP_INTERFACES, links } from './repr.js';

@@ -2,7 +2,7 @@
 // string-in-JSON that python-ironicclient unwraps. The status comes from the engine's error codes.
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { EngineError } from '../errors.js';
-import { DriverError } from '../../drivers/types.js';
+import { DriverError } from '../../contract/types.js';
 import { describeError } from '../validation.js';
 import { NotAcceptable } from './version.js';
 import { pathOf } from './context.js';

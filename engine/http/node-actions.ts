@@ -3,10 +3,10 @@
 // and its target recorded); clients follow progress on the node's states.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ProvisionArgs } from '../conductor.js';
-import type { NodeRecord } from '../generated/node-record.js';
+import type { NodeRecord } from '../../contract/generated/node-record.js';
 import type { NodeView } from '../node-view.js';
 import { STABLE_STATES, type UserVerb } from '../states.js';
-import { BOOT_DEVICES, type BootDevice, type CleanStep } from '../../drivers/types.js';
+import { BOOT_DEVICES, type BootDevice, type CleanStep } from '../../contract/types.js';
 import { EngineError } from '../errors.js';
 import { validator } from '../validation.js';
 import { baseUrl, identParam, objectBody, param, type HttpContext } from './context.js';

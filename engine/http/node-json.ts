@@ -2,7 +2,7 @@
 // query and a copy of ready UTF-8 bytes, instead of masking, shaping, stringifying and encoding every node
 // on every request (encoding a 2 MB string alone took ~15 ms).
 // A node's version changes on every write except its lock (reservation), so both make up the key.
-import type { NodeRecord } from '../generated/node-record.js';
+import type { NodeRecord } from '../../contract/generated/node-record.js';
 import type { NodeView } from '../node-view.js';
 import { nodeDetail } from './repr.js';
 

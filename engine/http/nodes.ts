@@ -1,6 +1,6 @@
 // Ironic v1 nodes: the collection, one node, and its PATCH (RFC 6902 on the API representation).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { NodeRecord } from '../generated/node-record.js';
+import type { NodeRecord } from '../../contract/generated/node-record.js';
 import type { InterfaceNames } from '../generated/node-spec.js';
 import type { NodeCreate, NodeUpdate } from '../conductor.js';
 import type { NodeFilter } from '../store/store.js';

@@ -1,6 +1,6 @@
 // Ironic v1 ports: a node's NICs, by MAC address (what the agent's lookup and PXE go by).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { PortRecord } from '../generated/port-record.js';
+import type { PortRecord } from '../../contract/generated/port-record.js';
 import { EngineError } from '../errors.js';
 import { baseUrl, boolParam, identParam, objectBody, param, type HttpContext } from './context.js';
 import { nextLink, pageParams } from './list.js';

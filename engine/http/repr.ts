@@ -1,8 +1,8 @@
 // Records as Ironic's v1 API shows them. ironplan's node has six driver interfaces; the four Ironic
 // kinds it has no implementation for are reported with Ironic's own names for "none" (noop, no-console,
 // no-raid), which is what an Ironic node configured without them shows.
-import type { NodeRecord } from '../generated/node-record.js';
-import type { PortRecord } from '../generated/port-record.js';
+import type { NodeRecord } from '../../contract/generated/node-record.js';
+import type { PortRecord } from '../../contract/generated/port-record.js';
 import { EngineError } from '../errors.js';
 import { SECRET_MASK } from '../drivers/registry.js';
 

@@ -23,13 +23,19 @@ export interface ClusterState {
 }
 
 /**
+ * IRONPLAN_NO_PID_CHECK=1 turns the same-host pid check off, so managers sharing a host find a dead peer
+ * only by its missing heartbeat, as managers on different hosts do (bench/scale measures both paths).
+ */
+const NO_PID_CHECK = process.env.IRONPLAN_NO_PID_CHECK === '1';
+
+/**
  * A manager is alive while it says so and heartbeats within the timeout; one on this host whose process
  * is gone is dead at once (its id is host:pid:nonce), without waiting out the timeout.
  */
 export function isAlive(c: ConductorRow, heartbeatTimeoutSec: number, at = Date.now()): boolean {
   if (!c.online || Date.parse(c.heartbeat_at) < at - heartbeatTimeoutSec * 1000) return false;
   const [host, pid] = c.id.split(':');
-  if (host === hostname() && pid && Number(pid) !== process.pid) {
+  if (!NO_PID_CHECK && host === hostname() && pid && Number(pid) !== process.pid) {
     try {
       process.kill(Number(pid), 0);
     } catch (err) {

@@ -5,7 +5,7 @@
 // (`Authorization: Bearer`), compared in constant time; a call without it is refused before dispatch.
 import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { DriverError } from '../../drivers/types.js';
+import { DriverError } from '../../contract/types.js';
 import { EngineError, type ErrorCode } from '../errors.js';
 
 export type RpcMethods = Record<string, (params: any) => Promise<unknown>>;

@@ -2,9 +2,9 @@
 // needs a manager (its drivers, a node's lock, a flow) is one of these calls. `serve` implements it in
 // process over its own conductor; `ironplan api` implements it over JSON-RPC to the manager that owns the
 // node. Results are plain records: a long operation answers once accepted, its progress is in the events.
-import type { NodeRecord } from '../generated/node-record.js';
-import type { PortRecord } from '../generated/port-record.js';
-import type { AgentCommand, AgentHeartbeat, BootDevice, BootDeviceInfo, PowerState } from '../../drivers/types.js';
+import type { NodeRecord } from '../../contract/generated/node-record.js';
+import type { PortRecord } from '../../contract/generated/port-record.js';
+import type { AgentCommand, AgentHeartbeat, BootDevice, BootDeviceInfo, PowerState } from '../../contract/types.js';
 import type { NodeCreate, NodeUpdate, ProvisionArgs, ValidationReport } from '../conductor.js';
 import type { UserVerb } from '../states.js';
 

@@ -4,7 +4,7 @@
 // if the node now belongs to another manager, the call goes there once; otherwise the caller is told
 // the node's manager is unavailable (it moves to another once declared dead).
 import type { Store } from '../store/store.js';
-import type { NodeRecord } from '../generated/node-record.js';
+import type { NodeRecord } from '../../contract/generated/node-record.js';
 import { EngineError } from '../errors.js';
 import { newUuid } from '../ids.js';
 import type { ClusterView } from './cluster.js';

@@ -2,8 +2,8 @@
 // Kysely serves SQLite (the embedded default) and PostgreSQL; every state change is one transaction,
 // node writes are version-checked (optimistic concurrency) and node locks are persisted reservations.
 import { Kysely, Migrator, sql, type CompiledQuery, type Transaction, type Selectable } from 'kysely';
-import type { NodeRecord } from '../generated/node-record.js';
-import type { PortRecord } from '../generated/port-record.js';
+import type { NodeRecord } from '../../contract/generated/node-record.js';
+import type { PortRecord } from '../../contract/generated/port-record.js';
 import type { DeploymentRecord } from '../generated/deployment-record.js';
 import type { CatalogData } from '../drivers/registry.js';
 import type { Event } from '../generated/event.js';

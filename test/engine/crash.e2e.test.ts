@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { Engine } from '../../engine/engine.js';
 import { TRANSIENT_STATES } from '../../engine/states.js';
-import { quietLog, tempDir } from './helpers.js';
+import { BUILTIN_DRIVERS, quietLog, tempDir } from './helpers.js';
 
 const child = join(import.meta.dirname, 'fixtures', 'apply-child.mjs');
 const built = join(import.meta.dirname, '..', '..', 'dist', 'engine', 'engine.js');
@@ -52,7 +52,7 @@ describe('crash during apply (slow)', () => {
       expect(running.c).toBeGreaterThan(0);
       expect(pending.c).toBeGreaterThan(0);
 
-      const engine = await Engine.open({ database: db, settings: { stateDir: dir, deployCallbackTimeoutSec: 30 }, log: quietLog, powerSyncIntervalSec: 0, scanDriverPackages: false });
+      const engine = await Engine.open({ database: db, settings: { stateDir: dir, deployCallbackTimeoutSec: 30 }, log: quietLog, drivers: BUILTIN_DRIVERS, powerSyncIntervalSec: 0, scanDriverPackages: false });
       try {
         const after = await engine.conductor.listNodes();
         expect(after.filter((n) => n.reservation !== null)).toEqual([]);

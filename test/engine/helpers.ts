@@ -4,6 +4,10 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { Engine, type EngineConfig } from '../../engine/engine.js';
 import type { Logger } from '../../drivers/types.js';
+import { BUILTIN_DRIVERS } from '../../engine/cli/compose.js';
+
+// The engine loads no drivers of its own: tests compose it as the CLI does.
+export { BUILTIN_DRIVERS };
 
 export const quietLog = pino({ level: 'silent' }) as unknown as Logger;
 
@@ -19,6 +23,7 @@ export async function openTestEngine(over: Partial<EngineConfig> = {}): Promise<
     database: join(dir, 'ironplan.db'),
     settings: { stateDir: dir, deployCallbackTimeoutSec: 30 },
     log: quietLog,
+    drivers: BUILTIN_DRIVERS,
     powerSyncIntervalSec: 0,
     deadlineCheckIntervalMs: 100,
     scanDriverPackages: false,

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { plan, type Specs, type Records } from '../../engine/plan.js';
 import { formatPlan } from '../../engine/plan-format.js';
-import type { NodeRecord } from '../../engine/generated/node-record.js';
+import type { NodeRecord } from '../../contract/generated/node-record.js';
 import type { DeploymentRecord } from '../../engine/generated/deployment-record.js';
 import { EngineError } from '../../engine/errors.js';
 
@@ -132,13 +132,38 @@ describe('plan', () => {
     expect(ops(replace)).toEqual(['deployment/web/undeploy', 'deployment/web/deploy']);
   });
 
-  it('a failed deployment is retried; a node in progress is left alone', () => {
+  it('a failed deployment is retried; a deployment in progress is waited for', () => {
     const failed = rec({ name: 'n1', provision_state: 'deploy failed', instance_uuid: '20000000-0000-4000-8000-000000000003' });
     const dep: DeploymentRecord = { uuid: '20000000-0000-4000-8000-000000000003', name: 'web', node_uuid: failed.uuid, image_source: 'http://i', image_checksum: SHA_A, root_device: null, user_data: null, meta_data: null, created_at: 'x', updated_at: null };
     const specs: Specs = { nodes: [{ name: 'n1', driver: 'fake-hardware' }], deployments: [{ name: 'web', node: 'n1', image_source: 'http://i', image_checksum: SHA_A }] };
     expect(ops(plan(specs, { nodes: [failed], ports: [], deployments: [dep] }))).toEqual(['deployment/web/rebuild']);
+    // Not "no changes": a one-shot apply that did nothing would exit, and an agent resumed in it with it.
     const busy = { ...failed, provision_state: 'wait call-back' as const };
-    expect(ops(plan(specs, { nodes: [busy], ports: [], deployments: [dep] }))).toEqual([]);
+    const waiting = plan(specs, { nodes: [busy], ports: [], deployments: [dep] });
+    expect(ops(waiting)).toEqual(['deployment/web/deploy']);
+    expect(waiting.actions[0]!.reasons[0]).toMatchObject({ field: 'provision_state', desired: 'active', recorded: 'wait call-back', note: expect.stringMatching(/in progress/) });
+    expect(waiting.actions[0]!.params).toEqual({ node: busy.uuid });
+  });
+
+  it('after a crash: a node parked in clean wait is waited for, a failed cleaning is retried, and deployments by selector do not wait on parked nodes', () => {
+    const parked = rec({ name: 'p1', resource_class: 'std', provision_state: 'clean wait', target_provision_state: 'available' });
+    const failed = rec({ name: 'p2', resource_class: 'std', provision_state: 'clean failed' });
+    const specs: Specs = {
+      nodes: [{ name: 'p1', driver: 'fake-hardware', resource_class: 'std' }, { name: 'p2', driver: 'fake-hardware', resource_class: 'std' }],
+      deployments: [{ name: 'web', node_selector: { resource_class: 'std' }, image_source: 'http://i', image_checksum: SHA_A }],
+    };
+    const p = plan(specs, { nodes: [parked, failed], ports: [], deployments: [] });
+    expect(ops(p)).toEqual(['node/p1/provide', 'node/p2/manage', 'node/p2/provide', 'deployment/web/deploy']);
+    expect(p.actions[0]!.reasons[0]).toMatchObject({ desired: 'available', recorded: 'clean wait', note: expect.stringMatching(/in progress/) });
+    expect(p.actions.find((a) => a.op === 'deploy')!.depends_on).toEqual(['node/p2/provide']);
+    // A record left pointing at a node another deployment has taken since is dropped, not undeployed.
+    const other = rec({ name: 'p1', resource_class: 'std', provision_state: 'active', instance_uuid: '20000000-0000-4000-8000-000000000009' });
+    const stale: DeploymentRecord = { uuid: '20000000-0000-4000-8000-000000000004', name: 'web', node_uuid: other.uuid, image_source: 'http://i', image_checksum: SHA_A, root_device: null, user_data: null, meta_data: null, created_at: 'x', updated_at: null };
+    const moved = plan(specs, { nodes: [other, { ...failed, provision_state: 'available' }], ports: [], deployments: [stale] });
+    expect(ops(moved)).toEqual(['deployment/web/forget', 'deployment/web/deploy']);
+    // Meant to stay manageable: waited for, then made manageable.
+    const manageable = plan({ nodes: [{ name: 'p1', driver: 'fake-hardware', resource_class: 'std', provision_state: 'manageable' }], deployments: [] }, { nodes: [parked], ports: [], deployments: [] });
+    expect(ops(manageable)).toEqual(['node/p1/manage']);
   });
 
   it('secrets never appear in a plan', () => {

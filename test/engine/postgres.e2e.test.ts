@@ -2,7 +2,7 @@
 // SQLite default and PostgreSQL share every query through Kysely.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { Engine } from '../../engine/engine.js';
-import { quietLog, SHA } from './helpers.js';
+import { BUILTIN_DRIVERS, quietLog, SHA } from './helpers.js';
 import { hasPostgres, startPostgres, type Postgres } from './pg.js';
 
 if (!hasPostgres) console.warn('\n*** PostgreSQL (initdb) is not on PATH: the PostgreSQL store suite is SKIPPED ***\n');
@@ -19,7 +19,7 @@ describe.skipIf(!hasPostgres)('PostgreSQL store (slow)', () => {
   afterAll(() => pg?.stop());
 
   it('migrates, applies a fleet, keeps locks and versions, and a second plan is empty', async () => {
-    const engine = await Engine.open({ database: url, settings: { stateDir: dir }, log: quietLog, powerSyncIntervalSec: 0, scanDriverPackages: false });
+    const engine = await Engine.open({ database: url, settings: { stateDir: dir }, log: quietLog, drivers: BUILTIN_DRIVERS, powerSyncIntervalSec: 0, scanDriverPackages: false });
     try {
       await engine.putSpecs({
         nodes: [{ name: 'p1', driver: 'fake-hardware', ports: [{ address: '52:54:00:00:00:99' }] }, { name: 'p2', driver: 'fake-hardware', driver_info: { fake_power_delay_ms: 200 } }],

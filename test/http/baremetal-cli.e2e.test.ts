@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { Engine } from '../../engine/engine.js';
 import { buildServer } from '../../engine/http/server.js';
+import { BUILTIN_DRIVERS } from '../../engine/cli/compose.js';
 import { CHECKSUM, quiet } from './helpers.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -82,6 +83,7 @@ beforeAll(async () => {
     const engine = await Engine.open({
       database: join(dir, 'ironplan.sqlite'),
       settings: { stateDir: join(dir, 'state'), apiUrl: endpoint },
+      drivers: BUILTIN_DRIVERS,
       scanDriverPackages: false,
       log: quiet,
       powerSyncIntervalSec: 0,

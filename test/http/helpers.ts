@@ -6,6 +6,7 @@ import type { FastifyInstance, InjectOptions } from 'fastify';
 import { Engine } from '../../engine/engine.js';
 import { buildServer, type ServerOptions } from '../../engine/http/server.js';
 import type { Logger } from '../../drivers/types.js';
+import { BUILTIN_DRIVERS } from '../../engine/cli/compose.js';
 
 export const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -25,6 +26,7 @@ export async function startHarness(opts: ServerOptions = {}, engineOpts: Partial
   await mkdir(bootRoot, { recursive: true });
   const engine = await Engine.open({
     database: join(dir, 'ironplan.sqlite'),
+    drivers: BUILTIN_DRIVERS,
     scanDriverPackages: false,
     log: quiet,
     powerSyncIntervalSec: 0,

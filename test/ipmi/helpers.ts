@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { NodeRecord } from '../../engine/generated/node-record.js';
+import type { NodeRecord } from '../../contract/generated/node-record.js';
 import type { Logger, Task } from '../../drivers/types.js';
 import { startBmc, type RunningBmc } from '../../lab/bmc.js';
 

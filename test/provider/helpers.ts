@@ -9,6 +9,7 @@ import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { Engine } from '../../engine/engine.js';
 import type { Logger } from '../../drivers/types.js';
+import { BUILTIN_DRIVERS } from '../../engine/cli/compose.js';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const SOURCE = 'registry.terraform.io/ironplan/ironplan';
@@ -105,6 +106,7 @@ export async function startService(): Promise<Service> {
     settings: { stateDir: dir, deployCallbackTimeoutSec: 60 },
     log,
     powerSyncIntervalSec: 0,
+    drivers: BUILTIN_DRIVERS,
     scanDriverPackages: false,
   });
   const { buildServer } = await import('../../engine/http/server.js');

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// The same module runs from engine/*.ts (tests) and dist/engine/*.js (built): find the package root by
-// walking up to the package.json rather than assuming a depth.
+// The same module runs from contract/*.ts (tests), dist/contract/*.js (built) and the provider bundle: find
+// the package root by walking up to the package.json rather than assuming a depth.
 function findRoot(start: string): string {
   let dir = start;
   for (;;) {
