@@ -141,19 +141,10 @@ export interface BootInterface extends BaseInterface {
 export type StepResult = { done: true } | { wait: true; timeoutSec: number; powerState: PowerState };
 
 /** One step of a manual clean, as Ironic's API takes it. */
-export interface CleanStep {
-  interface: string;
-  step: string;
-  args?: Record<string, unknown>;
-}
-
-/** What in-band inspection found: merged into the node's properties (Ironic's names). */
-export interface Inventory {
-  cpus: number;
-  memory_mb: number;
-  local_gb: number;
-  cpu_arch: string;
-}
+// One step of a manual clean, and what in-band inspection found (merged into the node's properties).
+import type { CleanStep } from './generated/clean-step.js';
+import type { Inventory } from './generated/inventory.js';
+export type { CleanStep, Inventory };
 
 export interface HeartbeatOutcome {
   reply: AgentCommand;

@@ -6,6 +6,7 @@ import type { NodeSpec } from './generated/node-spec.js';
 import type { DeploymentSpec } from './generated/deployment-spec.js';
 import type { Fleet } from './generated/fleet.js';
 import type { Plan } from './generated/plan.js';
+import type { Apply } from './generated/apply.js';
 import type { DriverModule, Logger, ServiceSettings } from '../contract/types.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
@@ -67,15 +68,8 @@ export interface ApiEngineConfig {
   eventPollMs?: number;
 }
 
-export interface ApplyView {
-  id: string;
-  plan_id: string;
-  status: string;
-  started_at: string;
-  finished_at: string | null;
-  error: string | null;
-  actions: Array<{ action_id: string; status: string; error: string | null }>;
-}
+/** An apply as recorded (schemas/apply.schema.json). */
+export type ApplyView = Apply;
 
 function serviceSettings(given: Partial<ServiceSettings> | undefined): ServiceSettings {
   const stateDir = given?.stateDir ?? join(process.cwd(), '.ironplan');

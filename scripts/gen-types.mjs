@@ -25,7 +25,7 @@ const banner = '// Generated from schemas/ by `npm run gen` (json-schema-to-type
 
 // What a task carries (the node and its ports), the agent protocol, each driver's driver_info and the
 // common tier a driver may implement.
-const CONTRACT_SCHEMAS = ['node-record.schema.json', 'port-record.schema.json', 'agent-command.schema.json', 'agent-heartbeat.schema.json'];
+const CONTRACT_SCHEMAS = ['node-record.schema.json', 'port-record.schema.json', 'agent-command.schema.json', 'agent-heartbeat.schema.json', 'clean-step.schema.json', 'inventory.schema.json'];
 const inContract = (rel) => CONTRACT_SCHEMAS.includes(rel) || rel.startsWith('drivers/') || rel.startsWith('common-tier/');
 
 /** Every .ts file under dir carrying our banner: what this script wrote, and so may remove. */

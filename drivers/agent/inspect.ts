@@ -1,9 +1,13 @@
 // In-band inspection with the ramdisk agent (Ironic's `agent` inspect interface): boot the deploy
 // ramdisk, let the agent report what the kernel sees (CPUs, memory, the largest disk, architecture), and
 // record it in the node's properties. The agent only pulls, as for deploy and cleaning.
-import type { AgentHeartbeat, HeartbeatOutcome, InspectInterface, StepResult, Task } from '../types.js';
+import type { AgentHeartbeat, HeartbeatOutcome, InspectInterface, Inventory, StepResult, Task } from '../types.js';
 import { DriverError } from '../types.js';
 import { agentFailed, bootAgent, command, dismissAgent } from './protocol.js';
+import { describeError, validator } from '../../contract/validation.js';
+
+/** The inventory's shape is schemas/inventory.schema.json's. */
+const isInventory = validator('inventory.schema.json');
 
 export class AgentInspect implements InspectInterface {
   readonly name = 'agent';
@@ -33,10 +37,12 @@ export class AgentInspect implements InspectInterface {
       case 'inspected':
         if (hb.agent_status === 'inspected' && asked) {
           const { cpus, memory_mb, local_gb, cpu_arch } = hb;
-          if (!cpus || !memory_mb || local_gb === undefined || !cpu_arch) {
-            return { reply: command('poweroff'), next: { fail: 'Inspection agent reported an incomplete inventory: cpus, memory_mb, local_gb and cpu_arch are all required' } };
+          const inventory = { cpus, memory_mb, local_gb, cpu_arch };
+          if (!isInventory(inventory)) {
+            const { field, message } = describeError(isInventory.errors![0]!, 'inventory');
+            return { reply: command('poweroff'), next: { fail: `Inspection agent reported an incomplete inventory (${field}: ${message}): cpus, memory_mb, local_gb and cpu_arch are all required` } };
           }
-          return { reply: command('poweroff'), next: { finish: true, inventory: { cpus, memory_mb, local_gb, cpu_arch } } };
+          return { reply: command('poweroff'), next: { finish: true, inventory: inventory as Inventory } };
         }
         return { reply: command('inspect'), next: { progress: { inspect_step: 'inspect' } } };
       case 'busy':

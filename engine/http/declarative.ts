@@ -75,5 +75,5 @@ export function registerDeclarativeRoutes(app: FastifyInstance, ctx: HttpContext
     return { apply_id: started.apply_id };
   });
 
-  app.get('/v1/applies/:id', { schema: { summary: 'Progress and outcome of an apply, action by action', tags } }, async (req) => engine.getApply(identParam(req, 'id')));
+  app.get('/v1/applies/:id', { schema: { summary: 'Progress and outcome of an apply, action by action', tags, responses: { 200: { $ref: 'apply.schema.json' } } } }, async (req) => engine.getApply(identParam(req, 'id')));
 }

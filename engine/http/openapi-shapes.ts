@@ -54,7 +54,7 @@ export const nodeSchemas = {
       clean_steps: {
         type: 'array',
         description: 'Manual cleaning: the steps to run, e.g. [{"interface": "deploy", "step": "erase_devices_metadata"}].',
-        items: { type: 'object', required: ['interface', 'step'], properties: { interface: { type: 'string' }, step: { type: 'string' }, args: dict } },
+        items: { $ref: 'clean-step.schema.json' },
       },
     },
   },

@@ -8,6 +8,7 @@ import type { DeploymentRecord } from '../generated/deployment-record.js';
 import type { CatalogData } from '../drivers/registry.js';
 import type { Event } from '../generated/event.js';
 import type { Plan } from '../generated/plan.js';
+import type { ActionStatus, ApplyStatus } from '../generated/apply.js';
 import type { Database, NodesTable, PortsTable, DeploymentsTable, EventsTable } from './tables.js';
 import { migrationProvider, type SqlDialectName } from './migrations.js';
 import { EngineError, nodeLocked, notFound } from '../errors.js';
@@ -35,7 +36,7 @@ export interface NodeFilter {
 export interface ApplyRow {
   id: string;
   plan_id: string;
-  status: 'running' | 'succeeded' | 'failed' | 'interrupted';
+  status: ApplyStatus;
   conductor: string;
   started_at: string;
   finished_at: string | null;
@@ -45,8 +46,7 @@ export interface ApplyRow {
 export interface ApplyActionRow {
   apply_id: string;
   action_id: string;
-  /** `not run`: the apply stopped (its conductor died) before the action started. */
-  status: 'pending' | 'running' | 'done' | 'failed' | 'skipped' | 'not run';
+  status: ActionStatus;
   error: string | null;
   started_at: string | null;
   finished_at: string | null;
