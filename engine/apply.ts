@@ -6,8 +6,9 @@ import type { NodeRecord } from '../contract/generated/node-record.js';
 import type { NodeSpec } from './generated/node-spec.js';
 import type { DeploymentSpec } from './generated/deployment-spec.js';
 import type { DeploymentRecord } from './generated/deployment-record.js';
-import type { Conductor } from './conductor.js';
 import { errorMessage } from './conductor.js';
+import type { ManagerApi } from './rpc/manager-api.js';
+import type { NodeView } from './node-view.js';
 import type { Store, ApplyActionRow } from './store/store.js';
 import { now } from './store/store.js';
 import { EngineError } from './errors.js';
@@ -61,17 +62,32 @@ class Slots {
   }
 }
 
+/**
+ * What an apply works through: the manager interface (each node's verbs go to the manager that owns it,
+ * so its boot files and flows live there), the node view (reads and waits, whichever manager did the
+ * work), the store (the apply's own records).
+ */
+export interface ApplierDeps {
+  /** The manager running the apply (recorded: others mark its applies interrupted if it dies). */
+  id: string;
+  deployCallbackTimeoutSec: number;
+  manager: ManagerApi;
+  nodes: NodeView;
+  store: Store;
+}
+
 export class Applier {
-  constructor(
-    private readonly conductor: Conductor,
-    private readonly store: Store,
-  ) {}
+  private readonly store: Store;
+
+  constructor(private readonly deps: ApplierDeps) {
+    this.store = deps.store;
+  }
 
   /** Records the apply and starts it; `done` settles with the result. */
   async start(plan: Plan, specs: Specs, opts: ApplyOptions = {}): Promise<{ apply_id: string; done: Promise<ApplyResult> }> {
     const id = newId('apply');
     await this.store.transaction(async (tx) => {
-      await tx.insertApply({ id, plan_id: plan.id, status: 'running', conductor: this.conductor.id, started_at: now(), finished_at: null, error: null }, plan.actions.map((a) => a.id));
+      await tx.insertApply({ id, plan_id: plan.id, status: 'running', conductor: this.deps.id, started_at: now(), finished_at: null, error: null }, plan.actions.map((a) => a.id));
       await tx.addEvent({ type: 'apply', actor: opts.actor ?? 'apply', apply_id: id, from: null, to: 'running', reason: `${plan.actions.length} actions from plan ${plan.id}` });
     });
     return { apply_id: id, done: this.run(id, plan, specs, opts) };
@@ -182,7 +198,8 @@ export class Applier {
       ended: Changes;
     },
   ): Promise<void> {
-    const c = this.conductor;
+    const c = this.deps.manager;
+    const nodes = this.deps.nodes;
     const actor = ctx.actor;
     const nodeSpec = () => {
       const s = ctx.nodeSpecs.get(action.name);
@@ -190,11 +207,11 @@ export class Applier {
       return s;
     };
     // Cleaning and deploying may each wait for an agent up to its call-back timeout; then some slack.
-    const agentWaitMs = (this.conductor.settings.deployCallbackTimeoutSec + 600) * 1000;
-    const waitStable = (uuid: string, ms = agentWaitMs) => ctx.yieldSlot(c.waitForNode(uuid, (n) => n.reservation === null && STABLE_STATES.includes(n.provision_state), ms));
+    const agentWaitMs = (this.deps.deployCallbackTimeoutSec + 600) * 1000;
+    const waitStable = (uuid: string, ms = agentWaitMs) => ctx.yieldSlot(nodes.waitForNode(uuid, (n) => n.reservation === null && STABLE_STATES.includes(n.provision_state), ms));
     // A node still in a flow (an agent at work on it, e.g. after a restart) is waited for, not refused.
     const settled = async (id: string) => {
-      const n = await c.getNode(id);
+      const n = await nodes.getNode(id);
       return n.reservation === null && STABLE_STATES.includes(n.provision_state) ? n : waitStable(n.uuid);
     };
     const expectState = (n: NodeRecord, want: NodeRecord['provision_state'], what: string) => {
@@ -243,8 +260,8 @@ export class Applier {
         const s = nodeSpec();
         const mac = String(action.params?.address);
         const p = (s.ports ?? []).find((x) => x.address.toLowerCase() === mac);
-        const node = await c.getNode(s.name);
-        const existing = (await c.listPorts({ address: mac }))[0];
+        const node = await nodes.getNode(s.name);
+        const existing = (await nodes.listPorts({ address: mac }))[0];
         if (existing && existing.node_uuid === node.uuid) return; // already there: a resumed apply
         await c.createPort({ node_uuid: node.uuid, address: mac, pxe_enabled: p?.pxe_enabled ?? true, extra: p?.extra ?? {} }, actor);
         return;
@@ -269,8 +286,7 @@ export class Applier {
         // No way there in the table: the verb itself is asked for, so the refusal names state and verb.
         const steps = path.length || node.provision_state === want ? path : [action.op];
         for (const step of steps) {
-          const op = await c.provision(node.uuid, step as 'manage' | 'provide', {}, actor);
-          await op.done;
+          await c.provision(node.uuid, step as 'manage' | 'provide', {}, actor);
           expectState(await waitStable(node.uuid), step === 'manage' ? 'manageable' : 'available', step);
         }
         return;
@@ -286,10 +302,10 @@ export class Applier {
       case 'power_on':
       case 'power_off': {
         const want = action.op === 'power_on' ? 'power on' : 'power off';
-        const node = await c.getNode(ident);
+        const node = await nodes.getNode(ident);
         if (node.power_state === want) return;
-        const op = await c.changePowerState(ident, want, actor);
-        const after = await op.done;
+        await c.changePowerState(node.uuid, want, actor);
+        const after = await nodes.waitForNode(node.uuid, (n) => n.reservation === null && n.target_power_state === null, agentWaitMs);
         if (after.power_state !== want) throw new EngineError('Conflict', `power ${want} failed: ${after.last_error ?? 'the BMC did not confirm'}`);
         return;
       }
@@ -305,14 +321,13 @@ export class Applier {
         // A deploy that was in progress when planned (resumed after a crash) may have ended as the spec asks.
         if (node.provision_state === 'active' && existing && node.instance_uuid === existing.uuid && runsSpec(node, d, existing)) return;
         const record = await this.recordDeployment(d, node);
-        const op = await c.provision(
+        await c.provision(
           node.uuid,
           // Anything but available (deploy failed, error, active with another image) is deployed again by rebuild.
           node.provision_state === 'available' ? 'deploy' : 'rebuild',
           { instance_info: instanceInfo(d), instance_uuid: record.uuid },
           actor,
         );
-        await op.done;
         // The agent may take minutes: wait for the outcome without holding a worker slot.
         const end = await waitStable(node.uuid);
         expectState(end, 'active', `deploy of ${d.name} on node ${end.name ?? end.uuid}`);
@@ -330,8 +345,7 @@ export class Applier {
           if (rec) await this.store.transaction((tx) => tx.deleteDeployment(rec.uuid));
           return;
         }
-        const op = await c.provision(node.uuid, 'undeploy', {}, actor);
-        await op.done;
+        await c.provision(node.uuid, 'undeploy', {}, actor);
         expectState(await waitStable(node.uuid), 'available', `undeploy of node ${node.name ?? node.uuid}`);
         if (rec) await this.store.transaction((tx) => tx.deleteDeployment(rec.uuid));
         return;
@@ -361,14 +375,14 @@ export class Applier {
   ): Promise<NodeRecord> {
     const claimed = ctx.claimed;
     if (d.node) {
-      const node = await this.conductor.getNode(d.node);
+      const node = await this.deps.nodes.getNode(d.node);
       const existing = await this.store.findDeployment(d.name);
       if (node.instance_uuid && node.instance_uuid !== existing?.uuid) throw new EngineError('Conflict', `node ${d.node} is already occupied by deployment ${node.instance_uuid}`);
       claimed.add(node.uuid);
       return node;
     }
     if (action.params?.node) {
-      const node = await this.conductor.getNode(String(action.params.node));
+      const node = await this.deps.nodes.getNode(String(action.params.node));
       claimed.add(node.uuid);
       return node;
     }
@@ -383,7 +397,7 @@ export class Applier {
       }
     }
     const fits = (n: NodeRecord) => (sel.traits ?? []).every((t) => n.traits.includes(t));
-    const deadline = Date.now() + (this.conductor.settings.deployCallbackTimeoutSec + 600) * 1000;
+    const deadline = Date.now() + (this.deps.deployCallbackTimeoutSec + 600) * 1000;
     for (;;) {
       // Listening before reading, so a change between the read and the wait is not missed.
       const change = this.nodeChange(ctx.ended);
@@ -416,7 +430,7 @@ export class Applier {
    * in for changes made by other processes, which raise no event here.
    */
   private nodeChange(ended: Changes): { promise: Promise<void>; dispose: () => void } {
-    const events = this.conductor.events;
+    const events = this.deps.nodes.events;
     let dispose = () => {};
     const promise = new Promise<void>((resolve) => {
       const onEvent = (e: Event) => {

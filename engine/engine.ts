@@ -97,7 +97,7 @@ export class Engine {
     readonly settings: ServiceSettings,
     readonly log: Logger,
     readonly feed: EventFeed,
-    private readonly local: { conductor: Conductor; registry: DriverRegistry; applier: Applier; rpc?: { close(): Promise<void>; url: string } } | null,
+    private readonly local: { conductor: Conductor; registry: DriverRegistry; rpc?: { close(): Promise<void>; url: string; secret: string } } | null,
     manager: ManagerApi | null,
     private readonly onClose: () => Promise<void> = async () => {},
     /** The managers, where they run in other processes (an API service). */
@@ -105,7 +105,17 @@ export class Engine {
   ) {
     this.nodes = new NodeView(store, catalog, feed);
     this.manager = manager ?? localManager(local!.conductor, this);
+    if (local) {
+      // An apply's verbs go to each node's owner (its boot files and flows live there): in process for the
+      // nodes this manager owns, over RPC for the others where several managers share the database.
+      const route = local.rpc
+        ? new RemoteManager(store, local.conductor.cluster, { secret: local.rpc.secret, self: { id: local.conductor.id, api: this.manager } })
+        : this.manager;
+      this.applier = new Applier({ id: local.conductor.id, deployCallbackTimeoutSec: settings.deployCallbackTimeoutSec, manager: route, nodes: this.nodes, store });
+    }
   }
+
+  private readonly applier: Applier | undefined;
 
   /** What the API calls for anything a manager does (drivers, locks, flows). */
   readonly manager: ManagerApi;
@@ -177,7 +187,7 @@ export class Engine {
       feed.committed(events);
     };
     conductor.events.on('released', (uuid: string) => feed.emit('released', uuid));
-    const local = { conductor, registry, applier: new Applier(conductor, store), rpc: rpc && { url: rpc.url, close: () => rpc.app.close() } };
+    const local = { conductor, registry, rpc: rpc && { url: rpc.url, secret: config.rpc!.secret, close: () => rpc.app.close() } };
     const engine = new Engine(store, registry, settings, log, feed, local, null);
     engine.heartbeatTimeoutSec = config.heartbeatTimeoutSec ?? 60;
     Object.assign(methods, rpcMethodsFor(engine.manager));
@@ -327,7 +337,7 @@ export class Engine {
     if (digest !== p.inputs_digest) {
       throw new EngineError('StalePlan', `Plan ${planId} is stale: the specs or the recorded state changed since it was made. Make a new plan.`);
     }
-    return this.local.applier.start(p, specs, opts);
+    return this.applier!.start(p, specs, opts);
   }
 
   getPlan(id: string): Promise<Plan> {

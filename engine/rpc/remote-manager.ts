@@ -15,6 +15,8 @@ export interface RemoteManagerOptions {
   secret: string;
   /** Per-call timeout; long work is accepted quickly and runs on in the manager. */
   timeoutMs?: number;
+  /** A manager routing its own calls (an apply it runs): calls for the nodes it owns stay in process. */
+  self?: { id: string; api: ManagerApi };
 }
 
 type Routed = Pick<NodeRecord, 'uuid' | 'driver'> & { conductor_group?: string | null };
@@ -43,6 +45,10 @@ export class RemoteManager implements ManagerApi {
   private async call<T>(node: Routed, method: keyof ManagerApi, args: unknown[]): Promise<T> {
     const params = Object.fromEntries(RPC_PARAMS[method].map((n, i) => [n, args[i]]));
     const timeout = this.opts.timeoutMs ?? 30_000;
+    const self = this.opts.self;
+    if (self && (await this.cluster.current()).rings.owner(node) === self.id) {
+      return (self.api[method] as (...a: unknown[]) => Promise<T>)(...args);
+    }
     let target = await this.urlFor(node, false);
     try {
       return await rpcCall<T>(target.url, this.opts.secret, method, params, timeout);

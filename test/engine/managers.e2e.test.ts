@@ -271,6 +271,17 @@ describe.skipIf(!hasPostgres)('API and three managers on PostgreSQL (slow)', () 
   }, 120_000);
 
   it('an apply runs in a manager: it finishes while the API is killed and restarted', async () => {
+    // Two managers were killed above: a new one joins, so the apply's nodes are spread over two owners.
+    const joining = start(['manager', '--db', db!.url, '--rpc-secret-file', join(dir, 'rpc-secret'), '--heartbeat-timeout', String(HEARTBEAT_TIMEOUT_SEC), '--heartbeat-interval', '1', '--state-dir', join(dir, 'm3'), '--power-sync-interval', '0']);
+    procs.push(joining);
+    for (let i = 0; ; i++) {
+      const live = await client!.query(`select count(*)::int as n from conductors where online = 1 and heartbeat_at > $1`, [new Date(Date.now() - 2000).toISOString()]);
+      if (live.rows[0].n >= 2) break;
+      if (i > 300) throw new Error(`the new manager did not join:\n${joining.stderr()}`);
+      await sleep(100);
+    }
+    // Managers re-read the ring every heartbeat interval (1 s here): let the survivor see the newcomer.
+    await sleep(1500);
     const fleet = {
       nodes: Array.from({ length: 20 }, (_, i) => ({ name: `fleet${i}`, driver: 'fake-hardware', resource_class: 'fleet', driver_info: { fake_power_delay_ms: 50, fake_agent_delay_ms: 200 } })),
       deployments: Array.from({ length: 10 }, (_, i) => ({ name: `web${i}`, node_selector: { resource_class: 'fleet' }, image_source: 'http://127.0.0.1:1/img.raw', image_checksum: CHECKSUM })),
@@ -301,5 +312,15 @@ describe.skipIf(!hasPostgres)('API and three managers on PostgreSQL (slow)', () 
     expect(apply.status, JSON.stringify(apply.actions.filter((a: any) => a.status !== 'done'))).toBe('succeeded');
     const after = await call('POST', '/v1/plans');
     expect(after.body.actions).toEqual([]);
+    // The apply ran in one manager, but each node's verbs went to the node's owner: its flows (and boot
+    // files) are there, so the fleet's work is spread over the live managers, one per node.
+    const fleetEvents = await client!.query(
+      `select e.node_uuid, e.conductor from events e join nodes x on x.uuid = e.node_uuid where x.name like 'fleet%' and e.type in ('provision', 'power') and e.conductor is not null order by e.id`,
+    );
+    const seqs = byNodeOf(fleetEvents);
+    expect(seqs.size).toBe(20);
+    // (A node may change hands once while the new manager's arrival reaches every ring, never back.)
+    for (const [node, seq] of seqs) expect(new Set(seq).size, `node ${node} worked on by ${seq.join(' → ')}`).toBe(seq.length);
+    expect(new Set([...seqs.values()].map((seq) => seq.at(-1))).size, JSON.stringify([...seqs.values()])).toBeGreaterThan(1);
   }, 180_000);
 });
