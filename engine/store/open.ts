@@ -1,5 +1,5 @@
 // Opens the configured store: an SQLite file (the embedded default) or PostgreSQL.
-import { Kysely, SqliteDialect, PostgresDialect } from 'kysely';
+import { Kysely, SqliteAdapter, SqliteDialect, PostgresDialect } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Database } from './tables.js';
@@ -57,7 +57,24 @@ export async function openStore(url: string): Promise<Store> {
   database.pragma('temp_store = memory');
   // Checkpoints (each one syncs) run on a worker thread, off the request path; an in-memory database has no WAL.
   const checkpointer = path === ':memory:' ? null : new Checkpointer(database, path);
-  const store = new Store(new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) }), 'sqlite', checkpointer);
+  const store = new Store(new Kysely<Database>({ dialect: new TransactionalSqliteDialect({ database: withStatementCache(database) }) }), 'sqlite', checkpointer);
   await store.migrate();
   return store;
+}
+
+/**
+ * SQLite runs DDL in transactions, but Kysely's SQLite adapter says it does not, so its migrator would run
+ * each migration bare: a process killed mid-migration left half a schema (a column added, the next one
+ * not) that no later start could migrate. Said truly, each migration commits whole or not at all.
+ */
+class TransactionalDdlAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class TransactionalSqliteDialect extends SqliteDialect {
+  override createAdapter(): SqliteAdapter {
+    return new TransactionalDdlAdapter();
+  }
 }
