@@ -9,6 +9,7 @@ import type { DeploymentRecord } from './generated/deployment-record.js';
 import type { Plan, PlanAction } from './generated/plan.js';
 import { EngineError } from './errors.js';
 import { isUuid } from './ids.js';
+import { TRANSIENT_STATES, WAIT_STATES, restingPath } from './states.js';
 
 export interface Specs {
   nodes: NodeSpec[];
@@ -35,7 +36,8 @@ type Op = PlanAction['op'];
 
 export const SENSITIVE = '(sensitive value)';
 
-const IN_PROGRESS_STATES = new Set(['verifying', 'cleaning', 'clean wait', 'inspecting', 'inspect wait', 'deploying', 'wait call-back', 'deleting']);
+/** Where a flow is under way: a manager works on the node, or it waits for its agent. */
+const IN_PROGRESS_STATES = new Set<string>([...TRANSIENT_STATES, ...WAIT_STATES]);
 /**
  * A node in progress is not at rest where its spec wants it: the plan says so with an action that waits
  * for it to settle and then carries on (apply is where the waiting happens). Leaving it out would plan
@@ -111,21 +113,9 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
 const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /** The path a node spec asks for from a recorded stable state to its target (manage, provide…). */
+/** The manage/provide steps from a resting state to the spec's, walked in the state machine's table. */
 export function provisionPath(from: NodeRecord['provision_state'], target: NonNullable<NodeSpec['provision_state']>): Op[] {
-  if (from === target) return [];
-  switch (from) {
-    case 'enroll':
-      return target === 'available' ? ['manage', 'provide'] : target === 'manageable' ? ['manage'] : [];
-    case 'manageable':
-      return target === 'available' ? ['provide'] : [];
-    case 'available':
-      return target === 'manageable' ? ['manage'] : [];
-    case 'clean failed':
-    case 'inspect failed':
-      return target === 'available' ? ['manage', 'provide'] : target === 'manageable' ? ['manage'] : [];
-    default:
-      return [];
-  }
+  return restingPath(from, target) as Op[];
 }
 
 /** What a deployment record asks for that its spec no longer does (image, root device, user and meta data). */

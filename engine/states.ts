@@ -117,6 +117,39 @@ export function allowedVerbs(from: ProvisionState): UserVerb[] {
   return USER_VERBS.filter((v) => table.has(`${from}\u0000${v}`));
 }
 
+/** The verbs that move a node between its resting states (enroll, manageable, available). */
+const RESTING_VERBS: readonly UserVerb[] = ['manage', 'provide'];
+
+/** Where a verb's flow comes to rest when it succeeds: the target it travels toward, or where it moves. */
+export function restsAt(from: ProvisionState, verb: UserVerb): ProvisionState | undefined {
+  const t = findTransition(from, verb);
+  return t ? (t.target ?? t.to) : undefined;
+}
+
+/**
+ * The shortest list of verbs (manage, provide) that walks a node from `from` to the resting state
+ * `target`, found in the transition table: [] when it is there, or when no way leads there (enroll can
+ * be left, never re-entered). The planner, the applier and the Terraform provider all walk by it.
+ */
+export function restingPath(from: ProvisionState, target: ProvisionState): UserVerb[] {
+  const seen = new Set<ProvisionState>([from]);
+  let frontier: Array<{ at: ProvisionState; path: UserVerb[] }> = [{ at: from, path: [] }];
+  while (frontier.length) {
+    const next: typeof frontier = [];
+    for (const { at, path } of frontier) {
+      if (at === target) return path;
+      for (const verb of RESTING_VERBS) {
+        const to = restsAt(at, verb);
+        if (!to || seen.has(to)) continue;
+        seen.add(to);
+        next.push({ at: to, path: [...path, verb] });
+      }
+    }
+    frontier = next;
+  }
+  return [];
+}
+
 /** Verbs that touch the hardware and so are refused while the node is in maintenance (as Ironic does). */
 export const REFUSED_IN_MAINTENANCE: ReadonlySet<UserVerb> = new Set(['deploy', 'rebuild', 'provide', 'clean', 'inspect', 'manage']);
 

@@ -4,7 +4,7 @@ import { unlessGone, type IronicClient, type IronicNode, type IronicPort } from 
 import { freeForm, typedMap } from './convert.js';
 import { DiagError } from './diag.js';
 import type { Obj } from './values.js';
-import { FAILED_STATES } from '../../engine/states.js';
+import { FAILED_STATES, restingPath, restsAt, type ProvisionState } from '../../engine/states.js';
 
 export function findNode(c: IronicClient, ident: string, deadline?: number): Promise<IronicNode | null> {
   return unlessGone(c.request<IronicNode>('GET', `/v1/nodes/${encodeURIComponent(ident)}`, undefined, { deadline }));
@@ -118,14 +118,15 @@ export async function setPower(c: IronicClient, uuid: string, target: 'power on'
   );
 }
 
-/** Moves a node between its resting states (enroll → manageable → available and back to manageable). */
+/**
+ * Moves a node between its resting states (enroll → manageable → available and back to manageable) by
+ * the walk the engine's planner and applier take too, found in the state machine's table.
+ */
 export async function restAt(c: IronicClient, node: IronicNode, want: string, deadline: number): Promise<IronicNode> {
   let n = node;
-  if (n.provision_state === want) return n;
-  if (want === 'manageable' || (want === 'available' && ['enroll', 'inspect failed', 'clean failed'].includes(n.provision_state))) {
-    n = await provision(c, n.uuid, 'manage', 'manageable', deadline, { known: n });
+  for (const verb of restingPath(n.provision_state as ProvisionState, want as ProvisionState)) {
+    n = await provision(c, n.uuid, verb, restsAt(n.provision_state as ProvisionState, verb)!, deadline, { known: n });
   }
-  if (want === 'available' && n.provision_state === 'manageable') n = await provision(c, n.uuid, 'provide', 'available', deadline, { known: n });
   if (n.provision_state !== want) {
     throw new DiagError(`Cannot move node ${n.name ?? n.uuid} to "${want}"`, `it is in provision state "${n.provision_state}"; Ironic's state machine has no way from there (enroll can only be left, never re-entered).`, ['provision_state']);
   }

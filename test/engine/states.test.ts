@@ -65,3 +65,19 @@ describe('provision state machine', () => {
     expect(stuckStateOutcome('active')).toBeUndefined();
   });
 });
+
+describe('resting paths (derived from the transition table)', () => {
+  it('walks between enroll, manageable and available as Ironic does, and nowhere it cannot', async () => {
+    const { restingPath } = await import('../../engine/states.js');
+    expect(restingPath('enroll', 'available')).toEqual(['manage', 'provide']);
+    expect(restingPath('enroll', 'manageable')).toEqual(['manage']);
+    expect(restingPath('manageable', 'available')).toEqual(['provide']);
+    expect(restingPath('available', 'manageable')).toEqual(['manage']);
+    expect(restingPath('clean failed', 'available')).toEqual(['manage', 'provide']);
+    expect(restingPath('inspect failed', 'manageable')).toEqual(['manage']);
+    expect(restingPath('available', 'available')).toEqual([]);
+    // enroll is never re-entered; an active node is not walked by manage/provide.
+    expect(restingPath('manageable', 'enroll')).toEqual([]);
+    expect(restingPath('active', 'available')).toEqual([]);
+  });
+});
