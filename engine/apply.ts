@@ -15,7 +15,7 @@ import { EngineError } from './errors.js';
 import { newId, newUuid } from './ids.js';
 import type { Event } from './generated/event.js';
 import { imageReasons, provisionPath, type Specs } from './plan.js';
-import { STABLE_STATES } from './states.js';
+import { STABLE_STATES, allowedVerbs } from './states.js';
 import { CONFIGDRIVE_DIGEST_KEY, configdriveDigest } from './configdrive.js';
 
 export interface ApplyOptions {
@@ -341,7 +341,8 @@ export class Applier {
           return;
         }
         const node = await settled(nodeIdent);
-        if (['available', 'manageable', 'enroll'].includes(node.provision_state)) {
+        // Nothing to undeploy where the state machine offers no undeploy (a node at rest, not deployed).
+        if (!allowedVerbs(node.provision_state).includes('undeploy')) {
           if (rec) await this.store.transaction((tx) => tx.deleteDeployment(rec.uuid));
           return;
         }

@@ -2,6 +2,7 @@
 // instance_uuid, writes the image through Ironic's provision states, and rebuilds in place when the
 // image or user data changes. Destroy undeploys, which also releases the node.
 import { randomUUID } from 'node:crypto';
+import { TRANSITIONS } from '../../../engine/states.js';
 import { IronicError, type IronicClient, type IronicNode } from '../client.js';
 import { DiagError, err, type Diagnostic, type PathStep } from '../diag.js';
 import { busy, findNode, listNodes, provision, waitNode } from '../nodeops.js';
@@ -32,7 +33,7 @@ const REBUILD_FIELDS = [...IMAGE_FIELDS, 'user_data', 'meta_data', 'configdrive_
  * never call back, is torn down at once: waiting for it to settle would wait for ever (a failed node keeps
  * its target) or for the whole call-back timeout.
  */
-const UNDEPLOYABLE = ['active', 'deploy failed', 'wait call-back', 'error'];
+const UNDEPLOYABLE: readonly string[] = TRANSITIONS.filter((t) => t.event === 'undeploy').map((t) => t.from);
 /** What the deployment reports of its node, all set alike when planning. */
 const observed = (v: Value): Obj => ({ node_uuid: v, provision_state: v, deployed_at: v, last_error: v });
 
