@@ -100,7 +100,8 @@ export class Periodic {
     let failed = 0;
     const t = now();
     for (const state of WAIT_STATES) {
-      for (const node of await this.ownership.owned(await tm.store.listNodes({ provision_state: state, reserved: false }))) {
+      // Only the expired ones are read (every second, on every manager): never the whole fleet's waits.
+      for (const node of await this.ownership.owned(await tm.store.listNodes({ provision_state: state, reserved: false, deadline_before: t }))) {
         if (!node.provision_deadline || node.provision_deadline > t) continue;
         try {
           await tm.withTask(node.uuid, async (task) => {

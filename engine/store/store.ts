@@ -27,6 +27,8 @@ export interface NodeFilter {
   reserved?: boolean;
   associated?: boolean;
   instance_uuid?: string;
+  /** Only nodes whose wait deadline (provision_deadline) is at or before this time (ISO 8601). */
+  deadline_before?: string;
   limit?: number;
   marker?: string;
   sort_key?: 'created_at' | 'updated_at' | 'name' | 'uuid' | 'provision_state';
@@ -178,6 +180,8 @@ export class Store {
   /** The id of the manager running in this process, if one does: stamped on the events written here. */
   writer: string | null = null;
   private readonly nodeCache = new Map<string, NodeRecord>();
+  /** How many node records listNodes keeps parsed between calls (a fleet of 100,000 is about 200 MB). */
+  nodeCacheLimit = 100_000;
   private readonly inserts = new InsertCache();
 
   constructor(
@@ -238,14 +242,17 @@ export class Store {
     const reader = this.reader();
     const keys = await reader.listNodeKeys(filter);
     const missing = keys.filter((k) => this.nodeCache.get(k.uuid)?.version !== k.version).map((k) => k.uuid);
-    for (const n of await reader.getNodesByUuid(missing)) this.nodeCache.set(n.uuid, n);
-    if (this.nodeCache.size > keys.length * 2 + 10_000) this.nodeCache.clear();
+    const fetched = new Map((await reader.getNodesByUuid(missing)).map((n) => [n.uuid, n]));
     const out: NodeRecord[] = [];
     for (const k of keys) {
-      const n = this.nodeCache.get(k.uuid);
+      const n = fetched.get(k.uuid) ?? this.nodeCache.get(k.uuid);
       if (!n) continue; // deleted between the two queries
       out.push(n.reservation === k.reservation ? n : { ...n, reservation: k.reservation });
     }
+    // Bounded only once the answer is built: emptying the cache before reading it back lost nodes (short
+    // pages, parked nodes not taken over) in fleets larger than the bound.
+    if (this.nodeCache.size + fetched.size > this.nodeCacheLimit) this.nodeCache.clear();
+    for (const [uuid, n] of fetched) this.nodeCache.set(uuid, n);
     return out;
   }
   getPort(uuid: string) {
@@ -395,6 +402,7 @@ export class TxStore {
     if (f.reserved !== undefined) q = q.where('reservation', f.reserved ? 'is not' : 'is', null);
     if (f.associated !== undefined) q = q.where('instance_uuid', f.associated ? 'is not' : 'is', null);
     if (f.instance_uuid !== undefined) q = q.where('instance_uuid', '=', f.instance_uuid);
+    if (f.deadline_before !== undefined) q = q.where('provision_deadline', '<=', f.deadline_before);
     const key = f.sort_key ?? 'created_at';
     const dir = f.sort_dir ?? 'asc';
     if (f.marker) {
