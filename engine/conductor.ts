@@ -6,9 +6,8 @@ import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import type { NodeRecord } from '../contract/generated/node-record.js';
 import type { PortRecord } from '../contract/generated/port-record.js';
-import type { Event } from './generated/event.js';
 import type { AgentChannel, AgentCommand, AgentHeartbeat, BootDevice, BootDeviceInfo, Logger, PowerState, ServiceSettings } from '../contract/types.js';
-import type { NodeFilter, Store } from './store/store.js';
+import type { Store } from './store/store.js';
 import type { DriverRegistry } from './drivers/registry.js';
 import type { UserVerb } from './states.js';
 import type { ConductorOptions, NodeCreate, NodeUpdate, Operation, PortCreate, PortUpdate, ProvisionArgs, ValidationReport, VendorMethodInfo } from './conductor/types.js';
@@ -21,7 +20,6 @@ import * as records from './conductor/records.js';
 import * as nodeOps from './conductor/node-ops.js';
 import * as agent from './conductor/agent.js';
 import { provision } from './conductor/provision.js';
-import { waitForNode } from './conductor/wait.js';
 
 export type { ConductorOptions, NodeCreate, NodeUpdate, Operation, ProvisionArgs, ValidationReport } from './conductor/types.js';
 export { errorMessage } from './conductor/task-manager.js';
@@ -92,42 +90,6 @@ export class Conductor implements AgentChannel {
   /** Periodically: locks held by a conductor that has died since are released by the rule of recoverOrphans. */
   releaseDeadLocks(): Promise<number> {
     return this.liveness.releaseDeadLocks();
-  }
-
-  // ---------------------------------------------------------------- reading
-
-  getNode(ident: string): Promise<NodeRecord> {
-    return this.store.getNode(ident);
-  }
-
-  countNodesByState(): Promise<Map<string, number>> {
-    return this.store.countNodesByState();
-  }
-
-  listNodes(filter: NodeFilter = {}): Promise<NodeRecord[]> {
-    return this.store.listNodes(filter);
-  }
-
-  listPorts(filter: { node_uuid?: string; address?: string; limit?: number; marker?: string } = {}): Promise<PortRecord[]> {
-    return this.store.listPorts(filter);
-  }
-
-  getPort(uuid: string): Promise<PortRecord> {
-    return this.store.getPort(uuid);
-  }
-
-  listEvents(filter: { after?: number; node_uuid?: string; limit?: number } = {}): Promise<Event[]> {
-    return this.store.listEvents(filter);
-  }
-
-  /** A node as users may see it: driver_info secrets, the agent token and the config drive (user data) masked. */
-  redact(node: NodeRecord): NodeRecord {
-    return records.redact(this.registry, node);
-  }
-
-  /** Resolves once the node satisfies `pred` (checked on each of its events), or rejects after timeoutMs. */
-  waitForNode(nodeUuid: string, pred: (n: NodeRecord) => boolean, timeoutMs: number): Promise<NodeRecord> {
-    return waitForNode(this.store, this.events, nodeUuid, pred, timeoutMs);
   }
 
   // ---------------------------------------------------------------- node records

@@ -33,7 +33,7 @@ for (let r = 0; r < 3; r++) {
   const result = await done;
   const t1 = performance.now();
   const cpu = process.cpuUsage(cpu0);
-  const active = (await engine.conductor.listNodes({ provision_state: 'active' })).length;
+  const active = (await engine.nodes.listNodes({ provision_state: 'active' })).length;
   runs.push({ total: t1 - t0, plan: tPlan - t0, apply: t1 - tPlan, actions: plan.actions.length, status: result.status, active, cpu: (cpu.user + cpu.system) / 1000 });
   await engine.close();
   rmSync(dir, { recursive: true, force: true });

@@ -210,12 +210,12 @@ export function buildCli(): Command {
 
   const node = program.command('node').description('Ad-hoc operations on nodes.');
   addCommon(node.command('list').description('List nodes.').option('--json', 'print JSON')).action(async (o) => {
-    const nodes = o.endpoint ? await new Remote(o.endpoint, o.token).listNodes() : await withEngine(o, (e) => e.conductor.listNodes().then((ns) => ns.map((n) => e.conductor.redact(n))), false);
+    const nodes = o.endpoint ? await new Remote(o.endpoint, o.token).listNodes() : await withEngine(o, (e) => e.nodes.listNodes().then((ns) => ns.map((n) => e.nodes.redact(n))), false);
     if (o.json) console.log(JSON.stringify(nodes, null, 2));
     else printNodes(nodes);
   });
   addCommon(node.command('show <node>').description('Show a node by name or UUID.')).action(async (ident: string, o) => {
-    const n = o.endpoint ? await new Remote(o.endpoint, o.token).getNode(ident) : await withEngine(o, async (e) => e.conductor.redact(await e.conductor.getNode(ident)), false);
+    const n = o.endpoint ? await new Remote(o.endpoint, o.token).getNode(ident) : await withEngine(o, async (e) => e.nodes.redact(await e.nodes.getNode(ident)), false);
     console.log(JSON.stringify(n, null, 2));
   });
   addCommon(
@@ -226,7 +226,7 @@ export function buildCli(): Command {
       .option('--driver-info <json>', 'driver_info as JSON', '{}'),
   ).action(async (name: string, o) => {
     const body = { name, driver: o.driver, driver_info: JSON.parse(o.driverInfo) as Record<string, unknown> };
-    const n = o.endpoint ? await new Remote(o.endpoint, o.token).createNode(body) : await withEngine(o, async (e) => e.conductor.redact(await e.conductor.createNode(body, 'cli')), false);
+    const n = o.endpoint ? await new Remote(o.endpoint, o.token).createNode(body) : await withEngine(o, async (e) => e.nodes.redact(await e.conductor.createNode(body, 'cli')), false);
     console.log(JSON.stringify(n, null, 2));
   });
   addCommon(node.command('delete <node>').description('Delete a node.')).action(async (ident: string, o) => {
@@ -270,7 +270,7 @@ export function buildCli(): Command {
       const progress = new ProgressPrinter(null, process.stdout);
       const off = progress.follow(e.conductor.events);
       await op.done;
-      const end = await e.conductor.waitForNode(op.node.uuid, (x) => x.reservation === null && STABLE_STATES.includes(x.provision_state), o.wait * 1000);
+      const end = await e.nodes.waitForNode(op.node.uuid, (x) => x.reservation === null && STABLE_STATES.includes(x.provision_state), o.wait * 1000);
       off();
       return end;
     });

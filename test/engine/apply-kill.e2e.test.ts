@@ -108,7 +108,7 @@ async function killedApplies(db: string, file: string): Promise<void> {
 
   const engine = await Engine.open({ database: db, log: quietLog, drivers: BUILTIN_DRIVERS, powerSyncIntervalSec: 0, scanDriverPackages: false, startConductor: false });
   try {
-    const nodes = await engine.conductor.listNodes();
+    const nodes = await engine.nodes.listNodes();
     const deployments = await engine.store.listDeployments();
     const byUuid = new Map(nodes.map((n) => [n.uuid, n]));
     expect(deployments, context).toHaveLength(DEPLOYMENTS);

@@ -54,7 +54,7 @@ describe('crash during apply (slow)', () => {
 
       const engine = await Engine.open({ database: db, settings: { stateDir: dir, deployCallbackTimeoutSec: 30 }, log: quietLog, drivers: BUILTIN_DRIVERS, powerSyncIntervalSec: 0, scanDriverPackages: false });
       try {
-        const after = await engine.conductor.listNodes();
+        const after = await engine.nodes.listNodes();
         expect(after.filter((n) => n.reservation !== null)).toEqual([]);
         expect(after.filter((n) => TRANSIENT_STATES.includes(n.provision_state)).map((n) => `${n.name}:${n.provision_state}`)).toEqual([]);
         const applies = await engine.store.listApplies({});
@@ -71,7 +71,7 @@ describe('crash during apply (slow)', () => {
         const { done } = await engine.applyPlan(plan.id, { concurrency: 16 });
         const result = await done;
         expect(result.actions.filter((a) => a.status !== 'done')).toEqual([]);
-        const final = await engine.conductor.listNodes();
+        const final = await engine.nodes.listNodes();
         expect(final).toHaveLength(100);
         expect(final.filter((n) => n.provision_state === 'active')).toHaveLength(50);
         expect(final.filter((n) => n.provision_state === 'available')).toHaveLength(50);

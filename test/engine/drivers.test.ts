@@ -44,7 +44,7 @@ describe('drivers', () => {
     const t = await openTestEngine();
     close = t.close;
     const n = await t.engine.conductor.createNode({ name: 'x', driver: 'fake-hardware', driver_info: { fake_fail: 'none', bmc_password: 'hunter2' } });
-    expect(JSON.stringify(t.engine.conductor.redact(n))).not.toContain('hunter2');
+    expect(JSON.stringify(t.engine.nodes.redact(n))).not.toContain('hunter2');
   });
 
   it('common tier: a PCI device list, when offered, has the shape the schema fixes', async () => {

@@ -31,7 +31,7 @@ async function applyAll(engine: Engine) {
 const PXE_INFO = { deploy_kernel: 'http://127.0.0.1:1/k', deploy_ramdisk: 'http://127.0.0.1:1/r' };
 
 const settle = (engine: Engine, uuid: string) =>
-  engine.conductor.waitForNode(uuid, (n) => n.reservation === null && STABLE_STATES.includes(n.provision_state), 10_000);
+  engine.nodes.waitForNode(uuid, (n) => n.reservation === null && STABLE_STATES.includes(n.provision_state), 10_000);
 
 describe('engine on SQLite', () => {
   it('applies a fleet, then a second apply has nothing to do', async () => {
@@ -44,8 +44,8 @@ describe('engine on SQLite', () => {
     });
     const { result } = await applyAll(engine);
     expect(result.status).toBe('succeeded');
-    const a = await engine.conductor.getNode('a');
-    const b = await engine.conductor.getNode('b');
+    const a = await engine.nodes.getNode('a');
+    const b = await engine.nodes.getNode('b');
     expect(a.provision_state).toBe('available');
     expect(a.power_state).toBe('power on');
     expect(b.provision_state).toBe('active');
@@ -58,7 +58,7 @@ describe('engine on SQLite', () => {
   it('records every transition as an event: who, from, to, why', async () => {
     const engine = await engineWith({ nodes: [{ name: 'a', driver: 'fake-hardware' }], deployments: [] });
     await applyAll(engine);
-    const events = await engine.conductor.listEvents({ node_uuid: (await engine.conductor.getNode('a')).uuid });
+    const events = await engine.nodes.listEvents({ node_uuid: (await engine.nodes.getNode('a')).uuid });
     const transitions = events.filter((e) => e.type === 'provision').map((e) => `${e.from}->${e.to}`);
     // Automated cleaning (on by default, as in Ironic) boots the agent to erase the disks' metadata.
     expect(transitions).toEqual(['enroll->verifying', 'verifying->manageable', 'manageable->cleaning', 'cleaning->clean wait', 'clean wait->cleaning', 'cleaning->available']);
@@ -76,11 +76,11 @@ describe('engine on SQLite', () => {
     const { plan, result } = await applyAll(engine);
     expect(plan.actions.map((a) => a.op)).toEqual(['rebuild']);
     expect(result.status).toBe('succeeded');
-    expect((await engine.conductor.getNode('a')).instance_info.image_source).toBe('http://img/2');
+    expect((await engine.nodes.getNode('a')).instance_info.image_source).toBe('http://img/2');
     await engine.putSpecs({ nodes: fleet.nodes, deployments: [] });
     const undo = await applyAll(engine);
     expect(undo.plan.actions.map((a) => a.op)).toEqual(['undeploy']);
-    const a = await engine.conductor.getNode('a');
+    const a = await engine.nodes.getNode('a');
     expect(a.provision_state).toBe('available');
     expect(a.instance_uuid).toBeNull();
     expect(await engine.store.listDeployments()).toEqual([]);
@@ -113,7 +113,7 @@ describe('engine on SQLite', () => {
     await expect(second).rejects.toMatchObject({ code: 'NodeLocked', status: 409 });
     await expect(engine.conductor.updateNode('slow', { extra: { x: 1 } })).rejects.toBeInstanceOf(EngineError);
     expect((await op.done).power_state).toBe('power on');
-    expect((await engine.conductor.getNode(node.uuid)).reservation).toBeNull();
+    expect((await engine.nodes.getNode(node.uuid)).reservation).toBeNull();
   });
 
   it('a stale writer fails instead of overwriting (optimistic concurrency)', async () => {
@@ -121,7 +121,7 @@ describe('engine on SQLite', () => {
     const node = await engine.conductor.createNode({ name: 'v', driver: 'fake-hardware' });
     await engine.store.transaction((tx) => tx.updateNode(node.uuid, node.version, { extra: { first: true } }));
     await expect(engine.store.transaction((tx) => tx.updateNode(node.uuid, node.version, { extra: { second: true } }))).rejects.toMatchObject({ code: 'StaleWrite' });
-    expect((await engine.conductor.getNode('v')).extra).toEqual({ first: true });
+    expect((await engine.nodes.getNode('v')).extra).toEqual({ first: true });
   });
 
   it('injected failures: power, agent timeout, checksum mismatch, agent error, BMC unreachable', async () => {
@@ -159,17 +159,17 @@ describe('engine on SQLite', () => {
     const fleet: Fleet = { nodes: [{ name: 'a', driver: 'fake-hardware' }], deployments: [{ name: 'web', node: 'a', image_source: 'http://img/1', image_checksum: SHA }] };
     const engine = await engineWith(fleet);
     expect((await applyAll(engine)).result.status).toBe('succeeded');
-    const uuid = (await engine.conductor.getNode('a')).uuid;
-    const deployToken = (await engine.conductor.getNode('a')).driver_internal_info.agent_secret_token;
-    const firstEvent = (await engine.conductor.listEvents({ node_uuid: uuid })).at(-1)!.id;
+    const uuid = (await engine.nodes.getNode('a')).uuid;
+    const deployToken = (await engine.nodes.getNode('a')).driver_internal_info.agent_secret_token;
+    const firstEvent = (await engine.nodes.listEvents({ node_uuid: uuid })).at(-1)!.id;
     await engine.putSpecs({ nodes: fleet.nodes, deployments: [] });
     expect((await applyAll(engine)).result.status).toBe('succeeded');
-    const events = (await engine.conductor.listEvents({ node_uuid: uuid })).filter((e) => e.id > firstEvent);
+    const events = (await engine.nodes.listEvents({ node_uuid: uuid })).filter((e) => e.id > firstEvent);
     const moves = events.filter((e) => e.type === 'provision').map((e) => `${e.from}->${e.to}`);
     expect(moves).toEqual(['active->deleting', 'deleting->cleaning', 'cleaning->clean wait', 'clean wait->cleaning', 'cleaning->available']);
     expect(events.find((e) => e.to === 'cleaning' && e.from === 'clean wait')?.reason).toBe('disk metadata erased');
     expect(events.some((e) => e.type === 'progress' && (e.data as { clean_step?: string }).clean_step === 'erase_devices_metadata')).toBe(true);
-    const a = await engine.conductor.getNode('a');
+    const a = await engine.nodes.getNode('a');
     expect(a.power_state).toBe('power off');
     // The cleaning agent had a token of its own, and nothing of it outlives the cleaning.
     expect(a.driver_internal_info).not.toHaveProperty('agent_secret_token');
@@ -184,14 +184,14 @@ describe('engine on SQLite', () => {
     const after = await settle(engine, (await (await engine.conductor.provision('q', 'provide')).done).uuid);
     expect(after.provision_state).toBe('available');
     expect(after.power_state).toBe('power off');
-    const moves = (await engine.conductor.listEvents({ node_uuid: n.uuid })).filter((e) => e.type === 'provision').map((e) => `${e.from}->${e.to}`);
+    const moves = (await engine.nodes.listEvents({ node_uuid: n.uuid })).filter((e) => e.type === 'provision').map((e) => `${e.from}->${e.to}`);
     expect(moves).not.toContain('cleaning->clean wait');
   });
 
   it('a manual erase runs with automated cleaning off, and its steps do not outlive a failed clean', async () => {
     const engine = await engineWith(undefined, { settings: { deployCallbackTimeoutSec: 30, automatedClean: false } });
     const n = await engine.conductor.createNode({ name: 'm', driver: 'fake-hardware', driver_info: { fake_fail: 'clean_error' } });
-    const moves = async () => (await engine.conductor.listEvents({ node_uuid: n.uuid })).filter((e) => e.type === 'provision').map((e) => `${e.from}->${e.to}`);
+    const moves = async () => (await engine.nodes.listEvents({ node_uuid: n.uuid })).filter((e) => e.type === 'provision').map((e) => `${e.from}->${e.to}`);
     await (await engine.conductor.provision('m', 'manage')).done;
     const steps = [{ interface: 'deploy', step: 'erase_devices_metadata' }];
     const failed = await settle(engine, (await (await engine.conductor.provision('m', 'clean', { clean_steps: steps })).done).uuid);
@@ -232,7 +232,7 @@ describe('engine on SQLite', () => {
     await engine.conductor.createPort({ node_uuid: n.uuid, address: '52:54:00:12:34:77' });
     await (await engine.conductor.provision('cp', 'manage')).done;
     await (await engine.conductor.provision('cp', 'provide')).done;
-    expect(await engine.conductor.getNode('cp')).toMatchObject({ provision_state: 'clean wait', power_state: 'power on' });
+    expect(await engine.nodes.getNode('cp')).toMatchObject({ provision_state: 'clean wait', power_state: 'power on' });
     const { agent_token } = await engine.conductor.lookup({ addresses: ['52:54:00:12:34:77'] });
     expect(agent_token).toMatch(/^[A-Za-z0-9_-]{40,}$/);
     const beat = (agent_status: 'ready' | 'busy' | 'cleaned', extra = {}) => engine.conductor.heartbeat(n.uuid, { agent_token: agent_token!, agent_status, ...extra });
@@ -253,7 +253,7 @@ describe('engine on SQLite', () => {
     await engine.conductor.createNode({ name: 'insp-fakeboot', driver: 'fake-hardware', interfaces: { inspect: 'agent' } });
     await (await engine.conductor.provision('insp-fakeboot', 'manage')).done;
     await expect(engine.conductor.provision('insp-fakeboot', 'inspect')).rejects.toMatchObject({ field: 'inspect_interface', message: expect.stringMatching(/boots nothing/) });
-    const n = await engine.conductor.getNode('insp-fakeboot');
+    const n = await engine.nodes.getNode('insp-fakeboot');
     expect(n).toMatchObject({ provision_state: 'manageable', reservation: null });
     expect((await engine.conductor.validate('insp-fakeboot')).inspect).toMatchObject({ result: false, reason: expect.stringMatching(/boots nothing/) });
   });
@@ -265,7 +265,7 @@ describe('engine on SQLite', () => {
       await engine.conductor.createPort({ node_uuid: n.uuid, address: mac });
       await (await engine.conductor.provision(name, 'manage')).done;
       await (await engine.conductor.provision(name, 'inspect')).done;
-      const waiting = await engine.conductor.getNode(name);
+      const waiting = await engine.nodes.getNode(name);
       expect(waiting.provision_state).toBe('inspect wait');
       // Powered on to boot the agent, and recorded so (not left at the state from before the flow).
       expect(waiting.power_state).toBe('power on');
@@ -282,7 +282,7 @@ describe('engine on SQLite', () => {
     expect(done.power_state).toBe('power off');
     expect(done.properties).toEqual({ capabilities: 'boot_mode:bios', cpus: 4, memory_mb: 8192, local_gb: 100, cpu_arch: 'x86_64' });
     expect(done.driver_internal_info).not.toHaveProperty('agent_secret_token');
-    const reasons = (await engine.conductor.listEvents({ node_uuid: ok.n.uuid })).map((e) => e.reason);
+    const reasons = (await engine.nodes.listEvents({ node_uuid: ok.n.uuid })).map((e) => e.reason);
     expect(reasons).toContain('inspected: 4 CPUs, 8192 MiB, 100 GiB disk, x86_64');
 
     const partial = await ready('insp-bad', '52:54:00:12:35:02');
@@ -301,7 +301,7 @@ describe('engine on SQLite', () => {
     await engine.conductor.createPort({ node_uuid: silentNode.uuid, address: '52:54:00:12:35:09' });
     await (await engine.conductor.provision('insp-silent', 'manage')).done;
     await (await engine.conductor.provision('insp-silent', 'inspect')).done;
-    const silent = await settle(engine, (await engine.conductor.getNode('insp-silent')).uuid);
+    const silent = await settle(engine, (await engine.nodes.getNode('insp-silent')).uuid);
     expect(silent.provision_state).toBe('inspect failed');
     expect(silent.last_error).toMatch(/Timeout reached while waiting for call-back .* \(state "inspect wait"\)/);
     expect(silent.power_state).toBe('power off');
@@ -326,7 +326,7 @@ describe('engine on SQLite', () => {
     const second = await applyAll(engine);
     expect(second.plan.actions.map((a) => a.op)).toEqual(['update', 'rebuild', 'power_on']);
     expect(second.result.status).toBe('succeeded');
-    expect((await engine.conductor.getNode('a')).provision_state).toBe('active');
+    expect((await engine.nodes.getNode('a')).provision_state).toBe('active');
   });
 
   it('drift: a power change behind ironplan\'s back is recorded by the sync and shows in the next plan', async () => {
@@ -346,7 +346,7 @@ describe('engine on SQLite', () => {
     await (await engine.conductor.provision('w', 'manage')).done;
     await settle(engine, (await (await engine.conductor.provision('w', 'provide')).done).uuid);
     await (await engine.conductor.provision('w', 'deploy', { instance_info: { image_source: 'http://i', image_checksum: SHA } })).done;
-    const waiting = await engine.conductor.getNode('w');
+    const waiting = await engine.nodes.getNode('w');
     expect(waiting.provision_state).toBe('wait call-back');
     expect(waiting.reservation).toBeNull();
     expect(waiting.provision_deadline).not.toBeNull();
@@ -370,7 +370,7 @@ describe('engine on SQLite', () => {
     await expect(engine.conductor.heartbeat(n.uuid, { agent_token: 'wrong', agent_status: 'ready' })).rejects.toMatchObject({ status: 401 });
     const reply = await engine.conductor.heartbeat(n.uuid, { agent_token: first.agent_token!, agent_status: 'ready' });
     expect(reply).toMatchObject({ command: 'write_image', image_url: 'http://i', image_checksum: SHA });
-    expect(engine.conductor.redact(await engine.conductor.getNode('k')).driver_internal_info.agent_secret_token).toBe('******');
+    expect(engine.nodes.redact(await engine.nodes.getNode('k')).driver_internal_info.agent_secret_token).toBe('******');
   });
 
   it('refuses to delete a deployed node and to deploy one in maintenance', async () => {
@@ -379,7 +379,7 @@ describe('engine on SQLite', () => {
     await expect(engine.conductor.deleteNode('a')).rejects.toMatchObject({ code: 'InvalidState', message: expect.stringContaining('"active"') });
     await engine.conductor.createNode({ name: 'm', driver: 'fake-hardware', maintenance: true, maintenance_reason: 'fan' });
     await expect(engine.conductor.provision('m', 'manage')).rejects.toMatchObject({ code: 'NodeInMaintenance', message: expect.stringContaining('maintenance') });
-    expect((await engine.conductor.getNode('m')).reservation).toBeNull();
+    expect((await engine.nodes.getNode('m')).reservation).toBeNull();
   });
 
   it('on start-up, a node left in a transient state by a dead conductor goes to its failed state', async () => {
@@ -393,7 +393,7 @@ describe('engine on SQLite', () => {
       await tx.updateNode(n.uuid, n.version, { provision_state: 'deploying', target_provision_state: 'active', reservation: 'host-x:999999:dead' });
     });
     await engine.conductor.recoverOrphans();
-    const after = await engine.conductor.getNode('s');
+    const after = await engine.nodes.getNode('s');
     expect(after.provision_state).toBe('deploy failed');
     expect(after.reservation).toBeNull();
     expect(after.last_error).toMatch(/interrupted/);

@@ -28,15 +28,15 @@ describe.skipIf(!hasPostgres)('PostgreSQL store (slow)', () => {
       const plan = await engine.makePlan();
       const { done } = await engine.applyPlan(plan.id);
       expect((await done).status).toBe('succeeded');
-      expect((await engine.conductor.getNode('p1')).provision_state).toBe('active');
+      expect((await engine.nodes.getNode('p1')).provision_state).toBe('active');
       expect((await engine.makePlan()).actions).toEqual([]);
       const op = await engine.conductor.changePowerState('p2', 'power on');
       await expect(engine.conductor.changePowerState('p2', 'power off')).rejects.toMatchObject({ code: 'NodeLocked' });
       await op.done;
-      const n = await engine.conductor.getNode('p2');
+      const n = await engine.nodes.getNode('p2');
       await engine.store.transaction((tx) => tx.updateNode(n.uuid, n.version, { extra: { a: 1 } }));
       await expect(engine.store.transaction((tx) => tx.updateNode(n.uuid, n.version, { extra: { b: 2 } }))).rejects.toMatchObject({ code: 'StaleWrite' });
-      const events = await engine.conductor.listEvents({ node_uuid: (await engine.conductor.getNode('p1')).uuid });
+      const events = await engine.nodes.listEvents({ node_uuid: (await engine.nodes.getNode('p1')).uuid });
       expect(events.map((e) => e.to)).toContain('active');
     } finally {
       await engine.close();

@@ -103,11 +103,11 @@ describe('maintenance stops a deploy in progress', () => {
     expect((await provision('maint', { target: 'active' })).status).toBe(202);
     await waitFor(h, 'maint', (n) => n.provision_state === 'wait call-back');
     expect((await h.call({ method: 'PUT', url: '/v1/nodes/maint/maintenance', payload: { reason: 'hands off' } })).status).toBe(202);
-    const since = (await h.engine.conductor.listEvents({ node_uuid: uuid })).at(-1)!.id;
+    const since = (await h.engine.nodes.listEvents({ node_uuid: uuid })).at(-1)!.id;
     await sleep(2000); // the simulated agent has been heartbeating for 1.4 s
     const held = await get('maint');
     expect(held.provision_state).toBe('wait call-back');
-    const during = await h.engine.conductor.listEvents({ node_uuid: uuid, after: since });
+    const during = await h.engine.nodes.listEvents({ node_uuid: uuid, after: since });
     expect(during.filter((e) => e.type === 'power' || e.type === 'progress' || e.type === 'provision')).toEqual([]);
     expect((await h.call({ method: 'DELETE', url: '/v1/nodes/maint/maintenance' })).status).toBe(202);
     const done = await waitFor(h, 'maint', (n) => n.provision_state === 'active' && n.reservation === null, 15_000);

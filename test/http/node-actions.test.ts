@@ -118,7 +118,7 @@ describe('provision', () => {
     await waitFor(h, 'cleanme', (n) => n.provision_state === 'manageable');
     const movesOf = async () => {
       const uuid = (await h.call({ method: 'GET', url: '/v1/nodes/cleanme' })).body.uuid as string;
-      return (await h.engine.conductor.listEvents({ node_uuid: uuid })).filter((e) => e.type === 'provision').map((e) => `${e.from}->${e.to}`);
+      return (await h.engine.nodes.listEvents({ node_uuid: uuid })).filter((e) => e.type === 'provision').map((e) => `${e.from}->${e.to}`);
     };
     expect((await provision('cleanme', { target: 'clean', clean_steps: [{ interface: 'deploy', step: 'erase_devices_metadata' }] })).status).toBe(202);
     await waitFor(h, 'cleanme', (n) => n.provision_state === 'manageable' && n.reservation === null);

@@ -174,7 +174,7 @@ describe('PATCH /v1/nodes/{ident}', () => {
     expect(r.body.inspect_interface).toBe('no-inspect');
     expect(r.body.driver_info).toEqual({ bmc_password: '******', fake_power_delay_ms: 5 });
     // The masked secret was kept, not overwritten with the mask.
-    const real = await h.engine.conductor.getNode('p1');
+    const real = await h.engine.nodes.getNode('p1');
     expect(real.driver_info.bmc_password).toBe('keep-me');
   });
 

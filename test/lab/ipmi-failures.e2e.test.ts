@@ -54,7 +54,7 @@ describe('ipmi node failures (slow: real ipmi_sim)', () => {
     return node;
   };
   const settle = (uuid: string, ms = 30_000) =>
-    engine.conductor.waitForNode(uuid, (n) => n.reservation === null && STABLE_STATES.includes(n.provision_state), ms);
+    engine.nodes.waitForNode(uuid, (n) => n.reservation === null && STABLE_STATES.includes(n.provision_state), ms);
   const ready = async (uuid: string) => {
     await (await engine.conductor.provision(uuid, 'manage')).done;
     await (await engine.conductor.provision(uuid, 'provide')).done;
@@ -68,7 +68,7 @@ describe('ipmi node failures (slow: real ipmi_sim)', () => {
     const after = await settle(node.uuid);
     expect(after.provision_state).toBe('enroll');
     expect(after.last_error).toMatch(/password/i);
-    expect(JSON.stringify(engine.conductor.redact(after))).not.toContain('wrong-pw');
+    expect(JSON.stringify(engine.nodes.redact(after))).not.toContain('wrong-pw');
   }, 60_000);
 
   it('an agent that never calls back: deploy failed on the timeout, and the node is powered off over IPMI', async () => {
