@@ -211,15 +211,8 @@ export interface InterfaceByKind {
   vendor: VendorInterface;
 }
 
-export interface NodeDriver {
-  hardwareType: string;
-  power: PowerInterface;
-  management: ManagementInterface;
-  boot: BootInterface;
-  deploy: DeployInterface;
-  inspect: InspectInterface;
-  vendor: VendorInterface;
-}
+/** A node's driver: one implementation of each interface, of its hardware type. */
+export type NodeDriver = InterfaceByKind & { hardwareType: string };
 
 /** A hardware type: which implementations of each interface it supports, and the default. */
 export interface HardwareType {

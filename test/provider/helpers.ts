@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
+import { afterAll, beforeAll } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { Engine } from '../../engine/engine.js';
 import type { Logger } from '../../drivers/types.js';
@@ -137,3 +138,22 @@ export async function api<T = unknown>(svc: Service, method: string, path: strin
 }
 
 export const providerBlock = (svc: Service) => `terraform {\n  required_providers {\n    ironplan = { source = "ironplan/ironplan" }\n  }\n}\n\nprovider "ironplan" {\n  endpoint = "${svc.url}"\n}\n`;
+
+/**
+ * For the suite it is called in: the provider built, a service started and a terraform work directory
+ * made before its tests, both cleaned up after; `set` receives them.
+ */
+export function useServiceAndWorkdir(set: (svc: Service, w: Workdir) => void): void {
+  let svc: Service | undefined;
+  let w: Workdir | undefined;
+  beforeAll(async () => {
+    await buildProviderOnce();
+    svc = await startService();
+    w = workdir();
+    set(svc, w);
+  });
+  afterAll(async () => {
+    await svc?.close();
+    w?.cleanup();
+  });
+}

@@ -2,7 +2,7 @@
 // process: a failed deploy noticed at once and destroyed at once, imports that plan no change when the
 // machine matches the configuration, and a name conflict that says how to adopt the existing node.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, buildProviderOnce, providerBlock, requireTerraform, startService, tf, tfOk, workdir, SHA, SHA2, type Service, type Workdir } from './helpers.js';
+import { api, buildProviderOnce, providerBlock, requireTerraform, startService, tf, tfOk, workdir, SHA, SHA2, type Service, type Workdir, useServiceAndWorkdir } from './helpers.js';
 
 const HAVE_TERRAFORM = requireTerraform('provider regressions (regressions.e2e.test.ts)');
 const NC = ['-no-color', '-input=false'];
@@ -34,14 +34,9 @@ async function until(svc: Service, ident: string, ok: (n: NodeView) => boolean, 
 describe.skipIf(!HAVE_TERRAFORM)('regression: a failed deploy is reported at once and destroyed at once', () => {
   let svc: Service;
   let w: Workdir;
-  beforeAll(async () => {
-    await buildProviderOnce();
-    svc = await startService();
-    w = workdir();
-  });
-  afterAll(async () => {
-    await svc?.close();
-    w?.cleanup();
+  useServiceAndWorkdir((s, d) => {
+    svc = s;
+    w = d;
   });
 
   const config = (fail: string | null) => `${providerBlock(svc)}
@@ -126,14 +121,9 @@ resource "ironplan_deployment" "d" {
 describe.skipIf(!HAVE_TERRAFORM)('regression: import plans no change for a deployment that matches the configuration', () => {
   let svc: Service;
   let w: Workdir;
-  beforeAll(async () => {
-    await buildProviderOnce();
-    svc = await startService();
-    w = workdir();
-  });
-  afterAll(async () => {
-    await svc?.close();
-    w?.cleanup();
+  useServiceAndWorkdir((s, d) => {
+    svc = s;
+    w = d;
   });
 
   const config = (o: { userData?: string; image?: string; namedBy?: 'name' | 'id'; byIdBy?: 'name' | 'id' } = {}) => `${providerBlock(svc)}

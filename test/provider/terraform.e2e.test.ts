@@ -1,7 +1,7 @@
 // The provider end to end: the real terraform binary, the built provider through dev_overrides, and the
 // ironplan service in this process with fake-hardware nodes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, buildProviderOnce, providerBlock, requireTerraform, startService, tf, tfOk, workdir, SHA, SHA2, type Service, type Workdir } from './helpers.js';
+import { api, providerBlock, requireTerraform, tf, tfOk, workdir, SHA, SHA2, type Service, type Workdir, useServiceAndWorkdir } from './helpers.js';
 
 const HAVE_TERRAFORM = requireTerraform('provider end-to-end (terraform.e2e.test.ts)');
 const NC = ['-no-color', '-input=false'];
@@ -78,14 +78,9 @@ describe.skipIf(!HAVE_TERRAFORM)('terraform provider e2e: 3 resources, full life
   let w: Workdir;
   const node = async (name: string) => (await api<NodeView>(svc, 'GET', `/v1/nodes/${name}`)).body;
 
-  beforeAll(async () => {
-    await buildProviderOnce();
-    svc = await startService();
-    w = workdir();
-  });
-  afterAll(async () => {
-    await svc?.close();
-    w?.cleanup();
+  useServiceAndWorkdir((s, d) => {
+    svc = s;
+    w = d;
   });
 
   it('plans a create with computed values unknown', async () => {
@@ -200,14 +195,9 @@ describe.skipIf(!HAVE_TERRAFORM)('terraform provider e2e: 3 resources, full life
 describe.skipIf(!HAVE_TERRAFORM)('terraform provider e2e: 200 nodes', () => {
   let svc: Service;
   let w: Workdir;
-  beforeAll(async () => {
-    await buildProviderOnce();
-    svc = await startService();
-    w = workdir();
-  });
-  afterAll(async () => {
-    await svc?.close();
-    w?.cleanup();
+  useServiceAndWorkdir((s, d) => {
+    svc = s;
+    w = d;
   });
 
   it('applies 200 nodes, plans no changes, destroys them', async () => {
