@@ -24,6 +24,12 @@ export class Ownership {
     this.cluster = new ClusterView(tm.store, { heartbeatTimeoutSec: opts.heartbeatTimeoutSec, refreshMs: opts.refreshMs, selfId: tm.id });
   }
 
+  /** A filter on node keys: whether this manager owns the node now (for Store.listNodes). */
+  async owns(): Promise<(n: Pick<NodeRecord, 'uuid' | 'driver'> & { conductor_group?: string | null }) => boolean> {
+    const { rings } = await this.cluster.current();
+    return (n) => rings.owns(this.tm.id, n);
+  }
+
   /** The nodes of `nodes` this manager owns now. */
   async owned<T extends Pick<NodeRecord, 'uuid' | 'driver'>>(nodes: T[]): Promise<T[]> {
     const { rings } = await this.cluster.current();

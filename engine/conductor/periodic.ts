@@ -61,7 +61,8 @@ export class Periodic {
     const started = performance.now();
     let changed = 0;
     let synced = 0;
-    const nodes = await this.ownership.owned(await tm.store.listNodes({ maintenance: false, reserved: false }));
+    // Every node's keys are read, only this manager's records (as Ironic's iter_nodes filters by the ring).
+    const nodes = await tm.store.listNodes({ maintenance: false, reserved: false }, await this.ownership.owns());
     for (const n of nodes) {
       if (this.stopped) break;
       if (TRANSIENT_STATES.includes(n.provision_state) || n.provision_state === 'enroll') continue;

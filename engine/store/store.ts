@@ -16,6 +16,14 @@ import { isUuid } from '../ids.js';
 
 export type NewEvent = Omit<Event, 'id' | 'time'> & { time?: string };
 export type NodePatch = Partial<Omit<NodeRecord, 'uuid' | 'version' | 'created_at'>>;
+/** What identifies a node and routes it to its manager, without its record. */
+export interface NodeKey {
+  uuid: string;
+  version: number;
+  reservation: string | null;
+  driver: string;
+  conductor_group: string;
+}
 export type SpecKind = 'node' | 'deployment';
 
 export interface NodeFilter {
@@ -238,9 +246,14 @@ export class Store {
    * (seven JSON columns to parse) only for nodes that changed since they were last read. Every write
    * bumps the version, and the lock is read fresh, so a cached row is never stale.
    */
-  async listNodes(filter: NodeFilter = {}): Promise<NodeRecord[]> {
+  /**
+   * The nodes the filter matches. `keep` picks among their keys (uuid, driver, group) before any record is
+   * read whole: a manager's periodic tasks read every node's keys but only their own nodes' records.
+   */
+  async listNodes(filter: NodeFilter = {}, keep?: (k: NodeKey) => boolean): Promise<NodeRecord[]> {
     const reader = this.reader();
-    const keys = await reader.listNodeKeys(filter);
+    const all = await reader.listNodeKeys(filter);
+    const keys = keep ? all.filter(keep) : all;
     const missing = keys.filter((k) => this.nodeCache.get(k.uuid)?.version !== k.version).map((k) => k.uuid);
     const fetched = new Map((await reader.getNodesByUuid(missing)).map((n) => [n.uuid, n]));
     const out: NodeRecord[] = [];
@@ -392,8 +405,8 @@ export class TxStore {
   }
 
   /** Identity, version and lock of the nodes matching the filter, in list order. */
-  async listNodeKeys(f: NodeFilter): Promise<Array<{ uuid: string; version: number; reservation: string | null }>> {
-    let q = this.db.selectFrom('nodes').select(['uuid', 'version', 'reservation']);
+  async listNodeKeys(f: NodeFilter): Promise<NodeKey[]> {
+    let q = this.db.selectFrom('nodes').select(['uuid', 'version', 'reservation', 'driver', 'conductor_group']);
     if (f.provision_state !== undefined) q = q.where('provision_state', '=', f.provision_state);
     if (f.driver !== undefined) q = q.where('driver', '=', f.driver);
     if (f.resource_class !== undefined) q = q.where('resource_class', '=', f.resource_class);
