@@ -427,7 +427,7 @@ export class TxStore {
     }
     q = q.orderBy(key, dir).orderBy('uuid', dir);
     if (f.limit) q = q.limit(f.limit);
-    return (await q.execute()).map((r) => ({ uuid: r.uuid, version: Number(r.version), reservation: r.reservation }));
+    return (await q.execute()).map((r) => ({ uuid: r.uuid, version: Number(r.version), reservation: r.reservation, driver: r.driver, conductor_group: r.conductor_group ?? '' }));
   }
 
   async insertNode(node: NodeRecord): Promise<void> {
