@@ -140,7 +140,7 @@ describe('nodes parked for an agent that never comes back (slow)', () => {
         await c.createNode({ name, driver: 'fake-hardware', resource_class: name === 's1' ? 'sel' : 'named', driver_info: { fake_fail: 'clean_timeout' }, managed: true });
         await (await c.provision(name, 'manage')).done;
         await (await c.provision(name, 'provide')).done;
-        expect((await c.getNode(name)).provision_state).toBe('clean wait');
+        expect((await t.engine.nodes.getNode(name)).provision_state).toBe('clean wait');
       }
       await t.engine.putSpecs({
         nodes: [
@@ -158,9 +158,9 @@ describe('nodes parked for an agent that never comes back (slow)', () => {
       const result = await done;
       expect(result?.actions.filter((a) => a.status !== 'done')).toEqual([]);
       for (const name of ['s1', 'n1']) {
-        const n = await c.getNode(name);
+        const n = await t.engine.nodes.getNode(name);
         expect(n.provision_state).toBe('active');
-        const moves = (await c.listEvents({ node_uuid: n.uuid })).filter((e) => e.type === 'provision').map((e) => `${e.from}->${e.to}`);
+        const moves = (await t.engine.nodes.listEvents({ node_uuid: n.uuid })).filter((e) => e.type === 'provision').map((e) => `${e.from}->${e.to}`);
         expect(moves).toContain('clean wait->clean failed');
         expect(moves.slice(moves.indexOf('clean wait->clean failed'))).toEqual(expect.arrayContaining(['clean failed->manageable', 'manageable->cleaning', 'cleaning->available', 'available->deploying']));
       }
