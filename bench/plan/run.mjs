@@ -28,7 +28,7 @@ for (let i = 0; i < N; i++) {
     properties: { cpus: 32, memory_mb: 262144, local_gb: 960, cpu_arch: 'x86_64' },
     resource_class: 'baremetal.large', traits: ['CUSTOM_RACK_A', 'HW_CPU_X86_AVX2'],
     power_state: 'power off', target_power_state: null, provision_state: 'available', target_provision_state: null,
-    maintenance: false, maintenance_reason: null, last_error: null, reservation: null, instance_uuid: null,
+    maintenance: false, maintenance_reason: null, last_error: null, reservation: null, chassis_uuid: null, instance_uuid: null,
     instance_info: {}, driver_internal_info: {}, extra: {}, managed: true, provision_deadline: null,
     created_at: '2026-01-01T00:00:00Z', updated_at: null, provision_updated_at: null, version: 3,
   });

@@ -92,6 +92,10 @@ export interface NodeRecord {
    */
   conductor_group: string;
   /**
+   * The chassis the node is in (Ironic's chassis_uuid), if any.
+   */
+  chassis_uuid: string | null;
+  /**
    * The deployment occupying the node.
    */
   instance_uuid: string | null;

@@ -2,7 +2,7 @@
 // view of a node users see. States move only through the task manager's transitions.
 import type { NodeRecord } from '../../contract/generated/node-record.js';
 import type { PortRecord } from '../../contract/generated/port-record.js';
-import { now, type NodePatch } from '../store/store.js';
+import { now, type NodePatch, type TxStore } from '../store/store.js';
 import { type DriverRegistry, SECRET_MASK, SECRET_NAME } from '../drivers/registry.js';
 import type { DriverCatalog } from '../drivers/registry.js';
 import { validator } from '../validation.js';
@@ -30,8 +30,15 @@ function maskSecretNames(info: Record<string, unknown>): Record<string, unknown>
   return out;
 }
 
+/** A node may name only a chassis that exists (checked in the writing transaction; Ironic answers 400). */
+async function checkChassis(tx: TxStore, uuid: string | null | undefined): Promise<void> {
+  if (uuid && !(await tx.findChassis(uuid))) throw new EngineError('InvalidParameter', `Chassis ${uuid} could not be found.`, 'chassis_uuid');
+}
+
 export async function createNode(tm: TaskManager, input: NodeCreate, actor: string): Promise<NodeRecord> {
   if (input.name != null && isUuid(input.name)) throw invalidParameter('name', 'must not be a UUID');
+  const state = input.initial_state ?? 'enroll';
+  if (state !== 'enroll' && state !== 'available') throw invalidParameter('initial_state', `"${String(state)}" is not enroll or available`);
   const interfaces = tm.registry.resolveInterfaces(input.driver, input.interfaces ?? {});
   const driverInfo = input.driver_info ?? {};
   tm.registry.validateDriverInfo(interfaces, driverInfo);
@@ -45,10 +52,11 @@ export async function createNode(tm: TaskManager, input: NodeCreate, actor: stri
     properties: input.properties ?? {},
     resource_class: input.resource_class ?? null,
     conductor_group: input.conductor_group ?? '',
+    chassis_uuid: input.chassis_uuid ?? null,
     traits: [...new Set(input.traits ?? [])].sort(),
     power_state: null,
     target_power_state: null,
-    provision_state: 'enroll',
+    provision_state: state,
     target_provision_state: null,
     maintenance: input.maintenance ?? false,
     maintenance_reason: input.maintenance ? (input.maintenance_reason ?? null) : null,
@@ -66,8 +74,10 @@ export async function createNode(tm: TaskManager, input: NodeCreate, actor: stri
     version: 1,
   };
   await tm.store.transaction(async (tx) => {
+    await checkChassis(tx, node.chassis_uuid);
     await tx.insertNode(node);
-    await tx.addEvent({ type: 'node', node_uuid: node.uuid, node_name: node.name, from: null, to: 'enroll', verb: 'create', actor, reason: 'node enrolled' });
+    const reason = state === 'enroll' ? 'node enrolled' : 'node created available (API version before 1.11)';
+    await tx.addEvent({ type: 'node', node_uuid: node.uuid, node_name: node.name, from: null, to: state, verb: 'create', actor, reason });
   });
   return node;
 }
@@ -99,6 +109,7 @@ export function updateNode(tm: TaskManager, ident: string, update: NodeUpdate, a
     if (update.managed !== undefined) patch.managed = update.managed;
     if (update.instance_info !== undefined) patch.instance_info = update.instance_info;
     if (update.instance_uuid !== undefined) patch.instance_uuid = update.instance_uuid;
+    if (update.chassis_uuid !== undefined) patch.chassis_uuid = update.chassis_uuid;
     if (update.maintenance !== undefined) {
       patch.maintenance = update.maintenance;
       patch.maintenance_reason = update.maintenance ? (update.maintenance_reason ?? node.maintenance_reason) : null;
@@ -107,6 +118,7 @@ export function updateNode(tm: TaskManager, ident: string, update: NodeUpdate, a
       throw new EngineError('InvalidState', `Cannot change the driver of node ${ident} in provision state "${node.provision_state}".`);
     }
     return tm.store.transaction(async (tx) => {
+      await checkChassis(tx, patch.chassis_uuid);
       const updated = await tx.updateNode(node.uuid, node.version, patch);
       const fields = Object.keys(patch).join(', ');
       await tx.addEvent({ type: 'node', node_uuid: node.uuid, node_name: updated.name, verb: 'update', actor, reason: `updated ${fields}` });

@@ -41,9 +41,16 @@ export interface NodeCreate {
   maintenance?: boolean;
   maintenance_reason?: string | null;
   instance_info?: Record<string, unknown>;
+  /** The chassis the node is in (the manager checks it exists). */
+  chassis_uuid?: string | null;
+  /**
+   * Where the node starts: enroll, or available for Ironic API clients older than 1.11 (Ironic sets the
+   * state directly at creation: no verification, no cleaning).
+   */
+  initial_state?: 'enroll' | 'available';
 }
 
-export type NodeUpdate = Partial<Omit<NodeCreate, 'uuid'>> & { instance_uuid?: string | null };
+export type NodeUpdate = Partial<Omit<NodeCreate, 'uuid' | 'initial_state'>> & { instance_uuid?: string | null };
 
 /** An operation accepted on a node: `node` as it was when accepted, `done` once it settles. */
 export interface Operation {

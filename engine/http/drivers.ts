@@ -5,23 +5,26 @@ import type { HardwareType, InterfaceKind } from '../../contract/types.js';
 import { EngineError } from '../errors.js';
 import { baseUrl, boolParam, identParam, param, type HttpContext } from './context.js';
 import { NOOP_INTERFACES, links } from './repr.js';
+import { checkQuery } from './version.js';
+import { fieldSetAt } from './versions-table.js';
 
+/** A hardware type as version `v` shows it: the interfaces only with detail and from 1.30 (the versions table). */
 function driverView(t: HardwareType, hosts: string[], v: number, base: string, detail: boolean): Record<string, unknown> {
-  const out: Record<string, unknown> = { name: t.name, hosts, type: 'dynamic' };
+  const full: Record<string, unknown> = { name: t.name, hosts, type: 'dynamic' };
   if (detail) {
     const kinds = Object.keys(t.interfaces).sort() as InterfaceKind[];
-    for (const k of kinds) out[`default_${k}_interface`] = t.interfaces[k].default;
-    for (const k of kinds) out[`enabled_${k}_interfaces`] = t.interfaces[k].supported;
-    for (const [field, spec] of Object.entries(NOOP_INTERFACES)) {
-      if (spec.since > v) continue;
+    for (const k of kinds) full[`default_${k}_interface`] = t.interfaces[k].default;
+    for (const k of kinds) full[`enabled_${k}_interfaces`] = t.interfaces[k].supported;
+    for (const [field, value] of Object.entries(NOOP_INTERFACES)) {
       const kind = field.replace('_interface', '');
-      out[`default_${kind}_interface`] = spec.value;
-      out[`enabled_${kind}_interfaces`] = [spec.value];
+      full[`default_${kind}_interface`] = value;
+      full[`enabled_${kind}_interfaces`] = [value];
     }
   }
-  out.links = links(base, `drivers/${t.name}`);
-  out.properties = links(base, `drivers/${t.name}/properties`);
-  return out;
+  full.links = links(base, `drivers/${t.name}`);
+  full.properties = links(base, `drivers/${t.name}/properties`);
+  const allowed = fieldSetAt('driver', v);
+  return Object.fromEntries(Object.entries(full).filter(([k]) => allowed.has(k)));
 }
 
 export function registerDriverRoutes(app: FastifyInstance, ctx: HttpContext): void {
@@ -36,6 +39,7 @@ export function registerDriverRoutes(app: FastifyInstance, ctx: HttpContext): vo
   };
 
   app.get('/v1/drivers', { schema: { summary: 'Hardware types (?type=dynamic|classic, ?detail=true)', tags } }, async (req) => {
+    checkQuery(req, 'drivers');
     const type = param(req, 'type');
     if (type !== undefined && type !== 'classic' && type !== 'dynamic') throw new EngineError('InvalidParameter', `type: "${type}" is not one of classic, dynamic`, 'type');
     const detail = boolParam(req, 'detail') === true;

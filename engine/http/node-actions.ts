@@ -10,13 +10,14 @@ import { BOOT_DEVICES, type BootDevice, type CleanStep } from '../../contract/ty
 import { EngineError } from '../errors.js';
 import { validator } from '../validation.js';
 import { baseUrl, identParam, objectBody, param, type HttpContext } from './context.js';
-import { NOOP_INTERFACES, nodeStates } from './repr.js';
-import { needsVersion } from './version.js';
+import { nodeStates } from './repr.js';
+import { refuseBelow, requireVersion, versionHas } from './version.js';
+import { findEntry } from './versions-table.js';
 import { nodeSchemas } from './openapi-shapes.js';
 
 const invalid = (message: string, field?: string) => new EngineError('InvalidParameter', message, field);
 
-/** Ironic's provision targets and the verb each means here. */
+/** Ironic's provision targets and the verb each means here (the version of each is in the versions table). */
 const PROVISION_TARGETS: Record<string, UserVerb> = {
   active: 'deploy',
   deploy: 'deploy',
@@ -29,7 +30,8 @@ const PROVISION_TARGETS: Record<string, UserVerb> = {
   abort: 'abort',
   clean: 'clean',
 };
-const UNSUPPORTED_TARGETS = ['adopt', 'rescue', 'unrescue', 'service', 'unhold'];
+/** Targets of Ironic releases newer than 21.4 (which answers them as unknown actions). */
+const LATER_TARGETS = ['service', 'unhold'];
 
 const POWER_TARGETS: Record<string, 'power on' | 'power off' | 'reboot'> = {
   'power on': 'power on',
@@ -57,12 +59,13 @@ function waitParam(req: FastifyRequest): number | undefined {
 
 /** `node` is the node as the manager accepted the operation (locked): it has settled once unlocked at rest. */
 async function acceptedAfterWait(req: FastifyRequest, reply: FastifyReply, nodes: NodeView, node: NodeRecord, seconds: number | undefined): Promise<FastifyReply> {
+  const v = req.apiVersion;
   if (seconds === undefined) return accepted(req, reply, node.uuid);
   const settledNode = await nodes
     .waitForNode(node.uuid, (n) => n.reservation === null && n.target_power_state === null && STABLE_STATES.includes(n.provision_state), seconds * 1000)
     .catch(() => null);
   const now = settledNode ?? (await nodes.getNode(node.uuid));
-  return accepted(req, reply, node.uuid, { ...nodeStates(now), settled: settledNode !== null });
+  return accepted(req, reply, node.uuid, { ...nodeStates(now, v), settled: settledNode !== null });
 }
 
 export function registerNodeActionRoutes(app: FastifyInstance, ctx: HttpContext): void {
@@ -72,15 +75,18 @@ export function registerNodeActionRoutes(app: FastifyInstance, ctx: HttpContext)
   const isTrait = validator('common.schema.json#/definitions/Trait');
 
   app.get('/v1/nodes/:ident/states', { schema: { summary: "A node's power and provision states", tags } }, async (req) =>
-    nodeStates(await nodes.getNode(identParam(req))),
+    nodeStates(await nodes.getNode(identParam(req)), req.apiVersion),
   );
 
   app.put('/v1/nodes/:ident/states/power', { schema: { summary: 'Change the power state (202)', tags, body: nodeSchemas.power } }, async (req, reply) => {
     const body = objectBody(req);
     const raw = String(body.target ?? '');
+    const known = findEntry('power', 'node', raw);
+    if (known) refuseBelow(req, known, `The power target "${raw}"`);
+    if (body.timeout !== undefined) requireVersion(req, 'behaviour', 'node', 'power-timeout', 'A power change timeout');
     const target = POWER_TARGETS[raw];
     if (!target) {
-      if (raw.startsWith('soft ')) throw invalid(`target: "${raw}" is not supported by ironplan's power interfaces (soft power actions are not implemented)`, 'target');
+      if (known?.support === 'no') throw invalid(`target: "${raw}" is not supported by ironplan's power interfaces (soft power actions are not implemented)`, 'target');
       throw invalid(`target: "${raw}" is not one of ${Object.keys(POWER_TARGETS).join(', ')}`, 'target');
     }
     const wait = waitParam(req);
@@ -91,12 +97,19 @@ export function registerNodeActionRoutes(app: FastifyInstance, ctx: HttpContext)
   app.put('/v1/nodes/:ident/states/provision', { schema: { summary: 'Move a node through the provision state machine (202)', tags, body: nodeSchemas.provision } }, async (req, reply) => {
     const body = objectBody(req);
     const raw = String(body.target ?? '');
-    if (UNSUPPORTED_TARGETS.includes(raw)) throw invalid(`target: the provision action "${raw}" is not supported by ironplan`, 'target');
+    const known = findEntry('provision', 'node', raw);
+    if (known) refuseBelow(req, known, `The provision target "${raw}"`);
+    if (known?.support === 'no' || LATER_TARGETS.includes(raw)) throw invalid(`target: the provision action "${raw}" is not supported by ironplan`, 'target');
     const verb = PROVISION_TARGETS[raw];
     if (!verb) throw invalid(`target: "${raw}" is not a valid provision target (one of ${Object.keys(PROVISION_TARGETS).join(', ')})`, 'target');
     if (body.configdrive !== undefined && body.configdrive !== null) {
+      if (verb === 'rebuild') requireVersion(req, 'behaviour', 'node', 'rebuild-configdrive', 'configdrive: a config drive with "rebuild"');
       if (verb !== 'deploy' && verb !== 'rebuild') throw invalid('configdrive: can only be given with the "active" or "rebuild" targets', 'configdrive');
-      if (verb === 'rebuild') needsVersion(req.apiVersion, 35, 'A configdrive with rebuild');
+    }
+    if (verb === 'abort' && !versionHas(req, 'behaviour', 'node', 'abort-inspect-wait')) {
+      // Aborting an inspection waiting for its agent came with 1.41; older versions get Ironic's 406.
+      const node = await nodes.getNode(identParam(req));
+      if (node.provision_state === 'inspect wait') requireVersion(req, 'behaviour', 'node', 'abort-inspect-wait', 'Aborting inspection');
     }
     if (verb === 'clean') {
       if (!Array.isArray(body.clean_steps)) throw invalid('clean_steps: is required (a list of steps) when the target is "clean"', 'clean_steps');
@@ -133,7 +146,7 @@ export function registerNodeActionRoutes(app: FastifyInstance, ctx: HttpContext)
     report.console = { result: null, reason: 'not supported' };
     report.network = { result: true, reason: null };
     report.raid = { result: null, reason: 'not supported' };
-    if (req.apiVersion >= NOOP_INTERFACES.storage_interface!.since) report.storage = { result: true, reason: null };
+    if (versionHas(req, 'field', 'node', 'storage_interface')) report.storage = { result: true, reason: null };
     return Object.fromEntries(Object.keys(report).sort().map((k) => [k, report[k]]));
   });
 
@@ -168,7 +181,7 @@ export function registerNodeActionRoutes(app: FastifyInstance, ctx: HttpContext)
 
   // Traits (1.37): the node's list, replaced whole or one trait at a time.
   const traitsOf = async (req: FastifyRequest) => {
-    needsVersion(req.apiVersion, 37, 'Node traits');
+    requireVersion(req, 'endpoint', 'v1', '/v1/nodes/{node}/traits', 'Node traits');
     return nodes.getNode(identParam(req));
   };
   const checkTrait = (t: unknown): string => {

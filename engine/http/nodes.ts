@@ -6,11 +6,13 @@ import type { NodeCreate, NodeUpdate } from '../conductor.js';
 import type { NodeFilter } from '../store/store.js';
 import { EngineError } from '../errors.js';
 import { SECRET_MASK } from '../drivers/registry.js';
+import { isUuid } from '../ids.js';
 import { baseUrl, boolParam, identParam, objectBody, param, type HttpContext } from './context.js';
 import { nextLink, pageParams } from './list.js';
 import { applyPatch, asPatch, parsePointer } from './jsonpatch.js';
-import { NOOP_INTERFACES, OWN_KINDS, NODE_LIST_FIELDS, nodeDetail, nodeFieldsAt, nodeView, parseFields, type OwnKind } from './repr.js';
-import { needsVersion } from './version.js';
+import { NOOP_INTERFACES, OWN_KINDS, NODE_LIST_FIELDS, nodeDetail, nodeView, parseFields, type OwnKind } from './repr.js';
+import { checkQuery, refuseBelow, requireVersion, versionHas } from './version.js';
+import { fieldsAt, findEntry } from './versions-table.js';
 import { nodeSchemas } from './openapi-shapes.js';
 import { NodeJsonCache } from './node-json.js';
 
@@ -18,9 +20,10 @@ const SORT_KEYS = ['created_at', 'updated_at', 'name', 'uuid', 'provision_state'
 const DICT_FIELDS = ['driver_info', 'properties', 'extra', 'instance_info'] as const;
 /** Fields a client may write, on create (plus uuid) and by PATCH. */
 const WRITABLE = new Set<string>([
-  'name', 'driver', 'driver_info', 'properties', 'extra', 'instance_info', 'instance_uuid', 'resource_class',
+  'name', 'driver', 'driver_info', 'properties', 'extra', 'instance_info', 'instance_uuid', 'resource_class', 'chassis_uuid',
   'maintenance', 'maintenance_reason', ...OWN_KINDS.map((k) => `${k}_interface`), ...Object.keys(NOOP_INTERFACES),
 ]);
+type Req = Pick<FastifyRequest, 'apiVersion' | 'method'>;
 
 const invalid = (message: string, field?: string) => new EngineError('InvalidParameter', message, field);
 
@@ -35,10 +38,32 @@ function checkNullableString(field: string, v: unknown, max = 255): string | nul
 }
 
 /** An Ironic no-op interface field may be given only with its one value. */
-function checkNoopInterface(field: string, v: unknown, version: number): void {
-  const spec = NOOP_INTERFACES[field]!;
-  needsVersion(version, spec.since, field);
-  if (v !== null && v !== spec.value) throw invalid(`${field}: "${String(v)}" is not enabled; ironplan nodes have no ${field.replace('_interface', '')} interface (only "${spec.value}")`, field);
+function checkNoopInterface(field: string, v: unknown): void {
+  const value = NOOP_INTERFACES[field]!;
+  if (v !== null && v !== value) throw invalid(`${field}: "${String(v)}" is not enabled; ironplan nodes have no ${field.replace('_interface', '')} interface (only "${value}")`, field);
+}
+
+/** A node field of a later version than the request's, given a value: 406, as Ironic refuses it. */
+function refuseLaterField(req: Req, field: string, value: unknown): void {
+  const e = findEntry('field', 'node', field);
+  if (e && value !== null && value !== undefined) refuseBelow(req, e, `The node field ${field}`);
+}
+
+/** Ironic's name rule of the version: hostname-safe names before 1.10, RFC 3986 unreserved characters since. */
+const HOSTNAME_SAFE = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9\-_]{0,62}[a-z0-9])*\.?$/;
+const UNRESERVED = /^[A-Za-z0-9._~-]+$/;
+function checkName(req: Req, name: string | null, message: string): void {
+  if (name === null) return;
+  requireVersion(req, 'behaviour', 'node', 'names', 'Node names');
+  const ok = versionHas(req, 'behaviour', 'node', 'rfc3986-names') ? UNRESERVED.test(name) : HOSTNAME_SAFE.test(name);
+  if (!ok || name.length > 255 || isUuid(name)) throw invalid(`${message} '${name}'`, 'name');
+}
+
+/** A chassis reference: a UUID or null (the manager checks that the chassis exists). */
+function checkChassisUuid(v: unknown): string | null {
+  if (v === null) return null;
+  if (typeof v !== 'string' || !isUuid(v)) throw invalid(`Expected UUID for chassis_uuid: ${String(v)}`, 'chassis_uuid');
+  return v.toLowerCase();
 }
 
 /** The interfaces a create body names; their fields are strings or null (nodeSchemas.create). */
@@ -55,20 +80,25 @@ function interfacesFrom(body: Record<string, unknown>): InterfaceNames | undefin
 }
 
 /** A create body, which the route schema (nodeSchemas.create) has already checked for types, uuid and traits. */
-function createInput(body: Record<string, unknown>, v: number): NodeCreate {
-  const fields = nodeFieldsAt(v);
+function createInput(body: Record<string, unknown>, req: Req): NodeCreate {
+  const fields = fieldsAt('node', req.apiVersion);
   for (const key of Object.keys(body)) {
-    if (key === 'uuid' || WRITABLE.has(key)) continue;
-    if (key === 'traits' && v >= 37) continue;
-    if (key === 'chassis_uuid' && body[key] === null) continue;
+    refuseLaterField(req, key, body[key]);
+    if (key === 'uuid' || key === 'traits' || WRITABLE.has(key)) continue;
     if (fields.includes(key)) throw invalid(`${key}: is read-only and can not be set on create`, key);
     throw invalid(`Unknown attribute for argument node: ${key}`, key);
   }
   if (typeof body.driver !== 'string' || !body.driver) throw invalid('driver: is required', 'driver');
-  for (const f of Object.keys(NOOP_INTERFACES)) if (body[f] !== undefined) checkNoopInterface(f, body[f], v);
+  for (const f of Object.keys(NOOP_INTERFACES)) if (body[f] !== undefined) checkNoopInterface(f, body[f]);
   const input: NodeCreate = { driver: body.driver, interfaces: interfacesFrom(body) };
   if (body.uuid !== undefined) input.uuid = body.uuid as string;
-  if (body.name !== undefined) input.name = checkNullableString('name', body.name);
+  if (body.name !== undefined) {
+    input.name = checkNullableString('name', body.name);
+    checkName(req, input.name, 'Cannot create node with invalid name');
+  }
+  if (body.chassis_uuid !== undefined) input.chassis_uuid = checkChassisUuid(body.chassis_uuid);
+  // Before 1.11 a new node is available at once, as Ironic creates it (no enroll, no cleaning).
+  if (!versionHas(req, 'behaviour', 'node', 'enroll')) input.initial_state = 'available';
   for (const f of DICT_FIELDS) if (body[f] !== undefined) input[f] = checkDict(f, body[f]);
   if (body.resource_class !== undefined) input.resource_class = checkNullableString('resource_class', body.resource_class, 80);
   if (body.traits !== undefined) input.traits = body.traits as string[];
@@ -89,7 +119,8 @@ function unmask(patched: Record<string, unknown>, shown: Record<string, unknown>
 }
 
 /** Turns a patched representation into the fields to update, refusing changes to what clients can't write. */
-export function updateFromPatch(before: Record<string, unknown>, after: Record<string, unknown>, real: NodeRecord, v: number): NodeUpdate {
+export function updateFromPatch(before: Record<string, unknown>, after: Record<string, unknown>, real: NodeRecord, req: Req): NodeUpdate {
+  const v = req.apiVersion;
   const update: NodeUpdate = {};
   let interfacesChanged = false;
   for (const field of new Set([...Object.keys(before), ...Object.keys(after)])) {
@@ -105,6 +136,11 @@ export function updateFromPatch(before: Record<string, unknown>, after: Record<s
     switch (field) {
       case 'name':
         update.name = removed ? null : checkNullableString('name', now);
+        checkName(req, update.name, `Node ${real.uuid}: Cannot change name to invalid name`);
+        break;
+      case 'chassis_uuid':
+        update.chassis_uuid = removed ? null : checkChassisUuid(now);
+        if (update.chassis_uuid === null) requireVersion(req, 'behaviour', 'node', 'unset-chassis', "Removing a node's chassis_uuid");
         break;
       case 'driver':
         if (removed || typeof now !== 'string' || !now) throw invalid("'/driver' is a mandatory attribute and can not be removed", 'driver');
@@ -134,7 +170,7 @@ export function updateFromPatch(before: Record<string, unknown>, after: Record<s
         update.maintenance_reason = removed ? null : checkNullableString(field, now);
         break;
       default:
-        if (field in NOOP_INTERFACES) checkNoopInterface(field, removed ? null : now, v);
+        if (field in NOOP_INTERFACES) checkNoopInterface(field, removed ? null : now);
         else interfacesChanged = true;
     }
   }
@@ -155,6 +191,8 @@ export function updateFromPatch(before: Record<string, unknown>, after: Record<s
 
 function listFilter(req: FastifyRequest): NodeFilter {
   const f: NodeFilter = {};
+  const chassis = param(req, 'chassis_uuid');
+  if (chassis) f.chassis_uuid = checkChassisUuid(chassis)!;
   const ps = param(req, 'provision_state');
   if (ps) f.provision_state = ps;
   const driver = param(req, 'driver');
@@ -173,24 +211,45 @@ function listFilter(req: FastifyRequest): NodeFilter {
 const LIST_HEAD = Buffer.from('{"nodes":[');
 const COMMA = Buffer.from(',');
 
+/**
+ * Before 1.5 nodes have no names: a node is named by its UUID in URLs, and anything else is a node that
+ * cannot be found, as Ironic answers older clients.
+ */
+function registerNameGate(app: FastifyInstance): void {
+  app.addHook('preHandler', async (req) => {
+    if (!req.routeOptions.url?.startsWith('/v1/nodes/:ident') || versionHas(req, 'behaviour', 'node', 'names')) return;
+    const ident = identParam(req);
+    if (!isUuid(ident)) throw new EngineError('NotFound', `Node ${ident} could not be found.`);
+  });
+}
+
 export function registerNodeRoutes(app: FastifyInstance, ctx: HttpContext): void {
   const manager = ctx.engine.manager;
   const nodes = ctx.engine.nodes;
   const tags = ['nodes'];
   const cache = new NodeJsonCache(nodes);
+  registerNameGate(app);
 
-  const list = (detailPath: boolean) => async (req: FastifyRequest, reply: FastifyReply) => {
+  const list = (opts: { detailPath: boolean; inChassis: boolean }) => async (req: FastifyRequest, reply: FastifyReply) => {
     const v = req.apiVersion;
-    const fields = parseFields(param(req, 'fields'), nodeFieldsAt(v));
-    if (detailPath && fields) throw invalid('Can not specify ?fields with the /detail resource', 'fields');
-    const detail = detailPath || boolParam(req, 'detail') === true;
+    checkQuery(req, 'nodes');
+    const fields = parseFields(param(req, 'fields'), 'node', v);
+    if (opts.detailPath && fields) throw invalid('Can not specify ?fields with the /detail resource', 'fields');
+    const detail = opts.detailPath || boolParam(req, 'detail') === true;
     const page = pageParams(req, SORT_KEYS);
+    // Sorting by a field the version does not have is refused as asking for it is (Ironic: 406).
+    const sortField = page.sort_key && findEntry('field', 'node', page.sort_key);
+    if (sortField) refuseBelow(req, sortField, `sort_key=${page.sort_key}`);
     const filter: NodeFilter = { ...listFilter(req), limit: page.limit, marker: page.marker };
+    if (opts.inChassis) filter.chassis_uuid = checkChassisUuid(identParam(req, 'uuid'))!;
+    // An unknown chassis is a 404, not an empty list (Ironic).
+    if (filter.chassis_uuid) await ctx.engine.store.getChassis(filter.chassis_uuid);
     if (page.sort_key) filter.sort_key = page.sort_key as NodeFilter['sort_key'];
     if (page.sort_dir) filter.sort_dir = page.sort_dir;
     const found = await nodes.listNodes(filter);
     const base = baseUrl(req);
-    const next = nextLink(base, detailPath ? '/v1/nodes/detail' : '/v1/nodes', req, found, page.limit);
+    const path = req.routeOptions.url!.replace(':uuid', filter.chassis_uuid ?? '');
+    const next = nextLink(base, path, req, found, page.limit);
     const tail = next ? `],"next":${JSON.stringify(next)}}` : ']}';
     if (detail && !fields) {
       const parts: Buffer[] = [LIST_HEAD];
@@ -211,18 +270,21 @@ export function registerNodeRoutes(app: FastifyInstance, ctx: HttpContext): void
     return next ? { nodes: out, next } : { nodes: out };
   };
 
-  app.get('/v1/nodes', { schema: { summary: 'List nodes (Ironic v1)', tags, querystring: nodeSchemas.listQuery } }, list(false));
-  app.get('/v1/nodes/detail', { schema: { summary: 'List nodes with every field (Ironic v1)', tags, querystring: nodeSchemas.listQuery } }, list(true));
+  const listQuery = nodeSchemas.listQuery;
+  app.get('/v1/nodes', { schema: { summary: 'List nodes (Ironic v1)', tags, querystring: listQuery } }, list({ detailPath: false, inChassis: false }));
+  app.get('/v1/nodes/detail', { schema: { summary: 'List nodes with every field (Ironic v1)', tags, querystring: listQuery } }, list({ detailPath: true, inChassis: false }));
+  app.get('/v1/chassis/:uuid/nodes', { schema: { summary: "A chassis's nodes (Ironic v1)", tags: ['chassis'], querystring: listQuery } }, list({ detailPath: false, inChassis: true }));
+  app.get('/v1/chassis/:uuid/nodes/detail', { schema: { summary: "A chassis's nodes with every field", tags: ['chassis'], querystring: listQuery } }, list({ detailPath: true, inChassis: true }));
 
   app.post('/v1/nodes', { schema: { summary: 'Enroll a node (Ironic v1)', tags, body: nodeSchemas.create } }, async (req, reply) => {
-    const node = await manager.createNode(createInput(objectBody(req), req.apiVersion));
+    const node = await manager.createNode(createInput(objectBody(req), req));
     const base = baseUrl(req);
     reply.code(201).header('Location', `${base}/v1/nodes/${node.uuid}`);
     return nodeDetail(nodes.redact(node), req.apiVersion, base);
   });
 
   app.get('/v1/nodes/:ident', { schema: { summary: 'Show a node by uuid or name (Ironic v1)', tags } }, async (req) => {
-    const fields = parseFields(param(req, 'fields'), nodeFieldsAt(req.apiVersion));
+    const fields = parseFields(param(req, 'fields'), 'node', req.apiVersion);
     const node = nodes.redact(await nodes.getNode(identParam(req)));
     return nodeView(node, req.apiVersion, baseUrl(req), { detail: true, fields });
   });
@@ -230,10 +292,12 @@ export function registerNodeRoutes(app: FastifyInstance, ctx: HttpContext): void
   app.patch('/v1/nodes/:ident', { schema: { summary: 'Update a node with a JSON Patch (RFC 6902)', tags, body: nodeSchemas.patch } }, async (req) => {
     const ops = asPatch(req.body);
     const v = req.apiVersion;
-    const known = new Set(nodeFieldsAt(v));
+    const known = new Set(fieldsAt('node', v));
     for (const op of ops) {
       for (const p of [op.path, ...(op.from ? [op.from] : [])]) {
         const top = parsePointer(p)[0]!;
+        const later = findEntry('field', 'node', top);
+        if (!known.has(top) && later) refuseBelow(req, later, `The node field ${top}`);
         if (!known.has(top)) throw invalid(`Invalid patch path ${p}: "${top}" is not a field of a node at API version 1.${v}`, p);
         if (op.op !== 'test' && p === op.path && !WRITABLE.has(top)) {
           throw invalid(top === 'traits' ? 'Cannot update node traits via node patch. Node traits should be updated via the node traits API.' : `'/${top}' is an internal attribute and can not be updated`, p);
@@ -244,7 +308,7 @@ export function registerNodeRoutes(app: FastifyInstance, ctx: HttpContext): void
     const base = baseUrl(req);
     const before = nodeDetail(nodes.redact(real), v, base);
     const after = applyPatch(before, ops);
-    const update = updateFromPatch(before, after, real, v);
+    const update = updateFromPatch(before, after, real, req);
     const node = Object.keys(update).length ? await manager.updateNode(real.uuid, update) : real;
     return nodeDetail(nodes.redact(node), v, base);
   });

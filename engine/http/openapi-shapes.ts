@@ -15,7 +15,7 @@ export const nodeSchemas = {
   listQuery: {
     type: 'object',
     properties: Object.fromEntries(
-      ['fields', 'limit', 'marker', 'sort_key', 'sort_dir', 'provision_state', 'driver', 'resource_class', 'maintenance', 'associated', 'instance_uuid', 'detail'].map((k) => [k, { type: 'string' }]),
+      ['fields', 'limit', 'marker', 'sort_key', 'sort_dir', 'provision_state', 'driver', 'resource_class', 'maintenance', 'associated', 'instance_uuid', 'chassis_uuid', 'detail'].map((k) => [k, { type: 'string' }]),
     ),
   },
   create: {
@@ -31,6 +31,7 @@ export const nodeSchemas = {
       extra: dict,
       instance_info: dict,
       resource_class: nullableString,
+      chassis_uuid: nullableString,
       traits: { type: 'array', items: ref('common.schema.json#/definitions/Trait') },
       ...interfaceFields,
     },
@@ -73,6 +74,18 @@ export const portSchemas = {
       address: ref('common.schema.json#/definitions/MacAddress'),
       node_uuid: { type: 'string' },
       pxe_enabled: { type: 'boolean' },
+      extra: dict,
+    },
+  },
+};
+
+export const chassisSchemas = {
+  create: {
+    type: 'object',
+    additionalProperties: true,
+    properties: {
+      uuid: ref('common.schema.json#/definitions/Uuid'),
+      description: { type: ['string', 'null'], maxLength: 255 },
       extra: dict,
     },
   },

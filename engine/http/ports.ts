@@ -5,8 +5,11 @@ import { EngineError } from '../errors.js';
 import { baseUrl, boolParam, identParam, objectBody, param, type HttpContext } from './context.js';
 import { nextLink, pageParams } from './list.js';
 import { applyPatch, asPatch, parsePointer } from './jsonpatch.js';
-import { PORT_LIST_FIELDS, parseFields, portDetail, portFieldsAt, portView } from './repr.js';
+import { PORT_LIST_FIELDS, parseFields, portDetail, portView } from './repr.js';
 import { portSchemas } from './openapi-shapes.js';
+import { checkQuery, refuseBelow, requireVersion } from './version.js';
+import { fieldsAt, findEntry } from './versions-table.js';
+import { isUuid } from '../ids.js';
 
 const SORT_KEYS = ['uuid', 'address', 'created_at', 'updated_at'] as const;
 const WRITABLE = new Set(['address', 'node_uuid', 'pxe_enabled', 'extra']);
@@ -42,6 +45,12 @@ function checkChange(body: Record<string, unknown>, out: PortChange): void {
   }
 }
 
+/** A port field of a later version than the request's: 406, as Ironic refuses it (given at all, even null). */
+function refuseLaterField(req: FastifyRequest, field: string): void {
+  const e = findEntry('field', 'port', field);
+  if (e) refuseBelow(req, e, `The port field ${field}`);
+}
+
 function sortPorts(ports: PortRecord[], key: string, dir: 'asc' | 'desc'): PortRecord[] {
   const sign = dir === 'desc' ? -1 : 1;
   return [...ports].sort((a, b) => {
@@ -58,11 +67,14 @@ export function registerPortRoutes(app: FastifyInstance, ctx: HttpContext): void
 
   const list = (opts: { detailPath: boolean; nodeParam: boolean }) => async (req: FastifyRequest) => {
     const v = req.apiVersion;
-    const fields = parseFields(param(req, 'fields'), portFieldsAt(v));
+    checkQuery(req, 'ports');
+    const fields = parseFields(param(req, 'fields'), 'port', v);
     if (opts.detailPath && fields) throw invalid('Can not specify ?fields with the /detail resource', 'fields');
     const detail = opts.detailPath || boolParam(req, 'detail') === true;
     const page = pageParams(req, SORT_KEYS);
     const nodeIdent = opts.nodeParam ? identParam(req) : (param(req, 'node') ?? param(req, 'node_uuid'));
+    // Before 1.5 a node name in ?node= is refused (406); in the URL, the name gate answers 404.
+    if (!opts.nodeParam && nodeIdent && !isUuid(nodeIdent)) requireVersion(req, 'behaviour', 'node', 'names', `?node=${nodeIdent} (a node name)`);
     const nodeUuid = nodeIdent ? (await nodes.getNode(nodeIdent)).uuid : undefined;
     const address = param(req, 'address');
     let ports: PortRecord[];
@@ -93,6 +105,7 @@ export function registerPortRoutes(app: FastifyInstance, ctx: HttpContext): void
   app.post('/v1/ports', { schema: { summary: 'Create a port', tags, body: portSchemas.create } }, async (req, reply) => {
     const body = objectBody(req);
     for (const key of Object.keys(body)) {
+      if (body[key] !== undefined) refuseLaterField(req, key);
       // Own keys only: "constructor" or "toString" in a body is an unknown attribute, not an Ironic field.
       if (Object.hasOwn(EMPTY_ONLY, key)) checkEmptyOnly(key, body[key]);
       else if (key !== 'uuid' && !WRITABLE.has(key)) throw invalid(`Unknown attribute for argument port: ${key}`, key);
@@ -108,16 +121,17 @@ export function registerPortRoutes(app: FastifyInstance, ctx: HttpContext): void
   });
 
   app.get('/v1/ports/:ident', { schema: { summary: 'Show a port', tags } }, async (req) => {
-    const fields = parseFields(param(req, 'fields'), portFieldsAt(req.apiVersion));
+    const fields = parseFields(param(req, 'fields'), 'port', req.apiVersion);
     return portView(await nodes.getPort(identParam(req)), req.apiVersion, baseUrl(req), { detail: true, fields });
   });
 
   app.patch('/v1/ports/:ident', { schema: { summary: 'Update a port with a JSON Patch (RFC 6902)', tags } }, async (req) => {
     const ops = asPatch(req.body);
     const v = req.apiVersion;
-    const known = new Set(portFieldsAt(v));
+    const known = new Set(fieldsAt('port', v));
     for (const op of ops) {
       const top = parsePointer(op.path)[0]!;
+      if (!known.has(top)) refuseLaterField(req, top);
       if (!known.has(top)) throw invalid(`Invalid patch path ${op.path}: "${top}" is not a field of a port at API version 1.${v}`, op.path);
     }
     const port = await nodes.getPort(identParam(req));

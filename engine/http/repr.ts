@@ -1,56 +1,45 @@
-// Records as Ironic's v1 API shows them. ironplan's node has six driver interfaces; the four Ironic
-// kinds it has no implementation for are reported with Ironic's own names for "none" (noop, no-console,
-// no-raid), which is what an Ironic node configured without them shows.
+// Records as Ironic's v1 API shows them, at the request's microversion: each view is built whole, then
+// cut to the fields that version has (versions-table.ts). ironplan's node has six driver interfaces; the
+// four Ironic kinds it has no implementation for are reported with Ironic's own names for "none" (noop,
+// no-console, no-raid), which is what an Ironic node configured without them shows.
 import type { NodeRecord } from '../../contract/generated/node-record.js';
 import type { PortRecord } from '../../contract/generated/port-record.js';
+import type { ChassisRecord } from '../generated/chassis-record.js';
 import { EngineError } from '../errors.js';
-import { SECRET_MASK } from '../drivers/registry.js';
+import { NotAcceptable } from './version.js';
+import { fieldSetAt, fieldsAt, findEntry, since, stateAt, type OfKind } from './versions-table.js';
 
 /** Interface kinds ironplan implements, as `<kind>_interface` fields. */
 export const OWN_KINDS = ['boot', 'deploy', 'inspect', 'management', 'power', 'vendor'] as const;
 export type OwnKind = (typeof OWN_KINDS)[number];
 
 /** Interface kinds Ironic has and ironplan does not: each has only the no-op implementation. */
-export const NOOP_INTERFACES: Record<string, { value: string; since: number }> = {
-  console_interface: { value: 'no-console', since: 31 },
-  network_interface: { value: 'noop', since: 31 },
-  raid_interface: { value: 'no-raid', since: 31 },
-  storage_interface: { value: 'noop', since: 33 },
+export const NOOP_INTERFACES: Readonly<Record<string, string>> = {
+  console_interface: 'no-console',
+  network_interface: 'noop',
+  raid_interface: 'no-raid',
+  storage_interface: 'noop',
 };
-
-/** Every node field of the v1 API and the minor version that introduced it (within our range). */
-const NODE_FIELDS: Array<[string, number]> = [
-  ['uuid', 0], ['name', 0], ['driver', 0], ['driver_info', 0], ['driver_internal_info', 0], ['extra', 0],
-  ['instance_info', 0], ['instance_uuid', 0], ['last_error', 0], ['maintenance', 0], ['maintenance_reason', 0],
-  ['power_state', 0], ['target_power_state', 0], ['properties', 0], ['provision_state', 0],
-  ['target_provision_state', 0], ['provision_updated_at', 0], ['reservation', 0], ['console_enabled', 0],
-  ['clean_step', 0], ['inspection_started_at', 0], ['inspection_finished_at', 0], ['raid_config', 0],
-  ['target_raid_config', 0], ['chassis_uuid', 0], ['network_interface', 0], ['resource_class', 0],
-  ['boot_interface', 0], ['console_interface', 0], ['deploy_interface', 0], ['inspect_interface', 0],
-  ['management_interface', 0], ['power_interface', 0], ['raid_interface', 0], ['vendor_interface', 0],
-  ['storage_interface', NOOP_INTERFACES.storage_interface!.since], ['traits', 37], ['created_at', 0], ['updated_at', 0], ['links', 0], ['ports', 0],
-  ['portgroups', 0], ['states', 0], ['volume', 32],
-];
-
-const PORT_FIELDS: Array<[string, number]> = [
-  ['uuid', 0], ['address', 0], ['node_uuid', 0], ['extra', 0], ['pxe_enabled', 0], ['local_link_connection', 0],
-  ['internal_info', 0], ['portgroup_uuid', 0], ['physical_network', 34], ['created_at', 0], ['updated_at', 0], ['links', 0],
-];
 
 export const NODE_LIST_FIELDS = ['uuid', 'name', 'instance_uuid', 'power_state', 'provision_state', 'maintenance', 'links'];
 export const PORT_LIST_FIELDS = ['uuid', 'address', 'links'];
+export const CHASSIS_LIST_FIELDS = ['uuid', 'description', 'links'];
 
-export function nodeFieldsAt(v: number): string[] {
-  return NODE_FIELDS.filter(([, since]) => since <= v).map(([f]) => f);
-}
-export function portFieldsAt(v: number): string[] {
-  return PORT_FIELDS.filter(([, since]) => since <= v).map(([f]) => f);
-}
+/** The collection whose `fields` parameter selects fields of a resource. */
+const COLLECTION: Record<string, OfKind<'query'>> = { node: 'nodes', port: 'ports', chassis: 'chassis' };
 
-/** The `fields` query parameter, checked against what the version has (Ironic answers 400 otherwise). */
-export function parseFields(raw: string | undefined, allowed: string[]): string[] | undefined {
+/**
+ * The `fields` query parameter, as Ironic checks it: 406 before 1.8 or for a field of a later version,
+ * 400 for a name that is no field of the resource.
+ */
+export function parseFields(raw: string | undefined, of: 'node' | 'port' | 'chassis', v: number): string[] | undefined {
   if (raw === undefined || raw === '') return undefined;
+  const needs = since('query', COLLECTION[of]!, 'fields');
+  if (v < needs) throw new NotAcceptable(`Request not acceptable: ?fields requires API version 1.${needs} or later (this request is 1.${v}).`);
   const fields = raw.split(',').map((f) => f.trim()).filter(Boolean);
+  const allowed = fieldsAt(of, v);
+  const later = fields.filter((f) => !allowed.includes(f) && findEntry('field', of, f));
+  if (later.length) throw new NotAcceptable(`Request not acceptable: field(s) "${later.join(', ')}" are not in API version 1.${v}.`);
   const bad = fields.filter((f) => !allowed.includes(f));
   if (bad.length) throw new EngineError('InvalidParameter', `Field(s) "${bad.join(', ')}" are not valid`, 'fields');
   return fields;
@@ -64,12 +53,24 @@ export function links(base: string, path: string) {
   ];
 }
 
-/** instance_info as users see it: the config drive may hold secrets, as in Ironic. */
-const noop = (field: string) => NOOP_INTERFACES[field]!.value;
+export function pick(obj: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of fields) if (f in obj) out[f] = obj[f];
+  return out;
+}
+
+/** A view cut to what version `v` has of the resource, in the view's own order. */
+function atVersion(full: Record<string, unknown>, of: OfKind<'field'>, v: number): Record<string, unknown> {
+  const allowed = fieldSetAt(of, v);
+  const out: Record<string, unknown> = {};
+  for (const k in full) if (allowed.has(k)) out[k] = full[k];
+  if ('provision_state' in out) out.provision_state = stateAt(out.provision_state as string | null, v);
+  return out;
+}
 
 /** The full v1 node of an already redacted record. */
 export function nodeDetail(n: NodeRecord, v: number, base: string): Record<string, unknown> {
-  const out: Record<string, unknown> = {
+  const full: Record<string, unknown> = {
     uuid: n.uuid,
     name: n.name,
     driver: n.driver,
@@ -94,41 +95,35 @@ export function nodeDetail(n: NodeRecord, v: number, base: string): Record<strin
     inspection_finished_at: null,
     raid_config: {},
     target_raid_config: {},
-    chassis_uuid: null,
-    network_interface: noop('network_interface'),
+    chassis_uuid: n.chassis_uuid,
+    network_interface: NOOP_INTERFACES.network_interface,
     resource_class: n.resource_class,
     boot_interface: n.interfaces.boot,
-    console_interface: noop('console_interface'),
+    console_interface: NOOP_INTERFACES.console_interface,
     deploy_interface: n.interfaces.deploy,
     inspect_interface: n.interfaces.inspect,
     management_interface: n.interfaces.management,
     power_interface: n.interfaces.power,
-    raid_interface: noop('raid_interface'),
+    raid_interface: NOOP_INTERFACES.raid_interface,
     vendor_interface: n.interfaces.vendor,
+    storage_interface: NOOP_INTERFACES.storage_interface,
+    traits: n.traits,
+    created_at: n.created_at,
+    updated_at: n.updated_at,
+    links: links(base, `nodes/${n.uuid}`),
+    ports: links(base, `nodes/${n.uuid}/ports`),
+    portgroups: links(base, `nodes/${n.uuid}/portgroups`),
+    states: links(base, `nodes/${n.uuid}/states`),
+    volume: links(base, `nodes/${n.uuid}/volume`),
   };
-  if (v >= NOOP_INTERFACES.storage_interface!.since) out.storage_interface = noop('storage_interface');
-  if (v >= 37) out.traits = n.traits;
-  out.created_at = n.created_at;
-  out.updated_at = n.updated_at;
-  out.links = links(base, `nodes/${n.uuid}`);
-  out.ports = links(base, `nodes/${n.uuid}/ports`);
-  out.portgroups = links(base, `nodes/${n.uuid}/portgroups`);
-  out.states = links(base, `nodes/${n.uuid}/states`);
-  if (v >= 32) out.volume = links(base, `nodes/${n.uuid}/volume`);
-  return out;
-}
-
-export function pick(obj: Record<string, unknown>, fields: string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const f of fields) if (f in obj) out[f] = obj[f];
-  return out;
+  return atVersion(full, 'node', v);
 }
 
 /** A list entry: the short form unless detail or explicit fields were asked for. */
-export function nodeView(n: NodeRecord, v: number, base: string, opts: { detail?: boolean; fields?: string[] } = {}): Record<string, unknown> {
+export function nodeView(n: NodeRecord, v: number, base: string, opts: { detail?: boolean; fields?: readonly string[] } = {}): Record<string, unknown> {
   if (opts.fields) return pick(nodeDetail(n, v, base), opts.fields);
   if (opts.detail) return nodeDetail(n, v, base);
-  return {
+  const short = {
     uuid: n.uuid,
     name: n.name,
     instance_uuid: n.instance_uuid,
@@ -137,10 +132,11 @@ export function nodeView(n: NodeRecord, v: number, base: string, opts: { detail?
     maintenance: n.maintenance,
     links: links(base, `nodes/${n.uuid}`),
   };
+  return atVersion(short, 'node', v);
 }
 
 export function portDetail(p: PortRecord, v: number, base: string): Record<string, unknown> {
-  const out: Record<string, unknown> = {
+  const full: Record<string, unknown> = {
     uuid: p.uuid,
     address: p.address,
     node_uuid: p.node_uuid,
@@ -149,23 +145,43 @@ export function portDetail(p: PortRecord, v: number, base: string): Record<strin
     local_link_connection: {},
     internal_info: {},
     portgroup_uuid: null,
+    physical_network: null,
+    created_at: p.created_at,
+    updated_at: p.updated_at,
+    links: links(base, `ports/${p.uuid}`),
   };
-  if (v >= 34) out.physical_network = null;
-  out.created_at = p.created_at;
-  out.updated_at = p.updated_at;
-  out.links = links(base, `ports/${p.uuid}`);
-  return out;
+  return atVersion(full, 'port', v);
 }
 
-export function portView(p: PortRecord, v: number, base: string, opts: { detail?: boolean; fields?: string[] } = {}): Record<string, unknown> {
+export function portView(p: PortRecord, v: number, base: string, opts: { detail?: boolean; fields?: readonly string[] } = {}): Record<string, unknown> {
   if (opts.fields) return pick(portDetail(p, v, base), opts.fields);
   if (opts.detail) return portDetail(p, v, base);
   return { uuid: p.uuid, address: p.address, links: links(base, `ports/${p.uuid}`) };
 }
 
+export function chassisDetail(c: ChassisRecord, v: number, base: string): Record<string, unknown> {
+  const full: Record<string, unknown> = {
+    uuid: c.uuid,
+    description: c.description,
+    extra: c.extra,
+    created_at: c.created_at,
+    updated_at: c.updated_at,
+    links: links(base, `chassis/${c.uuid}`),
+    // A list of links, as the api-ref documents it (Ironic 21.4 nests it in one more list, a bug).
+    nodes: links(base, `chassis/${c.uuid}/nodes`),
+  };
+  return atVersion(full, 'chassis', v);
+}
+
+export function chassisView(c: ChassisRecord, v: number, base: string, opts: { detail?: boolean; fields?: readonly string[] } = {}): Record<string, unknown> {
+  if (opts.fields) return pick(chassisDetail(c, v, base), opts.fields);
+  if (opts.detail) return chassisDetail(c, v, base);
+  return pick(chassisDetail(c, v, base), CHASSIS_LIST_FIELDS);
+}
+
 /** Ironic's GET /v1/nodes/{id}/states. */
-export function nodeStates(n: NodeRecord): Record<string, unknown> {
-  return {
+export function nodeStates(n: NodeRecord, v: number): Record<string, unknown> {
+  const full: Record<string, unknown> = {
     console_enabled: false,
     last_error: n.last_error,
     power_state: n.power_state,
@@ -176,4 +192,5 @@ export function nodeStates(n: NodeRecord): Record<string, unknown> {
     target_provision_state: n.target_provision_state,
     target_raid_config: {},
   };
+  return atVersion(full, 'states', v);
 }

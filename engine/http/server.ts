@@ -14,6 +14,7 @@ import { registerAuth, type AuthOptions } from './auth.js';
 import { registerNodeRoutes } from './nodes.js';
 import { registerNodeActionRoutes } from './node-actions.js';
 import { registerPortRoutes } from './ports.js';
+import { registerChassisRoutes } from './chassis.js';
 import { registerDriverRoutes } from './drivers.js';
 import { registerAgentRoutes } from './agent.js';
 import { registerBootRoutes } from './boot.js';
@@ -113,6 +114,7 @@ export async function buildServer(engine: Engine, opts: ServerOptions = {}): Pro
   registerNodeRoutes(app, ctx);
   registerNodeActionRoutes(app, ctx);
   registerPortRoutes(app, ctx);
+  registerChassisRoutes(app, ctx);
   registerDriverRoutes(app, ctx);
   registerConductorRoutes(app, ctx);
   registerAgentRoutes(app, ctx);

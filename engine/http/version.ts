@@ -1,24 +1,19 @@
 // Ironic's microversions: a client names the API version it speaks in X-OpenStack-Ironic-API-Version and
 // the service answers as that version specifies, or 406 with the range it supports (the client then
-// negotiates down, which is how python-ironicclient copes with servers older than itself).
+// negotiates down, which is how python-ironicclient copes with servers older than itself). What each
+// version adds is in versions-table.ts; the gates here refuse what a request's version does not have.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { EngineError } from '../errors.js';
 import { isAgentPath, isDiscoveryPath, pathOf } from './context.js';
 import { links } from './repr.js';
+import { MAX_VERSION, MIN_VERSION, findEntry, type Entry, type Kind, type Method, type NameOf, type OfKind } from './versions-table.js';
 
-/**
- * 1.31: every node has a hardware type with dynamic interfaces (*_interface fields) and starts in enroll;
- * older versions describe classic drivers and nodes born available, which ironplan does not have.
- * 1.37: node traits, the newest feature ironplan implements as specified. 1.38 (rescue) and later add
- * fields and verbs ironplan has no implementation for, so it does not claim them.
- */
-export const MIN_VERSION = 31;
-export const MAX_VERSION = 37;
+export { MAX_VERSION, MIN_VERSION };
 export const HEADER = 'X-OpenStack-Ironic-API-Version';
 const minStr = `1.${MIN_VERSION}`;
 const maxStr = `1.${MAX_VERSION}`;
 
-/** The minor version of a request, or a 406 naming the supported range. Absent means the minimum. */
+/** The minor version of a request, or a 406 naming the supported range. Absent means the minimum, as in Ironic. */
 export function parseVersion(raw: string | string[] | undefined): number {
   const value = Array.isArray(raw) ? raw[0] : raw;
   if (value === undefined || value === '') return MIN_VERSION;
@@ -36,11 +31,61 @@ export class NotAcceptable extends Error {
   readonly status = 406;
 }
 
-/** A client error for a field or feature that the requested version `v` does not have. */
-export function needsVersion(v: number, minor: number, what: string): void {
-  if (v < minor) {
-    throw new EngineError('InvalidParameter', `${what} requires API version 1.${minor} or later (requested 1.${v}).`);
+/** A refusal with an HTTP status fastify's error handler passes through (405 has no engine error code). */
+class StatusError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(message);
   }
+}
+
+function refusal(status: number, message: string): Error {
+  if (status === 406) return new NotAcceptable(`Request not acceptable: ${message}`);
+  if (status === 404) return new EngineError('NotFound', `The resource could not be found: ${message}`);
+  if (status === 400) return new EngineError('InvalidParameter', message);
+  return new StatusError(status, message);
+}
+
+function statusBelow(e: Entry, method: string): number {
+  if (typeof e.below === 'number') return e.below;
+  // Fields, targets and parameters a version does not have are 406 in a request, as Ironic answers.
+  return e.below?.[method as Method] ?? (e.kind === 'endpoint' ? 404 : 406);
+}
+
+function versionText(since: number): string {
+  return since > MAX_VERSION ? `API version 1.${since}, newer than this service's 1.${MAX_VERSION}` : `API version 1.${since} or later`;
+}
+
+/** Refuses a change the request's version does not have, with the status Ironic gives (the row's `below`). */
+export function refuseBelow(req: Pick<FastifyRequest, 'apiVersion' | 'method'>, e: Entry, what?: string): void {
+  if (req.apiVersion >= e.since || e.support === 'any-version') return;
+  throw refusal(statusBelow(e, req.method), `${what ?? `${e.name}`} requires ${versionText(e.since)} (this request is 1.${req.apiVersion}).`);
+}
+
+/** The gate of a change named in code: `requireVersion(req, 'endpoint', 'v1', '/v1/nodes/{node}/traits')`. */
+export function requireVersion<K extends Kind, O extends OfKind<K>>(req: Pick<FastifyRequest, 'apiVersion' | 'method'>, kind: K, of: O, name: NameOf<K, O>, what?: string): void {
+  refuseBelow(req, findEntry(kind, of, name as string)!, what);
+}
+
+/** Refuses the query parameters the request's version does not have (Ironic: 406, or 400 for ?detail). */
+export function checkQuery(req: FastifyRequest, collection: OfKind<'query'>): void {
+  for (const [name, value] of Object.entries((req.query as Record<string, unknown> | undefined) ?? {})) {
+    if (value === undefined) continue;
+    const e = findEntry('query', collection, name);
+    if (!e) continue;
+    if (name === 'detail' && statusBelow(e, req.method) === 400 && req.apiVersion < e.since && e.support !== 'any-version') {
+      // Ironic's own words for it.
+      throw new EngineError('InvalidParameter', `Invalid query parameter ?detail=${String(value)} received (?detail requires ${versionText(e.since)}).`, 'detail');
+    }
+    refuseBelow(req, e, `?${name}`);
+  }
+}
+
+/** Whether a request's version has a change (for what a version shows rather than refuses). */
+export function versionHas<K extends Kind, O extends OfKind<K>>(req: Pick<FastifyRequest, 'apiVersion'>, kind: K, of: O, name: NameOf<K, O>): boolean {
+  return req.apiVersion >= findEntry(kind, of, name as string)!.since;
 }
 
 declare module 'fastify' {
@@ -96,17 +141,17 @@ export function registerVersionRoutes(app: FastifyInstance, baseUrl: (req: Fasti
   });
   const v1 = async (req: FastifyRequest) => {
     const base = baseUrl(req);
-    return {
+    const out: Record<string, unknown> = {
       id: 'v1',
       links: [{ href: `${base}/v1/`, rel: 'self' }],
       media_types: [{ base: 'application/json', type: 'application/vnd.openstack.ironic.v1+json' }],
-      nodes: links(base, 'nodes'),
-      ports: links(base, 'ports'),
-      drivers: links(base, 'drivers'),
-      lookup: links(base, 'lookup'),
-      heartbeat: links(base, 'heartbeat'),
-      version: versionDoc(base),
     };
+    // The resources the request's version has (lookup and heartbeat from 1.22, as Ironic lists them).
+    for (const name of ['chassis', 'nodes', 'ports', 'drivers', 'lookup', 'heartbeat'] as const) {
+      if (versionHas(req, 'field', 'v1', name)) out[name] = links(base, name);
+    }
+    out.version = versionDoc(base);
+    return out;
   };
   // ignoreTrailingSlash serves /v1/ too.
   app.get('/v1', { schema: { summary: 'The v1 API and its resources (no authentication)', tags } }, v1);

@@ -155,6 +155,22 @@ const migrations = (dialect: SqlDialectName): Record<string, Migration> => ({
       await db.schema.alterTable('events').addColumn('conductor', 'varchar(255)').execute();
     },
   },
+  '0004_chassis': {
+    async up(db: Kysely<any>) {
+      // Ironic's chassis (API 1.1): a described group of nodes. A node names at most one; a chassis
+      // holding nodes cannot be deleted (the API checks, and the reference keeps it so).
+      await db.schema
+        .createTable('chassis')
+        .addColumn('uuid', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('description', 'varchar(255)')
+        .addColumn('extra', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(40)', (c) => c.notNull())
+        .addColumn('updated_at', 'varchar(40)')
+        .execute();
+      await db.schema.alterTable('nodes').addColumn('chassis_uuid', 'varchar(36)', (c) => c.references('chassis.uuid')).execute();
+      await db.schema.createIndex('nodes_chassis_uuid').on('nodes').column('chassis_uuid').execute();
+    },
+  },
 });
 
 export function migrationProvider(dialect: SqlDialectName): MigrationProvider {

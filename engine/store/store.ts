@@ -10,6 +10,8 @@ import type { Event } from '../generated/event.js';
 import type { Plan } from '../generated/plan.js';
 import type { ActionStatus, ApplyStatus } from '../generated/apply.js';
 import type { Database, NodesTable, PortsTable, DeploymentsTable, EventsTable } from './tables.js';
+import type { ChassisRecord } from '../generated/chassis-record.js';
+import * as chassis from './chassis.js';
 import { migrationProvider, type SqlDialectName } from './migrations.js';
 import { EngineError, nodeLocked, notFound } from '../errors.js';
 import { isUuid } from '../ids.js';
@@ -35,6 +37,7 @@ export interface NodeFilter {
   reserved?: boolean;
   associated?: boolean;
   instance_uuid?: string;
+  chassis_uuid?: string;
   /** Only nodes whose wait deadline (provision_deadline) is at or before this time (ISO 8601). */
   deadline_before?: string;
   limit?: number;
@@ -98,6 +101,7 @@ function nodeFromRow(r: Selectable<NodesTable>): NodeRecord {
     last_error: r.last_error,
     reservation: r.reservation,
     conductor_group: r.conductor_group ?? '',
+    chassis_uuid: r.chassis_uuid ?? null,
     instance_uuid: r.instance_uuid,
     instance_info: parse(r.instance_info, {}),
     driver_internal_info: parse(r.driver_internal_info, {}),
@@ -280,6 +284,15 @@ export class Store {
   listDeployments() {
     return this.reader().listDeployments();
   }
+  findChassis(uuid: string) {
+    return this.reader().findChassis(uuid);
+  }
+  getChassis(uuid: string) {
+    return this.reader().getChassis(uuid);
+  }
+  listChassis(filter: chassis.ChassisFilter = {}) {
+    return this.reader().listChassis(filter);
+  }
   findDeployment(ident: string) {
     return this.reader().findDeployment(ident);
   }
@@ -415,6 +428,7 @@ export class TxStore {
     if (f.reserved !== undefined) q = q.where('reservation', f.reserved ? 'is not' : 'is', null);
     if (f.associated !== undefined) q = q.where('instance_uuid', f.associated ? 'is not' : 'is', null);
     if (f.instance_uuid !== undefined) q = q.where('instance_uuid', '=', f.instance_uuid);
+    if (f.chassis_uuid !== undefined) q = q.where('chassis_uuid', '=', f.chassis_uuid);
     if (f.deadline_before !== undefined) q = q.where('provision_deadline', '<=', f.deadline_before);
     const key = f.sort_key ?? 'created_at';
     const dir = f.sort_dir ?? 'asc';
@@ -520,6 +534,26 @@ export class TxStore {
   async deletePort(uuid: string): Promise<void> {
     const res = await this.db.deleteFrom('ports').where('uuid', '=', uuid).executeTakeFirst();
     if (Number(res.numDeletedRows) !== 1) throw notFound('Port', uuid);
+  }
+
+  // Chassis have no driver and no lock: the API writes them directly, as Ironic's API does (engine/store/chassis.ts).
+  findChassis(uuid: string): Promise<ChassisRecord | undefined> {
+    return chassis.findChassis(this.db, uuid);
+  }
+  getChassis(uuid: string): Promise<ChassisRecord> {
+    return chassis.getChassis(this.db, uuid);
+  }
+  listChassis(filter: chassis.ChassisFilter): Promise<ChassisRecord[]> {
+    return chassis.listChassis(this.db, filter);
+  }
+  insertChassis(c: ChassisRecord): Promise<void> {
+    return chassis.insertChassis(this.db, c);
+  }
+  updateChassis(uuid: string, change: chassis.ChassisChange): Promise<ChassisRecord> {
+    return chassis.updateChassis(this.db, uuid, change, now());
+  }
+  deleteChassis(uuid: string): Promise<void> {
+    return chassis.deleteChassis(this.db, uuid);
   }
 
   async listDeployments(): Promise<DeploymentRecord[]> {

@@ -11,6 +11,8 @@ export interface NodesTable {
   properties: string;
   resource_class: string | null;
   conductor_group: string;
+  /** The chassis the node is in (0004_chassis). */
+  chassis_uuid: string | null;
   traits: string;
   power_state: string | null;
   target_power_state: string | null;
@@ -37,6 +39,16 @@ export interface PortsTable {
   node_uuid: string;
   address: string;
   pxe_enabled: number;
+  extra: string;
+  created_at: string;
+  updated_at: string | null;
+}
+
+/** Ironic's chassis: a described group of nodes. */
+export interface ChassisTable {
+  uuid: string;
+  description: string | null;
+  /** JSON object. */
   extra: string;
   created_at: string;
   updated_at: string | null;
@@ -126,6 +138,7 @@ export interface Database {
   meta: MetaTable;
   nodes: NodesTable;
   ports: PortsTable;
+  chassis: ChassisTable;
   deployments: DeploymentsTable;
   specs: SpecsTable;
   events: EventsTable;

@@ -26,6 +26,7 @@ function rec(over: Partial<NodeRecord> & { name: string }): NodeRecord {
     maintenance_reason: null,
     last_error: null,
     reservation: null,
+    chassis_uuid: null,
     instance_uuid: null,
     instance_info: {},
     driver_internal_info: {},

@@ -1,118 +1,20 @@
 // The real `baremetal` CLI (python3-ironicclient) against ironplan: the Ironic v1 compatibility test that
-// matters. The server is `node bin/ironplan.js serve` when a build of the current sources exists (as in
-// CI, where `npm test` builds first), otherwise the same server started in-process. If the CLI is not
-// installed this suite FAILS: CI installs it, so a missing CLI is a broken environment, not a skip.
+// matters. How the service is started and the CLI run: baremetal-harness.ts (a missing CLI FAILS the suite).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
-import { mkdtemp, rm, mkdir } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
-import { Engine } from '../../engine/engine.js';
-import { buildServer } from '../../engine/http/server.js';
-import { BUILTIN_DRIVERS } from '../../engine/cli/compose.js';
-import { CHECKSUM, quiet } from './helpers.js';
+import { CHECKSUM } from './helpers.js';
+import { startBaremetal, type Baremetal } from './baremetal-harness.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-let dir: string;
-let endpoint: string;
-let child: ChildProcess | undefined;
-let inProcess: { engine: Engine; app: FastifyInstance } | undefined;
-
-function which(cmd: string): string | undefined {
-  for (const p of (process.env.PATH ?? '').split(':')) if (p && existsSync(join(p, cmd))) return join(p, cmd);
-  return undefined;
-}
-
-const freePort = () =>
-  new Promise<number>((res, rej) => {
-    const s = createServer();
-    s.on('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => res(port));
-    });
-  });
-
-/** A build of the current HTTP sources exists (dist newer than the sources it came from). */
-function freshBuild(): boolean {
-  const built = join(root, 'dist/engine/http/server.js');
-  const cli = join(root, 'dist/engine/cli/main.js');
-  if (!existsSync(built) || !existsSync(cli)) return false;
-  return statSync(built).mtimeMs >= statSync(join(root, 'engine/http/server.ts')).mtimeMs;
-}
-
-function bm(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      'baremetal',
-      ['--os-endpoint', endpoint, '--os-auth-type', 'none', ...args],
-      // A private HOME: the client caches the negotiated version per endpoint under ~/.cache.
-      { env: { ...process.env, HOME: dir, OS_BAREMETAL_API_VERSION: 'latest' }, timeout: 120_000 },
-      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: String(stdout), err: String(stderr) }),
-    );
-  });
-}
-
-async function ok(...args: string[]): Promise<string> {
-  const r = await bm(...args);
-  if (r.code !== 0) throw new Error(`baremetal ${args.join(' ')} failed (${r.code}): ${r.err || r.out}`);
-  return r.out;
-}
-
-const value = async (...args: string[]) => (await ok(...args, '-f', 'value')).trim();
+let cli: Baremetal;
+const bm = (...args: string[]) => cli.bm(...args);
+const ok = (...args: string[]) => cli.ok(...args);
+const value = (...args: string[]) => cli.value(...args);
 
 beforeAll(async () => {
-  if (!which('baremetal')) {
-    throw new Error('The `baremetal` CLI is not installed (Debian: apt-get install python3-ironicclient python3-openstackclient). This suite must run; CI installs it.');
-  }
-  dir = await mkdtemp(join(tmpdir(), 'ironplan-bm-'));
-  await mkdir(join(dir, 'state', 'boot'), { recursive: true });
-  const port = await freePort();
-  endpoint = `http://127.0.0.1:${port}`;
-  if (freshBuild()) {
-    child = spawn(
-      process.execPath,
-      [join(root, 'bin/ironplan.js'), 'serve', '--host', '127.0.0.1', '--port', String(port), '--db', join(dir, 'ironplan.sqlite'), '--state-dir', join(dir, 'state'), '--power-sync-interval', '0'],
-      { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, IRONPLAN_LOG_LEVEL: 'warn' } },
-    );
-  } else {
-    const engine = await Engine.open({
-      database: join(dir, 'ironplan.sqlite'),
-      settings: { stateDir: join(dir, 'state'), apiUrl: endpoint },
-      drivers: BUILTIN_DRIVERS,
-      scanDriverPackages: false,
-      log: quiet,
-      powerSyncIntervalSec: 0,
-    });
-    const app = await buildServer(engine, { logger: false });
-    await app.listen({ host: '127.0.0.1', port });
-    inProcess = { engine, app };
-  }
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${endpoint}/v1`)).ok) break;
-    } catch {
-      // not up yet
-    }
-    if (child?.exitCode != null || i > 300) throw new Error('ironplan serve did not start');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  cli = await startBaremetal();
 }, 60_000);
 
 afterAll(async () => {
-  if (child && child.exitCode === null) {
-    child.kill('SIGTERM');
-    await new Promise((r) => child!.once('exit', r));
-  }
-  if (inProcess) {
-    await inProcess.app.close();
-    await inProcess.engine.close();
-  }
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await cli?.close();
 });
 
 describe('the baremetal CLI against ironplan', () => {

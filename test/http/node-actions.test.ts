@@ -72,13 +72,17 @@ describe('provision', () => {
     expect(back.instance_info).toEqual({});
   });
 
-  it('maps deploy/undeploy aliases and rejects an invalid transition naming state and verb', async () => {
+  it('rejects an invalid transition naming state and verb; deploy/undeploy are 1.73 targets (406 until claimed)', async () => {
     await create({ driver: 'fake-hardware', name: 'enrolled' });
-    const r = await provision('enrolled', { target: 'deploy' });
+    const r = await provision('enrolled', { target: 'active' });
     expect(r.status).toBe(400);
     expect(fault(r.body)).toContain('"deploy"');
     expect(fault(r.body)).toContain('"enroll"');
-    expect(fault((await provision('enrolled', { target: 'undeploy' })).body)).toContain('"undeploy"');
+    for (const target of ['deploy', 'undeploy']) {
+      const alias = await provision('enrolled', { target });
+      expect(alias.status, target).toBe(406);
+      expect(fault(alias.body)).toContain('1.73');
+    }
   });
 
   it('fails a deploy without image fields, recorded as last_error', async () => {

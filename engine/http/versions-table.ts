@@ -1,0 +1,240 @@
+// Ironic's v1 microversions, as one table: what each version adds (fields of the resources, endpoints,
+// provision and power targets, query parameters, state names, behaviours) and how ironplan has it. Every
+// version check of the v1 API and the table in engine/http/README.md derive from it, so a feature's version
+// is written once. To claim a newer version: implement what it adds, add its row, raise MAX_VERSION.
+// Source: Ironic 21.4's ironic/api/controllers/v1 (versions.py, utils.py and the controllers), checked
+// against a running Ironic 21.4 (test/http/fixtures/ironic-21.4-fields.json, test/http/versions.test.ts).
+
+/** The oldest version: an absent version header means it, as in Ironic. */
+export const MIN_VERSION = 1;
+/** The newest version whose features ironplan has (1.38 adds rescue, which it has not). */
+export const MAX_VERSION = 37;
+
+export type Kind = 'field' | 'endpoint' | 'provision' | 'power' | 'query' | 'state' | 'behaviour';
+
+/**
+ * How ironplan has a change: as Ironic specifies (`yes`); present but always Ironic's "none" value, since
+ * ironplan has no such feature (`none`); not at all (`no`); or answered at every version, before the one
+ * that adds it (`any-version`; the note says why).
+ */
+export type Support = 'yes' | 'none' | 'no' | 'any-version';
+
+export type Method = 'GET' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
+
+export interface Change<K extends Kind = Kind, O extends string = string, N extends string = string> {
+  kind: K;
+  /** Whose: a resource for fields and states, a collection for query parameters, the API for endpoints. */
+  of: O;
+  /** The field, path, target, parameter, state or behaviour. */
+  name: N;
+  support: Support;
+  /**
+   * The answer to a request using it below its version. Fields are hidden in answers and refused with 406
+   * in requests; other kinds say (a status for every method, or one per method).
+   */
+  below?: number | Partial<Record<Method, number>>;
+  /** A state's name below its version (null: Ironic's NOSTATE). */
+  older?: string | null;
+  /** A behaviour, in words. */
+  what?: string;
+  /** How ironplan has it, where `support` alone does not say. */
+  note?: string;
+}
+
+export interface Microversion {
+  minor: number;
+  title: string;
+  changes: readonly Change[];
+}
+
+type Opts = Pick<Change, 'below' | 'older' | 'note' | 'what'> & { support?: Support };
+
+function many<const K extends Kind, const O extends string, const N extends string>(kind: K, of: O, names: readonly N[], opts: Opts = {}): Array<Change<K, O, N>> {
+  const { support = 'yes', ...rest } = opts;
+  return names.map((name) => ({ kind, of, name, support, ...rest }));
+}
+const fields = <const O extends string, const N extends string>(of: O, names: readonly N[], opts?: Opts) => many('field', of, names, opts);
+const endpoints = <const N extends string>(names: readonly N[], opts?: Opts) => many('endpoint', 'v1', names, { below: 404, ...opts });
+const targets = <const K extends 'provision' | 'power', const N extends string>(kind: K, names: readonly N[], opts?: Opts) => many(kind, 'node', names, { below: 406, ...opts });
+const queries = <const O extends string, const N extends string>(of: O, names: readonly N[], opts?: Opts) => many('query', of, names, { below: 406, ...opts });
+const behaviour = <const N extends string>(name: N, what: string, opts?: Opts) => many('behaviour', 'node', [name], { what, ...opts });
+
+function version<const G extends ReadonlyArray<readonly Change[]>>(minor: number, title: string, ...groups: G): { minor: number; title: string; changes: Array<G[number][number]> } {
+  return { minor, title, changes: groups.flat() };
+}
+
+/** Interface fields of a driver's detail: the default and the enabled implementations of each kind. */
+const driverInterfaceFields = <const K extends string>(kinds: readonly K[]) => kinds.flatMap((k) => [`default_${k}_interface` as const, `enabled_${k}_interfaces` as const]);
+
+export const MICROVERSIONS = [
+  version(1, 'The API as versioning began (Kilo)',
+    fields('node', ['uuid', 'driver', 'driver_info', 'extra', 'instance_info', 'instance_uuid', 'last_error', 'maintenance',
+      'maintenance_reason', 'power_state', 'target_power_state', 'properties', 'provision_state', 'target_provision_state',
+      'provision_updated_at', 'reservation', 'chassis_uuid', 'created_at', 'updated_at', 'links', 'ports']),
+    fields('node', ['console_enabled'], { support: 'none', note: 'always false: no console' }),
+    fields('states', ['last_error', 'power_state', 'provision_state', 'provision_updated_at', 'target_power_state', 'target_provision_state']),
+    fields('states', ['console_enabled'], { support: 'none', note: 'always false' }),
+    fields('port', ['uuid', 'address', 'node_uuid', 'extra', 'created_at', 'updated_at', 'links']),
+    fields('chassis', ['uuid', 'description', 'extra', 'created_at', 'updated_at', 'links', 'nodes']),
+    fields('driver', ['name', 'hosts', 'links']),
+    fields('v1', ['chassis', 'nodes', 'ports', 'drivers']),
+    endpoints(['/v1/nodes', '/v1/ports', '/v1/chassis', '/v1/drivers'], { note: 'nodes: CRUD, states, power, provision, boot device, validate, maintenance, vendor passthru; ports, chassis: CRUD; drivers: list, show, properties' }),
+    endpoints(['/v1/drivers/{driver}/vendor_passthru'], { support: 'no', note: 'driver-level passthru: 404' }),
+    targets('provision', ['active', 'deleted', 'rebuild']),
+    targets('power', ['power on', 'power off', 'rebooting']),
+    queries('nodes', ['chassis_uuid', 'instance_uuid', 'associated', 'maintenance', 'marker', 'limit', 'sort_key', 'sort_dir']),
+    queries('ports', ['node', 'node_uuid', 'address', 'marker', 'limit', 'sort_key', 'sort_dir']),
+    queries('chassis', ['marker', 'limit', 'sort_key', 'sort_dir']),
+  ),
+  version(2, 'The "available" state name', many('state', 'node', ['available'], { older: null })),
+  version(3, 'node.driver_internal_info', fields('node', ['driver_internal_info'])),
+  version(4, 'The manageable state', targets('provision', ['manage', 'provide'])),
+  version(5, 'Node names',
+    fields('node', ['name']),
+    behaviour('names', 'a node is named by uuid or name in URLs and ?node=; below, a name in a URL is 404 and one in a body or ?node= is 406'),
+  ),
+  version(6, 'Inspection',
+    targets('provision', ['inspect']),
+    fields('node', ['inspection_started_at', 'inspection_finished_at'], { support: 'none', note: 'always null: inspection times are not recorded' }),
+  ),
+  version(7, 'node.clean_step', fields('node', ['clean_step'], { support: 'none', note: 'always {}: cleaning progress is in events' })),
+  version(8, 'Field selection', queries('nodes', ['fields']), queries('ports', ['fields']), queries('chassis', ['fields'])),
+  version(9, 'Filter nodes by provision state', queries('nodes', ['provision_state'])),
+  version(10, 'Node names of RFC 3986 unreserved characters', behaviour('rfc3986-names', 'names of letters, digits and . _ ~ -; below, hostname-safe names only (400 otherwise)')),
+  version(11, 'New nodes start in enroll', behaviour('enroll', 'a created node is in enroll; below, it is created available (as Ironic: set at creation, no cleaning)')),
+  version(12, 'RAID',
+    fields('node', ['raid_config', 'target_raid_config'], { support: 'none', note: 'always {}: no RAID interface' }),
+    fields('states', ['raid_config', 'target_raid_config'], { support: 'none', note: 'always {}' }),
+    endpoints(['/v1/nodes/{node}/states/raid', '/v1/drivers/{driver}/raid/logical_disk_properties'], { support: 'no', note: '404' }),
+  ),
+  version(13, 'Abort', targets('provision', ['abort'])),
+  version(14, 'Links to node states and driver properties', fields('node', ['states']), fields('driver', ['properties'])),
+  version(15, 'Manual cleaning', targets('provision', ['clean'], { note: 'with clean_steps' })),
+  version(16, 'Filter nodes by driver', queries('nodes', ['driver'])),
+  version(17, 'Adoption', targets('provision', ['adopt'], { support: 'no', note: '400: not supported' })),
+  version(18, 'port.internal_info', fields('port', ['internal_info'], { support: 'none', note: 'always {}' })),
+  version(19, 'Port network fields',
+    fields('port', ['pxe_enabled']),
+    fields('port', ['local_link_connection'], { support: 'none', note: 'only {} is accepted' }),
+  ),
+  version(20, 'node.network_interface', fields('node', ['network_interface'], { support: 'none', note: '"noop"' })),
+  version(21, 'Resource classes', fields('node', ['resource_class']), queries('nodes', ['resource_class'])),
+  version(22, 'The ramdisk agent\'s lookup and heartbeat',
+    endpoints(['/v1/lookup', '/v1/heartbeat/{node}'], { support: 'any-version', note: 'the shell agent sends no version header' }),
+    fields('v1', ['lookup', 'heartbeat']),
+  ),
+  version(23, 'Port groups', endpoints(['/v1/portgroups'], { support: 'no', note: '404' })),
+  version(24, 'Port group links',
+    fields('node', ['portgroups'], { support: 'none', note: 'the link is shown; the resource is not implemented' }),
+    fields('port', ['portgroup_uuid'], { support: 'none', note: 'always null' }),
+  ),
+  version(25, 'Unset a node\'s chassis', behaviour('unset-chassis', 'chassis_uuid may be removed from a node; below, 406')),
+  version(26, 'Port group mode and properties', fields('portgroup', ['mode', 'properties'], { support: 'no', note: 'no port groups' })),
+  version(27, 'Soft power off and soft reboot',
+    targets('power', ['soft power off', 'soft rebooting'], { support: 'no', note: '400: not supported' }),
+    behaviour('power-timeout', 'a power change may give a timeout; below, 406', { support: 'none', below: 406, note: 'accepted and not used: a power change ends when the BMC confirms it' }),
+  ),
+  version(28, 'VIFs', endpoints(['/v1/nodes/{node}/vifs'], { support: 'no', note: '404' })),
+  version(29, 'Inject NMI', endpoints(['/v1/nodes/{node}/management/inject_nmi'], { support: 'no', note: '404' })),
+  version(30, 'Hardware types in the drivers API',
+    fields('driver', ['type', ...driverInterfaceFields(['boot', 'console', 'deploy', 'inspect', 'management', 'network', 'power', 'raid', 'vendor'])]),
+    queries('drivers', ['type', 'detail']),
+  ),
+  version(31, 'Node interface fields',
+    fields('node', ['boot_interface', 'deploy_interface', 'inspect_interface', 'management_interface', 'power_interface', 'vendor_interface']),
+    fields('node', ['console_interface', 'raid_interface'], { support: 'none', note: '"no-console", "no-raid"' }),
+  ),
+  version(32, 'Volumes',
+    fields('node', ['volume'], { support: 'none', note: 'the link is shown; the resource is not implemented' }),
+    endpoints(['/v1/volume'], { support: 'no', note: '404' }),
+  ),
+  version(33, 'node.storage_interface',
+    fields('node', ['storage_interface'], { support: 'none', note: '"noop"' }),
+    fields('driver', driverInterfaceFields(['storage']), { support: 'none', note: '"noop"' }),
+  ),
+  version(34, 'port.physical_network', fields('port', ['physical_network'], { support: 'none', note: 'always null' })),
+  version(35, 'A config drive with rebuild', behaviour('rebuild-configdrive', 'configdrive may be given with "rebuild"; below, only with "active" (400)', { below: 400 })),
+  version(36, 'The agent\'s version in heartbeats', behaviour('agent-version', 'heartbeats may carry agent_version', { support: 'any-version', note: 'the agent endpoints answer at any version' })),
+  version(37, 'Node traits',
+    fields('node', ['traits']),
+    endpoints(['/v1/nodes/{node}/traits'], { below: { GET: 406, PUT: 405, DELETE: 404 } }),
+  ),
+  // Beyond MAX_VERSION: what ironplan already has (or must refuse) from later versions. A request gets it
+  // from its version, so not until MAX_VERSION reaches it, unless the row says it is answered at any version.
+  version(38, 'Rescue', targets('provision', ['rescue', 'unrescue'], { support: 'no', note: '406 until claimed' })),
+  version(39, 'The "inspect wait" state name', many('state', 'node', ['inspect wait'], { older: 'inspecting' })),
+  version(41, 'Abort of inspection', behaviour('abort-inspect-wait', '"abort" from inspect wait; below, 406', { below: 406 })),
+  version(43, 'The detail query parameter',
+    // Ironic answers 400 below 1.43; ironplan's Terraform provider has always sent ?detail=true (a deployed
+    // provider must keep working), and no Ironic client relies on the 400.
+    many('query', 'nodes', ['detail'], { below: 400, support: 'any-version', note: "ironplan's Terraform provider sends it (Ironic: 400 below 1.43)" }),
+    many('query', 'ports', ['detail'], { below: 400, support: 'any-version', note: 'as on /v1/nodes' }),
+    many('query', 'chassis', ['detail'], { below: 400, support: 'any-version', note: 'as on /v1/nodes' }),
+  ),
+  version(49, 'Conductors', endpoints(['/v1/conductors'], { support: 'any-version', note: 'ironplan\'s managers; operators need them before ironplan claims 1.49' })),
+  version(73, 'The deploy and undeploy verbs', targets('provision', ['deploy', 'undeploy'])),
+] as const;
+
+type Row = (typeof MICROVERSIONS)[number]['changes'][number];
+/** The names the table has for a kind of change of a resource: `since('field', 'node', 'traitz')` does not compile. */
+export type NameOf<K extends Kind, O extends string> = Extract<Row, { kind: K; of: O }>['name'];
+export type OfKind<K extends Kind> = Extract<Row, { kind: K }>['of'];
+
+export type Entry = Change & { since: number };
+
+const key = (kind: string, of: string, name: string) => `${kind}\u0000${of}\u0000${name}`;
+const INDEX = new Map<string, Entry>();
+for (const mv of MICROVERSIONS as readonly Microversion[]) {
+  for (const c of mv.changes) {
+    const k = key(c.kind, c.of, c.name);
+    if (INDEX.has(k)) throw new Error(`versions table: ${c.kind} ${c.of} ${c.name} is listed twice`);
+    INDEX.set(k, { ...c, since: mv.minor });
+  }
+}
+
+/** The row of a change named at run time (a query parameter, a target, a body's field), if the table has it. */
+export function findEntry(kind: Kind, of: string, name: string): Entry | undefined {
+  return INDEX.get(key(kind, of, name));
+}
+
+/** The minor version that adds a change. */
+export function since<K extends Kind, O extends OfKind<K>>(kind: K, of: O, name: NameOf<K, O>): number {
+  return INDEX.get(key(kind, of, name as string))!.since;
+}
+
+/** Every row of a kind of change of `of`, in table order. */
+export function entriesOf(kind: Kind, of: string): Entry[] {
+  return [...INDEX.values()].filter((e) => e.kind === kind && e.of === of);
+}
+
+/** The names of a kind of change of `of` that version `v` has. */
+export function namesAt(kind: Kind, of: string, v: number): string[] {
+  return entriesOf(kind, of)
+    .filter((e) => e.since <= v)
+    .map((e) => e.name);
+}
+
+const fieldCache = new Map<string, readonly string[]>();
+/** The fields of a resource's representation at version `v` (asked for every node of a list: kept). */
+export function fieldsAt(of: OfKind<'field'>, v: number): readonly string[] {
+  const k = `${of}\u0000${v}`;
+  let out = fieldCache.get(k);
+  if (!out) fieldCache.set(k, (out = namesAt('field', of, v)));
+  return out;
+}
+
+const fieldSetCache = new Map<string, ReadonlySet<string>>();
+/** fieldsAt as a set, for cutting representations field by field. */
+export function fieldSetAt(of: OfKind<'field'>, v: number): ReadonlySet<string> {
+  const k = `${of}\u0000${v}`;
+  let out = fieldSetCache.get(k);
+  if (!out) fieldSetCache.set(k, (out = new Set(fieldsAt(of, v))));
+  return out;
+}
+
+/** A provision state as version `v` names it (Ironic renames two states for older clients). */
+export function stateAt(state: string | null, v: number): string | null {
+  if (state === null) return null;
+  const e = findEntry('state', 'node', state);
+  return e && e.since > v ? (e.older ?? null) : state;
+}
