@@ -10,11 +10,12 @@
 // IRONPLAN_ROOT=<dir> runs another build's bin/ironplan.js.
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, Agent, request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from 'undici';
+import { freeTcpPort as freePort } from '../../dist/lab/ports.js';
 
 const root = process.env.IRONPLAN_ROOT ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const N = Number(process.env.N ?? 1000);
@@ -24,15 +25,6 @@ const CLIENTS = 16;
 const WARM = Number(process.env.WARM ?? 1000);
 const TARGETS = { createsPerSec: 3235, p50Single: 20, p50Concurrent: 100 };
 
-const freePort = () =>
-  new Promise((res, rej) => {
-    const s = createServer();
-    s.on('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => res(port));
-    });
-  });
 
 const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
 

@@ -24,11 +24,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, mkdir, open, readFile, rm, symlink, writeFile, stat } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { freeTcpPort as freePort } from '../../dist/lab/ports.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const { values: opt } = parseArgs({
@@ -136,15 +136,6 @@ function run(argv, { env, cwd, timeoutMs = RUN_TIMEOUT_MS } = {}) {
   });
 }
 
-const freePort = () =>
-  new Promise((res, rej) => {
-    const s = createServer();
-    s.on('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => res(port));
-    });
-  });
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);

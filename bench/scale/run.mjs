@@ -25,7 +25,6 @@
 // Exit status 1 when a goal is not met.
 import { execFileSync, spawn } from 'node:child_process';
 import { chownSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -33,6 +32,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { Client, Pool } from 'undici';
 import { HashRings } from '../../dist/engine/rpc/ring.js';
+import { freeTcpPort as freePort } from '../../dist/lab/ports.js';
 
 const root = process.env.IRONPLAN_ROOT ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bin = join(root, 'bin', 'ironplan.js');
@@ -70,15 +70,6 @@ const median = (xs) => pct(xs, 50);
 const progress = (msg) => process.stderr.write(`[${((performance.now() - benchStart) / 1000).toFixed(0).padStart(4)} s] ${msg}\n`);
 const benchStart = performance.now();
 
-const freePort = () =>
-  new Promise((res, rej) => {
-    const s = createServer();
-    s.on('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => res(port));
-    });
-  });
 
 // ------------------------------------------------------------------ what the run starts, and stops
 
