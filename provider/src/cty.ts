@@ -14,6 +14,11 @@ export interface Attr {
   optional?: boolean;
   computed?: boolean;
   sensitive?: boolean;
+  /**
+   * Write-only (terraform >= 1.11): the configuration's value reaches the provider (ApplyResourceChange's
+   * config) but is never stored: planned and new states, and reads, must hold null for it.
+   */
+  writeOnly?: boolean;
   /** The value planned when the configuration leaves an optional+computed attribute unset. */
   default?: Value;
 }
@@ -48,6 +53,7 @@ function attrToProto(a: Attr): Record<string, unknown> {
     optional: !!a.optional,
     computed: !!a.computed,
     sensitive: !!a.sensitive,
+    write_only: !!a.writeOnly,
   };
 }
 
@@ -100,6 +106,19 @@ export function conform(v: unknown, b: Block): Value {
     const x = v[nb.typeName];
     if (nb.nesting === 'single') out[nb.typeName] = conform(x, nb.block);
     else out[nb.typeName] = Array.isArray(x) ? x.map((e) => conform(e, nb.block)) : [];
+  }
+  return out;
+}
+
+/** The value with every write-only attribute null: what terraform accepts as a planned or new state. */
+export function withoutWriteOnly(v: Value, b: Block): Value {
+  if (!isObj(v)) return v;
+  const out: Obj = { ...v };
+  for (const a of b.attributes) if (a.writeOnly && a.name in out) out[a.name] = null;
+  for (const nb of b.blocks ?? []) {
+    const x = out[nb.typeName];
+    if (x === undefined) continue;
+    out[nb.typeName] = Array.isArray(x) ? x.map((e) => withoutWriteOnly(e, nb.block)) : withoutWriteOnly(x ?? null, nb.block);
   }
   return out;
 }

@@ -5,6 +5,8 @@ import { isObj, isUnknown, UNKNOWN, type Obj, type Value } from './values.js';
 
 /** `creating`: there is no prior object, so what the service computes is not known yet. */
 function plannedAttr(a: Attr, config: Value, prior: Value, creating: boolean): Value {
+  // Write-only values live in the configuration alone: the plan holds null for them.
+  if (a.writeOnly) return null;
   if (isUnknown(config)) return UNKNOWN;
   if (a.computed && !a.optional && !a.required) return creating ? UNKNOWN : prior;
   if (config === null || config === undefined) {

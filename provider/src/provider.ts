@@ -1,7 +1,7 @@
 // The tfplugin6.Provider service: decodes terraform's calls, runs the resource or data source, and
 // answers with values conformed to the schema and errors as diagnostics (never as gRPC failures).
 import { IronicClient } from './client.js';
-import { conform, schemaToProto, type Block } from './cty.js';
+import { conform, schemaToProto, withoutWriteOnly, type Block } from './cty.js';
 import { diagToProto, err, toDiagnostics, type Diagnostic, type PathStep } from './diag.js';
 import { parseDuration } from './duration.js';
 import type { Unary } from './grpc-server.js';
@@ -32,6 +32,8 @@ const CAPABILITIES = { plan_destroy: false, get_provider_schema_optional: true, 
 
 const diags = (d: Diagnostic[]) => d.map(diagToProto);
 const pathToProto = (p: PathStep[]) => diagToProto({ severity: 'error', summary: '', path: p }).attribute;
+/** A state for terraform: conformed to the schema, write-only attributes null (terraform rejects others). */
+const stateOut = (v: Value, b: Block) => dynamic(withoutWriteOnly(conform(v, b), b));
 const asObj = (v: Value, b: Block): Obj | null => {
   const c = conform(v, b);
   return isObj(c) ? c : null;
@@ -109,7 +111,8 @@ export function makeProviderService(o: ProviderOptions): Record<string, Unary> {
     ValidateResourceConfig: (req) => {
       const r = resource(req.type_name);
       const cfg = asObj(fromDynamic(req.config), r.block) ?? {};
-      return { diagnostics: diags(r.validate(cfg)) };
+      const caps = req.client_capabilities as { write_only_attributes_allowed?: boolean } | null;
+      return { diagnostics: diags(r.validate(cfg, { writeOnlyAttributesAllowed: !!caps?.write_only_attributes_allowed })) };
     },
 
     ValidateDataResourceConfig: (req) => {
@@ -122,7 +125,7 @@ export function makeProviderService(o: ProviderOptions): Record<string, Unary> {
       const r = resource(req.type_name);
       const raw = req.raw_state as { json?: Buffer } | null;
       const json = raw?.json?.length ? (JSON.parse(raw.json.toString('utf8')) as Value) : null;
-      return { upgraded_state: dynamic(conform(json, r.block)), diagnostics: [] };
+      return { upgraded_state: stateOut(json, r.block), diagnostics: [] };
     },
 
     ReadResource: async (req) => {
@@ -131,9 +134,9 @@ export function makeProviderService(o: ProviderOptions): Record<string, Unary> {
       if (!state) return { new_state: dynamic(null), diagnostics: [] };
       try {
         const next = await r.read(ctx, state);
-        return { new_state: dynamic(next ? conform(next, r.block) : null), diagnostics: [], private: req.private };
+        return { new_state: next ? stateOut(next, r.block) : dynamic(null), diagnostics: [], private: req.private };
       } catch (e) {
-        return { new_state: dynamic(state), diagnostics: diags(toDiagnostics(e)), private: req.private };
+        return { new_state: stateOut(state, r.block), diagnostics: diags(toDiagnostics(e)), private: req.private };
       }
     },
 
@@ -146,12 +149,12 @@ export function makeProviderService(o: ProviderOptions): Record<string, Unary> {
       try {
         const res = await r.plan(ctx, prior, config);
         return {
-          planned_state: dynamic(conform(res.planned, r.block)),
+          planned_state: stateOut(res.planned, r.block),
           requires_replace: (res.requiresReplace ?? []).map(pathToProto),
           diagnostics: diags(res.diagnostics ?? []),
         };
       } catch (e) {
-        return { planned_state: dynamic(proposed), diagnostics: diags(toDiagnostics(e)) };
+        return { planned_state: stateOut(proposed, r.block), diagnostics: diags(toDiagnostics(e)) };
       }
     },
 
@@ -159,17 +162,19 @@ export function makeProviderService(o: ProviderOptions): Record<string, Unary> {
       const r = resource(req.type_name);
       const prior = asObj(fromDynamic(req.prior_state), r.block);
       const planned = asObj(fromDynamic(req.planned_state), r.block);
+      // The configuration carries the write-only values, which planned_state holds as null.
+      const config = asObj(fromDynamic(req.config), r.block) ?? undefined;
       try {
         if (!planned) {
           if (prior) await r.delete(ctx, prior);
           return { new_state: dynamic(null), diagnostics: [] };
         }
-        const next = prior ? await r.update(ctx, prior, planned) : await r.create(ctx, planned);
-        return { new_state: dynamic(conform(next, r.block)), diagnostics: [] };
+        const next = prior ? await r.update(ctx, prior, planned, config) : await r.create(ctx, planned, config);
+        return { new_state: stateOut(next, r.block), diagnostics: [] };
       } catch (e) {
-        if (e instanceof PartialApply) return { new_state: dynamic(conform(e.state, r.block)), diagnostics: diags(e.diagnostics) };
+        if (e instanceof PartialApply) return { new_state: stateOut(e.state, r.block), diagnostics: diags(e.diagnostics) };
         // Nothing changed that we know of: the prior state stands (null on create).
-        return { new_state: dynamic(prior), diagnostics: diags(toDiagnostics(e)) };
+        return { new_state: prior ? stateOut(prior, r.block) : dynamic(null), diagnostics: diags(toDiagnostics(e)) };
       }
     },
 
@@ -178,7 +183,7 @@ export function makeProviderService(o: ProviderOptions): Record<string, Unary> {
       try {
         if (!r.import) throw new Error(`${String(req.type_name)} cannot be imported`);
         const state = await r.import(ctx, String(req.id));
-        return { imported_resources: [{ type_name: req.type_name, state: dynamic(conform(state, r.block)) }], diagnostics: [] };
+        return { imported_resources: [{ type_name: req.type_name, state: stateOut(state, r.block) }], diagnostics: [] };
       } catch (e) {
         return { imported_resources: [], diagnostics: diags(toDiagnostics(e)) };
       }

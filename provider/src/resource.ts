@@ -17,13 +17,20 @@ export interface PlanResult {
   diagnostics?: Diagnostic[];
 }
 
+/** What terraform says it can do (ClientCapabilities). */
+export interface ClientCaps {
+  /** terraform >= 1.11: write-only attributes are kept out of state. */
+  writeOnlyAttributesAllowed: boolean;
+}
+
 export interface Resource {
   block: Block;
   version?: number;
-  validate(config: Obj): Diagnostic[];
+  validate(config: Obj, caps?: ClientCaps): Diagnostic[];
   plan(ctx: Ctx, prior: Obj | null, config: Obj): Promise<PlanResult> | PlanResult;
-  create(ctx: Ctx, planned: Obj): Promise<Obj>;
-  update(ctx: Ctx, prior: Obj, planned: Obj): Promise<Obj>;
+  /** `config` is where write-only values are (they are null in `planned`). */
+  create(ctx: Ctx, planned: Obj, config?: Obj): Promise<Obj>;
+  update(ctx: Ctx, prior: Obj, planned: Obj, config?: Obj): Promise<Obj>;
   delete(ctx: Ctx, prior: Obj): Promise<void>;
   /** The current state, or null when the object is gone (terraform then drops it from state). */
   read(ctx: Ctx, state: Obj): Promise<Obj | null>;

@@ -22,7 +22,9 @@ export const timeoutsBlock: NestedBlock = {
 export const ADDED: Record<string, Record<string, string>> = {
   ironplan_node: {
     id: 'the node uuid',
-    driver_secrets: 'secret driver_info fields (writeOnly in the driver schemas), kept out of plans',
+    driver_secrets: 'secret driver_info fields (writeOnly in the driver schemas), kept out of plans (deprecated: stored in state)',
+    driver_secrets_wo: 'the same secrets write-only (terraform >= 1.11): sent to the service, never stored in state',
+    driver_secrets_wo_version: 'when it changes, the write-only secrets are sent again (rotation)',
     current_provision_state: 'observed provision state',
     current_power_state: 'observed power state',
     last_error: 'the last failure ironplan recorded',
@@ -47,7 +49,7 @@ function serverDefaulted(a: Attr): Attr {
 export function nodeBlock(): Block {
   const spec = deriveAttributes(NODE_SPEC).map((a) => {
     if (a.name === 'interfaces') return serverDefaulted(a);
-    if (a.name === 'driver_info') return { ...a, description: `${a.description} Values are strings, converted to the driver schema's types. Secret fields (e.g. ipmi_password) go in driver_secrets.` };
+    if (a.name === 'driver_info') return { ...a, description: `${a.description} Values are strings, converted to the driver schema's types. Secret fields (e.g. ipmi_password) go in driver_secrets_wo (or the deprecated driver_secrets).` };
     if (a.name === 'properties' || a.name === 'extra') return { ...a, description: `${a.description ?? 'Free-form data.'} Values are strings (numbers where the schema declares them are converted).` };
     return a;
   });
@@ -56,7 +58,29 @@ export function nodeBlock(): Block {
     attributes: [
       computed('id', 'The node UUID.'),
       ...spec,
-      { name: 'driver_secrets', type: ['map', 'string'], optional: true, sensitive: true, description: 'Secret driver_info fields (those the driver schemas mark writeOnly, e.g. ipmi_password). Sensitive: hidden in plans; ironplan never shows them back, so drift in them is not detected.' },
+      {
+        name: 'driver_secrets',
+        type: ['map', 'string'],
+        optional: true,
+        sensitive: true,
+        description:
+          'Deprecated: use driver_secrets_wo, which keeps secrets out of the state. Secret driver_info fields (those the driver schemas mark writeOnly, e.g. ipmi_password). Sensitive: hidden in plans, but stored in clear text in the state file; ironplan never shows them back, so drift in them is not detected.',
+      },
+      {
+        name: 'driver_secrets_wo',
+        type: ['map', 'string'],
+        optional: true,
+        sensitive: true,
+        writeOnly: true,
+        description:
+          'Secret driver_info fields (those the driver schemas mark writeOnly, e.g. ipmi_password), write-only (terraform >= 1.11): sent to ironplan on create, and on update only when driver_secrets_wo_version changes; never stored in the state or shown in plans. Change driver_secrets_wo_version to rotate them.',
+      },
+      {
+        name: 'driver_secrets_wo_version',
+        type: 'number',
+        optional: true,
+        description: 'Any number; changing it sends driver_secrets_wo to ironplan again (terraform cannot see write-only values change). Bump it whenever the secrets change.',
+      },
       computed('current_provision_state', 'The provision state ironplan reports now (e.g. active while a deployment holds the node).'),
       computed('current_power_state', 'The power state the BMC last reported.'),
       computed('last_error', 'The last error ironplan recorded for the node.'),
@@ -109,7 +133,7 @@ export function nodeDataBlock(): Block {
   });
   return {
     description: 'Looks up one node by id (uuid) or name.',
-    attributes: res.attributes.filter((a) => a.name !== 'driver_secrets').map(asComputed),
+    attributes: res.attributes.filter((a) => !a.name.startsWith('driver_secrets')).map(asComputed),
   };
 }
 

@@ -43,6 +43,28 @@ describe('validation against the spec schemas', () => {
   });
 });
 
+describe('write-only driver secrets', () => {
+  const cfg = (extra: Obj) => conform({ name: 'n1', driver: 'fake-hardware', ...extra }, nodeResource.block) as Obj;
+  const wo = { driver_secrets_wo: { ipmi_password: 'pw' }, driver_secrets_wo_version: 1 };
+  it('are refused, with how to fix it, by a terraform without write-only attributes (< 1.11)', () => {
+    const d = nodeResource.validate(cfg(wo), { writeOnlyAttributesAllowed: false });
+    expect(d.map((x) => [x.severity, x.path])).toEqual([['error', ['driver_secrets_wo']]]);
+    expect(d[0]!.detail).toMatch(/Terraform >= 1\.11.*driver_secrets/);
+    expect(nodeResource.validate(cfg(wo), { writeOnlyAttributesAllowed: true })).toEqual([]);
+    expect(nodeResource.validate(cfg({ driver_secrets: { ipmi_password: 'pw' } }), { writeOnlyAttributesAllowed: false })).toEqual([]);
+  });
+  it('may not repeat a driver_secrets key', () => {
+    const d = nodeResource.validate(cfg({ ...wo, driver_secrets: { ipmi_password: 'pw' } }), { writeOnlyAttributesAllowed: true });
+    expect(d.map((x) => [x.summary, x.path])).toEqual([['Secret given twice', ['driver_secrets_wo', { key: 'ipmi_password' }]]]);
+  });
+  it('are null in the plan, which keeps their version', async () => {
+    const { planned } = await nodeResource.plan({} as Ctx, null, cfg(wo));
+    expect(planned.driver_secrets_wo).toBeNull();
+    expect(planned.driver_secrets_wo_version).toBe(1);
+    expect(nodeResource.block.attributes.find((a) => a.name === 'driver_secrets_wo')).toMatchObject({ writeOnly: true, sensitive: true, optional: true });
+  });
+});
+
 describe('deployment plan', () => {
   const ctx = {} as Ctx;
   const cfg = (o: Obj) => conform({ name: 'd', node: 'n1', image_source: 'http://i/x.raw', image_checksum: SHA, ...o }, deploymentResource.block) as Obj;

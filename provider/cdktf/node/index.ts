@@ -14,17 +14,29 @@ export interface NodeConfig extends cdktf.TerraformMetaArguments {
   */
   readonly driver: string;
   /**
-  * What the driver needs to reach the hardware; checked against the schema its interfaces publish. Values are strings, converted to the driver schema's types. Secret fields (e.g. ipmi_password) go in driver_secrets.
+  * What the driver needs to reach the hardware; checked against the schema its interfaces publish. Values are strings, converted to the driver schema's types. Secret fields (e.g. ipmi_password) go in driver_secrets_wo (or the deprecated driver_secrets).
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/ironplan/ironplan/0.1.0/docs/resources/node#driver_info Node#driver_info}
   */
   readonly driverInfo?: { [key: string]: string };
   /**
-  * Secret driver_info fields (those the driver schemas mark writeOnly, e.g. ipmi_password). Sensitive: hidden in plans; ironplan never shows them back, so drift in them is not detected.
+  * Deprecated: use driver_secrets_wo, which keeps secrets out of the state. Secret driver_info fields (those the driver schemas mark writeOnly, e.g. ipmi_password). Sensitive: hidden in plans, but stored in clear text in the state file; ironplan never shows them back, so drift in them is not detected.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/ironplan/ironplan/0.1.0/docs/resources/node#driver_secrets Node#driver_secrets}
   */
   readonly driverSecrets?: { [key: string]: string };
+  /**
+  * Secret driver_info fields (those the driver schemas mark writeOnly, e.g. ipmi_password), write-only (terraform >= 1.11): sent to ironplan on create, and on update only when driver_secrets_wo_version changes; never stored in the state or shown in plans. Change driver_secrets_wo_version to rotate them.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/ironplan/ironplan/0.1.0/docs/resources/node#driver_secrets_wo Node#driver_secrets_wo}
+  */
+  readonly driverSecretsWo?: { [key: string]: string };
+  /**
+  * Any number; changing it sends driver_secrets_wo to ironplan again (terraform cannot see write-only values change). Bump it whenever the secrets change.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/ironplan/ironplan/0.1.0/docs/resources/node#driver_secrets_wo_version Node#driver_secrets_wo_version}
+  */
+  readonly driverSecretsWoVersion?: number;
   /**
   * Free-form data. Values are strings (numbers where the schema declares them are converted).
   *
@@ -750,6 +762,8 @@ export class Node extends cdktf.TerraformResource {
     this._driver = config.driver;
     this._driverInfo = config.driverInfo;
     this._driverSecrets = config.driverSecrets;
+    this._driverSecretsWo = config.driverSecretsWo;
+    this._driverSecretsWoVersion = config.driverSecretsWoVersion;
     this._extra = config.extra;
     this._interfaces.internalValue = config.interfaces;
     this._maintenance = config.maintenance;
@@ -821,6 +835,38 @@ export class Node extends cdktf.TerraformResource {
   // Temporarily expose input value. Use with caution.
   public get driverSecretsInput() {
     return this._driverSecrets;
+  }
+
+  // driver_secrets_wo - computed: false, optional: true, required: false
+  private _driverSecretsWo?: { [key: string]: string }; 
+  public get driverSecretsWo() {
+    return this.getStringMapAttribute('driver_secrets_wo');
+  }
+  public set driverSecretsWo(value: { [key: string]: string }) {
+    this._driverSecretsWo = value;
+  }
+  public resetDriverSecretsWo() {
+    this._driverSecretsWo = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get driverSecretsWoInput() {
+    return this._driverSecretsWo;
+  }
+
+  // driver_secrets_wo_version - computed: false, optional: true, required: false
+  private _driverSecretsWoVersion?: number; 
+  public get driverSecretsWoVersion() {
+    return this.getNumberAttribute('driver_secrets_wo_version');
+  }
+  public set driverSecretsWoVersion(value: number) {
+    this._driverSecretsWoVersion = value;
+  }
+  public resetDriverSecretsWoVersion() {
+    this._driverSecretsWoVersion = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get driverSecretsWoVersionInput() {
+    return this._driverSecretsWoVersion;
   }
 
   // extra - computed: false, optional: true, required: false
@@ -1031,6 +1077,8 @@ export class Node extends cdktf.TerraformResource {
       driver: cdktf.stringToTerraform(this._driver),
       driver_info: cdktf.hashMapper(cdktf.stringToTerraform)(this._driverInfo),
       driver_secrets: cdktf.hashMapper(cdktf.stringToTerraform)(this._driverSecrets),
+      driver_secrets_wo: cdktf.hashMapper(cdktf.stringToTerraform)(this._driverSecretsWo),
+      driver_secrets_wo_version: cdktf.numberToTerraform(this._driverSecretsWoVersion),
       extra: cdktf.hashMapper(cdktf.stringToTerraform)(this._extra),
       interfaces: nodeInterfacesToTerraform(this._interfaces.internalValue),
       maintenance: cdktf.booleanToTerraform(this._maintenance),
@@ -1065,6 +1113,18 @@ export class Node extends cdktf.TerraformResource {
         isBlock: false,
         type: "map",
         storageClassType: "stringMap",
+      },
+      driver_secrets_wo: {
+        value: cdktf.hashMapperHcl(cdktf.stringToHclTerraform)(this._driverSecretsWo),
+        isBlock: false,
+        type: "map",
+        storageClassType: "stringMap",
+      },
+      driver_secrets_wo_version: {
+        value: cdktf.numberToHclTerraform(this._driverSecretsWoVersion),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "number",
       },
       extra: {
         value: cdktf.hashMapperHcl(cdktf.stringToHclTerraform)(this._extra),

@@ -5,7 +5,7 @@ import { freeForm, stringMap, typedMap, type FieldSchema } from '../convert.js';
 import { DiagError, err, warn, type Diagnostic, type PathStep } from '../diag.js';
 import { busy, findNode, nodePorts, portFields, restAt, setPower, waitNode } from '../nodeops.js';
 import { plannedState, settle } from '../planning.js';
-import { deadlineFor, PartialApply, validateTimeouts, type Resource } from '../resource.js';
+import { deadlineFor, PartialApply, validateTimeouts, type ClientCaps, type Resource } from '../resource.js';
 import { nodeBlock } from '../schemas.js';
 import { driverFields, NODE_SPEC, resolve } from '../spec-schemas.js';
 import { validateMap, validateValue } from '../validate.js';
@@ -23,18 +23,33 @@ const KINDS = Object.keys(resolve(NODE_SPEC.properties!.interfaces!).properties!
 const RESTING = NODE_SPEC.properties!.provision_state!.enum as string[];
 const SECRET_MASK = '******';
 
-export function validateNode(config: Obj): Diagnostic[] {
+export function validateNode(config: Obj, caps?: ClientCaps): Diagnostic[] {
   const out: Diagnostic[] = [];
+  if (caps && !caps.writeOnlyAttributesAllowed && config.driver_secrets_wo != null) {
+    out.push(
+      err(
+        'Write-only attributes need Terraform 1.11 or later',
+        'driver_secrets_wo is a write-only attribute, which this version of Terraform does not support: it would store the secrets in the state. Upgrade to Terraform >= 1.11, or use driver_secrets (sensitive, but stored in the state) instead.',
+        ['driver_secrets_wo'],
+      ),
+    );
+  }
   validateValue(config, NODE_SPEC, [], out);
   const keys = (m: Value | undefined) => (isObj(m) ? Object.keys(m) : []);
   for (const k of keys(config.driver_info)) {
-    if (DRIVER_FIELDS.get(k)?.secret) out.push(err('Secret in driver_info', `${k} is a secret field (writeOnly in the driver schema): put it in driver_secrets, which is sensitive and never shown in plans.`, ['driver_info', { key: k }]));
+    if (DRIVER_FIELDS.get(k)?.secret) out.push(err('Secret in driver_info', `${k} is a secret field (writeOnly in the driver schema): put it in driver_secrets_wo (write-only: never stored in the state; terraform >= 1.11), or the deprecated driver_secrets.`, ['driver_info', { key: k }]));
   }
-  for (const k of keys(config.driver_secrets)) {
-    if (DRIVER_FIELDS.has(k) && !DRIVER_FIELDS.get(k)!.secret) out.push(warn('Not a secret', `${k} is not a secret field; it will be hidden from plans anyway. driver_info is the usual place.`, ['driver_secrets', { key: k }]));
+  for (const attr of ['driver_secrets', 'driver_secrets_wo']) {
+    for (const k of keys(config[attr])) {
+      if (DRIVER_FIELDS.has(k) && !DRIVER_FIELDS.get(k)!.secret) out.push(warn('Not a secret', `${k} is not a secret field; it will be hidden from plans anyway. driver_info is the usual place.`, [attr, { key: k }]));
+    }
+  }
+  for (const k of keys(config.driver_secrets_wo)) {
+    if (isObj(config.driver_secrets) && k in config.driver_secrets) out.push(err('Secret given twice', `${k} is in both driver_secrets and driver_secrets_wo: keep it in driver_secrets_wo only.`, ['driver_secrets_wo', { key: k }]));
   }
   validateMap(config.driver_info ?? null, driverField, ['driver_info'], out);
   validateMap(config.driver_secrets ?? null, driverField, ['driver_secrets'], out);
+  validateMap(config.driver_secrets_wo ?? null, driverField, ['driver_secrets_wo'], out);
   if (typeof config.maintenance_reason === 'string' && config.maintenance !== true && !isUnknown(config.maintenance ?? null)) {
     out.push(err('maintenance_reason without maintenance', 'A maintenance reason is kept only while the node is in maintenance: set maintenance = true or drop the reason.', ['maintenance_reason']));
   }
@@ -52,13 +67,34 @@ export function validateNode(config: Obj): Diagnostic[] {
   return out;
 }
 
-const driverInfoBody = (s: Obj) => ({ ...typedMap(s.driver_info ?? null, driverField, ['driver_info']), ...typedMap(s.driver_secrets ?? null, driverField, ['driver_secrets']) });
+/** driver_info as sent: the state's fields and secrets, plus the write-only secrets (`wo`, from the configuration). */
+const driverInfoBody = (s: Obj, wo: Record<string, unknown> = {}) => ({
+  ...typedMap(s.driver_info ?? null, driverField, ['driver_info']),
+  ...typedMap(s.driver_secrets ?? null, driverField, ['driver_secrets']),
+  ...wo,
+});
 
-function createBody(p: Obj): Record<string, unknown> {
+/** The write-only secrets of the configuration, typed: they are only in ApplyResourceChange's config. */
+const writeOnlySecrets = (config: Obj | undefined) => typedMap(config?.driver_secrets_wo ?? null, driverField, ['driver_secrets_wo']);
+
+/**
+ * The write-only secrets to send when driver_info is replaced without a rotation (driver_secrets_wo_version
+ * unchanged): the mask for each secret the node holds already, which the service reads as "keep the stored
+ * value"; only a secret the node does not have yet is sent.
+ */
+async function keptSecrets(c: IronicClient, uuid: string, config: Obj | undefined, deadline: number): Promise<Record<string, unknown>> {
+  const wo = writeOnlySecrets(config);
+  if (Object.keys(wo).length === 0) return wo;
+  const n = await findNode(c, uuid, deadline);
+  const held = n?.driver_info ?? {};
+  return Object.fromEntries(Object.entries(wo).map(([k, v]) => [k, k in held ? SECRET_MASK : v]));
+}
+
+function createBody(p: Obj, config?: Obj): Record<string, unknown> {
   const body: Record<string, unknown> = {
     name: p.name,
     driver: p.driver,
-    driver_info: driverInfoBody(p),
+    driver_info: driverInfoBody(p, writeOnlySecrets(config)),
     properties: typedMap(p.properties ?? null, propField, ['properties']),
     extra: typedMap(p.extra ?? null, freeForm, ['extra']),
   };
@@ -122,6 +158,9 @@ export function nodeState(n: IronicNode, ports: IronicPort[], prior: Obj | null,
     provision_state: RESTING.includes(n.provision_state) ? n.provision_state : ((p.provision_state as Value) ?? 'available'),
     extra: stringMap(n.extra, p.extra ?? null, freeForm),
     driver_secrets: priorSecrets ? Object.fromEntries(Object.entries(priorSecrets).filter(([k]) => k in n.driver_info)) : null,
+    // Write-only: never in the state. Its version is configuration only.
+    driver_secrets_wo: null,
+    driver_secrets_wo_version: (p.driver_secrets_wo_version as Value) ?? null,
     current_provision_state: n.provision_state,
     current_power_state: n.power_state,
     last_error: n.last_error,
@@ -187,12 +226,13 @@ async function maintenance(c: IronicClient, uuid: string, on: boolean, reason: V
   else await c.request('DELETE', `/v1/nodes/${uuid}/maintenance`, undefined, { deadline });
 }
 
-function patchOps(prior: Obj, p: Obj): Array<Record<string, unknown>> {
+/** `wo`: the write-only secrets to send with driver_info when it is replaced. */
+async function patchOps(prior: Obj, p: Obj, wo: () => Promise<Record<string, unknown>>): Promise<Array<Record<string, unknown>>> {
   const ops: Array<Record<string, unknown>> = [];
   const changed = (k: string) => !deepEqual(prior[k] ?? null, p[k] ?? null);
   if (changed('name')) ops.push({ op: 'replace', path: '/name', value: p.name });
   if (changed('driver')) ops.push({ op: 'replace', path: '/driver', value: p.driver });
-  if (changed('driver_info') || changed('driver_secrets')) ops.push({ op: 'replace', path: '/driver_info', value: driverInfoBody(p) });
+  if (changed('driver_info') || changed('driver_secrets') || changed('driver_secrets_wo_version')) ops.push({ op: 'replace', path: '/driver_info', value: driverInfoBody(p, await wo()) });
   if (changed('properties')) ops.push({ op: 'replace', path: '/properties', value: typedMap(p.properties ?? null, propField, ['properties']) });
   if (changed('extra')) ops.push({ op: 'replace', path: '/extra', value: typedMap(p.extra ?? null, freeForm, ['extra']) });
   if (changed('resource_class')) ops.push({ op: 'replace', path: '/resource_class', value: p.resource_class ?? null });
@@ -208,9 +248,9 @@ function patchOps(prior: Obj, p: Obj): Array<Record<string, unknown>> {
  * POST /v1/nodes. Node names are unique in ironplan, so a conflict means another workspace (or someone
  * through the API) has the node already: say which node it is and how to adopt it instead.
  */
-async function enroll(c: IronicClient, planned: Obj, deadline: number): Promise<IronicNode> {
+async function enroll(c: IronicClient, planned: Obj, config: Obj | undefined, deadline: number): Promise<IronicNode> {
   try {
-    return await c.request<IronicNode>('POST', '/v1/nodes', createBody(planned), { deadline });
+    return await c.request<IronicNode>('POST', '/v1/nodes', createBody(planned, config), { deadline });
   } catch (e) {
     if (!(e instanceof IronicError) || e.status !== 409 || typeof planned.name !== 'string') throw e;
     const name = planned.name;
@@ -252,10 +292,10 @@ export const nodeResource: Resource = {
     return { planned, requiresReplace };
   },
 
-  async create(ctx, planned) {
+  async create(ctx, planned, config) {
     const c = ctx.client();
     const deadline = deadlineFor(planned, 'create');
-    const n = await enroll(c, planned, deadline);
+    const n = await enroll(c, planned, config, deadline);
     return converge(c, n.uuid, null, planned, async () => {
       await syncPorts(c, n.uuid, [], planned.ports ?? null, deadline);
       await restAt(c, n, String(planned.provision_state ?? 'available'), deadline);
@@ -264,14 +304,15 @@ export const nodeResource: Resource = {
     });
   },
 
-  async update(ctx, prior, planned) {
+  async update(ctx, prior, planned, config) {
     const c = ctx.client();
     const deadline = deadlineFor(planned, 'update');
     const uuid = String(prior.id);
     const changed = (k: string) => !deepEqual(prior[k] ?? null, planned[k] ?? null);
     return converge(c, uuid, prior, planned, async () => {
       if (changed('maintenance') && planned.maintenance === false) await maintenance(c, uuid, false, null, deadline);
-      const ops = patchOps(prior, planned);
+      // A new driver_secrets_wo_version is a rotation: the write-only secrets are sent again.
+      const ops = await patchOps(prior, planned, () => (changed('driver_secrets_wo_version') ? Promise.resolve(writeOnlySecrets(config)) : keptSecrets(c, uuid, config, deadline)));
       if (ops.length) await c.request('PATCH', `/v1/nodes/${uuid}`, ops, { deadline });
       if (changed('traits')) await c.request('PUT', `/v1/nodes/${uuid}/traits`, { traits: Array.isArray(planned.traits) ? planned.traits : [] }, { deadline });
       await syncPorts(c, uuid, prior.ports ?? null, planned.ports ?? null, deadline);
