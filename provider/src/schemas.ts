@@ -95,7 +95,8 @@ export function deploymentBlock(): Block {
     description: "An image deployed to a node, chosen by name/uuid or by node_selector. Changing the image or user data rebuilds the node in place; changing the node or selector replaces the deployment.",
     attributes: [
       computed('id', 'The instance UUID the node is claimed with.'),
-      ...spec,
+      // User data often carries keys and passwords: hidden in plans and CLI output, as driver secrets are.
+      ...spec.map((a) => (a.name === 'user_data' || a.name === 'meta_data' ? { ...a, sensitive: true } : a)),
       computed('node_uuid', 'The node the deployment runs on.'),
       computed('provision_state', "The node's provision state."),
       computed('deployed_at', 'When the image last became active.'),

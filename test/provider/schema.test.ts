@@ -68,6 +68,11 @@ describe('secrets', () => {
     expect(secrets).toEqual(['ipmi_password']);
     expect(nodeBlock().attributes.find((a) => a.name === 'driver_secrets')!.sensitive).toBe(true);
   });
+
+  it('a deployment\'s user and meta data are sensitive (hidden in plans)', () => {
+    const attrs = deploymentBlock().attributes;
+    for (const name of ['user_data', 'meta_data']) expect(attrs.find((a) => a.name === name)!.sensitive, name).toBe(true);
+  });
 });
 
 describe('provider schema response', () => {
