@@ -107,6 +107,12 @@ export interface PowerInterface extends BaseInterface {
   /** Resolves once the BMC confirms the new state. */
   setPowerState(task: Task, state: PowerState, timeoutSec?: number): Promise<void>;
   reboot(task: Task, timeoutSec?: number): Promise<void>;
+  /**
+   * Soft power off (Ironic API 1.27): asks the operating system to shut down (ACPI) and resolves once the
+   * BMC confirms power off. Optional: a power interface without it refuses "soft power off" and "soft
+   * rebooting" (a soft reboot is this, then power on, as Ironic's ipmitool does it).
+   */
+  softPowerOff?(task: Task, timeoutSec?: number): Promise<void>;
 }
 
 export interface BootDeviceInfo {

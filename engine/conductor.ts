@@ -10,13 +10,14 @@ import type { AgentChannel, AgentCommand, AgentHeartbeat, BootDevice, BootDevice
 import type { Store } from './store/store.js';
 import type { DriverRegistry } from './drivers/registry.js';
 import type { UserVerb } from './states.js';
-import type { ConductorOptions, NodeCreate, NodeUpdate, Operation, PortCreate, PortUpdate, ProvisionArgs, ValidationReport, VendorMethodInfo } from './conductor/types.js';
+import type { ConductorOptions, NodeCreate, NodeUpdate, Operation, PortCreate, PortUpdate, PowerTarget, ProvisionArgs, ValidationReport, VendorMethodInfo } from './conductor/types.js';
 import { TaskManager } from './conductor/task-manager.js';
 import { Liveness } from './conductor/liveness.js';
 import { Periodic } from './conductor/periodic.js';
 import { Ownership } from './conductor/ownership.js';
 import type { ClusterView } from './rpc/cluster.js';
 import * as records from './conductor/records.js';
+import * as vifs from './conductor/vifs.js';
 import * as nodeOps from './conductor/node-ops.js';
 import * as agent from './conductor/agent.js';
 import { provision } from './conductor/provision.js';
@@ -123,11 +124,19 @@ export class Conductor implements AgentChannel {
     return records.deletePort(this.tasks, uuid, actor);
   }
 
+  async attachVif(ident: string, vif: vifs.VifInfo, actor = 'api'): Promise<void> {
+    return vifs.attachVif(this.tasks, ident, vif, actor);
+  }
+
+  async detachVif(ident: string, vifId: string, actor = 'api'): Promise<void> {
+    return vifs.detachVif(this.tasks, ident, vifId, actor);
+  }
+
   // ---------------------------------------------------------------- power, boot device, validate, vendor
 
   /** Accepts a power change (NodeLocked if the node is busy) and carries it out in the background. */
-  async changePowerState(ident: string, target: PowerState | 'reboot', actor = 'api'): Promise<Operation> {
-    return nodeOps.changePowerState(this.tasks, ident, target, actor);
+  async changePowerState(ident: string, target: PowerTarget, actor = 'api', timeoutSec?: number): Promise<Operation> {
+    return nodeOps.changePowerState(this.tasks, ident, target, actor, timeoutSec);
   }
 
   /** Records what each BMC reports; a difference from a spec then shows up in the next plan. */

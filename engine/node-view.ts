@@ -5,7 +5,7 @@ import type { EventEmitter } from 'node:events';
 import type { NodeRecord } from '../contract/generated/node-record.js';
 import type { PortRecord } from '../contract/generated/port-record.js';
 import type { Event } from './generated/event.js';
-import type { NodeFilter, Store } from './store/store.js';
+import type { NodeFilter, PortFilter, Store } from './store/store.js';
 import type { DriverCatalog } from './drivers/registry.js';
 import { redact } from './conductor/records.js';
 import { waitForNode } from './conductor/wait.js';
@@ -33,7 +33,7 @@ export class NodeView {
     return this.store.listNodes(filter);
   }
 
-  listPorts(filter: { node_uuid?: string; address?: string; limit?: number; marker?: string } = {}): Promise<PortRecord[]> {
+  listPorts(filter: PortFilter = {}): Promise<PortRecord[]> {
     return this.store.listPorts(filter);
   }
 

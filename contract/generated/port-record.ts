@@ -20,6 +20,16 @@ export interface PortRecord {
   extra: {
     [k: string]: unknown;
   };
+  /**
+   * The port group the port is a member of (API 1.24); absent or null: none.
+   */
+  portgroup_uuid?: string | null;
+  /**
+   * What the network interface records (tenant_vif_port_id of an attached VIF); read-only in the API. Absent: {}.
+   */
+  internal_info?: {
+    [k: string]: unknown;
+  };
   created_at: string;
   updated_at: string | null;
 }

@@ -61,6 +61,11 @@ export class FakePower implements PowerInterface {
     await simulateBmc(task);
     this.bmcs.setPower(task, 'power on');
   }
+  /** The simulated OS shuts down at once (Ironic's fake power interface supports soft power too). */
+  async softPowerOff(task: Task): Promise<void> {
+    await simulateBmc(task);
+    this.bmcs.setPower(task, 'power off');
+  }
 }
 
 const FAKE_BOOT_DEVICES: BootDevice[] = ['pxe', 'disk', 'cdrom', 'bios', 'safe'];

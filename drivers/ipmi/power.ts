@@ -6,6 +6,8 @@ import { parsePowerStatus } from './parse.js';
 
 /** Ironic's default power_state_change_timeout. */
 const DEFAULT_CHANGE_TIMEOUT_SEC = 60;
+/** Ironic's default soft_power_off_timeout: an operating system may take minutes to shut down. */
+const DEFAULT_SOFT_OFF_TIMEOUT_SEC = 600;
 /** Status polls start fast (ipmi_sim and most BMCs switch at once) and back off for slow ones. */
 const POLL_DELAYS_MS: readonly number[] = [0, 100, 200, 400, 800, 1000];
 
@@ -18,9 +20,12 @@ export function createIpmitoolPower({ client, driverInfo }: IpmitoolPowerDeps): 
   const readPowerState = (task: Task, conn: IpmiConnection): Promise<PowerState> =>
     client.query(conn, ['power', 'status'], parsePowerStatus, task.log);
 
-  /** Sends the command, then polls until the BMC reports the target state or the deadline passes. */
-  const changeAndConfirm = async (task: Task, conn: IpmiConnection, target: PowerState, deadline: number): Promise<void> => {
-    await client.run(conn, ['power', target === 'power on' ? 'on' : 'off'], task.log);
+  /**
+   * Sends the command, then polls until the BMC reports the target state or the deadline passes.
+   * `power soft` (an ACPI shutdown request) is confirmed as "power off", as Ironic's ipmitool does.
+   */
+  const changeAndConfirm = async (task: Task, conn: IpmiConnection, target: PowerState, deadline: number, command: 'on' | 'off' | 'soft' = target === 'power on' ? 'on' : 'off'): Promise<void> => {
+    await client.run(conn, ['power', command], task.log);
     let last: PowerState | undefined;
     for (let poll = 0; ; poll++) {
       const delay = POLL_DELAYS_MS[Math.min(poll, POLL_DELAYS_MS.length - 1)]!;
@@ -66,6 +71,11 @@ export function createIpmitoolPower({ client, driverInfo }: IpmitoolPowerDeps): 
         await changeAndConfirm(task, conn, 'power off', deadline);
       }
       await changeAndConfirm(task, conn, 'power on', deadline);
+    },
+
+    async softPowerOff(task, timeoutSec) {
+      const conn = driverInfo.connectionOf(task);
+      await changeAndConfirm(task, conn, 'power off', Date.now() + (timeoutSec ?? DEFAULT_SOFT_OFF_TIMEOUT_SEC) * 1000, 'soft');
     },
   };
 }

@@ -1,19 +1,49 @@
 // Operations on a node outside the provision state machine: power changes, the boot device, Ironic's
 // node validate, and vendor passthru. Each goes to the node's driver interfaces as they are.
 import type { NodeRecord } from '../../contract/generated/node-record.js';
-import type { BootDevice, BootDeviceInfo, PowerState } from '../../contract/types.js';
+import type { BootDevice, BootDeviceInfo, PowerState, Task } from '../../contract/types.js';
 import { EngineError, invalidParameter } from '../errors.js';
-import type { Operation, ValidationReport, VendorMethodInfo } from './types.js';
+import type { Operation, PowerTarget, ValidationReport, VendorMethodInfo } from './types.js';
 import type { TaskManager } from './task-manager.js';
 import { errorMessage } from './task-manager.js';
 
 /** Accepts a power change (NodeLocked if the node is busy) and carries it out in the background. */
-export async function changePowerState(tm: TaskManager, ident: string, target: PowerState | 'reboot', actor: string): Promise<Operation> {
-  if (target !== 'power on' && target !== 'power off' && target !== 'reboot') throw invalidParameter('target', `"${target}" is not one of power on, power off, reboot`);
+const POWER_TARGETS: readonly PowerTarget[] = ['power on', 'power off', 'reboot', 'soft power off', 'soft reboot'];
+/** Ironic's [conductor]soft_power_off_timeout: how long an OS has to shut down when no timeout is given. */
+const SOFT_POWER_OFF_TIMEOUT_SEC = 600;
+/** The power state each target ends in. */
+const ENDS_IN: Record<PowerTarget, PowerState> = { 'power on': 'power on', 'power off': 'power off', reboot: 'power on', 'soft power off': 'power off', 'soft reboot': 'power on' };
+/** Ironic's names of the soft targets, for its refusal's words. */
+const IRONIC_NAME: Partial<Record<PowerTarget, string>> = { 'soft reboot': 'soft rebooting' };
+
+/** Carries out a power target with the node's power interface (soft ones checked available by the caller). */
+async function powerAction(task: Task, target: PowerTarget, timeoutSec: number | undefined): Promise<void> {
+  const power = task.driver.power;
+  switch (target) {
+    case 'reboot':
+      return power.reboot(task, timeoutSec);
+    case 'soft power off':
+      return power.softPowerOff!(task, timeoutSec ?? SOFT_POWER_OFF_TIMEOUT_SEC);
+    case 'soft reboot':
+      // A soft power off (if on), then power on: Ironic's ipmitool soft reboot.
+      if ((await power.getPowerState(task)) === 'power on') await power.softPowerOff!(task, timeoutSec ?? SOFT_POWER_OFF_TIMEOUT_SEC);
+      return power.setPowerState(task, 'power on', timeoutSec);
+    default:
+      return power.setPowerState(task, target, timeoutSec);
+  }
+}
+
+export async function changePowerState(tm: TaskManager, ident: string, target: PowerTarget, actor: string, timeoutSec?: number): Promise<Operation> {
+  if (!POWER_TARGETS.includes(target)) throw invalidParameter('target', `"${target}" is not one of ${POWER_TARGETS.join(', ')}`);
+  if (timeoutSec !== undefined && (!Number.isInteger(timeoutSec) || timeoutSec < 1)) throw invalidParameter('timeout', 'timeout has to be positive integer');
   const node = await tm.reserve(ident);
   let accepted: NodeRecord;
   try {
-    accepted = await tm.store.transaction((tx) => tx.updateNode(node.uuid, node.version, { target_power_state: target === 'reboot' ? 'power on' : target, last_error: null }, node));
+    if ((target === 'soft power off' || target === 'soft reboot') && !tm.registry.driverFor(node).power.softPowerOff) {
+      // Ironic's refusal, synchronous as in its conductor, for a power interface without soft power.
+      throw new EngineError('InvalidParameter', `The driver ${node.driver} does not support the power state, ${IRONIC_NAME[target] ?? target}`, 'target');
+    }
+    accepted = await tm.store.transaction((tx) => tx.updateNode(node.uuid, node.version, { target_power_state: ENDS_IN[target], last_error: null }, node));
   } catch (err) {
     await tm.release(node.uuid);
     throw err;
@@ -24,9 +54,8 @@ export async function changePowerState(tm: TaskManager, ident: string, target: P
         const task = await tm.makeTask(node.uuid, accepted);
         try {
           await task.driver.power.validate(task);
-          if (target === 'reboot') await task.driver.power.reboot(task);
-          else await task.driver.power.setPowerState(task, target);
-          return await tm.recordPower(node.uuid, { to: target === 'reboot' ? 'power on' : target, verb: target, actor, reason: null, patch: { target_power_state: null } });
+          await powerAction(task, target, timeoutSec);
+          return await tm.recordPower(node.uuid, { to: ENDS_IN[target], verb: target, actor, reason: null, patch: { target_power_state: null } });
         } catch (err) {
           const msg = `Failed to change power state to "${target}": ${errorMessage(err)}`;
           return await tm.recordPower(node.uuid, { to: null, verb: target, actor, reason: msg, patch: { target_power_state: null, last_error: msg } });

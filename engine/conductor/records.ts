@@ -161,6 +161,8 @@ export async function createPort(tm: TaskManager, input: PortCreate, actor: stri
     address: input.address.toLowerCase(),
     pxe_enabled: input.pxe_enabled ?? true,
     extra: input.extra ?? {},
+    portgroup_uuid: await memberOf(tm, node.uuid, input.portgroup_uuid, input.pxe_enabled),
+    internal_info: {},
     created_at: t,
     updated_at: null,
   };
@@ -175,6 +177,11 @@ export async function updatePort(tm: TaskManager, uuid: string, patch: PortUpdat
   const port = await tm.store.getPort(uuid);
   if (patch.address !== undefined) assertMac(patch.address);
   if (patch.node_uuid !== undefined) patch.node_uuid = (await tm.store.getNode(patch.node_uuid)).uuid;
+  if (patch.portgroup_uuid !== undefined || (patch.node_uuid !== undefined && port.portgroup_uuid)) {
+    // A port stays in a group of its own node: moving it checks the group it keeps, as naming one does.
+    const group = patch.portgroup_uuid !== undefined ? patch.portgroup_uuid : port.portgroup_uuid;
+    patch.portgroup_uuid = await memberOf(tm, patch.node_uuid ?? port.node_uuid, group, patch.pxe_enabled);
+  }
   return tm.store.transaction(async (tx) => {
     const updated = await tx.updatePort(uuid, patch);
     await tx.addEvent({ type: 'port', node_uuid: port.node_uuid, verb: 'update', actor, reason: `port ${updated.address} updated` });
@@ -188,6 +195,26 @@ export async function deletePort(tm: TaskManager, uuid: string, actor: string): 
     await tx.deletePort(uuid);
     await tx.addEvent({ type: 'port', node_uuid: port.node_uuid, verb: 'delete', actor, reason: `port ${port.address} removed` });
   });
+}
+
+/**
+ * The port group a port of `nodeUuid` may be a member of, by Ironic's rules: it exists (400 otherwise,
+ * not 404: it is named in a body), it is the node's, and a PXE-enabled port joins only a group that
+ * supports standalone ports (409).
+ */
+async function memberOf(tm: TaskManager, nodeUuid: string, ident: string | null | undefined, pxeEnabled: boolean | undefined): Promise<string | null> {
+  if (ident === undefined || ident === null) return null;
+  const pg = await tm.store.findPortgroup(ident);
+  if (!pg) throw new EngineError('InvalidParameter', `Portgroup ${ident} could not be found.`, 'portgroup_uuid');
+  if (pg.node_uuid !== nodeUuid) throw new EngineError('InvalidParameter', 'Port can not be added to a portgroup belonging to a different node.', 'portgroup_uuid');
+  if (pxeEnabled === true && !pg.standalone_ports_supported) {
+    throw new EngineError(
+      'Conflict',
+      `Port group ${pg.uuid} doesn't support standalone ports. This port cannot be created as a member of that portgroup as the port's 'pxe_enabled' field was set to True.`,
+      'pxe_enabled',
+    );
+  }
+  return pg.uuid;
 }
 
 function assertMac(address: string): void {

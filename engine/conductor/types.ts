@@ -2,7 +2,7 @@
 // without importing the entry module (engine/conductor.ts re-exports them all).
 import type { NodeRecord } from '../../contract/generated/node-record.js';
 import type { InterfaceNames } from '../generated/node-spec.js';
-import type { CleanStep, Logger, ServiceSettings } from '../../contract/types.js';
+import type { CleanStep, Logger, PowerState, ServiceSettings } from '../../contract/types.js';
 import type { Store } from '../store/store.js';
 import type { DriverRegistry } from '../drivers/registry.js';
 
@@ -67,7 +67,9 @@ export interface ProvisionArgs {
 
 export type ValidationReport = Record<string, { result: boolean | null; reason: string | null }>;
 
-export type PortCreate = { node_uuid: string; address: string; pxe_enabled?: boolean; extra?: Record<string, unknown>; uuid?: string };
-export type PortUpdate = { address?: string; pxe_enabled?: boolean; extra?: Record<string, unknown>; node_uuid?: string };
+/** What a power change may ask for: a state, a reboot, or their soft forms (Ironic API 1.27). */
+export type PowerTarget = PowerState | 'reboot' | 'soft power off' | 'soft reboot';
+export type PortCreate = { node_uuid: string; address: string; pxe_enabled?: boolean; extra?: Record<string, unknown>; uuid?: string; portgroup_uuid?: string | null };
+export type PortUpdate = { address?: string; pxe_enabled?: boolean; extra?: Record<string, unknown>; node_uuid?: string; portgroup_uuid?: string | null };
 
 export type VendorMethodInfo = { http_methods: string[]; description: string; async: boolean; require_exclusive_lock: boolean };

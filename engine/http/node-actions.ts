@@ -3,6 +3,7 @@
 // and its target recorded); clients follow progress on the node's states.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ProvisionArgs } from '../conductor.js';
+import type { PowerTarget } from '../conductor/types.js';
 import type { NodeRecord } from '../../contract/generated/node-record.js';
 import type { NodeView } from '../node-view.js';
 import { STABLE_STATES, type UserVerb } from '../states.js';
@@ -33,12 +34,23 @@ const PROVISION_TARGETS: Record<string, UserVerb> = {
 /** Targets of Ironic releases newer than 21.4 (which answers them as unknown actions). */
 const LATER_TARGETS = ['service', 'unhold'];
 
-const POWER_TARGETS: Record<string, 'power on' | 'power off' | 'reboot'> = {
+const POWER_TARGETS: Record<string, PowerTarget> = {
   'power on': 'power on',
   'power off': 'power off',
   rebooting: 'reboot',
   reboot: 'reboot',
+  'soft power off': 'soft power off',
+  'soft rebooting': 'soft reboot',
 };
+
+/** Ironic's timeout argument: a positive integer of seconds (400 otherwise). */
+function timeoutArg(v: unknown): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  const n = typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isInteger(n)) throw invalid(`Invalid timeout value ${String(v)}: must be an integer`, 'timeout');
+  if (n < 1) throw invalid('timeout has to be positive integer', 'timeout');
+  return n;
+}
 
 function accepted(req: FastifyRequest, reply: FastifyReply, uuid: string, body?: Record<string, unknown>): FastifyReply {
   return reply.code(202).header('Location', `${baseUrl(req)}/v1/nodes/${uuid}/states`).send(body);
@@ -83,14 +95,12 @@ export function registerNodeActionRoutes(app: FastifyInstance, ctx: HttpContext)
     const raw = String(body.target ?? '');
     const known = findEntry('power', 'node', raw);
     if (known) refuseBelow(req, known, `The power target "${raw}"`);
-    if (body.timeout !== undefined) requireVersion(req, 'behaviour', 'node', 'power-timeout', 'A power change timeout');
+    if (body.timeout !== undefined && body.timeout !== null) requireVersion(req, 'behaviour', 'node', 'power-timeout', 'A power change timeout');
     const target = POWER_TARGETS[raw];
-    if (!target) {
-      if (known?.support === 'no') throw invalid(`target: "${raw}" is not supported by ironplan's power interfaces (soft power actions are not implemented)`, 'target');
-      throw invalid(`target: "${raw}" is not one of ${Object.keys(POWER_TARGETS).join(', ')}`, 'target');
-    }
+    if (!target) throw invalid(`target: "${raw}" is not one of ${Object.keys(POWER_TARGETS).join(', ')}`, 'target');
+    const timeout = timeoutArg(body.timeout);
     const wait = waitParam(req);
-    const node = await manager.changePowerState(identParam(req), target);
+    const node = await manager.changePowerState(identParam(req), target, undefined, timeout);
     return acceptedAfterWait(req, reply, nodes, node, wait);
   });
 

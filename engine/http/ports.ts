@@ -12,9 +12,9 @@ import { fieldsAt, findEntry } from './versions-table.js';
 import { isUuid } from '../ids.js';
 
 const SORT_KEYS = ['uuid', 'address', 'created_at', 'updated_at'] as const;
-const WRITABLE = new Set(['address', 'node_uuid', 'pxe_enabled', 'extra']);
+const WRITABLE = new Set(['address', 'node_uuid', 'pxe_enabled', 'extra', 'portgroup_uuid']);
 /** Ironic port fields ironplan does not model: accepted only empty. */
-const EMPTY_ONLY: Record<string, unknown> = { local_link_connection: {}, physical_network: null, portgroup_uuid: null };
+const EMPTY_ONLY: Record<string, unknown> = { local_link_connection: {}, physical_network: null };
 
 const invalid = (message: string, field?: string) => new EngineError('InvalidParameter', message, field);
 
@@ -24,7 +24,7 @@ function checkEmptyOnly(field: string, v: unknown): void {
   throw invalid(`${field}: ironplan does not support this field; only ${JSON.stringify(empty)} is accepted`, field);
 }
 
-type PortChange = { address?: string; pxe_enabled?: boolean; extra?: Record<string, unknown>; node_uuid?: string };
+type PortChange = { address?: string; pxe_enabled?: boolean; extra?: Record<string, unknown>; node_uuid?: string; portgroup_uuid?: string | null };
 
 function checkChange(body: Record<string, unknown>, out: PortChange): void {
   if (body.address !== undefined) {
@@ -34,6 +34,11 @@ function checkChange(body: Record<string, unknown>, out: PortChange): void {
   if (body.node_uuid !== undefined) {
     if (typeof body.node_uuid !== 'string') throw invalid('node_uuid: must be a string', 'node_uuid');
     out.node_uuid = body.node_uuid;
+  }
+  if (body.portgroup_uuid !== undefined) {
+    // The manager checks that the group exists and is the node's.
+    if (body.portgroup_uuid !== null && (typeof body.portgroup_uuid !== 'string' || !isUuid(body.portgroup_uuid))) throw invalid(`Expected UUID for portgroup_uuid: ${String(body.portgroup_uuid)}`, 'portgroup_uuid');
+    out.portgroup_uuid = body.portgroup_uuid === null ? null : body.portgroup_uuid.toLowerCase();
   }
   if (body.pxe_enabled !== undefined) {
     if (typeof body.pxe_enabled !== 'boolean') throw invalid('pxe_enabled: must be a boolean', 'pxe_enabled');
@@ -65,24 +70,27 @@ export function registerPortRoutes(app: FastifyInstance, ctx: HttpContext): void
   const nodes = ctx.engine.nodes;
   const tags = ['ports'];
 
-  const list = (opts: { detailPath: boolean; nodeParam: boolean }) => async (req: FastifyRequest) => {
+  const list = (opts: { detailPath: boolean; nodeParam: boolean; groupParam?: boolean }) => async (req: FastifyRequest) => {
     const v = req.apiVersion;
+    if (opts.groupParam) requireVersion(req, 'endpoint', 'v1', '/v1/portgroups/{portgroup}/ports');
     checkQuery(req, 'ports');
     const fields = parseFields(param(req, 'fields'), 'port', v);
     if (opts.detailPath && fields) throw invalid('Can not specify ?fields with the /detail resource', 'fields');
     const detail = opts.detailPath || boolParam(req, 'detail') === true;
     const page = pageParams(req, SORT_KEYS);
-    const nodeIdent = opts.nodeParam ? identParam(req) : (param(req, 'node') ?? param(req, 'node_uuid'));
+    const nodeIdent = opts.nodeParam ? identParam(req) : opts.groupParam ? undefined : (param(req, 'node') ?? param(req, 'node_uuid'));
+    const groupIdent = opts.groupParam ? identParam(req) : param(req, 'portgroup');
+    const portgroupUuid = groupIdent ? (await ctx.engine.store.getPortgroup(groupIdent)).uuid : undefined;
     // Before 1.5 a node name in ?node= is refused (406); in the URL, the name gate answers 404.
     if (!opts.nodeParam && nodeIdent && !isUuid(nodeIdent)) requireVersion(req, 'behaviour', 'node', 'names', `?node=${nodeIdent} (a node name)`);
     const nodeUuid = nodeIdent ? (await nodes.getNode(nodeIdent)).uuid : undefined;
     const address = param(req, 'address');
     let ports: PortRecord[];
     if ((page.sort_key ?? 'uuid') === 'uuid' && page.sort_dir !== 'desc') {
-      ports = await nodes.listPorts({ node_uuid: nodeUuid, address, limit: page.limit, marker: page.marker });
+      ports = await nodes.listPorts({ node_uuid: nodeUuid, portgroup_uuid: portgroupUuid, address, limit: page.limit, marker: page.marker });
     } else {
       // Other orders are rare and port lists small: sort here, then page.
-      let all = sortPorts(await nodes.listPorts({ node_uuid: nodeUuid, address }), page.sort_key ?? 'uuid', page.sort_dir ?? 'asc');
+      let all = sortPorts(await nodes.listPorts({ node_uuid: nodeUuid, portgroup_uuid: portgroupUuid, address }), page.sort_key ?? 'uuid', page.sort_dir ?? 'asc');
       if (page.marker) {
         const at = all.findIndex((p) => p.uuid === page.marker);
         if (at < 0) throw new EngineError('NotFound', `Marker port ${page.marker} could not be found.`);
@@ -92,7 +100,7 @@ export function registerPortRoutes(app: FastifyInstance, ctx: HttpContext): void
     }
     const base = baseUrl(req);
     const out = ports.map((p) => portView(p, v, base, { detail, fields: fields ?? (detail ? undefined : PORT_LIST_FIELDS) }));
-    const path = req.routeOptions.url!.replace(':ident', nodeIdent ?? '');
+    const path = req.routeOptions.url!.replace(':ident', (opts.groupParam ? groupIdent : nodeIdent) ?? '');
     const next = nextLink(base, path, req, ports, page.limit);
     return next ? { ports: out, next } : { ports: out };
   };
@@ -101,6 +109,9 @@ export function registerPortRoutes(app: FastifyInstance, ctx: HttpContext): void
   app.get('/v1/ports/detail', { schema: { summary: 'List ports with every field', tags } }, list({ detailPath: true, nodeParam: false }));
   app.get('/v1/nodes/:ident/ports', { schema: { summary: "A node's ports", tags } }, list({ detailPath: false, nodeParam: true }));
   app.get('/v1/nodes/:ident/ports/detail', { schema: { summary: "A node's ports with every field", tags } }, list({ detailPath: true, nodeParam: true }));
+
+  app.get('/v1/portgroups/:ident/ports', { schema: { summary: "A port group's ports", tags } }, list({ detailPath: false, nodeParam: false, groupParam: true }));
+  app.get('/v1/portgroups/:ident/ports/detail', { schema: { summary: "A port group's ports with every field", tags } }, list({ detailPath: true, nodeParam: false, groupParam: true }));
 
   app.post('/v1/ports', { schema: { summary: 'Create a port', tags, body: portSchemas.create } }, async (req, reply) => {
     const body = objectBody(req);
@@ -147,6 +158,7 @@ export function registerPortRoutes(app: FastifyInstance, ctx: HttpContext): void
       else if (!(field in after)) {
         if (field === 'extra') body.extra = {};
         else if (field === 'pxe_enabled') body.pxe_enabled = true;
+        else if (field === 'portgroup_uuid') body.portgroup_uuid = null;
         else throw invalid(`'/${field}' is a mandatory attribute and can not be removed`, field);
       } else body[field] = after[field];
     }

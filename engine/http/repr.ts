@@ -5,6 +5,7 @@
 import type { NodeRecord } from '../../contract/generated/node-record.js';
 import type { PortRecord } from '../../contract/generated/port-record.js';
 import type { ChassisRecord } from '../generated/chassis-record.js';
+import type { PortgroupRecord } from '../generated/portgroup-record.js';
 import { EngineError } from '../errors.js';
 import { NotAcceptable } from './version.js';
 import { fieldSetAt, fieldsAt, findEntry, since, stateAt, type OfKind } from './versions-table.js';
@@ -24,15 +25,16 @@ export const NOOP_INTERFACES: Readonly<Record<string, string>> = {
 export const NODE_LIST_FIELDS = ['uuid', 'name', 'instance_uuid', 'power_state', 'provision_state', 'maintenance', 'links'];
 export const PORT_LIST_FIELDS = ['uuid', 'address', 'links'];
 export const CHASSIS_LIST_FIELDS = ['uuid', 'description', 'links'];
+export const PORTGROUP_LIST_FIELDS = ['uuid', 'address', 'name', 'links'];
 
 /** The collection whose `fields` parameter selects fields of a resource. */
-const COLLECTION: Record<string, OfKind<'query'>> = { node: 'nodes', port: 'ports', chassis: 'chassis' };
+const COLLECTION: Record<string, OfKind<'query'>> = { node: 'nodes', port: 'ports', chassis: 'chassis', portgroup: 'portgroups' };
 
 /**
  * The `fields` query parameter, as Ironic checks it: 406 before 1.8 or for a field of a later version,
  * 400 for a name that is no field of the resource.
  */
-export function parseFields(raw: string | undefined, of: 'node' | 'port' | 'chassis', v: number): string[] | undefined {
+export function parseFields(raw: string | undefined, of: 'node' | 'port' | 'chassis' | 'portgroup', v: number): string[] | undefined {
   if (raw === undefined || raw === '') return undefined;
   const needs = since('query', COLLECTION[of]!, 'fields');
   if (v < needs) throw new NotAcceptable(`Request not acceptable: ?fields requires API version 1.${needs} or later (this request is 1.${v}).`);
@@ -143,8 +145,8 @@ export function portDetail(p: PortRecord, v: number, base: string): Record<strin
     extra: p.extra,
     pxe_enabled: p.pxe_enabled,
     local_link_connection: {},
-    internal_info: {},
-    portgroup_uuid: null,
+    internal_info: p.internal_info ?? {},
+    portgroup_uuid: p.portgroup_uuid ?? null,
     physical_network: null,
     created_at: p.created_at,
     updated_at: p.updated_at,
@@ -177,6 +179,31 @@ export function chassisView(c: ChassisRecord, v: number, base: string, opts: { d
   if (opts.fields) return pick(chassisDetail(c, v, base), opts.fields);
   if (opts.detail) return chassisDetail(c, v, base);
   return pick(chassisDetail(c, v, base), CHASSIS_LIST_FIELDS);
+}
+
+export function portgroupDetail(pg: PortgroupRecord, v: number, base: string): Record<string, unknown> {
+  const full: Record<string, unknown> = {
+    uuid: pg.uuid,
+    name: pg.name,
+    address: pg.address,
+    node_uuid: pg.node_uuid,
+    extra: pg.extra,
+    internal_info: pg.internal_info,
+    mode: pg.mode,
+    properties: pg.properties,
+    standalone_ports_supported: pg.standalone_ports_supported,
+    created_at: pg.created_at,
+    updated_at: pg.updated_at,
+    links: links(base, `portgroups/${pg.uuid}`),
+    ports: links(base, `portgroups/${pg.uuid}/ports`),
+  };
+  return atVersion(full, 'portgroup', v);
+}
+
+export function portgroupView(pg: PortgroupRecord, v: number, base: string, opts: { detail?: boolean; fields?: readonly string[] } = {}): Record<string, unknown> {
+  if (opts.fields) return pick(portgroupDetail(pg, v, base), opts.fields);
+  if (opts.detail) return portgroupDetail(pg, v, base);
+  return pick(portgroupDetail(pg, v, base), PORTGROUP_LIST_FIELDS);
 }
 
 /** Ironic's GET /v1/nodes/{id}/states. */

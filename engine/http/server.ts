@@ -15,6 +15,8 @@ import { registerNodeRoutes } from './nodes.js';
 import { registerNodeActionRoutes } from './node-actions.js';
 import { registerPortRoutes } from './ports.js';
 import { registerChassisRoutes } from './chassis.js';
+import { registerPortgroupRoutes } from './portgroups.js';
+import { registerVifRoutes } from './vifs.js';
 import { registerDriverRoutes } from './drivers.js';
 import { registerAgentRoutes } from './agent.js';
 import { registerBootRoutes } from './boot.js';
@@ -115,6 +117,8 @@ export async function buildServer(engine: Engine, opts: ServerOptions = {}): Pro
   registerNodeActionRoutes(app, ctx);
   registerPortRoutes(app, ctx);
   registerChassisRoutes(app, ctx);
+  registerPortgroupRoutes(app, ctx);
+  registerVifRoutes(app, ctx);
   registerDriverRoutes(app, ctx);
   registerConductorRoutes(app, ctx);
   registerAgentRoutes(app, ctx);

@@ -19,8 +19,10 @@ export function localManager(c: Conductor, applies: ApplyRunner): ManagerApi {
     createPort: (input, actor) => c.createPort(input, actor),
     updatePort: (uuid, patch, actor) => c.updatePort(uuid, patch, actor),
     deletePort: (uuid, actor) => c.deletePort(uuid, actor),
-    async changePowerState(ident, target, actor) {
-      const op = await c.changePowerState(ident, target, actor);
+    attachVif: (ident, vif, actor) => c.attachVif(ident, vif, actor),
+    detachVif: (ident, vifId, actor) => c.detachVif(ident, vifId, actor),
+    async changePowerState(ident, target, actor, timeoutSec) {
+      const op = await c.changePowerState(ident, target, actor, timeoutSec);
       // Its outcome is recorded on the node (last_error, events), not thrown at the caller.
       op.done.catch(() => {});
       return op.node;

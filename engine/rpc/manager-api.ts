@@ -6,12 +6,14 @@ import type { NodeRecord } from '../../contract/generated/node-record.js';
 import type { PortRecord } from '../../contract/generated/port-record.js';
 import type { AgentCommand, AgentHeartbeat, BootDevice, BootDeviceInfo, PowerState } from '../../contract/types.js';
 import type { NodeCreate, NodeUpdate, ProvisionArgs, ValidationReport } from '../conductor.js';
+import type { PowerTarget } from '../conductor/types.js';
 import type { UserVerb } from '../states.js';
+import type { VifInfo } from '../conductor/vifs.js';
 
-export type PortCreate = { node_uuid: string; address: string; pxe_enabled?: boolean; extra?: Record<string, unknown>; uuid?: string };
-export type PortUpdate = { address?: string; pxe_enabled?: boolean; extra?: Record<string, unknown>; node_uuid?: string };
+export type PortCreate = { node_uuid: string; address: string; pxe_enabled?: boolean; extra?: Record<string, unknown>; uuid?: string; portgroup_uuid?: string | null };
+export type PortUpdate = { address?: string; pxe_enabled?: boolean; extra?: Record<string, unknown>; node_uuid?: string; portgroup_uuid?: string | null };
 export type VendorMethods = Record<string, { http_methods: string[]; description: string; async: boolean; require_exclusive_lock: boolean }>;
-export type PowerTarget = PowerState | 'reboot';
+export type { PowerTarget } from '../conductor/types.js';
 
 export interface ManagerApi {
   createNode(input: NodeCreate, actor?: string): Promise<NodeRecord>;
@@ -21,8 +23,11 @@ export interface ManagerApi {
   createPort(input: PortCreate, actor?: string): Promise<PortRecord>;
   updatePort(uuid: string, patch: PortUpdate, actor?: string): Promise<PortRecord>;
   deletePort(uuid: string, actor?: string): Promise<void>;
+  /** Records a VIF on a free port or port group of the node, under its lock (Ironic's vif_attach). */
+  attachVif(ident: string, vif: VifInfo, actor?: string): Promise<void>;
+  detachVif(ident: string, vifId: string, actor?: string): Promise<void>;
   /** Accepted (the node as it was then, locked); the change goes on in the owning manager. */
-  changePowerState(ident: string, target: PowerTarget, actor?: string): Promise<NodeRecord>;
+  changePowerState(ident: string, target: PowerTarget, actor?: string, timeoutSec?: number): Promise<NodeRecord>;
   /** Accepted, as changePowerState. */
   provision(ident: string, verb: UserVerb, args?: ProvisionArgs, actor?: string): Promise<NodeRecord>;
   getBootDevice(ident: string): Promise<BootDeviceInfo>;
@@ -39,7 +44,7 @@ export interface ManagerApi {
 
 /** The methods as RPC sees them: one params object each (JSON-RPC's by-name parameters). */
 export const RPC_METHODS = [
-  'createNode', 'updateNode', 'setMaintenance', 'deleteNode', 'createPort', 'updatePort', 'deletePort',
+  'createNode', 'updateNode', 'setMaintenance', 'deleteNode', 'createPort', 'updatePort', 'deletePort', 'attachVif', 'detachVif',
   'changePowerState', 'provision', 'getBootDevice', 'setBootDevice', 'getSupportedBootDevices', 'validate',
   'vendorMethods', 'vendorPassthru', 'lookup', 'heartbeat', 'startApply',
 ] as const satisfies ReadonlyArray<keyof ManagerApi>;
@@ -53,7 +58,9 @@ export const RPC_PARAMS: { [K in keyof ManagerApi]: string[] } = {
   createPort: ['input', 'actor'],
   updatePort: ['uuid', 'patch', 'actor'],
   deletePort: ['uuid', 'actor'],
-  changePowerState: ['ident', 'target', 'actor'],
+  attachVif: ['ident', 'vif', 'actor'],
+  detachVif: ['ident', 'vifId', 'actor'],
+  changePowerState: ['ident', 'target', 'actor', 'timeoutSec'],
   provision: ['ident', 'verb', 'args', 'actor'],
   getBootDevice: ['ident'],
   setBootDevice: ['ident', 'device', 'persistent'],

@@ -78,7 +78,9 @@ export class RemoteManager implements ManagerApi {
   createPort: ManagerApi['createPort'] = (input, actor) => this.callNode(input.node_uuid, 'createPort', [input, actor]);
   updatePort: ManagerApi['updatePort'] = async (uuid, patch, actor) => this.callNode((await this.store.getPort(uuid)).node_uuid, 'updatePort', [uuid, patch, actor]);
   deletePort: ManagerApi['deletePort'] = async (uuid, actor) => this.callNode((await this.store.getPort(uuid)).node_uuid, 'deletePort', [uuid, actor]);
-  changePowerState: ManagerApi['changePowerState'] = (ident, target, actor) => this.callNode(ident, 'changePowerState', [ident, target, actor]);
+  attachVif: ManagerApi['attachVif'] = (ident, vif, actor) => this.callNode(ident, 'attachVif', [ident, vif, actor]);
+  detachVif: ManagerApi['detachVif'] = (ident, vifId, actor) => this.callNode(ident, 'detachVif', [ident, vifId, actor]);
+  changePowerState: ManagerApi['changePowerState'] = (ident, target, actor, timeoutSec) => this.callNode(ident, 'changePowerState', [ident, target, actor, timeoutSec]);
   provision: ManagerApi['provision'] = (ident, verb, args, actor) => this.callNode(ident, 'provision', [ident, verb, args, actor]);
   getBootDevice: ManagerApi['getBootDevice'] = (ident) => this.callNode(ident, 'getBootDevice', [ident]);
   setBootDevice: ManagerApi['setBootDevice'] = (ident, device, persistent) => this.callNode(ident, 'setBootDevice', [ident, device, persistent]);

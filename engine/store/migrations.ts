@@ -171,6 +171,31 @@ const migrations = (dialect: SqlDialectName): Record<string, Migration> => ({
       await db.schema.createIndex('nodes_chassis_uuid').on('nodes').column('chassis_uuid').execute();
     },
   },
+  '0005_portgroups': {
+    async up(db: Kysely<any>) {
+      // Ironic's port groups (API 1.23): a node's bonded ports. Names and MAC addresses are unique, as in
+      // Ironic's schema; a port names at most one group of its node. internal_info (ports and groups) is
+      // where the network interface records an attached VIF (tenant_vif_port_id, API 1.28).
+      await db.schema
+        .createTable('portgroups')
+        .addColumn('uuid', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('name', 'varchar(255)', (c) => c.unique())
+        .addColumn('node_uuid', 'varchar(36)', (c) => c.notNull().references('nodes.uuid').onDelete('cascade'))
+        .addColumn('address', 'varchar(18)', (c) => c.unique())
+        .addColumn('extra', 'text', (c) => c.notNull())
+        .addColumn('internal_info', 'text', (c) => c.notNull())
+        .addColumn('mode', 'varchar(255)', (c) => c.notNull())
+        .addColumn('properties', 'text', (c) => c.notNull())
+        .addColumn('standalone_ports_supported', 'integer', (c) => c.notNull().defaultTo(1))
+        .addColumn('created_at', 'varchar(40)', (c) => c.notNull())
+        .addColumn('updated_at', 'varchar(40)')
+        .execute();
+      await db.schema.createIndex('portgroups_node_uuid').on('portgroups').column('node_uuid').execute();
+      await db.schema.alterTable('ports').addColumn('portgroup_uuid', 'varchar(36)', (c) => c.references('portgroups.uuid')).execute();
+      await db.schema.alterTable('ports').addColumn('internal_info', 'text', (c) => c.notNull().defaultTo('{}')).execute();
+      await db.schema.createIndex('ports_portgroup_uuid').on('ports').column('portgroup_uuid').execute();
+    },
+  },
 });
 
 export function migrationProvider(dialect: SqlDialectName): MigrationProvider {

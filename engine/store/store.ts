@@ -12,6 +12,8 @@ import type { ActionStatus, ApplyStatus } from '../generated/apply.js';
 import type { Database, NodesTable, PortsTable, DeploymentsTable, EventsTable } from './tables.js';
 import type { ChassisRecord } from '../generated/chassis-record.js';
 import * as chassis from './chassis.js';
+import type { PortgroupRecord } from '../generated/portgroup-record.js';
+import * as portgroups from './portgroups.js';
 import { migrationProvider, type SqlDialectName } from './migrations.js';
 import { EngineError, nodeLocked, notFound } from '../errors.js';
 import { isUuid } from '../ids.js';
@@ -27,6 +29,14 @@ export interface NodeKey {
   conductor_group: string;
 }
 export type SpecKind = 'node' | 'deployment';
+export interface PortFilter {
+  node_uuid?: string;
+  portgroup_uuid?: string;
+  address?: string;
+  limit?: number;
+  marker?: string;
+}
+export type PortPatch = Partial<Pick<PortRecord, 'address' | 'pxe_enabled' | 'extra' | 'node_uuid' | 'portgroup_uuid' | 'internal_info'>>;
 
 export interface NodeFilter {
   provision_state?: string;
@@ -146,6 +156,8 @@ function portFromRow(r: Selectable<PortsTable>): PortRecord {
     address: r.address,
     pxe_enabled: !!r.pxe_enabled,
     extra: parse(r.extra, {}),
+    portgroup_uuid: r.portgroup_uuid ?? null,
+    internal_info: parse(r.internal_info, {}),
     created_at: r.created_at,
     updated_at: r.updated_at,
   };
@@ -278,8 +290,17 @@ export class Store {
   findPortByAddress(address: string) {
     return this.reader().findPortByAddress(address);
   }
-  listPorts(filter: { node_uuid?: string; address?: string; limit?: number; marker?: string } = {}) {
+  listPorts(filter: PortFilter = {}) {
     return this.reader().listPorts(filter);
+  }
+  findPortgroup(ident: string) {
+    return this.reader().findPortgroup(ident);
+  }
+  getPortgroup(ident: string) {
+    return this.reader().getPortgroup(ident);
+  }
+  listPortgroups(filter: portgroups.PortgroupFilter = {}) {
+    return this.reader().listPortgroups(filter);
   }
   listDeployments() {
     return this.reader().listDeployments();
@@ -479,6 +500,8 @@ export class TxStore {
 
   async deleteNode(uuid: string, expectedVersion: number): Promise<void> {
     await this.db.deleteFrom('ports').where('node_uuid', '=', uuid).execute();
+    // A node's port groups go with it, as in Ironic (after its ports, which name them).
+    await this.db.deleteFrom('portgroups').where('node_uuid', '=', uuid).execute();
     const res = await this.db.deleteFrom('nodes').where('uuid', '=', uuid).where('version', '=', expectedVersion).executeTakeFirst();
     if (Number(res.numDeletedRows) !== 1) throw new EngineError('StaleWrite', `Node ${uuid} was changed by someone else; re-read and retry.`);
   }
@@ -494,9 +517,10 @@ export class TxStore {
     return row ? portFromRow(row) : undefined;
   }
 
-  async listPorts(f: { node_uuid?: string; address?: string; limit?: number; marker?: string }): Promise<PortRecord[]> {
+  async listPorts(f: PortFilter): Promise<PortRecord[]> {
     let q = this.db.selectFrom('ports').selectAll();
     if (f.node_uuid) q = q.where('node_uuid', '=', f.node_uuid);
+    if (f.portgroup_uuid) q = q.where('portgroup_uuid', '=', f.portgroup_uuid);
     if (f.address) q = q.where('address', '=', f.address.toLowerCase());
     if (f.marker) q = q.where('uuid', '>', f.marker);
     q = q.orderBy('uuid');
@@ -508,7 +532,14 @@ export class TxStore {
     try {
       await this.db
         .insertInto('ports')
-        .values({ ...port, address: port.address.toLowerCase(), pxe_enabled: port.pxe_enabled ? 1 : 0, extra: json(port.extra) })
+        .values({
+          ...port,
+          address: port.address.toLowerCase(),
+          pxe_enabled: port.pxe_enabled ? 1 : 0,
+          extra: json(port.extra),
+          portgroup_uuid: port.portgroup_uuid ?? null,
+          internal_info: json(port.internal_info),
+        })
         .execute();
     } catch (err) {
       if (isUniqueViolation(err)) throw new EngineError('Conflict', `A port with MAC address ${port.address} already exists.`, 'address');
@@ -516,12 +547,14 @@ export class TxStore {
     }
   }
 
-  async updatePort(uuid: string, patch: Partial<Pick<PortRecord, 'address' | 'pxe_enabled' | 'extra' | 'node_uuid'>>): Promise<PortRecord> {
+  async updatePort(uuid: string, patch: PortPatch): Promise<PortRecord> {
     const row: Partial<PortsTable> = { updated_at: now() };
     if (patch.address !== undefined) row.address = patch.address.toLowerCase();
     if (patch.pxe_enabled !== undefined) row.pxe_enabled = patch.pxe_enabled ? 1 : 0;
     if (patch.extra !== undefined) row.extra = json(patch.extra);
     if (patch.node_uuid !== undefined) row.node_uuid = patch.node_uuid;
+    if (patch.portgroup_uuid !== undefined) row.portgroup_uuid = patch.portgroup_uuid;
+    if (patch.internal_info !== undefined) row.internal_info = json(patch.internal_info);
     try {
       await this.db.updateTable('ports').set(row).where('uuid', '=', uuid).execute();
     } catch (err) {
@@ -554,6 +587,29 @@ export class TxStore {
   }
   deleteChassis(uuid: string): Promise<void> {
     return chassis.deleteChassis(this.db, uuid);
+  }
+
+  // Port groups: written by the API service itself (engine/http/portgroups.ts says why), read by all.
+  findPortgroup(ident: string): Promise<PortgroupRecord | undefined> {
+    return portgroups.findPortgroup(this.db, ident);
+  }
+  getPortgroup(ident: string): Promise<PortgroupRecord> {
+    return portgroups.getPortgroup(this.db, ident);
+  }
+  listPortgroups(filter: portgroups.PortgroupFilter): Promise<PortgroupRecord[]> {
+    return portgroups.listPortgroups(this.db, filter);
+  }
+  insertPortgroup(pg: PortgroupRecord): Promise<void> {
+    return portgroups.insertPortgroup(this.db, pg);
+  }
+  updatePortgroup(uuid: string, change: portgroups.PortgroupChange): Promise<PortgroupRecord> {
+    return portgroups.updatePortgroup(this.db, uuid, change, now());
+  }
+  portgroupHasPorts(uuid: string): Promise<boolean> {
+    return portgroups.hasPorts(this.db, uuid);
+  }
+  deletePortgroup(uuid: string): Promise<void> {
+    return portgroups.deletePortgroup(this.db, uuid);
   }
 
   async listDeployments(): Promise<DeploymentRecord[]> {

@@ -40,6 +40,26 @@ export interface PortsTable {
   address: string;
   pxe_enabled: number;
   extra: string;
+  /** The port group the port is in (0005_portgroups). */
+  portgroup_uuid: string | null;
+  /** JSON object (0005_portgroups). */
+  internal_info: string;
+  created_at: string;
+  updated_at: string | null;
+}
+
+/** Ironic's port groups: a node's bonded ports (0005_portgroups). */
+export interface PortgroupsTable {
+  uuid: string;
+  name: string | null;
+  node_uuid: string;
+  address: string | null;
+  /** JSON objects. */
+  extra: string;
+  internal_info: string;
+  properties: string;
+  mode: string;
+  standalone_ports_supported: number;
   created_at: string;
   updated_at: string | null;
 }
@@ -138,6 +158,7 @@ export interface Database {
   meta: MetaTable;
   nodes: NodesTable;
   ports: PortsTable;
+  portgroups: PortgroupsTable;
   chassis: ChassisTable;
   deployments: DeploymentsTable;
   specs: SpecsTable;
