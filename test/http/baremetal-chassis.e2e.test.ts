@@ -1,17 +1,11 @@
 // The real `baremetal` CLI's chassis commands against ironplan, and the CLI at an old microversion: what
 // python-ironicclient sends for each is what Ironic answers, so these are the compatibility checks.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBaremetal, type Baremetal } from './baremetal-harness.js';
+import { describe, expect, it } from 'vitest';
+import { useBaremetal, type Baremetal } from './baremetal-harness.js';
 
 let cli: Baremetal;
 
-beforeAll(async () => {
-  cli = await startBaremetal();
-}, 60_000);
-
-afterAll(async () => {
-  await cli?.close();
-});
+useBaremetal((c) => (cli = c));
 
 describe('baremetal chassis', () => {
   it('creates, lists, shows, updates and deletes a chassis; refuses to delete one holding nodes', async () => {

@@ -1,21 +1,15 @@
 // The real `baremetal` CLI (python3-ironicclient) against ironplan: the Ironic v1 compatibility test that
 // matters. How the service is started and the CLI run: baremetal-harness.ts (a missing CLI FAILS the suite).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CHECKSUM } from './helpers.js';
-import { startBaremetal, type Baremetal } from './baremetal-harness.js';
+import { useBaremetal, type Baremetal } from './baremetal-harness.js';
 
 let cli: Baremetal;
 const bm = (...args: string[]) => cli.bm(...args);
 const ok = (...args: string[]) => cli.ok(...args);
 const value = (...args: string[]) => cli.value(...args);
 
-beforeAll(async () => {
-  cli = await startBaremetal();
-}, 60_000);
-
-afterAll(async () => {
-  await cli?.close();
-});
+useBaremetal((c) => (cli = c));
 
 describe('the baremetal CLI against ironplan', () => {
   it('drives a node from enrollment through deploy, undeploy and deletion', async () => {

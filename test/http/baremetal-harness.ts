@@ -2,6 +2,7 @@
 // it. The server is `node bin/ironplan.js serve` when a build of the current sources exists (as in CI, where
 // `npm test` builds first), otherwise the same server started in-process. If the CLI is not installed the
 // suite FAILS: CI installs it, so a missing CLI is a broken environment, not a skip.
+import { afterAll, beforeAll } from 'vitest';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, rm, mkdir } from 'node:fs/promises';
@@ -123,4 +124,16 @@ export async function startBaremetal(opts: { apiVersion?: string } = {}): Promis
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** For the file it is called in: a `baremetal` CLI against a fresh service (given to `set`), closed after. */
+export function useBaremetal(set: (cli: Baremetal) => void, opts: { apiVersion?: string } = {}): void {
+  let cli: Baremetal | undefined;
+  beforeAll(async () => {
+    cli = await startBaremetal(opts);
+    set(cli);
+  }, 60_000);
+  afterAll(async () => {
+    await cli?.close();
+  });
 }

@@ -1,18 +1,12 @@
 // The real `baremetal` CLI's port group commands against ironplan (python-ironicclient negotiates its
 // latest version down to ironplan's): create, list, show, set, member ports and delete. The CLI sends
 // --property and --extra values as JSON where they parse (miimon=100 is the number 100).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBaremetal, type Baremetal } from './baremetal-harness.js';
+import { describe, expect, it } from 'vitest';
+import { useBaremetal, type Baremetal } from './baremetal-harness.js';
 
 let cli: Baremetal;
 
-beforeAll(async () => {
-  cli = await startBaremetal();
-}, 60_000);
-
-afterAll(async () => {
-  await cli?.close();
-});
+useBaremetal((c) => (cli = c));
 
 describe('baremetal port group', () => {
   it('creates, lists, shows, updates and deletes a port group; refuses to delete one with ports', async () => {

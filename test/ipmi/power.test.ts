@@ -172,3 +172,18 @@ async function findIpmitoolProcess(portArg: string): Promise<{ cmdline: string; 
   }
   return undefined;
 }
+
+// ipmitool soft power off (API 1.27's "soft power off"): `ipmitool power soft`, an ACPI shutdown request
+// ipmi_sim hands to the chassis program as "set shutdown", confirmed by the BMC reporting power off.
+describe('ipmitool soft power off against ipmi_sim', () => {
+  it('asks the OS to shut down (not a hard off) and resolves once the BMC reports power off', async () => {
+    const { task } = makeTask(driverInfoFor(lab.bmc));
+    await power.setPowerState(task, 'power on');
+    const before = (await lab.readChassis('calls.log')).split('\n').length;
+    expect(power.softPowerOff).toBeTypeOf('function');
+    await power.softPowerOff!(task, 10);
+    const calls = (await lab.readChassis('calls.log')).split('\n').slice(before);
+    expect(calls.filter((c) => c.startsWith('set'))).toEqual([expect.stringMatching(/^set shutdown/)]);
+    expect(await power.getPowerState(task)).toBe('power off');
+  });
+});
