@@ -19,7 +19,9 @@ export function register(registry: DriverRegistrar, options: { log?: Logger } = 
       power: { supported: ['fake'], default: 'fake' },
       management: { supported: ['fake'], default: 'fake' },
       boot: { supported: ['fake', 'ipxe'], default: 'fake' },
-      deploy: { supported: ['fake-agent', 'agent'], default: 'fake-agent' },
+      // Ironic's fake-hardware deploys with `fake` (no image, no agent); ours defaults to `fake-agent`, which
+      // runs the real agent protocol against a simulated agent.
+      deploy: { supported: ['fake-agent', 'agent', 'fake'], default: 'fake-agent' },
       inspect: { supported: ['fake', 'agent', 'no-inspect'], default: 'fake' },
       vendor: { supported: ['fake', 'no-vendor'], default: 'fake' },
     },

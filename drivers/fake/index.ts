@@ -5,10 +5,12 @@ import {
   type BootDevice,
   type BootInterface,
   type DriverRegistrar,
+  type DeployInterface,
   type InspectInterface,
   type ManagementInterface,
   type PowerInterface,
   type PowerState,
+  type StepResult,
   type Task,
   type VendorInterface,
 } from '../types.js';
@@ -101,6 +103,31 @@ export class FakeBoot implements BootInterface {
   async cleanUpInstance(): Promise<void> {}
 }
 
+/**
+ * Ironic's fake deploy: nothing is written, no image is needed, the node is simply active (powered on).
+ * For API users and tests that want the state machine without an agent; `fake-agent` simulates one.
+ */
+export class FakeDeploy implements DeployInterface {
+  readonly name = 'fake';
+  async validate(): Promise<void> {}
+  async deploy(task: Task): Promise<StepResult> {
+    await task.driver.power.setPowerState(task, 'power on');
+    return { done: true };
+  }
+  async heartbeat(task: Task): Promise<never> {
+    throw new DriverError('InvalidParameterValue', `deploy interface "fake" of node ${task.node.uuid} runs no agent; no heartbeat is expected`);
+  }
+  async finish(): Promise<void> {}
+  async tearDown(task: Task): Promise<void> {
+    await task.driver.power.setPowerState(task, 'power off');
+  }
+  async takeOver(): Promise<void> {}
+  async clean(task: Task): Promise<StepResult> {
+    await task.driver.power.setPowerState(task, 'power off');
+    return { done: true };
+  }
+}
+
 export class FakeInspect implements InspectInterface {
   readonly name = 'fake';
   async validate(): Promise<void> {}
@@ -157,6 +184,7 @@ export function register(registry: DriverRegistrar): void {
   registry.registerInterface('management', new FakeManagement(bmcs));
   registry.registerInterface('boot', new FakeBoot());
   registry.registerInterface('deploy', new FakeAgentDeploy());
+  registry.registerInterface('deploy', new FakeDeploy());
   registry.registerInterface('inspect', new FakeInspect());
   registry.registerInterface('inspect', new NoInspect());
   registry.registerInterface('vendor', new FakeVendor(bmcs));

@@ -244,3 +244,21 @@ describe('?wait= (ironplan extension to the 202s)', () => {
     expect(fault((await h.call({ method: 'PUT', url: '/v1/nodes/slowpoke/states/power?wait=soon', payload: { target: 'power on' } })).body)).toContain('wait');
   });
 });
+
+describe("fake-hardware's fake deploy (Ironic's)", () => {
+  it('deploys without an image or an agent to active, powered on, and undeploys', async () => {
+    const created = await create({ driver: 'fake-hardware', name: 'imageless', deploy_interface: 'fake' });
+    expect(created.status).toBe(201);
+    expect(created.body.deploy_interface).toBe('fake');
+    expect((await provision('imageless', { target: 'manage' })).status).toBe(202);
+    await waitFor(h, 'imageless', (n) => n.provision_state === 'manageable' && n.reservation === null);
+    expect((await provision('imageless', { target: 'provide' })).status).toBe(202);
+    await waitFor(h, 'imageless', (n) => n.provision_state === 'available' && n.reservation === null);
+    expect((await provision('imageless', { target: 'active' })).status).toBe(202);
+    const active = await waitFor(h, 'imageless', (n) => n.provision_state === 'active' && n.reservation === null);
+    expect(active).toMatchObject({ power_state: 'power on', last_error: null });
+    expect((await provision('imageless', { target: 'deleted' })).status).toBe(202);
+    const back = await waitFor(h, 'imageless', (n) => n.provision_state === 'available' && n.reservation === null);
+    expect(back.power_state).toBe('power off');
+  });
+});
