@@ -23,8 +23,8 @@
 // postgres on PATH (as root the cluster runs as the postgres user). IRONPLAN_ROOT=<dir> runs another build;
 // CHILD_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" profiles the services it starts.
 // Exit status 1 when a goal is not met.
-import { execFileSync, spawn } from 'node:child_process';
-import { chownSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -33,6 +33,7 @@ import pg from 'pg';
 import { Client, Pool } from 'undici';
 import { HashRings } from '../../dist/engine/rpc/ring.js';
 import { freeTcpPort as freePort } from '../../dist/lab/ports.js';
+import { startPostgres as startLabPostgres } from '../../dist/lab/postgres.js';
 
 const root = process.env.IRONPLAN_ROOT ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bin = join(root, 'bin', 'ironplan.js');
@@ -81,31 +82,9 @@ let postgres;
 const pgClients = new Set();
 const httpPools = new Map();
 
-const isRoot = process.getuid?.() === 0;
-const asPg = (cmd, args) => (isRoot ? execFileSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { stdio: 'pipe' }) : execFileSync(cmd, args, { stdio: 'pipe' }));
-
-/** A throwaway PostgreSQL cluster on 127.0.0.1 (as test/engine/pg.ts starts one). */
+/** A throwaway PostgreSQL cluster on 127.0.0.1: the lab's (lab/postgres.ts). */
 async function startPostgres() {
-  // Its own temp dir (as test/engine/pg.ts): the postgres user must reach it, and the run's dir is private.
-  const pgDir = mkdtempSync(join(tmpdir(), 'ironplan-bench-scale-pg-'));
-  if (isRoot) chownSync(pgDir, Number(execFileSync('id', ['-u', 'postgres']).toString().trim()), 0);
-  const port = await freePort();
-  const data = join(pgDir, 'data');
-  postgres = { stop: () => rmSync(pgDir, { recursive: true, force: true }) }; // until it runs
-  asPg('initdb', ['-D', data, '-A', 'trust', '-U', 'ironplan']);
-  asPg('pg_ctl', ['-D', data, '-o', `-p ${port} -k ${pgDir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`, '-l', join(pgDir, 'log'), '-w', 'start']);
-  postgres = {
-    data,
-    url: (db = 'postgres') => `postgres://ironplan@127.0.0.1:${port}/${db}`,
-    pid: () => Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]),
-    stop: () => {
-      try {
-        asPg('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
-      } finally {
-        rmSync(pgDir, { recursive: true, force: true });
-      }
-    },
-  };
+  postgres = await startLabPostgres();
   return postgres;
 }
 
@@ -418,7 +397,7 @@ const loadAtStart = loadavg()[0].toFixed(2);
 try {
   progress(`PostgreSQL, ${MANAGERS} managers, 2 APIs${SMOKE ? ' (smoke: tiny counts)' : ''}`);
   await startPostgres();
-  const mainUrl = postgres.url();
+  const mainUrl = postgres.url;
   const db = await pgConnect(mainUrl);
   let managers = await startManagers(mainUrl, MANAGERS, 'a');
   const apis = [await startApi(mainUrl, 'A'), await startApi(mainUrl, 'B')];
@@ -543,7 +522,7 @@ try {
   await Promise.all(apis.map((m) => stopProc(m)));
   progress(`take-over on ${PARKED} parked nodes alone: the same two kills`);
   await db.query(`create database takeover`);
-  const smallUrl = postgres.url('takeover');
+  const smallUrl = postgres.urlOf('takeover');
   const smallDb = await pgConnect(smallUrl);
   const smallTakeover = await (async () => {
     const mgrs = await startManagers(smallUrl, MANAGERS, 'small-');
@@ -561,7 +540,7 @@ try {
   const flow = async (nManagers) => {
     const name = `flow_m${nManagers}`;
     await db.query(`create database ${name}`);
-    const url = postgres.url(name);
+    const url = postgres.urlOf(name);
     const mgrs = await startManagers(url, nManagers, `f${nManagers}-`);
     const api = await startApi(url, `flow${nManagers}`);
     const fdb = await pgConnect(url);
