@@ -50,3 +50,21 @@ export function renderChainScript(apiUrl: string): string {
     '',
   ].join('\n');
 }
+
+/** aa:bb:cc:dd:ee:ff -> aa-bb-cc-dd-ee-ff, the spelling iPXE's :hexhyp produces. */
+export function macToHexhyp(mac: string): string {
+  const m = mac.trim().toLowerCase();
+  if (!/^[0-9a-f]{2}([:-][0-9a-f]{2}){5}$/.test(m)) throw new Error(`not a MAC address: ${mac}`);
+  return m.replace(/:/g, '-');
+}
+
+/** Path of a node's script relative to the boot root (served under {bootUrl}/boot/). */
+export function nodeScriptName(mac: string): string {
+  return `nodes/${macToHexhyp(mac)}.ipxe`;
+}
+
+/** The MAC (aa:bb:…) a node-script path is for, or undefined when the path is not a node's script. */
+export function macOfNodeScript(path: string): string | undefined {
+  const m = /^nodes\/([0-9a-f]{2}(?:-[0-9a-f]{2}){5})\.ipxe$/.exec(path.toLowerCase());
+  return m ? m[1]!.replace(/-/g, ':') : undefined;
+}

@@ -1,22 +1,11 @@
 // iPXE scripts, as pure functions of their inputs so they can be checked without firmware.
 
 // The chain script is the boot root's entry point, shared with the HTTP service through the contract.
-export { renderChainScript } from '../../contract/boot-root.js';
+export { renderChainScript, macToHexhyp, nodeScriptName } from '../../contract/boot-root.js';
+import { macToHexhyp } from '../../contract/boot-root.js';
 
 function trimSlash(url: string): string {
   return url.replace(/\/+$/, '');
-}
-
-/** aa:bb:cc:dd:ee:ff -> aa-bb-cc-dd-ee-ff, the spelling iPXE's :hexhyp produces. */
-export function macToHexhyp(mac: string): string {
-  const m = mac.trim().toLowerCase();
-  if (!/^[0-9a-f]{2}([:-][0-9a-f]{2}){5}$/.test(m)) throw new Error(`not a MAC address: ${mac}`);
-  return m.replace(/:/g, '-');
-}
-
-/** Path of a node's script relative to the boot root (served under {apiUrl}/boot/). */
-export function nodeScriptName(mac: string): string {
-  return `nodes/${macToHexhyp(mac)}.ipxe`;
 }
 
 export interface DeployScriptOptions {

@@ -8,6 +8,7 @@ import { now } from '../store/store.js';
 import { SECRET_MASK } from '../drivers/registry.js';
 import { EngineError } from '../errors.js';
 import { LOOKUP_ALLOWED_STATES, TRANSITIONS, WAIT_STATES, type ProvisionState } from '../states.js';
+import type { Store } from '../store/store.js';
 import type { TaskManager } from './task-manager.js';
 import { errorMessage } from './task-manager.js';
 import { finishDeploy } from './deploy.js';
@@ -51,15 +52,21 @@ function byWaitState(flows: Partial<Record<ProvisionState, AgentFlow>>): Readonl
 /** States a flow works in before it parks for its agent: an early heartbeat there is told to wait. */
 const PARKING_STATES: ReadonlySet<ProvisionState> = new Set(TRANSITIONS.filter((t) => t.event === 'wait' && WAIT_STATES.includes(t.to)).map((t) => t.from));
 
-/** Finds the node a booting agent runs on, by one of its MAC addresses or its uuid. */
-export async function lookup(tm: TaskManager, query: { addresses?: string[]; node_uuid?: string; boot_id?: string }): Promise<{ node_uuid: string; agent_token: string | null }> {
+/** The node a booting agent runs on, by its uuid or one of its MAC addresses (the API routes by it too). */
+export async function findAgentNode(store: Store, query: { addresses?: string[]; node_uuid?: string }): Promise<NodeRecord | undefined> {
   let node: NodeRecord | undefined;
-  if (query.node_uuid) node = await tm.store.findNode(query.node_uuid);
+  if (query.node_uuid) node = await store.findNode(query.node_uuid);
   for (const mac of query.addresses ?? []) {
     if (node) break;
-    const port = await tm.store.findPortByAddress(mac);
-    if (port) node = await tm.store.findNode(port.node_uuid);
+    const port = await store.findPortByAddress(mac.toLowerCase());
+    if (port) node = await store.findNode(port.node_uuid);
   }
+  return node;
+}
+
+/** Finds the node a booting agent runs on and hands out its token once. */
+export async function lookup(tm: TaskManager, query: { addresses?: string[]; node_uuid?: string; boot_id?: string }): Promise<{ node_uuid: string; agent_token: string | null }> {
+  const node = await findAgentNode(tm.store, query);
   if (!node || !LOOKUP_ALLOWED_STATES.includes(node.provision_state)) {
     throw new EngineError('NotFound', `No node in a state that allows lookup matches ${JSON.stringify(query)}.`);
   }

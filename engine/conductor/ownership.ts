@@ -32,8 +32,7 @@ export class Ownership {
 
   /** The nodes of `nodes` this manager owns now. */
   async owned<T extends Pick<NodeRecord, 'uuid' | 'driver'>>(nodes: T[]): Promise<T[]> {
-    const { rings } = await this.cluster.current();
-    return nodes.filter((n) => rings.owns(this.tm.id, n));
+    return nodes.filter(await this.owns());
   }
 
   /**

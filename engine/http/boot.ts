@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { sendError } from './errors.js';
 import { baseUrl, identParam, type HttpContext } from './context.js';
 import type { ClusterView } from '../rpc/cluster.js';
-import { CHAIN_SCRIPT_NAME, confine, renderChainScript } from '../../contract/boot-root.js';
+import { CHAIN_SCRIPT_NAME, confine, macOfNodeScript, renderChainScript } from '../../contract/boot-root.js';
 
 const TYPES: Record<string, string> = {
   '.ipxe': 'text/plain; charset=utf-8',
@@ -66,8 +66,8 @@ async function serve(req: FastifyRequest, reply: FastifyReply, root: string): Pr
 async function redirectToOwner(req: FastifyRequest, reply: FastifyReply, ctx: HttpContext, cluster: ClusterView): Promise<FastifyReply> {
   const rel = identParam(req, '*');
   if (rel === CHAIN_SCRIPT_NAME) return reply.type(TYPES['.ipxe']!).send(renderChainScript(baseUrl(req)));
-  const m = /^nodes\/([0-9a-f]{2}(?:-[0-9a-f]{2}){5})\.ipxe$/.exec(rel.toLowerCase());
-  const port = m ? await ctx.engine.store.findPortByAddress(m[1]!.replace(/-/g, ':')) : undefined;
+  const mac = macOfNodeScript(rel);
+  const port = mac ? await ctx.engine.store.findPortByAddress(mac) : undefined;
   const node = port ? await ctx.engine.store.findNode(port.node_uuid) : undefined;
   if (!node) return sendError(reply, 404, `No boot file ${rel} here: an API service serves only boot.ipxe and the scripts of enrolled nodes' MACs (the managers serve the rest)`);
   const { rings, live } = await cluster.current();

@@ -7,6 +7,7 @@ import type { Store } from '../store/store.js';
 import type { NodeRecord } from '../../contract/generated/node-record.js';
 import { EngineError } from '../errors.js';
 import { newUuid } from '../ids.js';
+import { findAgentNode } from '../conductor/agent.js';
 import type { ClusterView } from './cluster.js';
 import { ManagerUnreachable, rpcCall } from './jsonrpc.js';
 import { RPC_PARAMS, type ManagerApi } from './manager-api.js';
@@ -100,13 +101,8 @@ export class RemoteManager implements ManagerApi {
   };
 
   lookup: ManagerApi['lookup'] = async (query) => {
-    // The node is found here (the same rule as the manager's) only to know whom to ask.
-    let node = query.node_uuid ? await this.store.findNode(query.node_uuid) : undefined;
-    for (const mac of query.addresses ?? []) {
-      if (node) break;
-      const port = await this.store.findPortByAddress(mac.toLowerCase());
-      if (port) node = await this.store.findNode(port.node_uuid);
-    }
+    // The node is found here (by the manager's own rule) only to know whom to ask.
+    const node = await findAgentNode(this.store, query);
     if (!node) throw new EngineError('NotFound', `No node in a state that allows lookup matches ${JSON.stringify(query)}.`);
     return this.call(node, 'lookup', [query]);
   };
