@@ -6,6 +6,7 @@ export type ErrorCode =
   | 'Conflict'
   | 'StaleWrite'
   | 'InvalidState'
+  | 'InvalidStateConflict'
   | 'InvalidParameter'
   | 'StalePlan'
   | 'NodeInMaintenance'
@@ -20,6 +21,8 @@ const STATUS: Record<ErrorCode, number> = {
   Conflict: 409,
   StaleWrite: 409,
   InvalidState: 400,
+  /** A state that forbids the request outright, which Ironic answers with 409 (deleting a deployed node). */
+  InvalidStateConflict: 409,
   InvalidParameter: 400,
   StalePlan: 409,
   NodeInMaintenance: 400,

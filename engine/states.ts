@@ -99,16 +99,21 @@ export function findTransition(from: ProvisionState, event: ProvisionEvent, targ
   return candidates.find((t) => t.whenTarget !== undefined && t.whenTarget === target) ?? candidates.find((t) => t.whenTarget === undefined);
 }
 
-/** Where `event` leads from `from`, or an InvalidState error naming both. */
-export function nextState(from: ProvisionState, event: ProvisionEvent, target: ProvisionState | null = null): Transition {
+/** A user's request, for the refusal's words: the node and the action as the request named it. */
+export interface Requested {
+  node: string;
+  action: string;
+}
+
+/** Where `event` leads from `from`, or an InvalidState error naming both (in Ironic's words for a user's request). */
+export function nextState(from: ProvisionState, event: ProvisionEvent, target: ProvisionState | null = null, requested?: Requested): Transition {
   const t = findTransition(from, event, target);
   if (!t) {
     const allowed = allowedVerbs(from);
-    throw new EngineError(
-      'InvalidState',
-      `The requested action "${event}" can not be performed on a node in provision state "${from}"` +
-        (allowed.length ? ` (allowed there: ${allowed.join(', ')}).` : ' (no user action is allowed there).'),
-    );
+    const head = requested
+      ? `The requested action "${requested.action}" can not be performed on node "${requested.node}" while it is in state "${from}".`
+      : `The requested action "${event}" can not be performed on a node in provision state "${from}".`;
+    throw new EngineError('InvalidState', head + (allowed.length ? ` Allowed there: ${allowed.join(', ')}.` : ' No user action is allowed there.'));
   }
   return t;
 }

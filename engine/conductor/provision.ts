@@ -33,7 +33,7 @@ export async function provision(tm: TaskManager, ident: string, verb: UserVerb, 
     if (node.maintenance && REFUSED_IN_MAINTENANCE.has(verb)) {
       throw new EngineError('NodeInMaintenance', `The requested action "${verb}" can not be performed on node ${ident} while it is in maintenance mode (${node.maintenance_reason ?? 'no reason given'}).`);
     }
-    nextState(node.provision_state, verb, node.target_provision_state);
+    nextState(node.provision_state, verb, node.target_provision_state, { node: node.uuid, action: args.requested ?? verb });
     if (verb === 'inspect') {
       // Refused now with the reason, rather than accepted into a wait that can never end.
       const task = await tm.makeTask(node.uuid, node);

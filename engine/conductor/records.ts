@@ -136,8 +136,8 @@ export async function deleteNode(tm: TaskManager, ident: string, actor: string):
     async (node) => {
       if (!node.maintenance && !IDLE_STATES.includes(node.provision_state)) {
         throw new EngineError(
-          'InvalidState',
-          `Can not delete node ${ident} while it is in provision state "${node.provision_state}" (allowed: ${IDLE_STATES.join(', ')}, or any state in maintenance).`,
+          'InvalidStateConflict',
+          `Can not delete node "${ident}" while it is in provision state "${node.provision_state}". Valid provision states to perform deletion are: ${IDLE_STATES.join(', ')}, or set the node into maintenance mode.`,
         );
       }
       if (node.instance_uuid && !node.maintenance) throw new EngineError('InvalidState', `Node ${ident} is associated with deployment ${node.instance_uuid}; undeploy it first.`);

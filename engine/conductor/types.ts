@@ -63,6 +63,8 @@ export interface ProvisionArgs {
   instance_uuid?: string;
   /** Manual cleaning's steps (Ironic's clean_steps); without them `clean` runs the automated sequence. */
   clean_steps?: CleanStep[];
+  /** The action as the request named it (Ironic's target, e.g. "active" for deploy), for refusals' words. */
+  requested?: string;
 }
 
 export type ValidationReport = Record<string, { result: boolean | null; reason: string | null }>;

@@ -124,7 +124,7 @@ export function registerNodeActionRoutes(app: FastifyInstance, ctx: HttpContext)
     if (verb === 'clean') {
       if (!Array.isArray(body.clean_steps)) throw invalid('clean_steps: is required (a list of steps) when the target is "clean"', 'clean_steps');
     } else if (body.clean_steps !== undefined) throw invalid('clean_steps: can only be given with the "clean" target', 'clean_steps');
-    const args: ProvisionArgs = body.configdrive != null ? { instance_info: { configdrive: body.configdrive } } : {};
+    const args: ProvisionArgs = { requested: raw, ...(body.configdrive != null ? { instance_info: { configdrive: body.configdrive } } : {}) };
     if (verb === 'clean') args.clean_steps = body.clean_steps as CleanStep[];
     const wait = waitParam(req);
     const node = await manager.provision(identParam(req), verb, args);

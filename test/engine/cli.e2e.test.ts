@@ -114,7 +114,7 @@ describe('ironplan CLI (slow: runs the built command)', () => {
     expect(manage.stdout).toContain('c3: manageable');
     const bad = await run(['node', 'provision', 'c3', 'deploy', '--db', db]);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain('"deploy" can not be performed on a node in provision state "manageable"');
+    expect(bad.stderr).toContain('while it is in state "manageable"');
     // Manual cleaning: the erase by default (the simulated agent answers), or the steps given.
     expect((await run(['node', 'provision', 'c3', 'clean', '--db', db])).stdout).toContain('c3: manageable');
     expect((await run(['node', 'provision', 'c3', 'clean', '--clean-steps', '[]', '--db', db])).stdout).toContain('c3: manageable');

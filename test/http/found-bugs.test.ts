@@ -35,10 +35,10 @@ async function active(name: string, driverInfo: Record<string, unknown> = {}) {
 }
 
 describe('a refused request releases what it took', () => {
-  it('DELETE of an active node: 400, then maintenance, PATCH and undeploy work', async () => {
+  it('DELETE of an active node: 409 (as Ironic), then maintenance, PATCH and undeploy work', async () => {
     await active('del-active');
     const r = await h.call({ method: 'DELETE', url: '/v1/nodes/del-active' });
-    expect(r.status).toBe(400);
+    expect(r.status).toBe(409);
     expect(fault(r.body)).toMatch(/provision state "active"/);
     expect((await get('del-active')).reservation).toBeNull();
     expect((await h.call({ method: 'PATCH', url: '/v1/nodes/del-active', payload: [{ op: 'add', path: '/extra/x', value: 1 }] })).status).toBe(200);
@@ -48,11 +48,11 @@ describe('a refused request releases what it took', () => {
     await waitFor(h, 'del-active', (n) => n.provision_state === 'available' && n.reservation === null);
   });
 
-  it('DELETE of a node in wait call-back: 400, and the agent\'s heartbeats still reach it', async () => {
+  it('DELETE of a node in wait call-back: 409, and the agent\'s heartbeats still reach it', async () => {
     await available('del-wait', { driver_info: { fake_agent_delay_ms: 1200 } });
     expect((await provision('del-wait', { target: 'active' })).status).toBe(202);
     await waitFor(h, 'del-wait', (n) => n.provision_state === 'wait call-back');
-    expect((await h.call({ method: 'DELETE', url: '/v1/nodes/del-wait' })).status).toBe(400);
+    expect((await h.call({ method: 'DELETE', url: '/v1/nodes/del-wait' })).status).toBe(409);
     expect((await get('del-wait')).reservation).toBeNull();
     // The simulated agent wakes after 1.2 s and heartbeats: a held lock would have refused it (409).
     await waitFor(h, 'del-wait', (n) => n.provision_state === 'active' && n.reservation === null, 15_000);
