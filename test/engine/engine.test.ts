@@ -376,7 +376,7 @@ describe('engine on SQLite', () => {
   it('refuses to delete a deployed node and to deploy one in maintenance', async () => {
     const engine = await engineWith({ nodes: [{ name: 'a', driver: 'fake-hardware' }], deployments: [{ name: 'web', node: 'a', image_source: 'http://i', image_checksum: SHA }] });
     await applyAll(engine);
-    await expect(engine.conductor.deleteNode('a')).rejects.toMatchObject({ code: 'InvalidState', message: expect.stringContaining('"active"') });
+    await expect(engine.conductor.deleteNode('a')).rejects.toMatchObject({ code: 'InvalidStateConflict', status: 409, message: expect.stringContaining('"active"') });
     await engine.conductor.createNode({ name: 'm', driver: 'fake-hardware', maintenance: true, maintenance_reason: 'fan' });
     await expect(engine.conductor.provision('m', 'manage')).rejects.toMatchObject({ code: 'NodeInMaintenance', message: expect.stringContaining('maintenance') });
     expect((await engine.nodes.getNode('m')).reservation).toBeNull();

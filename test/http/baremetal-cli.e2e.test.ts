@@ -91,7 +91,7 @@ describe('the baremetal CLI against ironplan', () => {
     expect(missing.err).toContain('no-such-node could not be found');
     await ok('node', 'create', '--driver', 'fake-hardware', '--name', 'cli-err');
     const bad = await bm('node', 'deploy', 'cli-err');
-    expect(bad.err).toMatch(/"deploy".*"enroll"/);
+    expect(bad.err).toMatch(/The requested action "active" can not be performed on node "[0-9a-f-]+" while it is in state "enroll"/);
   }, 60_000);
 });
 
