@@ -9,7 +9,7 @@ import type { Json } from './client.js';
 const DEFAULT_CHANGE_TIMEOUT_SEC = 60;
 const DEFAULT_SOFT_OFF_TIMEOUT_SEC = 600;
 /** Polls start fast (emulators and many BMCs switch at once) and back off for slow ones. */
-const POLL_DELAYS_MS: readonly number[] = [0, 50, 100, 200, 400, 800, 1000];
+const POLL_DELAYS_MS: readonly number[] = [0, 10, 20, 40, 80, 160, 320, 640, 1000];
 
 /** Redfish PowerState as Ironic reads it (a transition counts as where it is going). */
 export function powerStateOf(system: Json): PowerState {
