@@ -3,10 +3,9 @@
 // the same change (one POST Reset, GETs until PowerState settles, on one bare keep-alive connection), and
 // a single raw GET; same lab BMC (in-memory machine, PoweringOn/Off lasting `transitionMs`), same run.
 //   node bench/redfish/run.mjs [changes=20] [transitionMs=30]
-// Sources are bundled with esbuild (as bench/ipmi does), so no build is needed.
+// Runs the built code: `npm run build` first (lab/ is part of the tsc build).
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
 import { Agent, request } from 'undici';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -15,24 +14,12 @@ const transitionMs = Number(process.argv[3] ?? 30);
 const USERNAME = 'admin';
 const PASSWORD = 'bench-secret';
 
-// Under the checkout's own (ignored) .cache/: node_modules may be a link to another checkout, whose
-// schemas/ the bundle would then find first.
-const outdir = join(root, '.cache', 'bench-redfish');
-await build({
-  entryPoints: { redfish: join(root, 'drivers/redfish/index.ts'), power: join(root, 'drivers/redfish/power.ts'), bmc: join(root, 'lab/redfish/server.ts'), machine: join(root, 'lab/redfish/machine.ts') },
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  outdir,
-  outExtension: { '.js': '.mjs' },
-  logLevel: 'warning',
+const load = (rel) => import(pathToFileURL(join(root, 'dist', rel)).href).catch((err) => {
+  throw new Error(`run \`npm run build\` first (${err.message})`);
 });
-const load = (name) => import(pathToFileURL(join(outdir, `${name}.mjs`)).href);
-const { register } = await load('redfish');
-const { startRedfishBmc } = await load('bmc');
-const { FakeMachine } = await load('machine');
+const { register } = await load('drivers/redfish/index.js');
+const { startRedfishBmc } = await load('lab/redfish/server.js');
+const { FakeMachine } = await load('lab/redfish/machine.js');
 
 const bmc = await startRedfishBmc({ username: USERNAME, password: PASSWORD, machine: new FakeMachine({ transitionMs }) });
 const impls = {};
