@@ -134,6 +134,13 @@ describe('redfish client', () => {
     }
   });
 
+  it('speaks plain http when the address says http://', async () => {
+    lab = await startLab({ http: true });
+    expect(lab.bmc.address).toMatch(/^http:\/\//);
+    await lab.power.setPowerState(lab.task(), 'power on');
+    expect(lab.machine.state).toBe('On');
+  });
+
   it('rejects bad driver_info naming the field', async () => {
     lab = await startLab();
     await expect(lab.power.validate(lab.task({ redfish_address: undefined }))).rejects.toMatchObject({ code: 'MissingParameterValue', field: 'redfish_address' });
