@@ -163,6 +163,11 @@ export interface BiosInterface {
 export interface BootInterface extends BaseInterface {
   /** False for an interface that boots nothing (fake): no real agent can ever come up through it. */
   readonly bootsAgent?: boolean;
+  /**
+   * The device the node boots the ramdisk prepared by prepareRamdisk from: pxe when absent (network boot);
+   * cdrom for an interface that attaches the ramdisk as virtual media.
+   */
+  readonly ramdiskBootDevice?: BootDevice;
   /** Make the node network-boot the deploy ramdisk on its next PXE boot. */
   prepareRamdisk(task: Task): Promise<void>;
   cleanUpRamdisk(task: Task): Promise<void>;

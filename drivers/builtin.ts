@@ -42,11 +42,11 @@ export function register(registry: DriverRegistrar, options: { log?: Logger } = 
   });
   registry.registerHardwareType({
     name: 'redfish',
-    description: 'Machines with a DMTF Redfish BMC (HTTPS): power, boot device and mode, Secure Boot, BIOS settings and out-of-band inspection; network-booted with iPXE and deployed by the ramdisk agent.',
+    description: 'Machines with a DMTF Redfish BMC (HTTPS): power, boot device and mode, Secure Boot, BIOS settings and out-of-band inspection; the deploy ramdisk network-booted with iPXE or attached as virtual media, deployed by the ramdisk agent.',
     interfaces: {
       power: { supported: ['redfish'], default: 'redfish' },
       management: { supported: ['redfish'], default: 'redfish' },
-      boot: { supported: ['ipxe'], default: 'ipxe' },
+      boot: { supported: ['ipxe', 'redfish-virtual-media'], default: 'ipxe' },
       deploy: { supported: ['agent'], default: 'agent' },
       inspect: { supported: ['redfish', 'agent', 'no-inspect'], default: 'redfish' },
       vendor: { supported: ['no-vendor'], default: 'no-vendor' },

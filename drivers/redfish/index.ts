@@ -1,6 +1,6 @@
 // The redfish interfaces (Ironic's redfish hardware type): power, management (boot device, boot mode,
-// Secure Boot, NMI, BIOS) and out-of-band inspection, sharing one HTTP client and so its connections
-// and sessions.
+// Secure Boot, NMI, BIOS), out-of-band inspection and the virtual-media boot, sharing one HTTP client and
+// so its connections and sessions.
 import type { DriverRegistrar } from '../types.js';
 import { RedfishClient } from './client.js';
 import { RedfishDriverInfoSchema } from './driver-info.js';
@@ -8,6 +8,7 @@ import { createRedfishBios } from './bios.js';
 import { createRedfishInspect } from './inspect.js';
 import { createRedfishManagement } from './management.js';
 import { createRedfishPower } from './power.js';
+import { createRedfishVirtualMediaBoot } from './virtual-media.js';
 
 export { RedfishClient } from './client.js';
 export { RedfishDriverInfoSchema, type RedfishConnection } from './driver-info.js';
@@ -17,4 +18,5 @@ export function register(registry: DriverRegistrar, options: { client?: RedfishC
   registry.registerInterface('power', createRedfishPower(deps));
   registry.registerInterface('management', createRedfishManagement(deps, createRedfishBios(deps)));
   registry.registerInterface('inspect', createRedfishInspect(deps));
+  registry.registerInterface('boot', createRedfishVirtualMediaBoot(deps));
 }

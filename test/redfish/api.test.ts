@@ -51,6 +51,17 @@ describe('redfish node through the API', () => {
     expect(node.last_error).not.toContain('wrong-one-123');
   });
 
+  it('a node booting its ramdisk from virtual media validates its deploy_iso', async () => {
+    const r = await h.call({ method: 'POST', url: '/v1/nodes', payload: { name: 'rf-vm', driver: 'redfish', boot_interface: 'redfish-virtual-media', driver_info: driverInfoFor(bmc, { deploy_iso: 'https://images.example/deploy.iso' }) } });
+    expect(r.status).toBe(201);
+    expect(r.body.boot_interface).toBe('redfish-virtual-media');
+    const v = await h.call({ method: 'GET', url: '/v1/nodes/rf-vm/validate' });
+    expect(v.body.boot).toEqual({ result: true, reason: null });
+    await h.call({ method: 'POST', url: '/v1/nodes', payload: { name: 'rf-vm2', driver: 'redfish', boot_interface: 'redfish-virtual-media', driver_info: driverInfoFor(bmc) } });
+    const bad = await h.call({ method: 'GET', url: '/v1/nodes/rf-vm2/validate' });
+    expect(bad.body.boot).toMatchObject({ result: false, reason: expect.stringContaining('driver_info.deploy_iso is required') });
+  });
+
   it('refuses a redfish node without redfish_address, naming the field', async () => {
     const r = await h.call({ method: 'POST', url: '/v1/nodes', payload: { name: 'rf-none', driver: 'redfish', driver_info: { redfish_username: 'x' } } });
     expect(r.status).toBe(400);
