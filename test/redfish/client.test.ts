@@ -2,6 +2,7 @@
 // the BMC asks for it, and errors an operator can act on (wrong password, BMC unreachable).
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
 import { startLab, type RedfishLab } from './helpers.js';
 
 let lab: RedfishLab | undefined;
@@ -139,6 +140,35 @@ describe('redfish client', () => {
     expect(lab.bmc.address).toMatch(/^http:\/\//);
     await lab.power.setPowerState(lab.task(), 'power on');
     expect(lab.machine.state).toBe('On');
+  });
+
+  it('a BMC with several systems: redfish_system_id is required, and used', async () => {
+    // A chassis of two blades behind one manager: just enough of its documents, served over plain HTTP.
+    const docs: Record<string, object> = {
+      '/redfish/v1': { '@odata.id': '/redfish/v1', Systems: { '@odata.id': '/redfish/v1/Systems' } },
+      '/redfish/v1/Systems': { Members: [{ '@odata.id': '/redfish/v1/Systems/Blade1' }, { '@odata.id': '/redfish/v1/Systems/Blade2' }] },
+      '/redfish/v1/Systems/Blade1': { '@odata.id': '/redfish/v1/Systems/Blade1', PowerState: 'On' },
+      '/redfish/v1/Systems/Blade2': { '@odata.id': '/redfish/v1/Systems/Blade2', PowerState: 'Off' },
+    };
+    const server = createHttpServer((req, res) => {
+      const doc = docs[(req.url ?? '').replace(/\/+$/, '')];
+      res.writeHead(doc ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify(doc ?? {}));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    lab = await startLab();
+    try {
+      const address = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      await expect(lab.power.getPowerState(lab.task({ redfish_address: address, redfish_auth_type: 'basic' }))).rejects.toMatchObject({
+        code: 'MissingParameterValue',
+        field: 'redfish_system_id',
+        message: expect.stringContaining('has 2 systems (/redfish/v1/Systems/Blade1, /redfish/v1/Systems/Blade2)'),
+      });
+      expect(await lab.power.getPowerState(lab.task({ redfish_address: address, redfish_auth_type: 'basic', redfish_system_id: 'Blade2' }))).toBe('power off');
+      expect(await lab.power.getPowerState(lab.task({ redfish_address: address, redfish_auth_type: 'basic', redfish_system_id: '/redfish/v1/Systems/Blade1' }))).toBe('power on');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('rejects bad driver_info naming the field', async () => {
