@@ -21,6 +21,7 @@ interface Session {
   token: string;
   /** The session resource, deleted on close(). */
   location?: string;
+  conn: RedfishConnection;
 }
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -69,9 +70,16 @@ export class RedfishClient {
     return members[0]!;
   }
 
-  /** Forgets the sessions (the BMC expires them) and closes the connection pools. */
+  /** Logs out of the sessions (BMCs hold only a few each) and closes the connection pools. */
   async close(): Promise<void> {
+    const open = [...this.sessions.values()];
     this.sessions.clear();
+    await Promise.all(
+      open.map(async (pending) => {
+        const s = await pending.catch(() => undefined);
+        if (s?.token && s.location) await this.once(s.conn, 'DELETE', s.location, undefined, { 'x-auth-token': s.token }).catch(() => {});
+      }),
+    );
     await Promise.all([...this.pools.values()].map((p) => p.close()));
     this.pools.clear();
   }
@@ -114,17 +122,17 @@ export class RedfishClient {
     const sessions: string | undefined = root.Links?.Sessions?.['@odata.id'] ?? (root.SessionService ? '/redfish/v1/SessionService/Sessions' : undefined);
     if (!sessions) {
       if (conn.authType === 'session') throw new DriverError('BmcAuthFailed', `BMC ${conn.origin} offers no sessions (redfish_auth_type "session"); use "basic" or "auto"`, 'redfish_auth_type');
-      return { token: '' };
+      return { token: '', conn };
     }
     const res = await this.send(conn, 'POST', sessions, { UserName: conn.username, Password: conn.password ?? '' }, {}, log);
     const token = headerOf(res, 'x-auth-token');
     if (res.status >= 400 || !token) {
       if (res.status === 401 || res.status === 403 || res.status === 400) throw authFailed(conn, res);
-      if (conn.authType === 'auto') return { token: '' };
+      if (conn.authType === 'auto') return { token: '', conn };
       throw httpError(conn, 'POST', sessions, res);
     }
     log?.debug({ bmc: conn.origin }, 'redfish: session created');
-    return { token, location: headerOf(res, 'location') };
+    return { token, location: headerOf(res, 'location'), conn };
   }
 
   /** Attempts on connection errors and 5xx, with growing pauses; the last answer or error is the result. */

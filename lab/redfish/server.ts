@@ -37,6 +37,7 @@ export interface RedfishBmc {
   stats: { requests: number; logins: number; byRoute: Map<string, number> };
   /** Forgets every session, as a BMC does after a restart or a timeout. */
   expireSessions(): void;
+  openSessions(): number;
   /** The next `count` requests (logins included) answer `status` (a BMC busy or failing). */
   failNext(count: number, status?: number): void;
   /** Delays every answer (a slow BMC). */
@@ -253,6 +254,7 @@ export async function startRedfishBmc(opts: RedfishBmcOptions = {}): Promise<Red
     state,
     stats,
     expireSessions: () => sessions.clear(),
+    openSessions: () => sessions.size,
     failNext: (count, status = 500) => {
       failures = { count, status };
     },

@@ -19,6 +19,16 @@ describe('redfish client', () => {
     expect(lab.bmc.stats.logins).toBe(1);
   });
 
+  it('concurrent calls share one login; closing the client logs out', async () => {
+    lab = await startLab();
+    const task = lab.task();
+    await Promise.all(Array.from({ length: 8 }, () => lab!.power.getPowerState(task)));
+    expect(lab.bmc.stats.logins).toBe(1);
+    expect(lab.bmc.openSessions()).toBe(1);
+    await lab.client.close();
+    expect(lab.bmc.openSessions()).toBe(0);
+  });
+
   it('logs in again when the BMC has expired the session', async () => {
     lab = await startLab();
     const task = lab.task();
