@@ -31,6 +31,16 @@ describe('redfish node through the API', () => {
     expect((bmc.machine as FakeMachine).state).toBe('On');
   });
 
+  it('soft power off and soft rebooting through the API (GracefulShutdown, then On)', async () => {
+    const machine = bmc.machine as FakeMachine;
+    expect((await h.call({ method: 'PUT', url: '/v1/nodes/rf-1/states/power', payload: { target: 'soft rebooting', timeout: 10 } })).status).toBe(202);
+    await waitFor(h, 'rf-1', (n) => n.power_state === 'power on' && n.target_power_state === null && n.reservation === null);
+    expect(machine.history.slice(-2).map((r) => r.type)).toEqual(['GracefulShutdown', 'On']);
+    expect((await h.call({ method: 'PUT', url: '/v1/nodes/rf-1/states/power', payload: { target: 'soft power off' } })).status).toBe(202);
+    await waitFor(h, 'rf-1', (n) => n.power_state === 'power off' && n.target_power_state === null && n.reservation === null);
+    expect(machine.state).toBe('Off');
+  });
+
   it('inspects out of band: properties recorded and a port per NIC', async () => {
     expect((await h.call({ method: 'PUT', url: '/v1/nodes/rf-1/states/provision', payload: { target: 'inspect' } })).status).toBe(202);
     const node = await waitFor(h, 'rf-1', (n) => n.provision_state === 'manageable' && n.reservation === null);
