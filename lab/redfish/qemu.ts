@@ -8,21 +8,15 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { VmConfig } from '../vm.js';
 import type { BootTarget, Machine, RedfishPowerState, ResetType } from './machine.js';
 import { QmpClient } from './qmp.js';
 
-export interface QemuMachineOptions {
-  /** Holds the QMP socket, the console log, QEMU's output and downloaded media. */
-  stateDir: string;
-  /** Raw disk image (virtio). */
-  disk: string;
-  mac: string;
-  memoryMb?: number;
-  qemu?: string;
-  /** What QEMU's DHCP hands iPXE (network boot), as in lab/vm.ts. */
-  bootfile?: string;
-  consoleLog?: string;
-}
+/**
+ * The lab's VM configuration (lab/vm.ts), so a VM is described once whichever BMC plays its controller:
+ * disk, MAC, DHCP bootfile, console log, memory, and a direct kernel boot for network boots when given.
+ */
+export type QemuMachineOptions = VmConfig;
 
 const BOOT_ORDER: Record<BootTarget, string> = { None: 'c', Hdd: 'c', BiosSetup: 'c', Pxe: 'n', UefiHttp: 'n', Cd: 'd' };
 const CD_DEVICE = 'cd0';
@@ -34,7 +28,8 @@ export class QemuMachine implements Machine {
   /** The medium in the CD drive, kept across power cycles as a BMC keeps it attached. */
   private media: string | null = null;
   private readonly socketPath: string;
-  private readonly consoleLog: string;
+  /** The serial console log (lab/vm.ts readConsole and waitForConsole read the same file). */
+  readonly consoleLog: string;
 
   constructor(private readonly opts: QemuMachineOptions) {
     this.socketPath = join(resolve(opts.stateDir), 'qmp.sock');
@@ -102,7 +97,10 @@ export class QemuMachine implements Machine {
     await mkdir(this.opts.stateDir, { recursive: true });
     await rm(this.socketPath, { force: true });
     this.order = BOOT_ORDER[boot];
-    const netdev = `user,id=n0${this.opts.bootfile ? `,bootfile=${this.opts.bootfile}` : ''}`;
+    const o = this.opts;
+    const netdev = ['user,id=n0', o.bootfile && `bootfile=${o.bootfile}`, o.netdevOpts].filter(Boolean).join(',');
+    // As vm-chassis.sh does: a network boot with a kernel given is a direct kernel boot (faster tests).
+    const direct = this.order === 'n' && o.kernel ? ['-kernel', resolve(o.kernel), ...(o.initrd ? ['-initrd', resolve(o.initrd)] : []), '-append', o.append ?? ''] : [];
     const args = [
       '-machine', 'pc,accel=tcg', '-m', String(this.opts.memoryMb ?? 128), '-display', 'none', '-monitor', 'none', '-no-reboot',
       '-qmp', `unix:${this.socketPath},server=on,wait=off`,
@@ -111,7 +109,7 @@ export class QemuMachine implements Machine {
       '-drive', `if=none,id=cdrom0,media=cdrom,readonly=on${this.media ? `,file=${this.media},format=raw` : ''}`,
       '-device', `ide-cd,drive=cdrom0,id=${CD_DEVICE}`,
       '-chardev', `file,id=s0,path=${this.consoleLog},append=on`, '-serial', 'chardev:s0',
-      '-boot', `order=${this.order}`,
+      ...(direct.length ? direct : ['-boot', `order=${this.order}`]),
     ];
     const out = createWriteStream(join(this.opts.stateDir, 'qemu.out'), { flags: 'a' });
     await new Promise((r) => out.once('open', r));
