@@ -126,11 +126,48 @@ export interface ManagementInterface extends BaseInterface {
   getSupportedBootDevices(task: Task): Promise<BootDevice[]>;
   /** Common tier (optional): PCI devices, shape fixed by schemas/common-tier/pci-devices.schema.json. */
   getPciDevices?(task: Task): Promise<unknown>;
+  /** Ironic's inject_nmi (optional): a non-maskable interrupt, e.g. to make a hung kernel dump. */
+  injectNmi?(task: Task): Promise<void>;
+  /** Ironic's boot mode (optional): the firmware's mode for the next boots. */
+  getBootMode?(task: Task): Promise<BootMode | null>;
+  setBootMode?(task: Task, mode: BootMode): Promise<void>;
+  /** Ironic's secure boot state (optional): UEFI Secure Boot on the node, when its firmware has it. */
+  getSecureBootState?(task: Task): Promise<boolean | null>;
+  setSecureBootState?(task: Task, enabled: boolean): Promise<void>;
+  /**
+   * BIOS settings (Ironic's bios interface), optional. Reached through the management interface, since a
+   * node names no bios interface of its own (yet): `task.driver.management.bios`.
+   */
+  readonly bios?: BiosInterface;
+}
+
+export type BootMode = 'uefi' | 'bios';
+export const BOOT_MODES: readonly BootMode[] = ['uefi', 'bios'];
+
+/** One BIOS setting as Ironic's GET /v1/nodes/{node}/bios lists it. */
+export interface BiosSetting {
+  name: string;
+  value: string | number | boolean | null;
+}
+
+export interface BiosInterface {
+  /** The settings now in effect (read from the BMC). */
+  getSettings(task: Task): Promise<BiosSetting[]>;
+  /**
+   * Asks for new values. Most firmware applies them at the next boot: `pending` lists what waits for it.
+   * A name the firmware does not have is refused (InvalidParameterValue naming it), nothing written.
+   */
+  applySettings(task: Task, settings: BiosSetting[]): Promise<{ pending: BiosSetting[] }>;
 }
 
 export interface BootInterface extends BaseInterface {
   /** False for an interface that boots nothing (fake): no real agent can ever come up through it. */
   readonly bootsAgent?: boolean;
+  /**
+   * The device the node boots the ramdisk prepared by prepareRamdisk from: pxe when absent (network boot);
+   * cdrom for an interface that attaches the ramdisk as virtual media.
+   */
+  readonly ramdiskBootDevice?: BootDevice;
   /** Make the node network-boot the deploy ramdisk on its next PXE boot. */
   prepareRamdisk(task: Task): Promise<void>;
   cleanUpRamdisk(task: Task): Promise<void>;
@@ -145,6 +182,13 @@ export interface BootInterface extends BaseInterface {
  * in (it powered it on to boot the agent, confirmed by the BMC), so the record needs no second BMC read.
  */
 export type StepResult = { done: true } | { wait: true; timeoutSec: number; powerState: PowerState };
+
+/**
+ * Out-of-band inspection's outcome: done with what the BMC reported (merged into the node's properties as
+ * the agent's inventory is), and the MACs of its NICs (a port is created for each the node lacks, as
+ * Ironic's add_ports does). Or a wait, as for in-band inspection.
+ */
+export type InspectResult = StepResult | { done: true; inventory: Inventory; macs: string[] };
 
 /** One step of a manual clean, as Ironic's API takes it. */
 // One step of a manual clean, and what in-band inspection found (merged into the node's properties).
@@ -186,7 +230,7 @@ export interface DeployInterface extends BaseInterface {
 
 export interface InspectInterface extends BaseInterface {
   /** Done (out of band), or a wait for the agent (the node parks in `inspect wait`). */
-  inspect(task: Task): Promise<StepResult>;
+  inspect(task: Task): Promise<InspectResult>;
   /** An agent heartbeat while the node is in `inspect wait`; finish carries the inventory. */
   heartbeat?(task: Task, body: AgentHeartbeat): Promise<HeartbeatOutcome>;
   /** After the agent reported: power off and remove the ramdisk's boot configuration. */

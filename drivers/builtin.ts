@@ -3,6 +3,7 @@ import type { DriverModule, DriverRegistrar, Logger } from './types.js';
 import { register as registerFake } from './fake/index.js';
 import { register as registerIpmi } from './ipmi/index.js';
 import { register as registerIpxe } from './ipxe/index.js';
+import { register as registerRedfish } from './redfish/index.js';
 import { AgentDeploy } from './agent/deploy.js';
 import { AgentInspect } from './agent/inspect.js';
 
@@ -10,6 +11,7 @@ export function register(registry: DriverRegistrar, options: { log?: Logger } = 
   registerFake(registry);
   registerIpmi(registry, options);
   registerIpxe(registry);
+  registerRedfish(registry);
   registry.registerInterface('deploy', new AgentDeploy());
   registry.registerInterface('inspect', new AgentInspect());
   registry.registerHardwareType({
@@ -35,6 +37,18 @@ export function register(registry: DriverRegistrar, options: { log?: Logger } = 
       boot: { supported: ['ipxe'], default: 'ipxe' },
       deploy: { supported: ['agent'], default: 'agent' },
       inspect: { supported: ['agent', 'no-inspect'], default: 'agent' },
+      vendor: { supported: ['no-vendor'], default: 'no-vendor' },
+    },
+  });
+  registry.registerHardwareType({
+    name: 'redfish',
+    description: 'Machines with a DMTF Redfish BMC (HTTPS): power, boot device and mode, Secure Boot, BIOS settings and out-of-band inspection; the deploy ramdisk network-booted with iPXE or attached as virtual media, deployed by the ramdisk agent.',
+    interfaces: {
+      power: { supported: ['redfish'], default: 'redfish' },
+      management: { supported: ['redfish'], default: 'redfish' },
+      boot: { supported: ['ipxe', 'redfish-virtual-media'], default: 'ipxe' },
+      deploy: { supported: ['agent'], default: 'agent' },
+      inspect: { supported: ['redfish', 'agent', 'no-inspect'], default: 'redfish' },
       vendor: { supported: ['no-vendor'], default: 'no-vendor' },
     },
   });

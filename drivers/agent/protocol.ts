@@ -34,7 +34,7 @@ export async function bootAgent(task: Task, progress: Record<string, unknown>): 
   const { power, management, boot } = task.driver;
   await task.saveInternalInfo({ ...progress, agent_secret_token: newToken(), agent_secret_token_retrieved: false, agent_boot_id: newBootId() });
   await boot.prepareRamdisk(task);
-  await management.setBootDevice(task, 'pxe', false);
+  await management.setBootDevice(task, boot.ramdiskBootDevice ?? 'pxe', false);
   await power.setPowerState(task, 'power on');
   return { wait: true, timeoutSec: task.settings.deployCallbackTimeoutSec, powerState: 'power on' };
 }

@@ -4,12 +4,14 @@ import type { AgentHeartbeat, HeartbeatOutcome, Inventory, Task } from '../../co
 import { EngineError } from '../errors.js';
 import type { TaskManager } from './task-manager.js';
 import { errorMessage } from './task-manager.js';
+import { createPort } from './records.js';
 
 export async function runInspect(tm: TaskManager, nodeUuid: string, actor: string): Promise<void> {
   const task = await tm.makeTask(nodeUuid);
   try {
     const result = await task.driver.inspect.inspect(task);
     if ('wait' in result) await tm.park(nodeUuid, result, actor);
+    else if ('inventory' in result) await recordInventory(tm, task, result.inventory, result.macs, actor);
     else await tm.transition(nodeUuid, 'done', actor);
   } catch (err) {
     await tm.failNode(nodeUuid, `Inspection failed: ${errorMessage(err)}`, actor);
@@ -26,6 +28,19 @@ export function inspectHeartbeat(task: Task, body: AgentHeartbeat): Promise<Hear
 export async function finishInspection(tm: TaskManager, task: Task, inventory: Inventory | undefined): Promise<void> {
   if (!inventory) throw new Error(`inspect interface "${task.driver.inspect.name}" finished without an inventory`);
   await task.driver.inspect.finishInspection?.(task);
-  const { cpus, memory_mb, local_gb, cpu_arch } = inventory;
-  await tm.transition(task.node.uuid, 'done', 'agent', { power_state: 'power off', properties: { ...task.node.properties, ...inventory } }, `inspected: ${cpus} CPUs, ${memory_mb} MiB, ${local_gb} GiB disk, ${cpu_arch}`);
+  await tm.transition(task.node.uuid, 'done', 'agent', { power_state: 'power off', properties: { ...task.node.properties, ...inventory } }, inspectedReason(inventory));
+}
+
+const inspectedReason = ({ cpus, memory_mb, local_gb, cpu_arch }: Inventory): string => `inspected: ${cpus} CPUs, ${memory_mb} MiB, ${local_gb} GiB disk, ${cpu_arch}`;
+
+/**
+ * Out of band: the BMC's inventory lands in the properties as the agent's does, and each NIC the node has
+ * no port for gains one (Ironic's add_ports). The power state is left as it is: the BMC read it, nothing booted.
+ */
+async function recordInventory(tm: TaskManager, task: Task, inventory: Inventory, macs: string[], actor: string): Promise<void> {
+  const known = new Set(task.ports.map((p) => p.address.toLowerCase()));
+  for (const mac of new Set(macs.map((m) => m.toLowerCase()))) {
+    if (!known.has(mac)) await createPort(tm, { node_uuid: task.node.uuid, address: mac }, actor);
+  }
+  await tm.transition(task.node.uuid, 'done', actor, { properties: { ...task.node.properties, ...inventory } }, inspectedReason(inventory));
 }

@@ -1,0 +1,83 @@
+// Benchmark: a power change seen as done through the redfish PowerInterface (Reset, then PowerState polled
+// until it settles, over the driver's session and keep-alive pool) against the raw Redfish round trip for
+// the same change (one POST Reset, GETs until PowerState settles, on one bare keep-alive connection), and
+// a single raw GET; same lab BMC (in-memory machine, PoweringOn/Off lasting `transitionMs`), same run.
+//   node bench/redfish/run.mjs [changes=20] [transitionMs=30]
+// Runs the built code: `npm run build` first (lab/ is part of the tsc build).
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Agent, request } from 'undici';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const changes = Number(process.argv[2] ?? 20);
+const transitionMs = Number(process.argv[3] ?? 30);
+const USERNAME = 'admin';
+const PASSWORD = 'bench-secret';
+
+const load = (rel) => import(pathToFileURL(join(root, 'dist', rel)).href).catch((err) => {
+  throw new Error(`run \`npm run build\` first (${err.message})`);
+});
+const { register } = await load('drivers/redfish/index.js');
+const { startRedfishBmc } = await load('lab/redfish/server.js');
+const { FakeMachine } = await load('lab/redfish/machine.js');
+
+const bmc = await startRedfishBmc({ username: USERNAME, password: PASSWORD, machine: new FakeMachine({ transitionMs }) });
+const impls = {};
+register({ registerInterface: (kind, impl) => (impls[kind] = impl), registerHardwareType() {} });
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+const task = { node: { uuid: 'bench', driver_info: { redfish_address: bmc.address, redfish_username: USERNAME, redfish_password: PASSWORD, redfish_verify_ca: false } }, ports: [], log: silent };
+
+const raw = new Agent({ connections: 1, connect: { rejectUnauthorized: false } });
+const auth = `Basic ${Buffer.from(`${USERNAME}:${PASSWORD}`).toString('base64')}`;
+const rawCall = async (method, path, body) => {
+  const res = await request(`${bmc.url}${path}`, { method, dispatcher: raw, headers: { authorization: auth, 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
+  const text = await res.body.text();
+  return text ? JSON.parse(text) : {};
+};
+const rawChange = async (target) => {
+  await rawCall('POST', bmc.paths.reset, { ResetType: target === 'On' ? 'On' : 'ForceOff' });
+  let polls = 0;
+  while ((await rawCall('GET', bmc.paths.system)).PowerState !== target) polls++;
+  return polls;
+};
+
+const stats = (ms) => {
+  const s = [...ms].sort((a, b) => a - b);
+  const q = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
+  return `median ${q(0.5).toFixed(1)} ms, p95 ${q(0.95).toFixed(1)} ms, max ${s.at(-1).toFixed(1)} ms (n=${s.length})`;
+};
+
+try {
+  await impls.power.getPowerState(task); // warm-up: TLS handshake, session
+  await rawCall('GET', bmc.paths.system);
+  const driverMs = [];
+  const loginsBefore = bmc.stats.logins;
+  for (let i = 0; i < changes; i++) {
+    const target = i % 2 === 0 ? 'power on' : 'power off';
+    const t = performance.now();
+    await impls.power.setPowerState(task, target);
+    driverMs.push(performance.now() - t);
+  }
+  const rawMs = [];
+  let rawPolls = 0;
+  for (let i = 0; i < changes; i++) {
+    const t = performance.now();
+    rawPolls += await rawChange(i % 2 === 0 ? 'On' : 'Off');
+    rawMs.push(performance.now() - t);
+  }
+  const getMs = [];
+  for (let i = 0; i < changes; i++) {
+    const t = performance.now();
+    await rawCall('GET', bmc.paths.system);
+    getMs.push(performance.now() - t);
+  }
+  console.log(`redfish bench: lab BMC over HTTPS, machine PoweringOn/Off lasts ${transitionMs} ms, ${changes} changes each`);
+  console.log(`  power change seen as done through the driver: ${stats(driverMs)} (${bmc.stats.logins - loginsBefore} logins during the run)`);
+  console.log(`  raw Redfish round trip (POST Reset + GET until settled, busy polling): ${stats(rawMs)} (${(rawPolls / changes).toFixed(1)} unsettled GETs per change)`);
+  console.log(`  raw single GET of the system: ${stats(getMs)}`);
+  const median = (ms) => [...ms].sort((a, b) => a - b)[Math.floor(ms.length / 2)];
+  console.log(`  driver overhead over the raw round trip: ${(median(driverMs) - median(rawMs)).toFixed(1)} ms at the median`);
+} finally {
+  await raw.close();
+  await bmc.close();
+}

@@ -1,0 +1,91 @@
+// driver_info of the redfish interfaces: checked against schemas/drivers/redfish.schema.json (the single
+// source of its shape), defaults filled in, turned into what the client needs to reach one BMC.
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { createAjv, describeError } from '../../contract/validation.js';
+import type { RedfishDriverInfo } from '../../contract/generated/drivers/redfish.js';
+import { loadDriverSchema } from '../schema.js';
+import { DriverError, type JsonSchema, type Task } from '../types.js';
+
+export type AuthType = 'basic' | 'session' | 'auto';
+
+/** Everything needed to reach one BMC's system, with the schema defaults filled in. */
+export interface RedfishConnection {
+  /** Scheme, host and port: https://10.0.0.5:443 */
+  origin: string;
+  /** The ComputerSystem's path, when driver_info names it. */
+  systemId?: string;
+  username?: string;
+  password?: string;
+  /** true/false, or a CA bundle path. */
+  verifyCa: boolean | string;
+  authType: AuthType;
+  timeoutMs: number;
+  attempts: number;
+  retryIntervalMs: number;
+}
+
+type Valid = RedfishDriverInfo & Required<Pick<RedfishDriverInfo, 'redfish_verify_ca' | 'redfish_auth_type' | 'redfish_timeout' | 'redfish_connection_attempts' | 'redfish_retry_interval'>>;
+
+const ROOT = 'driver_info';
+
+export class RedfishDriverInfoSchema {
+  readonly schema: JsonSchema;
+  private readonly validateFn: ValidateFunction;
+
+  constructor(schema: JsonSchema = loadDriverSchema('redfish.schema.json')) {
+    this.schema = schema;
+    // Its own ajv: only this one fills in defaults (on a copy), and a schema passed in replaces the stored one.
+    const ajv = createAjv({ useDefaults: true });
+    if (typeof schema.$id === 'string') ajv.removeSchema(schema.$id);
+    this.validateFn = ajv.compile(schema);
+  }
+
+  parse(driverInfo: unknown): RedfishConnection {
+    const info: unknown = structuredClone(driverInfo ?? {});
+    if (!this.validateFn(info)) throw toDriverError(this.validateFn.errors ?? []);
+    const v = info as Valid;
+    return {
+      origin: originOf(v.redfish_address),
+      systemId: v.redfish_system_id ? normalizeSystemId(v.redfish_system_id) : undefined,
+      username: v.redfish_username || undefined,
+      password: v.redfish_password || undefined,
+      verifyCa: v.redfish_verify_ca,
+      authType: v.redfish_auth_type,
+      timeoutMs: v.redfish_timeout * 1000,
+      attempts: v.redfish_connection_attempts,
+      retryIntervalMs: v.redfish_retry_interval * 1000,
+    };
+  }
+
+  connectionOf(task: Task): RedfishConnection {
+    return this.parse(task.node.driver_info);
+  }
+}
+
+/** https unless the address says http:// (Ironic's rule); a path in the address is not the BMC's. */
+function originOf(address: string): string {
+  const withScheme = /^https?:\/\//i.test(address) ? address : `https://${address}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    throw new DriverError('InvalidParameterValue', `${ROOT}.redfish_address: "${address}" is not a host, host:port or http(s) URL`, 'redfish_address');
+  }
+  return url.origin;
+}
+
+/** A bare id ("1", "System.Embedded.1") means the system of that id under /redfish/v1/Systems. */
+function normalizeSystemId(id: string): string {
+  return id.startsWith('/') ? id.replace(/\/+$/, '') : `/redfish/v1/Systems/${id}`;
+}
+
+function toDriverError(errors: ErrorObject[]): DriverError {
+  // A missing field is the likeliest mistake and the most useful to name; describeError never quotes the value.
+  const missing = errors.find((e) => e.keyword === 'required');
+  const first = missing ?? errors.find((e) => e.keyword !== 'anyOf') ?? errors[0];
+  if (!first) return new DriverError('InvalidParameterValue', `${ROOT} is invalid`);
+  const { field, message } = describeError(first, ROOT);
+  const name = field.startsWith(`${ROOT}.`) ? field.slice(ROOT.length + 1) : undefined;
+  if (missing) return new DriverError('MissingParameterValue', `${field} ${message} by the redfish interfaces`, name);
+  return new DriverError('InvalidParameterValue', `${field} ${message}`, name);
+}
