@@ -85,8 +85,35 @@ export interface Task {
   /** The node's other interfaces, for flows that compose them (deploy uses power, management, boot). */
   readonly driver: NodeDriver;
   readonly agent: AgentChannel;
+  /** The manager's image preparation (qcow2 to raw, config drives, virtual-media ISOs); absent where none runs. */
+  readonly images?: ImageService;
   /** Persist driver-private state on the node (merged into driver_internal_info). */
   saveInternalInfo(patch: Record<string, unknown>): Promise<void>;
+}
+
+/** A whole-disk image as the agent is to stream it: raw bytes at a URL, and their digest. */
+export interface RawImage {
+  url: string;
+  /** `sha256:<hex>` (or the source's own checksum when it is streamed as is). */
+  checksum: string;
+  /** The manager converted the source (qcow2, vmdk, ...) and serves the raw result. */
+  converted: boolean;
+}
+
+/**
+ * What the manager prepares for an agent deploy (engine/images). Every method throws DriverError
+ * ('ImageError' or 'InvalidParameterValue') with the reason; nothing is written to a node's disk by them.
+ */
+export interface ImageService {
+  /**
+   * A raw image for instance_info's image: the source's checksum is verified BEFORE anything is converted
+   * (a mismatch throws); formats other than raw are converted once per source checksum and cached.
+   */
+  rawImage(task: Task): Promise<RawImage>;
+  /** The node's config drive (instance_info.configdrive) as an ISO 9660 `config-2` URL, or null without one. */
+  configDrive(task: Task): Promise<string | null>;
+  /** Removes what configDrive served for the node (it holds user data). */
+  removeConfigDrive(task: Task): Promise<void>;
 }
 
 export interface JsonSchema {

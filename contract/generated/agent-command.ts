@@ -9,6 +9,10 @@ export interface AgentCommand {
   image_checksum?: string;
   root_device?: string;
   /**
+   * write_image: an ISO 9660 config drive the agent writes to a new partition at the end of the disk, after the image.
+   */
+  configdrive_url?: string;
+  /**
    * erase_devices_metadata: the block devices to erase, separated by spaces; empty means every disk the agent finds.
    */
   devices?: string;

@@ -10,7 +10,15 @@ interface DeployProgress {
   deploy_step?: 'boot_ramdisk' | 'write_image' | 'written';
   bytes_written?: number;
   bytes_total?: number;
+  /** What the agent streams: the source itself, or the manager's raw conversion of it (and its digest). */
+  deploy_image_url?: string;
+  deploy_image_checksum?: string;
+  /** The config drive the agent writes after the image, when the deployment has one. */
+  configdrive_url?: string;
 }
+
+/** driver_internal_info keys a deploy sets and its end drops. */
+const DEPLOY_KEYS = ['deploy_step', 'bytes_written', 'bytes_total', 'deploy_image_url', 'deploy_image_checksum', 'configdrive_url'] as const;
 
 interface CleanProgress {
   clean_step?: 'boot_ramdisk' | 'erase_devices_metadata' | null;
@@ -29,15 +37,34 @@ export class AgentDeploy implements DeployInterface {
     }
   }
 
+  /**
+   * The image is made ready (verified against its checksum, converted to raw where its format needs it)
+   * and the config drive built BEFORE the node is touched: a bad image fails the deploy with the node as it was.
+   */
   async deploy(task: Task): Promise<StepResult> {
+    const ii = task.node.instance_info as { image_source: string; image_checksum: string };
+    // A boot interface that boots nothing (fake) has no agent to stream anything: nothing to prepare.
+    const images = task.driver.boot.bootsAgent === false ? undefined : task.images;
+    const image = images ? await images.rawImage(task) : { url: ii.image_source, checksum: ii.image_checksum, converted: false };
+    const configdrive = images ? await images.configDrive(task) : null;
+    if (image.converted) task.log.info({ node: task.node.uuid, url: image.url }, 'agent: deploying the raw conversion of the image');
     await task.driver.power.setPowerState(task, 'power off');
-    return bootAgent(task, { deploy_step: 'boot_ramdisk', bytes_written: 0 });
+    return bootAgent(task, {
+      deploy_step: 'boot_ramdisk',
+      bytes_written: 0,
+      deploy_image_url: image.url,
+      deploy_image_checksum: image.checksum,
+      configdrive_url: configdrive,
+    });
   }
 
   async heartbeat(task: Task, hb: AgentHeartbeat): Promise<HeartbeatOutcome> {
     if (task.node.provision_state === 'clean wait') return this.cleanHeartbeat(task, hb);
     const ii = task.node.instance_info as { image_source: string; image_checksum: string; root_device?: { name?: string } };
-    const step = (task.node.driver_internal_info as DeployProgress).deploy_step;
+    const dii = task.node.driver_internal_info as DeployProgress;
+    const step = dii.deploy_step;
+    const imageUrl = dii.deploy_image_url ?? ii.image_source;
+    const imageChecksum = dii.deploy_image_checksum ?? ii.image_checksum;
     switch (hb.agent_status) {
       case 'ready':
         if (step === 'write_image' || step === 'written') {
@@ -45,17 +72,22 @@ export class AgentDeploy implements DeployInterface {
           task.log.warn({ node: task.node.uuid }, 'agent reported ready during a write; writing the image again');
         }
         return {
-          reply: command('write_image', { image_url: ii.image_source, image_checksum: ii.image_checksum, root_device: ii.root_device?.name ?? '' }),
+          reply: command('write_image', {
+            image_url: imageUrl,
+            image_checksum: imageChecksum,
+            root_device: ii.root_device?.name ?? '',
+            ...(dii.configdrive_url ? { configdrive_url: dii.configdrive_url } : {}),
+          }),
           next: { progress: { deploy_step: 'write_image', bytes_written: 0 } },
         };
       case 'busy':
         return { reply: command('wait'), next: { progress: { bytes_written: hb.bytes_written ?? 0, bytes_total: hb.bytes_total ?? null } } };
       case 'written': {
         const computed = hb.image_checksum_computed ?? '';
-        if (computed !== ii.image_checksum) {
+        if (computed !== imageChecksum) {
           return {
             reply: command('poweroff'),
-            next: { fail: `Image verification failed: the disk holds ${computed || 'an unknown digest'} after writing, expected ${ii.image_checksum}.` },
+            next: { fail: `Image verification failed: the disk holds ${computed || 'an unknown digest'} after writing, expected ${imageChecksum}.` },
           };
         }
         return { reply: command('none'), next: { finish: true } };
@@ -73,7 +105,8 @@ export class AgentDeploy implements DeployInterface {
     await boot.cleanUpRamdisk(task);
     await boot.prepareInstance(task);
     await management.setBootDevice(task, 'disk', true);
-    await task.saveInternalInfo({ deploy_step: 'written' });
+    await task.images?.removeConfigDrive(task);
+    await task.saveInternalInfo({ deploy_step: 'written', configdrive_url: null });
     await power.setPowerState(task, 'power on');
   }
 
@@ -81,7 +114,8 @@ export class AgentDeploy implements DeployInterface {
     await task.driver.power.setPowerState(task, 'power off');
     await task.driver.boot.cleanUpInstance(task);
     await task.driver.boot.cleanUpRamdisk(task);
-    await task.saveInternalInfo({ deploy_step: null, bytes_written: null, bytes_total: null });
+    await task.images?.removeConfigDrive(task);
+    await task.saveInternalInfo(Object.fromEntries(DEPLOY_KEYS.map((k) => [k, null])));
   }
 
   async takeOver(_task: Task): Promise<void> {

@@ -7,6 +7,7 @@ import type { AgentChannel, Logger, PowerState, ServiceSettings, StepResult, Tas
 import { now, type NodePatch, type Store, type TxStore } from '../store/store.js';
 import type { DriverRegistry } from '../drivers/registry.js';
 import { nextState, type ProvisionEvent } from '../states.js';
+import { ManagerImages } from '../images/service.js';
 import { hasAgentCredentials, withoutAgentCredentials } from './credentials.js';
 
 export interface TaskManagerOptions {
@@ -33,6 +34,8 @@ export class TaskManager {
   readonly log: Logger;
   readonly events: EventEmitter;
   private readonly agent: AgentChannel;
+  /** Raw images, config drives and virtual-media ISOs prepared in this manager's boot root. */
+  readonly images: ManagerImages;
   private readonly running = new Set<Promise<unknown>>();
 
   constructor(opts: TaskManagerOptions) {
@@ -43,6 +46,7 @@ export class TaskManager {
     this.log = opts.log;
     this.events = opts.events;
     this.agent = opts.agent;
+    this.images = new ManagerImages(opts.settings);
   }
 
   /** Background work the conductor must let finish before it stops. */
@@ -97,6 +101,7 @@ export class TaskManager {
       settings: this.settings,
       driver,
       agent: this.agent,
+      images: this.images,
       saveInternalInfo: async (patch) => {
         holder.node = await this.patchNode(nodeUuid, (current) => {
           const dii = { ...current.driver_internal_info };
