@@ -53,6 +53,8 @@ export interface EngineConfig {
   group?: string;
   /** Listen for the API's RPC calls here (a manager run apart from the API), with this shared secret. */
   rpc?: { host: string; port: number; secret: string };
+  /** The key sealing driver_info secrets at rest (engine/secrets; default: secrets.key in the data directory). */
+  secretsKeyFile?: string;
 }
 
 /** An API service in front of managers run elsewhere (`ironplan api`): no drivers, no conductor here. */
@@ -62,6 +64,8 @@ export interface ApiEngineConfig {
   settings?: Partial<ServiceSettings>;
   /** The managers' shared RPC secret. */
   rpcSecret: string;
+  /** The managers' secrets key file (the API reads the same rows). */
+  secretsKeyFile?: string;
   heartbeatTimeoutSec?: number;
   /** Milliseconds between re-reads of the managers and of the events table. */
   refreshMs?: number;
@@ -155,7 +159,7 @@ export class Engine {
     }
     const log = config.log ?? defaultLog();
     const settings = serviceSettings(config.settings);
-    const store = await openStore(config.database);
+    const store = await openStore(config.database, { secretsKeyFile: config.secretsKeyFile, dataDir: settings.stateDir });
     const registry = new DriverRegistry();
     for (const mod of config.drivers) await mod.register(registry, { log, settings });
     await loadDriverModules(registry, {
@@ -199,7 +203,7 @@ export class Engine {
   /** An API service: routes every manager call over RPC to the node's owner; loads no drivers. */
   static async openApi(config: ApiEngineConfig): Promise<Engine> {
     const log = config.log ?? defaultLog();
-    const store = await openStore(config.database);
+    const store = await openStore(config.database, { secretsKeyFile: config.secretsKeyFile, dataDir: serviceSettings(config.settings).stateDir });
     const refreshMs = config.refreshMs ?? 5000;
     const cluster = new ClusterView(store, { heartbeatTimeoutSec: config.heartbeatTimeoutSec ?? 60, refreshMs });
     const catalog = new ClusterCatalog(cluster);

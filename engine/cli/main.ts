@@ -12,6 +12,7 @@ import { STABLE_STATES, USER_VERBS, type UserVerb } from '../states.js';
 import { Remote } from './remote.js';
 import { ProgressPrinter } from './progress.js';
 import { BUILTIN_DRIVERS, loadRamdiskBuild } from './compose.js';
+import { addSecretsCommand, SECRETS_KEY_FILE_HELP } from './secrets.js';
 import pino from 'pino';
 import type { CleanStep, Logger } from '../../contract/types.js';
 
@@ -21,6 +22,7 @@ interface Common {
   db: string;
   endpoint?: string;
   token?: string;
+  secretsKeyFile?: string;
 }
 
 const DEFAULT_CLEAN_STEPS = '[{"interface":"deploy","step":"erase_devices_metadata"}]';
@@ -41,7 +43,7 @@ function parseCleanSteps(text: string): CleanStep[] {
 const quiet = () => pino({ level: process.env.IRONPLAN_LOG_LEVEL ?? 'warn' }, pino.destination(2)) as unknown as Logger;
 
 async function withEngine<T>(opts: Common, fn: (e: Engine) => Promise<T>, startConductor = true): Promise<T> {
-  const engine = await Engine.open({ database: opts.db, drivers: BUILTIN_DRIVERS, log: quiet(), powerSyncIntervalSec: 0, startConductor });
+  const engine = await Engine.open({ database: opts.db, secretsKeyFile: opts.secretsKeyFile, drivers: BUILTIN_DRIVERS, log: quiet(), powerSyncIntervalSec: 0, startConductor });
   try {
     return await fn(engine);
   } finally {
@@ -53,7 +55,8 @@ function addCommon(cmd: Command): Command {
   return cmd
     .option('--db <path>', 'state database: an SQLite file or a postgres:// URL', DEFAULT_DB)
     .option('--endpoint <url>', 'act through a running ironplan service instead of the local database', process.env.IRONPLAN_ENDPOINT)
-    .option('--token <token>', 'bearer token for --endpoint', process.env.IRONPLAN_TOKEN);
+    .option('--token <token>', 'bearer token for --endpoint', process.env.IRONPLAN_TOKEN)
+    .option('--secrets-key-file <path>', SECRETS_KEY_FILE_HELP);
 }
 
 /** `plan`: the file planned against the records, stored nowhere (a plan changes nothing; only apply stores specs). */
@@ -71,7 +74,7 @@ async function storeAndPlan(file: string, opts: Common): Promise<{ plan: Plan; r
     await remote.putSpecs(fleet);
     return { plan: await remote.makePlan(), remote };
   }
-  const engine = await Engine.open({ database: opts.db, drivers: BUILTIN_DRIVERS, log: quiet(), powerSyncIntervalSec: 0 });
+  const engine = await Engine.open({ database: opts.db, secretsKeyFile: opts.secretsKeyFile, drivers: BUILTIN_DRIVERS, log: quiet(), powerSyncIntervalSec: 0 });
   await engine.putSpecs(fleet);
   return { plan: await engine.makePlan(), engine };
 }
@@ -116,6 +119,7 @@ export function buildCli(): Command {
     .option('--tftp-host <addr>', 'address for TFTP (default: --host)')
     .option('--heartbeat-interval <sec>', "seconds between the manager's liveness heartbeats", (v) => Number(v), 10)
     .option('--heartbeat-timeout <sec>', 'seconds without a heartbeat after which a manager is dead', (v) => Number(v), 60)
+    .option('--secrets-key-file <path>', SECRETS_KEY_FILE_HELP)
     .action(async (o) => {
       const { serve } = await import('./serve.js');
       await serve(o);
@@ -131,6 +135,8 @@ export function buildCli(): Command {
     .option('--heartbeat-timeout <sec>', 'seconds without a heartbeat after which a manager is dead', (v) => Number(v), 60)
     .addOption(new Option('--auth <mode>', 'API authentication').choices(['none', 'token']).default('none'))
     .option('--tokens-file <path>', 'with --auth token: a JSON file [{"token": "...", "role": "admin"|"reader"}] (or IRONPLAN_TOKENS)')
+    .option('--secrets-key-file <path>', SECRETS_KEY_FILE_HELP)
+    .option('--state-dir <dir>', 'data directory (where the secrets key file is by default)', '.ironplan')
     .action(async (o) => {
       const { api } = await import('./serve.js');
       await api(o);
@@ -156,6 +162,7 @@ export function buildCli(): Command {
     .option('--tftp-host <addr>', 'address for TFTP (default: the --rpc-listen host)')
     .option('--heartbeat-interval <sec>', 'seconds between liveness heartbeats (Ironic: 10)', (v) => Number(v), 10)
     .option('--heartbeat-timeout <sec>', 'seconds without a heartbeat after which a manager is dead (Ironic: 60)', (v) => Number(v), 60)
+    .option('--secrets-key-file <path>', SECRETS_KEY_FILE_HELP)
     .action(async (o) => {
       const { manager } = await import('./serve.js');
       await manager(o);
@@ -299,6 +306,7 @@ export function buildCli(): Command {
       console.log(JSON.stringify({ ...out, installed }, null, 2));
     });
 
+  addSecretsCommand(program, DEFAULT_DB);
   return program;
 }
 

@@ -29,6 +29,7 @@ export interface ManagerOptions {
   tftpHost?: string;
   heartbeatInterval?: number;
   heartbeatTimeout?: number;
+  secretsKeyFile?: string;
 }
 
 /** Settings of the processes answering the HTTP API (serve, api). */
@@ -58,6 +59,8 @@ export interface ManagerProcessOptions extends ManagerOptions {
 export interface ApiProcessOptions extends HttpOptions {
   rpcSecretFile?: string;
   heartbeatTimeout?: number;
+  secretsKeyFile?: string;
+  stateDir?: string;
 }
 
 /**
@@ -123,6 +126,7 @@ export async function serve(o: ServeOptions): Promise<void> {
   const apiUrl = o.apiUrl ?? `http://${o.host === '0.0.0.0' ? '127.0.0.1' : o.host}:${o.port}`;
   const engine = await Engine.open({
     database: o.db,
+    secretsKeyFile: o.secretsKeyFile,
     log,
     settings: managerSettings(o, apiUrl),
     powerSyncIntervalSec: o.powerSyncInterval,
@@ -140,7 +144,14 @@ export async function serve(o: ServeOptions): Promise<void> {
 /** `ironplan api`: the HTTP API only; every manager call goes over RPC to the owning manager. */
 export async function api(o: ApiProcessOptions): Promise<void> {
   const log = newLog();
-  const engine = await Engine.openApi({ database: o.db, log, rpcSecret: loadRpcSecret(o.rpcSecretFile), heartbeatTimeoutSec: o.heartbeatTimeout });
+  const engine = await Engine.openApi({
+    database: o.db,
+    log,
+    rpcSecret: loadRpcSecret(o.rpcSecretFile),
+    heartbeatTimeoutSec: o.heartbeatTimeout,
+    secretsKeyFile: o.secretsKeyFile,
+    settings: o.stateDir ? { stateDir: resolve(o.stateDir) } : undefined,
+  });
   const { app, port } = await listenHttp(engine, o, log);
   process.stderr.write(`ironplan API serving on http://${o.host}:${port} (database ${o.db}; managers over RPC)\n`);
   closeOnSignals(log, { app, close: async () => { await app.close(); await engine.close(); } });
@@ -162,6 +173,7 @@ export async function manager(o: ManagerProcessOptions): Promise<void> {
   }
   const engine = await Engine.open({
     database: o.db,
+    secretsKeyFile: o.secretsKeyFile,
     log,
     settings: { ...settings, bootUrl: o.bootUrl ?? boot?.url },
     powerSyncIntervalSec: o.powerSyncInterval,

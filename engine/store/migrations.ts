@@ -196,6 +196,17 @@ const migrations = (dialect: SqlDialectName): Record<string, Migration> => ({
       await db.schema.createIndex('ports_portgroup_uuid').on('ports').column('portgroup_uuid').execute();
     },
   },
+  '0008_secrets': {
+    async up(db: Kysely<any>) {
+      // The keys secrets are sealed under (engine/secrets): a process with another key refuses to start.
+      await db.schema
+        .createTable('secret_keys')
+        .addColumn('kid', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('check_value', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(40)', (c) => c.notNull())
+        .execute();
+    },
+  },
 });
 
 export function migrationProvider(dialect: SqlDialectName): MigrationProvider {
