@@ -14,6 +14,7 @@ import { BUILTIN_DRIVERS } from '../../engine/cli/compose.js';
 import { openStore } from '../../engine/store/open.js';
 import { rotateKey } from '../../engine/secrets/rotate.js';
 import { newKey, readKeyFile, writeKeyFile } from '../../engine/secrets/keyfile.js';
+import { runCli } from '../engine/serve-process.js';
 import { hasPostgres, startPostgres, type Postgres } from '../engine/pg.js';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
@@ -120,6 +121,16 @@ describe('secrets at rest (SQLite)', () => {
     await engine.close();
   });
 
+  it('`ironplan secrets rotate-key` rotates from the command line', async () => {
+    const [old] = readKeyFile(keyFile());
+    const r = await runCli(['secrets', 'rotate-key', '--db', db], dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const [fresh] = readKeyFile(keyFile());
+    expect(r.stdout).toContain(`secrets key rotated: ${old!.kid} -> ${fresh!.kid} (1 node(s), 1 spec(s) re-sealed`);
+    expect(sqliteBytes(dir)).not.toContain(`v1:${old!.kid}:`);
+  });
+
   it('reads rows under either key while a rotation is unfinished', async () => {
     const before = readKeyFile(keyFile());
     // A rotation interrupted after step 1: the new key in front, the old one kept.
@@ -158,5 +169,17 @@ describe.skipIf(!hasPostgres)('secrets at rest (PostgreSQL, two managers sharing
     expect(dump).not.toContain(PASSWORD);
     // A manager started without the shared file gets a key of its own in its data directory: refused.
     await expect(open(pg.url, join(dir, 'c'))).rejects.toThrow(/does not hold/);
+
+    // Rotation on the shared database: the old key's ciphertext is gone from the dump; the managers'
+    // shared file opens everything.
+    const [old] = readKeyFile(keyFile);
+    const rotated = await rotateKey(pg.url, { secretsKeyFile: keyFile });
+    expect(rotated.nodes).toBe(1);
+    const after = execFileSync('pg_dump', ['--no-owner', pg.url], { maxBuffer: 64 * 1024 * 1024 }).toString('latin1');
+    expect(after).not.toContain(`v1:${old!.kid}:`);
+    expect(after).toContain(`v1:${rotated.newKid}:`);
+    const again = await open(pg.url, join(dir, 'a'), keyFile);
+    await expectClearInside(again, uuid);
+    await again.close();
   }, 60_000);
 });
