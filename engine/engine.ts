@@ -22,7 +22,8 @@ import { EventFeed } from './events-feed.js';
 import { NodeView } from './node-view.js';
 import type { ManagerApi } from './rpc/manager-api.js';
 import { localManager, rpcMethodsFor } from './rpc/local-manager.js';
-import { startRpcServer, type RpcMethods } from './rpc/jsonrpc.js';
+import { startRpcServer, useRpcClientTls, type RpcMethods } from './rpc/jsonrpc.js';
+import type { TlsClientFiles, TlsServerFiles } from './secrets/tls.js';
 import { ClusterView } from './rpc/cluster.js';
 import { ClusterCatalog } from './rpc/cluster-catalog.js';
 import { RemoteManager } from './rpc/remote-manager.js';
@@ -52,7 +53,11 @@ export interface EngineConfig {
   /** This manager's conductor group ('' is the default group). */
   group?: string;
   /** Listen for the API's RPC calls here (a manager run apart from the API), with this shared secret. */
-  rpc?: { host: string; port: number; secret: string };
+  rpc?: { host: string; port: number; secret: string; tls?: TlsServerFiles };
+  /** The key sealing driver_info secrets at rest (engine/secrets; default: secrets.key in the data directory). */
+  secretsKeyFile?: string;
+  /** How this manager reaches other managers' RPC over TLS (the CA it trusts, the certificate it presents). */
+  rpcClientTls?: TlsClientFiles;
 }
 
 /** An API service in front of managers run elsewhere (`ironplan api`): no drivers, no conductor here. */
@@ -62,6 +67,10 @@ export interface ApiEngineConfig {
   settings?: Partial<ServiceSettings>;
   /** The managers' shared RPC secret. */
   rpcSecret: string;
+  /** The managers' secrets key file (the API reads the same rows). */
+  secretsKeyFile?: string;
+  /** How the API reaches the managers' RPC over TLS (the CA it trusts, the certificate it presents). */
+  rpcClientTls?: TlsClientFiles;
   heartbeatTimeoutSec?: number;
   /** Milliseconds between re-reads of the managers and of the events table. */
   refreshMs?: number;
@@ -154,8 +163,9 @@ export class Engine {
       throw new TypeError('Engine.open: config.drivers is required: the driver modules to load (builtinDrivers from ironplan/drivers), or [] for none');
     }
     const log = config.log ?? defaultLog();
+    useRpcClientTls(config.rpcClientTls);
     const settings = serviceSettings(config.settings);
-    const store = await openStore(config.database);
+    const store = await openStore(config.database, { secretsKeyFile: config.secretsKeyFile, dataDir: settings.stateDir });
     const registry = new DriverRegistry();
     for (const mod of config.drivers) await mod.register(registry, { log, settings });
     await loadDriverModules(registry, {
@@ -199,7 +209,8 @@ export class Engine {
   /** An API service: routes every manager call over RPC to the node's owner; loads no drivers. */
   static async openApi(config: ApiEngineConfig): Promise<Engine> {
     const log = config.log ?? defaultLog();
-    const store = await openStore(config.database);
+    useRpcClientTls(config.rpcClientTls);
+    const store = await openStore(config.database, { secretsKeyFile: config.secretsKeyFile, dataDir: serviceSettings(config.settings).stateDir });
     const refreshMs = config.refreshMs ?? 5000;
     const cluster = new ClusterView(store, { heartbeatTimeoutSec: config.heartbeatTimeoutSec ?? 60, refreshMs });
     const catalog = new ClusterCatalog(cluster);

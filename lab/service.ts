@@ -91,13 +91,13 @@ async function startSplit(o: LabServiceOptions): Promise<LabService> {
     const secretFile = join(o.work, 'rpc-secret');
     await writeFile(secretFile, `lab-${Math.random().toString(36).slice(2)}-${Date.now().toString(36)}`, { mode: 0o600 });
     const manager = run([
-      'manager', '--db', db.url, '--rpc-secret-file', secretFile, '--state-dir', o.work, '--boot-root', o.bootRoot,
+      'manager', '--db', db.url, '--rpc-secret-file', secretFile, '--secrets-key-file', join(o.work, 'secrets.key'), '--state-dir', o.work, '--boot-root', o.bootRoot,
       '--boot-listen', `127.0.0.1:${bootPort}`, '--boot-url', `http://10.0.2.2:${bootPort}`, '--api-url', `http://10.0.2.2:${apiPort}`,
       '--power-sync-interval', '0', '--deploy-callback-timeout', '300', '--no-automated-clean',
     ]);
     procs.push(manager);
     await waitUntil(() => manager.stderr().includes('answering RPC'), () => `the manager did not start:\n${manager.stderr()}`);
-    const api = run(['api', '--db', db.url, '--rpc-secret-file', secretFile, '--port', String(apiPort)]);
+    const api = run(['api', '--db', db.url, '--rpc-secret-file', secretFile, '--secrets-key-file', join(o.work, 'secrets.key'), '--port', String(apiPort)]);
     procs.push(api);
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     await waitUntil(() => fetch(`${apiUrl}/v1`).then((r) => r.ok, () => false), () => `the API did not start:\n${api.stderr()}`);

@@ -163,7 +163,7 @@ async function startManagers(dbUrl, n, tag, { powerSync = 0, env = {} } = {}) {
   const started = [];
   const one = (i) =>
     startIronplan(`manager ${tag}${i}`, [
-      'manager', '--db', dbUrl, '--rpc-secret-file', secretFile, '--heartbeat-interval', '1', '--heartbeat-timeout', String(HB_TIMEOUT),
+      'manager', '--db', dbUrl, '--rpc-secret-file', secretFile, '--secrets-key-file', join(dir, 'secrets.key'), '--heartbeat-interval', '1', '--heartbeat-timeout', String(HB_TIMEOUT),
       '--state-dir', join(dir, `state-${tag}${i}`), '--power-sync-interval', String(powerSync),
     ], { IRONPLAN_LOG_LEVEL: 'info', ...env });
   const registered = async (ms) => {
@@ -190,7 +190,7 @@ async function startManagers(dbUrl, n, tag, { powerSync = 0, env = {} } = {}) {
 
 async function startApi(dbUrl, tag, env = {}) {
   const port = await freePort();
-  const p = startIronplan(`api ${tag}`, ['api', '--db', dbUrl, '--port', String(port), '--rpc-secret-file', secretFile, '--heartbeat-timeout', String(HB_TIMEOUT)], { IRONPLAN_LOG_LEVEL: 'warn', ...env });
+  const p = startIronplan(`api ${tag}`, ['api', '--db', dbUrl, '--port', String(port), '--rpc-secret-file', secretFile, '--secrets-key-file', join(dir, 'secrets.key'), '--heartbeat-timeout', String(HB_TIMEOUT)], { IRONPLAN_LOG_LEVEL: 'warn', ...env });
   p.base = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     if (!running(p)) throw new Error(`the API exited at start: ${describe(p)}`);

@@ -12,6 +12,8 @@ import { STABLE_STATES, USER_VERBS, type UserVerb } from '../states.js';
 import { Remote } from './remote.js';
 import { ProgressPrinter } from './progress.js';
 import { BUILTIN_DRIVERS, loadRamdiskBuild } from './compose.js';
+import { addSecretsCommand, SECRETS_KEY_FILE_HELP } from './secrets.js';
+import { addTlsOptions } from './tls.js';
 import pino from 'pino';
 import type { CleanStep, Logger } from '../../contract/types.js';
 
@@ -21,6 +23,8 @@ interface Common {
   db: string;
   endpoint?: string;
   token?: string;
+  secretsKeyFile?: string;
+  caFile?: string;
 }
 
 const DEFAULT_CLEAN_STEPS = '[{"interface":"deploy","step":"erase_devices_metadata"}]';
@@ -41,7 +45,7 @@ function parseCleanSteps(text: string): CleanStep[] {
 const quiet = () => pino({ level: process.env.IRONPLAN_LOG_LEVEL ?? 'warn' }, pino.destination(2)) as unknown as Logger;
 
 async function withEngine<T>(opts: Common, fn: (e: Engine) => Promise<T>, startConductor = true): Promise<T> {
-  const engine = await Engine.open({ database: opts.db, drivers: BUILTIN_DRIVERS, log: quiet(), powerSyncIntervalSec: 0, startConductor });
+  const engine = await Engine.open({ database: opts.db, secretsKeyFile: opts.secretsKeyFile, drivers: BUILTIN_DRIVERS, log: quiet(), powerSyncIntervalSec: 0, startConductor });
   try {
     return await fn(engine);
   } finally {
@@ -53,13 +57,15 @@ function addCommon(cmd: Command): Command {
   return cmd
     .option('--db <path>', 'state database: an SQLite file or a postgres:// URL', DEFAULT_DB)
     .option('--endpoint <url>', 'act through a running ironplan service instead of the local database', process.env.IRONPLAN_ENDPOINT)
-    .option('--token <token>', 'bearer token for --endpoint', process.env.IRONPLAN_TOKEN);
+    .option('--token <token>', 'bearer token for --endpoint', process.env.IRONPLAN_TOKEN)
+    .option('--ca-file <pem>', 'CA bundle to verify an https --endpoint with (or IRONPLAN_CA_FILE)', process.env.IRONPLAN_CA_FILE)
+    .option('--secrets-key-file <path>', SECRETS_KEY_FILE_HELP);
 }
 
 /** `plan`: the file planned against the records, stored nowhere (a plan changes nothing; only apply stores specs). */
 async function dryRunPlan(file: string, opts: Common): Promise<Plan> {
   const fleet = await readFleetFile(file);
-  if (opts.endpoint) return new Remote(opts.endpoint, opts.token).planFleet(fleet);
+  if (opts.endpoint) return new Remote(opts.endpoint, opts.token, opts.caFile).planFleet(fleet);
   return withEngine(opts, (e) => e.planFleet(fleet), false);
 }
 
@@ -67,11 +73,11 @@ async function dryRunPlan(file: string, opts: Common): Promise<Plan> {
 async function storeAndPlan(file: string, opts: Common): Promise<{ plan: Plan; remote?: Remote; engine?: Engine }> {
   const fleet = await readFleetFile(file);
   if (opts.endpoint) {
-    const remote = new Remote(opts.endpoint, opts.token);
+    const remote = new Remote(opts.endpoint, opts.token, opts.caFile);
     await remote.putSpecs(fleet);
     return { plan: await remote.makePlan(), remote };
   }
-  const engine = await Engine.open({ database: opts.db, drivers: BUILTIN_DRIVERS, log: quiet(), powerSyncIntervalSec: 0 });
+  const engine = await Engine.open({ database: opts.db, secretsKeyFile: opts.secretsKeyFile, drivers: BUILTIN_DRIVERS, log: quiet(), powerSyncIntervalSec: 0 });
   await engine.putSpecs(fleet);
   return { plan: await engine.makePlan(), engine };
 }
@@ -97,7 +103,7 @@ function printNodes(nodes: NodeRecord[]): void {
 export function buildCli(): Command {
   const program = new Command('ironplan').description('Declarative bare-metal provisioning: plan and apply machines over IPMI and PXE.').showHelpAfterError();
 
-  program
+  const serveCmd = program
     .command('serve')
     .description('Run the HTTP API and the manager in one process on the embedded SQLite database.')
     .option('--db <path>', 'state database: an SQLite file or a postgres:// URL', DEFAULT_DB)
@@ -116,12 +122,13 @@ export function buildCli(): Command {
     .option('--tftp-host <addr>', 'address for TFTP (default: --host)')
     .option('--heartbeat-interval <sec>', "seconds between the manager's liveness heartbeats", (v) => Number(v), 10)
     .option('--heartbeat-timeout <sec>', 'seconds without a heartbeat after which a manager is dead', (v) => Number(v), 60)
-    .action(async (o) => {
+    .option('--secrets-key-file <path>', SECRETS_KEY_FILE_HELP);
+  addTlsOptions(serveCmd, 'the API').action(async (o) => {
       const { serve } = await import('./serve.js');
       await serve(o);
     });
 
-  program
+  const apiCmd = program
     .command('api')
     .description('Run the HTTP API alone, in front of managers (ironplan manager) sharing its PostgreSQL database.')
     .requiredOption('--db <url>', 'the database the managers use (postgres://…)', process.env.IRONPLAN_DB)
@@ -131,12 +138,14 @@ export function buildCli(): Command {
     .option('--heartbeat-timeout <sec>', 'seconds without a heartbeat after which a manager is dead', (v) => Number(v), 60)
     .addOption(new Option('--auth <mode>', 'API authentication').choices(['none', 'token']).default('none'))
     .option('--tokens-file <path>', 'with --auth token: a JSON file [{"token": "...", "role": "admin"|"reader"}] (or IRONPLAN_TOKENS)')
-    .action(async (o) => {
+    .option('--secrets-key-file <path>', SECRETS_KEY_FILE_HELP)
+    .option('--state-dir <dir>', 'data directory (where the secrets key file is by default)', '.ironplan');
+  addTlsOptions(apiCmd, 'the API', { client: true }).action(async (o) => {
       const { api } = await import('./serve.js');
       await api(o);
     });
 
-  program
+  const managerCmd = program
     .command('manager')
     .description('Run a manager (drivers and the conductor) answering the API over JSON-RPC; several may share one PostgreSQL database.')
     .requiredOption('--db <url>', 'state database (postgres://… to share it with other managers)', process.env.IRONPLAN_DB)
@@ -156,7 +165,9 @@ export function buildCli(): Command {
     .option('--tftp-host <addr>', 'address for TFTP (default: the --rpc-listen host)')
     .option('--heartbeat-interval <sec>', 'seconds between liveness heartbeats (Ironic: 10)', (v) => Number(v), 10)
     .option('--heartbeat-timeout <sec>', 'seconds without a heartbeat after which a manager is dead (Ironic: 60)', (v) => Number(v), 60)
-    .action(async (o) => {
+    .option('--secrets-key-file <path>', SECRETS_KEY_FILE_HELP)
+    .option('--boot-tls', 'serve --boot-listen over HTTPS with --tls-cert (the machines\' iPXE must trust its CA)');
+  addTlsOptions(managerCmd, "the manager's RPC listener", { client: true }).action(async (o) => {
       const { manager } = await import('./serve.js');
       await manager(o);
     });
@@ -210,12 +221,12 @@ export function buildCli(): Command {
 
   const node = program.command('node').description('Ad-hoc operations on nodes.');
   addCommon(node.command('list').description('List nodes.').option('--json', 'print JSON')).action(async (o) => {
-    const nodes = o.endpoint ? await new Remote(o.endpoint, o.token).listNodes() : await withEngine(o, (e) => e.nodes.listNodes().then((ns) => ns.map((n) => e.nodes.redact(n))), false);
+    const nodes = o.endpoint ? await new Remote(o.endpoint, o.token, o.caFile).listNodes() : await withEngine(o, (e) => e.nodes.listNodes().then((ns) => ns.map((n) => e.nodes.redact(n))), false);
     if (o.json) console.log(JSON.stringify(nodes, null, 2));
     else printNodes(nodes);
   });
   addCommon(node.command('show <node>').description('Show a node by name or UUID.')).action(async (ident: string, o) => {
-    const n = o.endpoint ? await new Remote(o.endpoint, o.token).getNode(ident) : await withEngine(o, async (e) => e.nodes.redact(await e.nodes.getNode(ident)), false);
+    const n = o.endpoint ? await new Remote(o.endpoint, o.token, o.caFile).getNode(ident) : await withEngine(o, async (e) => e.nodes.redact(await e.nodes.getNode(ident)), false);
     console.log(JSON.stringify(n, null, 2));
   });
   addCommon(
@@ -226,11 +237,11 @@ export function buildCli(): Command {
       .option('--driver-info <json>', 'driver_info as JSON', '{}'),
   ).action(async (name: string, o) => {
     const body = { name, driver: o.driver, driver_info: JSON.parse(o.driverInfo) as Record<string, unknown> };
-    const n = o.endpoint ? await new Remote(o.endpoint, o.token).createNode(body) : await withEngine(o, async (e) => e.nodes.redact(await e.conductor.createNode(body, 'cli')), false);
+    const n = o.endpoint ? await new Remote(o.endpoint, o.token, o.caFile).createNode(body) : await withEngine(o, async (e) => e.nodes.redact(await e.conductor.createNode(body, 'cli')), false);
     console.log(JSON.stringify(n, null, 2));
   });
   addCommon(node.command('delete <node>').description('Delete a node.')).action(async (ident: string, o) => {
-    if (o.endpoint) await new Remote(o.endpoint, o.token).deleteNode(ident);
+    if (o.endpoint) await new Remote(o.endpoint, o.token, o.caFile).deleteNode(ident);
     else await withEngine(o, (e) => e.conductor.deleteNode(ident, 'cli'), false);
   });
   addCommon(
@@ -242,7 +253,7 @@ export function buildCli(): Command {
     const t = target === 'on' ? 'power on' : target === 'off' ? 'power off' : target === 'reboot' ? 'reboot' : null;
     if (!t) throw new EngineError('InvalidParameter', `target: "${target}" is not one of on, off, reboot`, 'target');
     if (o.endpoint) {
-      await new Remote(o.endpoint, o.token).setPower(ident, t);
+      await new Remote(o.endpoint, o.token, o.caFile).setPower(ident, t);
       return;
     }
     const n = await withEngine(o, async (e) => (await e.conductor.changePowerState(ident, t, 'cli')).done, false);
@@ -262,7 +273,7 @@ export function buildCli(): Command {
     const instance_info = o.imageSource ? { image_source: o.imageSource, image_checksum: o.imageChecksum } : undefined;
     const clean_steps = verb === 'clean' ? parseCleanSteps(o.cleanSteps) : undefined;
     if (o.endpoint) {
-      await new Remote(o.endpoint, o.token).provision(ident, verb as UserVerb, instance_info, clean_steps);
+      await new Remote(o.endpoint, o.token, o.caFile).provision(ident, verb as UserVerb, instance_info, clean_steps);
       return;
     }
     const n = await withEngine(o, async (e) => {
@@ -281,7 +292,7 @@ export function buildCli(): Command {
     node.command('maintenance <node> <on|off>').description('Put a node in maintenance or take it out.').option('--reason <text>', 'why'),
   ).action(async (ident: string, state: string, o) => {
     const on = state === 'on';
-    if (o.endpoint) await new Remote(o.endpoint, o.token).setMaintenance(ident, on, o.reason);
+    if (o.endpoint) await new Remote(o.endpoint, o.token, o.caFile).setMaintenance(ident, on, o.reason);
     else await withEngine(o, (e) => e.conductor.setMaintenance(ident, on, o.reason ?? null, 'cli'), false);
   });
 
@@ -299,6 +310,7 @@ export function buildCli(): Command {
       console.log(JSON.stringify({ ...out, installed }, null, 2));
     });
 
+  addSecretsCommand(program, DEFAULT_DB);
   return program;
 }
 

@@ -4,22 +4,28 @@ import type { Fleet } from '../generated/fleet.js';
 import type { Plan } from '../generated/plan.js';
 import type { NodeRecord } from '../../contract/generated/node-record.js';
 import { EngineError } from '../errors.js';
+import { describeTlsError, tlsFetch, type TlsFetch } from '../secrets/tls.js';
 import type { ProgressPrinter } from './progress.js';
 
 export class Remote {
   constructor(
     private readonly endpoint: string,
     private readonly token?: string,
+    caFile?: string,
   ) {
     if (!URL.canParse(endpoint)) throw new EngineError('InvalidParameter', `--endpoint: "${endpoint}" is not a URL (e.g. http://127.0.0.1:6385)`, 'endpoint');
+    this.fetch = caFile ? tlsFetch({ ca: caFile }) : fetch;
   }
+
+  /** fetch, trusting --ca-file's CA for an https endpoint. */
+  private readonly fetch: TlsFetch;
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const url = new URL(path, this.endpoint);
     let res: Response;
     let text: string;
     try {
-      res = await fetch(url, {
+      res = await this.fetch(url, {
         method,
         headers: {
           'content-type': 'application/json',
@@ -129,6 +135,8 @@ function causeOf(err: unknown): string {
     return x.message || x.code || String(e);
   };
   if (cause instanceof AggregateError && cause.errors.length) return cause.errors.map(describe1).join('; ');
+  const tls = describeTlsError((cause as { code?: string }).code);
+  if (tls) return tls;
   const text = describe1(cause);
   // fetch itself refuses a few ports (1, 25, 6000…: the Fetch standard's "bad ports") before connecting.
   return text === 'bad port' ? 'bad port (fetch refuses to connect to this port; use another)' : text;

@@ -8,6 +8,7 @@ import pino from 'pino';
 import { Engine } from '../engine.js';
 import { BUILTIN_DRIVERS, loadTftpServer } from './compose.js';
 import type { Logger } from '../../contract/types.js';
+import { tlsClientFiles, tlsServerFiles, type TlsFlags } from './tls.js';
 
 /** How long responses in flight get to finish on shutdown before their connections are cut. */
 const SHUTDOWN_GRACE_MS = 3000;
@@ -29,10 +30,11 @@ export interface ManagerOptions {
   tftpHost?: string;
   heartbeatInterval?: number;
   heartbeatTimeout?: number;
+  secretsKeyFile?: string;
 }
 
 /** Settings of the processes answering the HTTP API (serve, api). */
-export interface HttpOptions {
+export interface HttpOptions extends TlsFlags {
   db: string;
   host: string;
   port: number;
@@ -42,7 +44,9 @@ export interface HttpOptions {
 
 export type ServeOptions = ManagerOptions & HttpOptions;
 
-export interface ManagerProcessOptions extends ManagerOptions {
+export interface ManagerProcessOptions extends ManagerOptions, TlsFlags {
+  /** Serve boot files over HTTPS too (firmware's iPXE must then trust the CA: most builds cannot). */
+  bootTls?: boolean;
   group?: string;
   /** host:port of the RPC listener (port 0 picks a free one). */
   rpcListen: string;
@@ -58,6 +62,8 @@ export interface ManagerProcessOptions extends ManagerOptions {
 export interface ApiProcessOptions extends HttpOptions {
   rpcSecretFile?: string;
   heartbeatTimeout?: number;
+  secretsKeyFile?: string;
+  stateDir?: string;
 }
 
 /**
@@ -97,11 +103,12 @@ async function listenHttp(engine: Engine, o: HttpOptions, log: Logger) {
     auth: o.auth === 'token' ? { mode: 'token', tokens: loadTokens(o) } : { mode: 'none', tokens: [] },
     logger: log as unknown as object,
     bootRoot: engine.settings.bootRoot,
+    tls: tlsServerFiles(o),
   });
   await app.listen({ host: o.host, port: o.port });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : o.port;
-  return { app, port };
+  return { app, port, scheme: o.tlsCert ? 'https' : 'http' };
 }
 
 /** The same boot root (kernels, ramdisks, per-node iPXE scripts) over TFTP, for firmware that wants it. */
@@ -120,9 +127,10 @@ const newLog = () => pino({ level: process.env.IRONPLAN_LOG_LEVEL ?? 'info' }) a
 
 export async function serve(o: ServeOptions): Promise<void> {
   const log = newLog();
-  const apiUrl = o.apiUrl ?? `http://${o.host === '0.0.0.0' ? '127.0.0.1' : o.host}:${o.port}`;
+  const apiUrl = o.apiUrl ?? `${o.tlsCert ? 'https' : 'http'}://${o.host === '0.0.0.0' ? '127.0.0.1' : o.host}:${o.port}`;
   const engine = await Engine.open({
     database: o.db,
+    secretsKeyFile: o.secretsKeyFile,
     log,
     settings: managerSettings(o, apiUrl),
     powerSyncIntervalSec: o.powerSyncInterval,
@@ -131,8 +139,8 @@ export async function serve(o: ServeOptions): Promise<void> {
     drivers: BUILTIN_DRIVERS,
     driverModules: o.driver ?? [],
   });
-  const { app, port } = await listenHttp(engine, o, log);
-  process.stderr.write(`ironplan serving on http://${o.host}:${port} (database ${o.db})\n`);
+  const { app, port, scheme } = await listenHttp(engine, o, log);
+  process.stderr.write(`ironplan serving on ${scheme}://${o.host}:${port} (database ${o.db})\n`);
   const tftp = await startTftp(engine, o, o.host, log);
   closeOnSignals(log, { app, close: async () => { await tftp?.close(); await app.close(); await engine.close(); } });
 }
@@ -140,9 +148,17 @@ export async function serve(o: ServeOptions): Promise<void> {
 /** `ironplan api`: the HTTP API only; every manager call goes over RPC to the owning manager. */
 export async function api(o: ApiProcessOptions): Promise<void> {
   const log = newLog();
-  const engine = await Engine.openApi({ database: o.db, log, rpcSecret: loadRpcSecret(o.rpcSecretFile), heartbeatTimeoutSec: o.heartbeatTimeout });
-  const { app, port } = await listenHttp(engine, o, log);
-  process.stderr.write(`ironplan API serving on http://${o.host}:${port} (database ${o.db}; managers over RPC)\n`);
+  const engine = await Engine.openApi({
+    database: o.db,
+    log,
+    rpcSecret: loadRpcSecret(o.rpcSecretFile),
+    heartbeatTimeoutSec: o.heartbeatTimeout,
+    secretsKeyFile: o.secretsKeyFile,
+    settings: o.stateDir ? { stateDir: resolve(o.stateDir) } : undefined,
+    rpcClientTls: tlsClientFiles(o),
+  });
+  const { app, port, scheme } = await listenHttp(engine, o, log);
+  process.stderr.write(`ironplan API serving on ${scheme}://${o.host}:${port} (database ${o.db}; managers over RPC)\n`);
   closeOnSignals(log, { app, close: async () => { await app.close(); await engine.close(); } });
 }
 
@@ -158,10 +174,11 @@ export async function manager(o: ManagerProcessOptions): Promise<void> {
     const { mkdirSync } = await import('node:fs');
     mkdirSync(settings.bootRoot, { recursive: true });
     const { startBootServer } = await import('../http/boot.js');
-    boot = await startBootServer(settings.bootRoot, host, port);
+    boot = await startBootServer(settings.bootRoot, host, port, o.bootTls ? tlsServerFiles(o) : undefined);
   }
   const engine = await Engine.open({
     database: o.db,
+    secretsKeyFile: o.secretsKeyFile,
     log,
     settings: { ...settings, bootUrl: o.bootUrl ?? boot?.url },
     powerSyncIntervalSec: o.powerSyncInterval,
@@ -170,7 +187,8 @@ export async function manager(o: ManagerProcessOptions): Promise<void> {
     drivers: BUILTIN_DRIVERS,
     driverModules: o.driver ?? [],
     group: o.group ?? '',
-    rpc: { host: rpcHost, port: rpcPort, secret: loadRpcSecret(o.rpcSecretFile) },
+    rpc: { host: rpcHost, port: rpcPort, secret: loadRpcSecret(o.rpcSecretFile), tls: tlsServerFiles(o) },
+    rpcClientTls: tlsClientFiles(o),
   });
   if (boot) process.stderr.write(`ironplan manager serving boot files from ${settings.bootRoot} at ${o.bootUrl ?? boot.url}\n`);
   process.stderr.write(`ironplan manager ${engine.conductor.id} (group "${o.group ?? ''}") answering RPC on ${engine.rpcUrl} (database ${o.db})\n`);

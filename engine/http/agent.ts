@@ -1,12 +1,16 @@
 // The deploy agent's way in (no API authentication: the agent proves itself with the per-deploy token it
 // received once on lookup). Replies are single-line JSON because the ramdisk's shell agent reads them
-// with sed, and they are versionless because that agent does not negotiate microversions.
+// with sed, and they are versionless because that agent does not negotiate microversions. Lookups are
+// rate-limited per source address (429 with Retry-After); refused heartbeats are counted in /metrics.
 import type { FastifyInstance } from 'fastify';
 import type { AgentHeartbeat } from '../../contract/types.js';
 import { EngineError } from '../errors.js';
 import { SECRET_NAME } from '../drivers/registry.js';
 import { identParam, objectBody, param, type HttpContext } from './context.js';
 import { agentSchemas } from './openapi-shapes.js';
+import { sendError } from './errors.js';
+import { agentCounters } from './metrics.js';
+import { DEFAULT_LOOKUP_LIMIT, TokenBuckets, type RateLimit } from './rate-limit.js';
 
 /** instance_info without anything secret-looking: the ramdisk runs on an untrusted network. */
 function publicInstanceInfo(info: Record<string, unknown>): Record<string, unknown> {
@@ -15,12 +19,20 @@ function publicInstanceInfo(info: Record<string, unknown>): Record<string, unkno
   return out;
 }
 
-export function registerAgentRoutes(app: FastifyInstance, ctx: HttpContext): void {
+export function registerAgentRoutes(app: FastifyInstance, ctx: HttpContext, lookupLimit: RateLimit = DEFAULT_LOOKUP_LIMIT): void {
   const manager = ctx.engine.manager;
   const nodes = ctx.engine.nodes;
   const tags = ['agent'];
+  const buckets = new TokenBuckets(lookupLimit);
+  const counters = agentCounters(app);
 
-  app.get('/v1/lookup', { schema: { summary: "The agent finds its node by MAC addresses or uuid (no authentication)", tags } }, async (req) => {
+  app.get('/v1/lookup', { schema: { summary: 'The agent finds its node by MAC addresses or uuid (no authentication; rate-limited per source address)', tags } }, async (req, reply) => {
+    const wait = buckets.take(req.ip);
+    if (wait > 0) {
+      counters.lookupsLimited.inc({});
+      reply.header('Retry-After', String(Math.ceil(wait)));
+      return sendError(reply, 429, `Too many lookups from ${req.ip}; retry in ${Math.ceil(wait)} s.`);
+    }
     const addresses = (param(req, 'addresses') ?? '').split(',').map((a) => a.trim()).filter(Boolean);
     const nodeUuid = param(req, 'node_uuid') || undefined;
     if (!addresses.length && !nodeUuid) throw new EngineError('InvalidParameter', 'addresses: give MAC addresses (comma separated) or node_uuid', 'addresses');
@@ -38,7 +50,13 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: HttpContext): voi
 
   app.post('/v1/heartbeat/:ident', { schema: { summary: 'The agent reports; the reply is its next command on one line (no authentication; agent token)', tags, body: agentSchemas.heartbeat } }, async (req, reply) => {
     // The route schema (agent-heartbeat.schema.json) checked the body; the conductor checks the token.
-    const command = await manager.heartbeat(identParam(req), objectBody(req) as unknown as AgentHeartbeat);
+    let command;
+    try {
+      command = await manager.heartbeat(identParam(req), objectBody(req) as unknown as AgentHeartbeat);
+    } catch (err) {
+      if ((err as EngineError).code === 'Unauthorized') counters.heartbeatsRefused.inc({ reason: 'agent_token' });
+      throw err;
+    }
     return reply.code(200).type('application/json').send(`${JSON.stringify(command)}\n`);
   });
 }

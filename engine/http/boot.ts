@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { sendError } from './errors.js';
 import { baseUrl, identParam, type HttpContext } from './context.js';
 import type { ClusterView } from '../rpc/cluster.js';
+import { serverTlsOptions, type TlsServerFiles } from '../secrets/tls.js';
 import { CHAIN_SCRIPT_NAME, confine, macOfNodeScript, renderChainScript } from '../../contract/boot-root.js';
 
 const TYPES: Record<string, string> = {
@@ -78,12 +79,12 @@ async function redirectToOwner(req: FastifyRequest, reply: FastifyReply, ctx: Ht
 }
 
 /** A manager's own boot file server (`ironplan manager --boot-listen`): its boot root, nothing else. */
-export async function startBootServer(root: string, host: string, port: number): Promise<{ app: FastifyInstance; url: string }> {
-  const app = Fastify({ logger: false });
+export async function startBootServer(root: string, host: string, port: number, tls?: TlsServerFiles): Promise<{ app: FastifyInstance; url: string }> {
+  const app = (tls ? Fastify({ logger: false, https: serverTlsOptions(tls) }) : Fastify({ logger: false })) as unknown as FastifyInstance;
   app.route({ method: ['GET', 'HEAD'], url: '/boot/*', exposeHeadRoute: false, handler: (req, reply) => serve(req, reply, root) });
   await app.listen({ host, port });
   const addr = app.server.address();
-  return { app, url: `http://${host}:${typeof addr === 'object' && addr ? addr.port : port}` };
+  return { app, url: `${tls ? 'https' : 'http'}://${host}:${typeof addr === 'object' && addr ? addr.port : port}` };
 }
 
 export function registerBootRoutes(app: FastifyInstance, ctx: HttpContext): void {

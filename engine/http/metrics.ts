@@ -1,6 +1,7 @@
 // Prometheus text exposition (format 0.0.4), kept small enough not to need a client library: request
 // durations by route, nodes by provision state (read at scrape time) and apply actions by result
-// (counted from the conductor's events since this server started).
+// (counted from the conductor's events since this server started), and the agent endpoints' refusals
+// (heartbeats with a wrong token, rate-limited lookups): a spike there is someone probing.
 import type { FastifyInstance } from 'fastify';
 import type { Event } from '../generated/event.js';
 import type { HttpContext } from './context.js';
@@ -45,7 +46,21 @@ class Counter {
   }
 }
 
+/** What the agent routes count, kept per server (engine/http/agent.ts increments, /metrics renders). */
+export interface AgentCounters {
+  heartbeatsRefused: Counter;
+  lookupsLimited: Counter;
+}
+const agentCountersOf = new WeakMap<FastifyInstance, AgentCounters>();
+
+export function agentCounters(app: FastifyInstance): AgentCounters {
+  let c = agentCountersOf.get(app);
+  if (!c) agentCountersOf.set(app, (c = { heartbeatsRefused: new Counter(), lookupsLimited: new Counter() }));
+  return c;
+}
+
 export function registerMetrics(app: FastifyInstance, ctx: HttpContext): void {
+  const agent = agentCounters(app);
   const durations = new Histogram();
   const actions = new Counter();
   const manager = ctx.engine.manager;
@@ -72,6 +87,8 @@ export function registerMetrics(app: FastifyInstance, ctx: HttpContext): void {
       '# TYPE ironplan_nodes gauge',
       ...[...byState.entries()].sort().map(([state, n]) => `ironplan_nodes${labels({ provision_state: state })} ${n}`),
       ...actions.render('ironplan_apply_actions_total', 'Apply actions finished since start, by operation and result.'),
+      ...agent.heartbeatsRefused.render('ironplan_agent_heartbeats_refused_total', 'Agent heartbeats refused since start (wrong or missing agent token).'),
+      ...agent.lookupsLimited.render('ironplan_agent_lookups_rate_limited_total', 'Agent lookups answered 429 since start (per-address rate limit).'),
     ];
     return reply.type('text/plain; version=0.0.4; charset=utf-8').send(`${lines.join('\n')}\n`);
   });

@@ -19,12 +19,14 @@ import { registerPortgroupRoutes } from './portgroups.js';
 import { registerVifRoutes } from './vifs.js';
 import { registerDriverRoutes } from './drivers.js';
 import { registerAgentRoutes } from './agent.js';
+import type { RateLimit } from './rate-limit.js';
 import { registerBootRoutes } from './boot.js';
 import { registerConductorRoutes } from './conductors.js';
 import { registerDeclarativeRoutes } from './declarative.js';
 import { registerEventRoutes } from './events.js';
 import { registerMetrics } from './metrics.js';
 import { collectRoutes, registerOpenApi } from './openapi.js';
+import { serverTlsOptions, type TlsServerFiles } from '../secrets/tls.js';
 
 export interface ServerOptions {
   auth?: AuthOptions;
@@ -32,6 +34,10 @@ export interface ServerOptions {
   logger?: boolean | object;
   /** Directory served under /boot/ (default: the engine's settings.bootRoot). */
   bootRoot?: string;
+  /** HTTPS with this certificate and key (and, with clientCa, only for clients holding a certificate from it). */
+  tls?: TlsServerFiles;
+  /** The agent lookup's per-address token bucket (default: burst 20, then 5 a second). */
+  agentLookupLimit?: RateLimit;
 }
 
 /** Logged objects never carry driver_info (BMC passwords) or agent tokens, at any depth we log. */
@@ -80,7 +86,9 @@ export async function buildServer(engine: Engine, opts: ServerOptions = {}): Pro
     genReqId: () => `req-${randomUUID()}`,
     bodyLimit: 32 * 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true },
-  });
+    // The routes do not care which server type carries them: typed as the plain HTTP instance either way.
+    ...((opts.tls ? { https: serverTlsOptions(opts.tls) } : {}) as object),
+  }) as unknown as FastifyInstance;
   const ctx: HttpContext = { engine, bootRoot: opts.bootRoot ?? engine.settings.bootRoot };
 
   // OpenStack clients send Content-Type: application/json on bodiless DELETEs too; that is no body, not an error.
@@ -121,7 +129,7 @@ export async function buildServer(engine: Engine, opts: ServerOptions = {}): Pro
   registerVifRoutes(app, ctx);
   registerDriverRoutes(app, ctx);
   registerConductorRoutes(app, ctx);
-  registerAgentRoutes(app, ctx);
+  registerAgentRoutes(app, ctx, opts.agentLookupLimit);
   registerBootRoutes(app, ctx);
   registerDeclarativeRoutes(app, ctx);
   registerEventRoutes(app, ctx);

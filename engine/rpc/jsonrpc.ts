@@ -3,8 +3,12 @@
 // JSON request/response (no streaming: events travel through the database), it is readable with curl,
 // and fastify (server) and fetch (client) are already here. Every call carries a shared secret
 // (`Authorization: Bearer`), compared in constant time; a call without it is refused before dispatch.
+// With --tls-cert/--tls-key the listener speaks HTTPS, and with --tls-client-ca it requires a client
+// certificate from that CA (mutual TLS): the secret then is no longer the only thing between the network
+// and every BMC password.
 import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { describeTlsError, serverTlsOptions, tlsFetch, type TlsClientFiles, type TlsFetch, type TlsServerFiles } from '../secrets/tls.js';
 import { DriverError } from '../../contract/types.js';
 import { EngineError, type ErrorCode } from '../errors.js';
 
@@ -38,8 +42,10 @@ function toRpcError(err: unknown): { code: number; message: string; data: RpcErr
 }
 
 /** A manager's RPC listener: POST /rpc with one JSON-RPC request (batches are not used by our client). */
-export async function startRpcServer(opts: { host: string; port: number; secret: string; methods: RpcMethods; log?: { warn(o: object, m: string): void } }): Promise<{ app: FastifyInstance; url: string }> {
-  const app = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024 });
+export async function startRpcServer(opts: { host: string; port: number; secret: string; methods: RpcMethods; tls?: TlsServerFiles; log?: { warn(o: object, m: string): void } }): Promise<{ app: FastifyInstance; url: string }> {
+  const app = (opts.tls
+    ? Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024, https: serverTlsOptions(opts.tls) })
+    : Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024 })) as unknown as FastifyInstance;
   app.post(RPC_PATH, async (req, reply) => {
     const auth = req.headers.authorization ?? '';
     const body = req.body as { jsonrpc?: string; id?: unknown; method?: unknown; params?: unknown } | undefined;
@@ -66,7 +72,7 @@ export async function startRpcServer(opts: { host: string; port: number; secret:
   await app.listen({ host: opts.host, port: opts.port });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : opts.port;
-  return { app, url: `http://${opts.host}:${port}${RPC_PATH}` };
+  return { app, url: `${opts.tls ? 'https' : 'http'}://${opts.host}:${port}${RPC_PATH}` };
 }
 
 /** Raised when the manager could not be reached at all: the caller may re-route once the ring changes. */
@@ -82,11 +88,32 @@ export class ManagerUnreachable extends Error {
 
 let nextId = 1;
 
+/**
+ * How this process reaches managers: one TLS identity per process (the CA it trusts, the client
+ * certificate it presents), set once at start by the process's composition (engine.ts), as the RPC
+ * secret is.
+ */
+let rpcFetch: TlsFetch = fetch;
+export function useRpcClientTls(files: TlsClientFiles | undefined): void {
+  rpcFetch = files && (files.ca || files.cert) ? tlsFetch(files) : fetch;
+}
+
+/** Why a connection failed, from undici's cause chain (TLS failures said plainly). */
+function connectFailure(url: string, err: Error & { cause?: { code?: string; message?: string; cause?: { code?: string } } }): string {
+  const code = err.cause?.code ?? err.cause?.cause?.code;
+  // With TLS 1.3 the server checks the client's certificate after the client's handshake is done: a
+  // refusal reaches the client as the socket closing under its first request.
+  if (url.startsWith('https:') && (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET' || code?.startsWith('ERR_SSL_'))) {
+    return `${code}: the manager closed the TLS connection; it requires a client certificate from its CA (--tls-cert/--tls-key with a certificate its --tls-client-ca issued)`;
+  }
+  return describeTlsError(code) ?? code ?? err.cause?.message ?? err.message;
+}
+
 /** One JSON-RPC call; application errors come back as the EngineError the manager raised. */
 export async function rpcCall<T>(url: string, secret: string, method: string, params: unknown, timeoutMs: number): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(url, {
+    res = await rpcFetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
       body: JSON.stringify({ jsonrpc: '2.0', id: nextId++, method, params }),
@@ -94,7 +121,7 @@ export async function rpcCall<T>(url: string, secret: string, method: string, pa
     });
   } catch (err) {
     const e = err as Error & { cause?: { code?: string; message?: string } };
-    throw new ManagerUnreachable(url, e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (e.cause?.code ?? e.cause?.message ?? e.message));
+    throw new ManagerUnreachable(url, e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : connectFailure(url, e));
   }
   const body = (await res.json().catch(() => null)) as { result?: T; error?: { code: number; message: string; data?: RpcErrorData } } | null;
   if (!body) throw new ManagerUnreachable(url, `HTTP ${res.status} without a JSON-RPC answer`);

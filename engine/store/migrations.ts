@@ -213,6 +213,17 @@ const migrations = (dialect: SqlDialectName): Record<string, Migration> => ({
       for (const col of ['owner', 'lessee', 'shard', 'parent_node']) await db.schema.createIndex(`nodes_${col}`).on('nodes').column(col).execute();
     },
   },
+  '0008_secrets': {
+    async up(db: Kysely<any>) {
+      // The keys secrets are sealed under (engine/secrets): a process with another key refuses to start.
+      await db.schema
+        .createTable('secret_keys')
+        .addColumn('kid', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('check_value', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(40)', (c) => c.notNull())
+        .execute();
+    },
+  },
 });
 
 export function migrationProvider(dialect: SqlDialectName): MigrationProvider {

@@ -17,6 +17,7 @@ import * as portgroups from './portgroups.js';
 import { migrationProvider, type SqlDialectName } from './migrations.js';
 import { EngineError, nodeLocked, notFound } from '../errors.js';
 import { isUuid } from '../ids.js';
+import type { SecretBox } from '../secrets/box.js';
 
 export type NewEvent = Omit<Event, 'id' | 'time'> & { time?: string };
 export type NodePatch = Partial<Omit<NodeRecord, 'uuid' | 'version' | 'created_at'>>;
@@ -29,6 +30,7 @@ export interface NodeKey {
   conductor_group: string;
 }
 export type SpecKind = 'node' | 'deployment';
+type NodeSpecBody = { name: string; driver_info?: Record<string, unknown> };
 export interface PortFilter {
   node_uuid?: string;
   portgroup_uuid?: string;
@@ -106,12 +108,14 @@ export const now = () => new Date().toISOString();
 const json = (v: unknown) => JSON.stringify(v ?? {});
 const parse = <T>(s: string | null, fallback: T): T => (s == null ? fallback : (JSON.parse(s) as T));
 
-function nodeFromRow(r: Selectable<NodesTable>): NodeRecord {
+// driver_info's secret fields are sealed here, at the store boundary (engine/secrets): the engine above sees
+// clear values, the database only sealed ones.
+function nodeFromRow(r: Selectable<NodesTable>, box: SecretBox): NodeRecord {
   return {
     uuid: r.uuid,
     name: r.name,
     driver: r.driver,
-    driver_info: parse(r.driver_info, {}),
+    driver_info: box.open(parse(r.driver_info, {})),
     interfaces: parse(r.interfaces, {} as NodeRecord['interfaces']),
     properties: parse(r.properties, {}),
     resource_class: r.resource_class,
@@ -153,11 +157,13 @@ function nodeFromRow(r: Selectable<NodesTable>): NodeRecord {
   };
 }
 
-function nodeToRow(n: NodePatch): Partial<NodesTable> {
+function nodeToRow(n: NodePatch, box: SecretBox): Partial<NodesTable> {
   const row: Partial<NodesTable> = {};
   for (const [k, v] of Object.entries(n)) {
     switch (k) {
       case 'driver_info':
+        row.driver_info = json(box.seal(v as Record<string, unknown>));
+        break;
       case 'interfaces':
       case 'properties':
       case 'traits':
@@ -246,6 +252,8 @@ export class Store {
   constructor(
     readonly db: Kysely<Database>,
     readonly dialect: SqlDialectName,
+    /** Seals driver_info secrets as rows are written, opens them as they are read. */
+    readonly secrets: SecretBox,
     /** SQLite's background WAL checkpoints; stopped before the connection closes. */
     readonly checkpointer: { close(): Promise<void> } | null = null,
   ) {}
@@ -255,6 +263,11 @@ export class Store {
     const { error, results } = await migrator.migrateToLatest();
     const failed = results?.find((r) => r.status === 'Error');
     if (error || failed) throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
+  }
+
+  /** SQLite: checkpoints and empties the WAL (old page images of re-sealed rows go with it). */
+  async flushWal(): Promise<void> {
+    if (this.dialect === 'sqlite') await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(this.db);
   }
 
   async close(): Promise<void> {
@@ -272,7 +285,7 @@ export class Store {
     for (let attempt = 0; ; attempt++) {
       const pending: Event[] = [];
       try {
-        const result = await this.db.transaction().execute((trx) => fn(new TxStore(trx, pending, this.inserts, this.writer)));
+        const result = await this.db.transaction().execute((trx) => fn(new TxStore(trx, pending, this.inserts, this.secrets, this.writer)));
         if (pending.length && this.onEvents) this.onEvents(pending);
         return result;
       } catch (err) {
@@ -283,7 +296,7 @@ export class Store {
   }
 
   private reader(): TxStore {
-    return new TxStore(this.db, [], this.inserts, this.writer);
+    return new TxStore(this.db, [], this.inserts, this.secrets, this.writer);
   }
 
   getNode(ident: string) {
@@ -407,7 +420,7 @@ export class Store {
       .where('reservation', 'is', null)
       .returningAll()
       .executeTakeFirst();
-    if (row) return nodeFromRow(row);
+    if (row) return nodeFromRow(row, this.secrets);
     const node = await this.getNode(ident);
     throw nodeLocked(ident, node.reservation ?? 'unknown');
   }
@@ -447,6 +460,7 @@ export class TxStore {
     readonly db: Db,
     private readonly published: Event[],
     private readonly inserts: InsertCache,
+    private readonly secrets: SecretBox,
     /** The manager of this process, stamped on every event it writes. */
     private readonly writer: string | null = null,
   ) {}
@@ -454,7 +468,7 @@ export class TxStore {
   async findNode(ident: string): Promise<NodeRecord | undefined> {
     const q = this.db.selectFrom('nodes').selectAll();
     const row = await (isUuid(ident) ? q.where('uuid', '=', ident) : q.where('name', '=', ident)).executeTakeFirst();
-    return row ? nodeFromRow(row) : undefined;
+    return row ? nodeFromRow(row, this.secrets) : undefined;
   }
 
   async getNode(ident: string): Promise<NodeRecord> {
@@ -468,7 +482,7 @@ export class TxStore {
     const out: NodeRecord[] = [];
     for (let i = 0; i < uuids.length; i += 500) {
       const rows = await this.db.selectFrom('nodes').selectAll().where('uuid', 'in', uuids.slice(i, i + 500)).execute();
-      out.push(...rows.map(nodeFromRow));
+      out.push(...rows.map((r) => nodeFromRow(r, this.secrets)));
     }
     return out;
   }
@@ -512,7 +526,7 @@ export class TxStore {
   }
 
   async insertNode(node: NodeRecord): Promise<void> {
-    const row = nodeToRow(node) as NodesTable;
+    const row = nodeToRow(node, this.secrets) as NodesTable;
     row.uuid = node.uuid;
     row.version = node.version;
     row.created_at = node.created_at;
@@ -527,7 +541,7 @@ export class TxStore {
   /** Writes `patch` if the node is still at `expectedVersion`; otherwise StaleWrite (someone else wrote). */
   async updateNode(uuid: string, expectedVersion: number, patch: NodePatch, current?: NodeRecord): Promise<NodeRecord> {
     const updatedAt = patch.updated_at ?? now();
-    const row = nodeToRow({ ...patch, updated_at: updatedAt });
+    const row = nodeToRow({ ...patch, updated_at: updatedAt }, this.secrets);
     const res = await this.db
       .updateTable('nodes')
       .set({ ...row, version: sql<number>`version + 1` })
@@ -685,7 +699,17 @@ export class TxStore {
 
   async listSpecs<T>(kind: SpecKind): Promise<T[]> {
     const rows = await this.db.selectFrom('specs').select('body').where('kind', '=', kind).orderBy('name').execute();
-    return rows.map((r) => JSON.parse(r.body) as T);
+    return rows.map((r) => (kind === 'node' ? this.openSpec(JSON.parse(r.body) as NodeSpecBody) : JSON.parse(r.body)) as T);
+  }
+
+  /** A spec as stored: a node spec's driver_info secrets sealed, as a node's are. */
+  private specBody(kind: SpecKind, spec: { name: string }): string {
+    const s = spec as NodeSpecBody;
+    return JSON.stringify(kind === 'node' && s.driver_info ? { ...s, driver_info: this.secrets.seal(s.driver_info) } : spec);
+  }
+
+  private openSpec(s: NodeSpecBody): NodeSpecBody {
+    return s.driver_info ? { ...s, driver_info: this.secrets.open(s.driver_info) } : s;
   }
 
   /** The revision of the desired set: bumped by every spec write. */
@@ -705,7 +729,7 @@ export class TxStore {
     await this.db.deleteFrom('specs').where('kind', '=', kind).execute();
     const t = now();
     for (let i = 0; i < specs.length; i += 200) {
-      const chunk = specs.slice(i, i + 200).map((s) => ({ kind, name: s.name, body: JSON.stringify(s), updated_at: t }));
+      const chunk = specs.slice(i, i + 200).map((s) => ({ kind, name: s.name, body: this.specBody(kind, s), updated_at: t }));
       if (chunk.length) await this.db.insertInto('specs').values(chunk).execute();
     }
   }
@@ -713,7 +737,7 @@ export class TxStore {
   async upsertSpec(kind: SpecKind, spec: { name: string }): Promise<void> {
     await this.bumpSpecRevision();
     await this.db.deleteFrom('specs').where('kind', '=', kind).where('name', '=', spec.name).execute();
-    await this.db.insertInto('specs').values({ kind, name: spec.name, body: JSON.stringify(spec), updated_at: now() }).execute();
+    await this.db.insertInto('specs').values({ kind, name: spec.name, body: this.specBody(kind, spec), updated_at: now() }).execute();
   }
 
   async deleteSpec(kind: SpecKind, name: string): Promise<boolean> {

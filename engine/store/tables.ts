@@ -169,7 +169,16 @@ export interface MetaTable {
   value: number;
 }
 
+/** Which keys have sealed this database's secrets, each with a check value (0008_secrets). */
+export interface SecretKeysTable {
+  kid: string;
+  /** A known text sealed under the key: a process given another key with the same id fails to open it. */
+  check_value: string;
+  created_at: string;
+}
+
 export interface Database {
+  secret_keys: SecretKeysTable;
   meta: MetaTable;
   nodes: NodesTable;
   ports: PortsTable;

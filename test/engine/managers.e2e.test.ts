@@ -58,7 +58,8 @@ describe.skipIf(!hasPostgres)('API and three managers on PostgreSQL (slow)', () 
     dir = mkdtempSync(join(tmpdir(), 'ironplan-managers-'));
     const secretFile = join(dir, 'rpc-secret');
     writeFileSync(secretFile, SECRET, { mode: 0o600 });
-    const common = ['--db', db.url, '--rpc-secret-file', secretFile, '--heartbeat-timeout', String(HEARTBEAT_TIMEOUT_SEC)];
+    // Every process sharing the database is given the same secrets key file.
+    const common = ['--db', db.url, '--rpc-secret-file', secretFile, '--secrets-key-file', join(dir, 'secrets.key'), '--heartbeat-timeout', String(HEARTBEAT_TIMEOUT_SEC)];
     // The first manager migrates the schema; the others start once it is there.
     for (let i = 0; i < 3; i++) {
       // Each manager serves its own boot root; the deploy kernel and ramdisk are in every one of them.
@@ -272,7 +273,7 @@ describe.skipIf(!hasPostgres)('API and three managers on PostgreSQL (slow)', () 
 
   it('an apply runs in a manager: it finishes while the API is killed and restarted', async () => {
     // Two managers were killed above: a new one joins, so the apply's nodes are spread over two owners.
-    const joining = start(['manager', '--db', db!.url, '--rpc-secret-file', join(dir, 'rpc-secret'), '--heartbeat-timeout', String(HEARTBEAT_TIMEOUT_SEC), '--heartbeat-interval', '1', '--state-dir', join(dir, 'm3'), '--power-sync-interval', '0']);
+    const joining = start(['manager', '--db', db!.url, '--rpc-secret-file', join(dir, 'rpc-secret'), '--secrets-key-file', join(dir, 'secrets.key'), '--heartbeat-timeout', String(HEARTBEAT_TIMEOUT_SEC), '--heartbeat-interval', '1', '--state-dir', join(dir, 'm3'), '--power-sync-interval', '0']);
     procs.push(joining);
     for (let i = 0; ; i++) {
       const live = await client!.query(`select count(*)::int as n from conductors where online = 1 and heartbeat_at > $1`, [new Date(Date.now() - 2000).toISOString()]);
@@ -296,7 +297,7 @@ describe.skipIf(!hasPostgres)('API and three managers on PostgreSQL (slow)', () 
     const apiProc = procs.find((p) => p.child.spawnargs.includes('api'))!;
     apiProc.child.kill('SIGKILL');
     const port = new URL(api).port;
-    const again = start(['api', '--db', db!.url, '--rpc-secret-file', join(dir, 'rpc-secret'), '--heartbeat-timeout', String(HEARTBEAT_TIMEOUT_SEC), '--port', port]);
+    const again = start(['api', '--db', db!.url, '--rpc-secret-file', join(dir, 'rpc-secret'), '--secrets-key-file', join(dir, 'secrets.key'), '--heartbeat-timeout', String(HEARTBEAT_TIMEOUT_SEC), '--port', port]);
     procs.push(again);
     for (let i = 0; !(await fetch(`${api}/v1`).then((r) => r.ok, () => false)); i++) {
       if (i > 300) throw new Error(`the API did not restart:\n${again.stderr()}`);

@@ -1,0 +1,69 @@
+// The API over HTTPS, as a person runs it: `ironplan serve --tls-cert --tls-key`, a client trusting the
+// test CA is answered, the CLI's --endpoint https://… works with --ca-file and fails clearly with the wrong
+// CA or none; with --tls-client-ca a client without a certificate is refused.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bin, runCli } from '../engine/serve-process.js';
+import { freeTcpPort } from '../../lab/ports.js';
+import { tlsFetch } from '../../engine/secrets/tls.js';
+import { makePki, type Pki } from '../support/pki.js';
+
+async function serveTls(dir: string, pki: Pki, extra: string[] = []): Promise<{ endpoint: string; child: ChildProcess }> {
+  const port = await freeTcpPort();
+  const child = spawn(process.execPath, [bin, 'serve', '--port', String(port), '--db', join(dir, `${port}.db`), '--state-dir', join(dir, 'state'), '--power-sync-interval', '0', '--tls-cert', pki.cert, '--tls-key', pki.key, ...extra], {
+    env: { ...process.env, IRONPLAN_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  child.stderr!.on('data', (c) => (err += c));
+  for (let i = 0; !err.includes('serving on https://'); i++) {
+    if (child.exitCode !== null || i > 150) throw new Error(`serve did not start: ${err}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { endpoint: `https://127.0.0.1:${port}`, child };
+}
+
+describe('the API over HTTPS', () => {
+  let dir: string;
+  let pki: Pki;
+  const children: ChildProcess[] = [];
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ironplan-tls-api-'));
+    pki = makePki(dir);
+  });
+  afterAll(() => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers clients trusting its CA; the CLI works with --ca-file and fails clearly without the right CA', async () => {
+    const { endpoint, child } = await serveTls(dir, pki);
+    children.push(child);
+    const res = await tlsFetch({ ca: pki.ca })(`${endpoint}/v1`);
+    expect(res.status).toBe(200);
+    // Plain HTTP to the HTTPS port gets nothing useful.
+    expect(await fetch(`${endpoint.replace('https:', 'http:')}/v1`).then((r) => r.ok, () => false)).toBe(false);
+
+    const ok = await runCli(['node', 'list', '--endpoint', endpoint, '--ca-file', pki.ca], dir);
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('UUID');
+    const wrong = await runCli(['node', 'list', '--endpoint', endpoint, '--ca-file', pki.otherCa], dir);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/not issued by a trusted CA \(give its CA with --tls-ca \/ --ca-file\)/);
+    const none = await runCli(['node', 'list', '--endpoint', endpoint], dir);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/not issued by a trusted CA/);
+  }, 60_000);
+
+  it('with --tls-client-ca, refuses a client without a certificate and answers one with', async () => {
+    const { endpoint, child } = await serveTls(dir, pki, ['--tls-client-ca', pki.ca]);
+    children.push(child);
+    expect(await tlsFetch({ ca: pki.ca })(`${endpoint}/v1`).then((r) => r.status, (e: Error & { cause?: { code?: string } }) => e.cause?.code ?? e.message)).not.toBe(200);
+    expect((await tlsFetch({ ca: pki.ca, cert: pki.cert, key: pki.key })(`${endpoint}/v1`)).status).toBe(200);
+    expect(await tlsFetch({ ca: pki.ca, cert: pki.strangerCert, key: pki.strangerKey })(`${endpoint}/v1`).then((r) => r.status, () => 'refused')).toBe('refused');
+  }, 60_000);
+});
