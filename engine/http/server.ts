@@ -32,6 +32,8 @@ export interface ServerOptions {
   logger?: boolean | object;
   /** Directory served under /boot/ (default: the engine's settings.bootRoot). */
   bootRoot?: string;
+  /** Told of every route as it is registered (the fuzzer fuzzes what is there, HEAD and wildcards included). */
+  onRoute?: (route: { method: string; url: string }) => void;
 }
 
 /** Logged objects never carry driver_info (BMC passwords) or agent tokens, at any depth we log. */
@@ -104,6 +106,8 @@ export async function buildServer(engine: Engine, opts: ServerOptions = {}): Pro
   app.setValidatorCompiler(validatorCompiler);
 
   const routes = collectRoutes(app);
+  const onRoute = opts.onRoute;
+  if (onRoute) app.addHook('onRoute', (r) => (Array.isArray(r.method) ? r.method : [r.method]).forEach((method) => onRoute({ method, url: r.url })));
   registerErrorHandling(app);
   app.addHook('onRequest', async (req, reply) => {
     reply.header('X-OpenStack-Request-Id', req.id);
