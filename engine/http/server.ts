@@ -25,6 +25,7 @@ import { registerDeclarativeRoutes } from './declarative.js';
 import { registerEventRoutes } from './events.js';
 import { registerMetrics } from './metrics.js';
 import { collectRoutes, registerOpenApi } from './openapi.js';
+import { DEFAULT_LIMITS, LARGE_BODY_ROUTES, jsonDepth, serverLimitOptions, type RequestLimits } from './limits.js';
 
 export interface ServerOptions {
   auth?: AuthOptions;
@@ -34,6 +35,8 @@ export interface ServerOptions {
   bootRoot?: string;
   /** Told of every route as it is registered (the fuzzer fuzzes what is there, HEAD and wildcards included). */
   onRoute?: (route: { method: string; url: string }) => void;
+  /** Body size, JSON depth, header size and slow-client timeouts (defaults in limits.ts). */
+  limits?: RequestLimits;
 }
 
 /** Logged objects never carry driver_info (BMC passwords) or agent tokens, at any depth we log. */
@@ -76,12 +79,17 @@ function validatorCompiler({ schema, httpPart }: { schema: object; httpPart?: st
 }
 
 export async function buildServer(engine: Engine, opts: ServerOptions = {}): Promise<FastifyInstance> {
+  const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const app = Fastify({
     ...loggerOptions(opts.logger),
     requestIdHeader: 'x-openstack-request-id',
     genReqId: () => `req-${randomUUID()}`,
-    bodyLimit: 32 * 1024 * 1024,
+    ...serverLimitOptions(limits),
     routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.addHook('onRoute', (r) => {
+    const methods = Array.isArray(r.method) ? r.method : [r.method];
+    if (r.bodyLimit === undefined && methods.some((m) => LARGE_BODY_ROUTES.has(`${m} ${r.url}`))) r.bodyLimit = limits.largeBodyLimit;
   });
   const ctx: HttpContext = { engine, bootRoot: opts.bootRoot ?? engine.settings.bootRoot };
 
@@ -90,6 +98,10 @@ export async function buildServer(engine: Engine, opts: ServerOptions = {}): Pro
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     const text = String(body);
     if (text.trim() === '') return done(null, undefined);
+    // JSON.parse copes with any depth, but every walker after it (validation, patching, storing) recurses.
+    if (jsonDepth(text, limits.maxJsonDepth) > limits.maxJsonDepth) {
+      return done(new EngineError('InvalidParameter', `The request body nests deeper than the limit of ${limits.maxJsonDepth} levels.`), undefined);
+    }
     try {
       done(null, JSON.parse(text));
     } catch (err) {
