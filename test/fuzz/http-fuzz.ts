@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { CHECKSUM, startHarness, type Harness } from '../http/helpers.js';
 import { anyJson, deepBody, hostileString, jsonPatch, microversion, mutated } from './arbitraries.js';
-import { dbSnapshotter, firstDifference } from './db-snapshot.js';
+import { Checker, type FuzzTally } from './checker.js';
 
 export interface RouteRef {
   method: string;
@@ -90,6 +90,7 @@ function knownValues(param: string, s: Seed = PLACEHOLDERS): string[] {
 }
 
 export interface FuzzRequest extends InjectOptions {
+  url: string;
   label: string;
 }
 
@@ -133,101 +134,27 @@ export function requestArb(routes: RouteRef[]): fc.Arbitrary<FuzzRequest> {
   });
 }
 
-export interface FuzzFinding {
-  kind: '5xx' | 'changed-by-refused' | 'crash' | 'hung';
-  request: string;
-  detail: string;
-}
-
-export interface HttpFuzzResult {
-  requests: number;
-  byStatus: Record<string, number>;
+export interface HttpFuzzResult extends FuzzTally {
   routes: number;
-  findings: FuzzFinding[];
-}
-
-const describeReq = (r: FuzzRequest) => `${r.method} ${r.url.slice(0, 300)} headers=${JSON.stringify(r.headers)} body=${String(r.payload ?? '').slice(0, 300)}`;
-
-const HANG_MS = 5000;
-
-/** Waits until no record changes for a moment (a 202 finishes its work in the background). */
-async function settle(take: () => string, maxMs = 2000): Promise<void> {
-  let last = take();
-  const end = Date.now() + maxMs;
-  while (Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 15));
-    const now = take();
-    if (now === last) return;
-    last = now;
-  }
 }
 
 /** Runs `runs` generated requests against a fresh engine and server; `onlyPrefix` narrows the routes. */
 export async function fuzzHttp(opts: { runs: number; seed: number; onlyPrefix?: string }): Promise<HttpFuzzResult> {
   const { h, routes: all } = await startFuzzHarness();
-  const crashes: string[] = [];
-  const onCrash = (err: unknown) => crashes.push(String((err as Error)?.stack ?? err));
-  process.on('uncaughtException', onCrash);
-  process.on('unhandledRejection', onCrash);
-  const snap = dbSnapshotter(`${h.dir}/ironplan.sqlite`);
-  const result: HttpFuzzResult = { requests: 0, byStatus: {}, routes: 0, findings: [] };
+  const checker = new Checker(h.app, `${h.dir}/ironplan.sqlite`);
+  const routes = all.filter((r) => !opts.onlyPrefix || r.url.startsWith(opts.onlyPrefix));
   try {
     let s = await seed(h);
-    const routes = all.filter((r) => !opts.onlyPrefix || r.url.startsWith(opts.onlyPrefix));
-    result.routes = routes.length;
-    const send = async (req: FuzzRequest) => {
-      const { label: _label, ...generated } = req;
-      const inject = { ...generated, url: withSeed(generated.url ?? '', s), ...(typeof generated.payload === 'string' ? { payload: withSeed(generated.payload, s) } : {}) };
-      let timer: NodeJS.Timeout | undefined;
-      const hung = new Promise<'hung'>((r) => (timer = setTimeout(() => r('hung'), HANG_MS)));
-      try {
-        const res = await Promise.race([h.app.inject(inject), hung]);
-        if (res !== 'hung') return res;
-        // ?wait=N may legitimately hold a 202 for N seconds; anything else this slow is a finding.
-        if (!/[?&]wait=/.test(req.url ?? '')) result.findings.push({ kind: 'hung', request: describeReq(req), detail: `no answer in ${HANG_MS} ms` });
-        return undefined;
-      } catch {
-        return undefined; // light-my-request refused to build it (an invalid header): never reached the server
-      } finally {
-        clearTimeout(timer);
-      }
-    };
     await fc.assert(
-      fc.asyncProperty(requestArb(routes), async (req) => {
-        const before = snap.take();
-        const res = await send(req);
-        if (!res) return;
-        result.requests++;
-        const cls = `${res.statusCode}`;
-        result.byStatus[cls] = (result.byStatus[cls] ?? 0) + 1;
-        if (res.statusCode >= 500) result.findings.push({ kind: '5xx', request: describeReq(req), detail: `${res.statusCode} ${res.body.slice(0, 500)}` });
-        if (res.statusCode < 400) {
-          if (req.method !== 'GET' && req.method !== 'HEAD') await settle(snap.take);
-          if (req.method === 'DELETE') s = await seed(h); // the seeded records stay there to be fuzzed
-          return;
-        }
-        const after = snap.take();
-        if (after === before) return;
-        // Background work of an earlier accepted request may have landed meanwhile: ask again once.
-        await settle(snap.take);
-        const before2 = snap.take();
-        const res2 = await send(req);
-        const after2 = snap.take();
-        if (res2 && res2.statusCode >= 400 && after2 !== before2) {
-          result.findings.push({ kind: 'changed-by-refused', request: describeReq(req), detail: `${res2.statusCode} ${res2.body.slice(0, 300)}; ${firstDifference(before2, after2)}` });
-        }
+      fc.asyncProperty(requestArb(routes), async ({ label: _label, ...req }) => {
+        const res = await checker.check({ ...req, url: withSeed(String(req.url), s), ...(typeof req.payload === 'string' ? { payload: withSeed(req.payload, s) } : {}) });
+        // The seeded records stay there to be fuzzed.
+        if (res && res.statusCode < 400 && req.method === 'DELETE') s = await seed(h);
       }),
       { numRuns: opts.runs, seed: opts.seed, endOnFailure: true },
     );
-    // The server still answers after all of that.
-    const alive = await h.app.inject({ method: 'GET', url: '/v1' });
-    if (alive.statusCode !== 200) crashes.push(`GET /v1 answered ${alive.statusCode} after the run`);
+    return { ...(await checker.finish()), routes: routes.length };
   } finally {
-    process.off('uncaughtException', onCrash);
-    process.off('unhandledRejection', onCrash);
-    snap.close();
     await h.close();
   }
-  for (const c of crashes) result.findings.push({ kind: 'crash', request: '', detail: c.slice(0, 1000) });
-  return result;
 }
