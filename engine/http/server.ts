@@ -27,6 +27,7 @@ import { registerEventRoutes } from './events.js';
 import { registerMetrics } from './metrics.js';
 import { collectRoutes, registerOpenApi } from './openapi.js';
 import { serverTlsOptions, type TlsServerFiles } from '../secrets/tls.js';
+import { DEFAULT_LIMITS, LARGE_BODY_ROUTES, jsonDepth, serverLimitOptions, type RequestLimits } from './limits.js';
 
 export interface ServerOptions {
   auth?: AuthOptions;
@@ -38,6 +39,10 @@ export interface ServerOptions {
   tls?: TlsServerFiles;
   /** The agent lookup's per-address token bucket (default: burst 20, then 5 a second). */
   agentLookupLimit?: RateLimit;
+  /** Told of every route as it is registered (the fuzzer fuzzes what is there, HEAD and wildcards included). */
+  onRoute?: (route: { method: string; url: string }) => void;
+  /** Body size, JSON depth, header size and slow-client timeouts (defaults in limits.ts). */
+  limits?: RequestLimits;
 }
 
 /** Logged objects never carry driver_info (BMC passwords) or agent tokens, at any depth we log. */
@@ -80,15 +85,20 @@ function validatorCompiler({ schema, httpPart }: { schema: object; httpPart?: st
 }
 
 export async function buildServer(engine: Engine, opts: ServerOptions = {}): Promise<FastifyInstance> {
+  const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const app = Fastify({
     ...loggerOptions(opts.logger),
     requestIdHeader: 'x-openstack-request-id',
     genReqId: () => `req-${randomUUID()}`,
-    bodyLimit: 32 * 1024 * 1024,
+    ...serverLimitOptions(limits),
     routerOptions: { ignoreTrailingSlash: true },
     // The routes do not care which server type carries them: typed as the plain HTTP instance either way.
     ...((opts.tls ? { https: serverTlsOptions(opts.tls) } : {}) as object),
   }) as unknown as FastifyInstance;
+  app.addHook('onRoute', (r) => {
+    const methods = Array.isArray(r.method) ? r.method : [r.method];
+    if (r.bodyLimit === undefined && methods.some((m) => LARGE_BODY_ROUTES.has(`${m} ${r.url}`))) r.bodyLimit = limits.largeBodyLimit;
+  });
   const ctx: HttpContext = { engine, bootRoot: opts.bootRoot ?? engine.settings.bootRoot };
 
   // OpenStack clients send Content-Type: application/json on bodiless DELETEs too; that is no body, not an error.
@@ -96,6 +106,10 @@ export async function buildServer(engine: Engine, opts: ServerOptions = {}): Pro
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     const text = String(body);
     if (text.trim() === '') return done(null, undefined);
+    // JSON.parse copes with any depth, but every walker after it (validation, patching, storing) recurses.
+    if (jsonDepth(text, limits.maxJsonDepth) > limits.maxJsonDepth) {
+      return done(new EngineError('InvalidParameter', `The request body nests deeper than the limit of ${limits.maxJsonDepth} levels.`), undefined);
+    }
     try {
       done(null, JSON.parse(text));
     } catch (err) {
@@ -112,6 +126,8 @@ export async function buildServer(engine: Engine, opts: ServerOptions = {}): Pro
   app.setValidatorCompiler(validatorCompiler);
 
   const routes = collectRoutes(app);
+  const onRoute = opts.onRoute;
+  if (onRoute) app.addHook('onRoute', (r) => (Array.isArray(r.method) ? r.method : [r.method]).forEach((method) => onRoute({ method, url: r.url })));
   registerErrorHandling(app);
   app.addHook('onRequest', async (req, reply) => {
     reply.header('X-OpenStack-Request-Id', req.id);

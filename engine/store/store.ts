@@ -741,9 +741,11 @@ export class TxStore {
   }
 
   async deleteSpec(kind: SpecKind, name: string): Promise<boolean> {
-    await this.bumpSpecRevision();
     const res = await this.db.deleteFrom('specs').where('kind', '=', kind).where('name', '=', name).executeTakeFirst();
-    return Number(res.numDeletedRows) === 1;
+    // Deleting a spec that is not there (a 404) changes no desired state, so plans made before stay current.
+    const deleted = Number(res.numDeletedRows) === 1;
+    if (deleted) await this.bumpSpecRevision();
+    return deleted;
   }
 
   /** Records an event in this transaction; it is published when the transaction commits. */
