@@ -205,6 +205,11 @@ function listFilter(req: FastifyRequest): NodeFilter {
   if (assoc !== undefined) f.associated = assoc;
   const inst = param(req, 'instance_uuid');
   if (inst) f.instance_uuid = inst;
+  // ironplan's own filters (the console's search): Ironic has no substring or trait filter at 1.37.
+  const contains = param(req, 'name_contains');
+  if (contains) f.name_contains = contains;
+  const trait = param(req, 'trait');
+  if (trait) f.trait = trait;
   return f;
 }
 

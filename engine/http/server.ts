@@ -25,6 +25,7 @@ import { registerDeclarativeRoutes } from './declarative.js';
 import { registerEventRoutes } from './events.js';
 import { registerMetrics } from './metrics.js';
 import { collectRoutes, registerOpenApi } from './openapi.js';
+import { registerUiRoutes } from './ui.js';
 
 export interface ServerOptions {
   auth?: AuthOptions;
@@ -126,6 +127,7 @@ export async function buildServer(engine: Engine, opts: ServerOptions = {}): Pro
   registerDeclarativeRoutes(app, ctx);
   registerEventRoutes(app, ctx);
   registerOpenApi(app, routes);
+  registerUiRoutes(app);
 
   await app.ready();
   return app;

@@ -18,6 +18,11 @@ import { migrationProvider, type SqlDialectName } from './migrations.js';
 import { EngineError, nodeLocked, notFound } from '../errors.js';
 import { isUuid } from '../ids.js';
 
+/** Text matched literally inside a LIKE pattern whose escape character is a backslash: %, _ and backslash are escaped. */
+function likeEscape(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
 export type NewEvent = Omit<Event, 'id' | 'time'> & { time?: string };
 export type NodePatch = Partial<Omit<NodeRecord, 'uuid' | 'version' | 'created_at'>>;
 /** What identifies a node and routes it to its manager, without its record. */
@@ -48,6 +53,10 @@ export interface NodeFilter {
   associated?: boolean;
   instance_uuid?: string;
   chassis_uuid?: string;
+  /** Name or UUID contains this text, case-insensitively (ironplan's console search). */
+  name_contains?: string;
+  /** Has this trait. */
+  trait?: string;
   /** Only nodes whose wait deadline (provision_deadline) is at or before this time (ISO 8601). */
   deadline_before?: string;
   limit?: number;
@@ -451,6 +460,12 @@ export class TxStore {
     if (f.instance_uuid !== undefined) q = q.where('instance_uuid', '=', f.instance_uuid);
     if (f.chassis_uuid !== undefined) q = q.where('chassis_uuid', '=', f.chassis_uuid);
     if (f.deadline_before !== undefined) q = q.where('provision_deadline', '<=', f.deadline_before);
+    if (f.name_contains) {
+      const pattern = `%${likeEscape(f.name_contains.toLowerCase())}%`;
+      q = q.where(sql<boolean>`(lower(coalesce(name, '')) like ${pattern} escape '\\' or lower(uuid) like ${pattern} escape '\\')`);
+    }
+    // Traits are stored as a JSON array of strings: a trait appears there as its JSON string.
+    if (f.trait) q = q.where(sql<boolean>`traits like ${`%${likeEscape(JSON.stringify(f.trait))}%`} escape '\\'`);
     const key = f.sort_key ?? 'created_at';
     const dir = f.sort_dir ?? 'asc';
     if (f.marker) {
