@@ -1,10 +1,13 @@
 // What the console can do to nodes, each a call of the v1 API, and the confirmation that names what will
 // happen to which nodes before anything is sent.
 import { useState } from 'preact/hooks';
+import type { UserVerb } from '../../engine/states.js';
 import { api } from './api.js';
 
 export interface Action {
   id: string;
+  /** The state machine's verb, when the action is one: the node page offers it only where it is allowed. */
+  verb?: UserVerb;
   label: string;
   /** What happens, as the confirmation says it: "will be powered off". */
   effect: string;
@@ -20,15 +23,15 @@ export const ACTIONS: readonly Action[] = [
   { id: 'reboot', label: 'Reboot', effect: 'will be rebooted', run: power('rebooting') },
   { id: 'maintenance-on', label: 'Maintenance on', effect: 'will be put in maintenance (the manager stops acting on them)', run: (u) => api('PUT', `/v1/nodes/${u}/maintenance`, { reason: 'set from the console' }) },
   { id: 'maintenance-off', label: 'Maintenance off', effect: 'will leave maintenance', run: (u) => api('DELETE', `/v1/nodes/${u}/maintenance`) },
-  { id: 'manage', label: 'Manage', effect: 'will be made manageable (credentials verified)', run: provision('manage') },
-  { id: 'provide', label: 'Provide', effect: 'will be cleaned and made available', run: provision('provide') },
+  { id: 'manage', verb: 'manage', label: 'Manage', effect: 'will be made manageable (credentials verified)', run: provision('manage') },
+  { id: 'provide', verb: 'provide', label: 'Provide', effect: 'will be cleaned and made available', run: provision('provide') },
 ];
 
 /** Deploy and undeploy are one node's business: the node page offers them. */
 export const NODE_ACTIONS: readonly Action[] = [
   ...ACTIONS,
-  { id: 'deploy', label: 'Deploy', effect: 'will be deployed (its instance_info names the image)', run: provision('active') },
-  { id: 'undeploy', label: 'Undeploy', effect: 'will be torn down and cleaned (the instance is lost)', run: provision('deleted') },
+  { id: 'deploy', verb: 'deploy', label: 'Deploy', effect: 'will be deployed (its instance_info names the image)', run: provision('active') },
+  { id: 'undeploy', verb: 'undeploy', label: 'Undeploy', effect: 'will be torn down and cleaned (the instance is lost)', run: provision('deleted') },
 ];
 
 export interface Outcome {

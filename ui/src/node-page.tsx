@@ -6,6 +6,7 @@ import { Confirm, NODE_ACTIONS, type Action } from './actions.js';
 import { api, type ApiNode } from './api.js';
 import { useCanAct } from './app.js';
 import { subscribe, type Event } from './sse.js';
+import { allowedVerbs, type ProvisionState } from '../../engine/states.js';
 import { kindOf, STATE_COLOUR } from './states.js';
 
 interface Port {
@@ -137,9 +138,12 @@ export function NodePage({ ident }: { ident: string }) {
       </header>
       {canAct && (
         <div class="actions" data-testid="node-actions">
-          {NODE_ACTIONS.map((a) => (
-            <button key={a.id} data-action={a.id} onClick={() => setConfirm(a)}>{a.label}</button>
-          ))}
+          {NODE_ACTIONS.map((a) => {
+            const allowed = !a.verb || allowedVerbs(state as ProvisionState).includes(a.verb);
+            return (
+              <button key={a.id} data-action={a.id} disabled={!allowed} title={allowed ? undefined : `not allowed in ${state}`} onClick={() => setConfirm(a)}>{a.label}</button>
+            );
+          })}
         </div>
       )}
       {node.last_error && (

@@ -40,6 +40,7 @@ function useRows(query: string) {
   const [error, setError] = useState<string | null>(null);
   const [settledAt, setSettledAt] = useState(0);
   const abort = useRef<AbortController | undefined>(undefined);
+  // Each keystroke of a search is a query; the one before it is aborted, so the table shows the latest.
   const load = async (path: string, append: boolean) => {
     abort.current?.abort();
     const ctl = new AbortController();
@@ -78,7 +79,6 @@ export function NodeTable() {
   const canAct = useCanAct();
   const drivers = useDrivers();
   const [filters, setFilters] = useState<Filters>(EMPTY);
-  const [typed, setTyped] = useState('');
   const [sort, setSort] = useState<{ key: SortKey; dir: 'asc' | 'desc' }>({ key: 'name', dir: 'asc' });
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [confirm, setConfirm] = useState<Action | null>(null);
@@ -86,12 +86,6 @@ export function NodeTable() {
   const { rows, next, loading, error, settledAt, more } = useRows(query);
   const scroller = useRef<HTMLDivElement>(null);
   const [, redraw] = useState(0);
-
-  // Typing settles for 150 ms before it becomes a query: one request per pause, not per key.
-  useEffect(() => {
-    const t = setTimeout(() => setFilters((f) => (f.search === typed ? f : { ...f, search: typed })), 150);
-    return () => clearTimeout(t);
-  }, [typed]);
 
   const virtualizer = useMemo(
     () =>
@@ -150,7 +144,7 @@ export function NodeTable() {
         </span>
       </header>
       <div class="filters">
-        <input type="search" placeholder="name or UUID contains…" aria-label="search" value={typed} onInput={(e) => setTyped((e.target as HTMLInputElement).value)} />
+        <input type="search" placeholder="name or UUID contains…" aria-label="search" value={filters.search} onInput={set('search')} />
         <select aria-label="provision state" value={filters.provision_state} onChange={set('provision_state')}>
           <option value="">any state</option>
           {PROVISION_STATES.map((s) => <option key={s} value={s}>{s}</option>)}
@@ -167,7 +161,7 @@ export function NodeTable() {
           <option value="false">in service</option>
         </select>
         {JSON.stringify(filters) !== JSON.stringify(EMPTY) && (
-          <button class="link" onClick={() => (setFilters(EMPTY), setTyped(''))}>clear</button>
+          <button class="link" onClick={() => setFilters(EMPTY)}>clear</button>
         )}
       </div>
       {canAct ? (
