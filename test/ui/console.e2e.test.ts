@@ -155,4 +155,36 @@ describe.skipIf(!present)('the console (browser)', () => {
     expect(status).toBe(403);
     await page.close();
   });
+
+  it('renders the plan of the specs grouped by node, applies it with live progress, and lists the apply', async () => {
+    for (const [i, name] of ['spec-web-1', 'spec-web-2'].entries()) {
+      const r = await server.call('PUT', `/v1/specs/nodes/${name}`, { driver: 'fake-hardware', resource_class: 'web', provision_state: 'manageable', ports: [{ address: `52:54:00:aa:bb:0${i}` }] });
+      expect(r.status).toBe(200);
+    }
+    // A reader may plan (a dry run, nothing stored) but not apply.
+    const reader = await login(TOKENS.reader, '/ui/plans');
+    await reader.waitForSelector('[data-testid=specs]:has-text("2 node specs")');
+    await reader.click('button:has-text("Plan (dry run)")');
+    await reader.waitForSelector('[data-testid=plan]');
+    expect(await reader.$('button:has-text("Apply")')).toBeNull();
+    await reader.close();
+
+    const page = await login(TOKENS.admin, '/ui/plans');
+    await page.waitForSelector('[data-testid=specs]:has-text("spec-web-1, spec-web-2")');
+    await page.click('button.primary:has-text("Plan")');
+    await page.waitForSelector('[data-testid=plan]');
+    const plan = await page.textContent('[data-testid=plan]');
+    expect(plan).toContain('node spec-web-1');
+    expect(plan).toContain('node spec-web-2');
+    expect(plan).toMatch(/\+\s*enroll node "spec-web-1"/);
+    expect(plan).toMatch(/manage node "spec-web-1"/);
+    const actions = await page.$$eval('[data-action-id]', (els) => els.length);
+    await page.click('button:has-text("Apply")');
+    await page.waitForSelector('[data-testid=apply-status]');
+    await page.waitForSelector('[data-testid=apply-status]:has-text("succeeded")', { timeout: 30_000 });
+    expect(await page.$$eval('[data-action-id] [data-status=done]', (els) => els.length)).toBe(actions);
+    await page.waitForSelector('td.status.succeeded');
+    for (const name of ['spec-web-1', 'spec-web-2']) expect((await server.call('GET', `/v1/nodes/${name}`)).body.provision_state).toBe('manageable');
+    await page.close();
+  });
 });
