@@ -281,6 +281,9 @@ export function registerNodeRoutes(app: FastifyInstance, ctx: HttpContext): void
   app.get('/v1/chassis/:uuid/nodes', { schema: { summary: "A chassis's nodes (Ironic v1)", tags: ['chassis'], querystring: listQuery } }, list({ detailPath: false, inChassis: true }));
   app.get('/v1/chassis/:uuid/nodes/detail', { schema: { summary: "A chassis's nodes with every field", tags: ['chassis'], querystring: listQuery } }, list({ detailPath: true, inChassis: true }));
 
+  // ironplan's own (not Ironic's): the whole fleet's states in one read, for overviews such as the console's.
+  app.get('/v1/node-states', { schema: { summary: "Every node's provision and power state, maintenance and fault, with the newest event id they reflect (ironplan)", tags, responses: { 200: { $ref: 'node-states.schema.json' } } } }, async () => nodes.nodeStates());
+
   app.post('/v1/nodes', { schema: { summary: 'Enroll a node (Ironic v1)', tags, body: nodeSchemas.create } }, async (req, reply) => {
     const node = await manager.createNode(createInput(objectBody(req), req));
     const base = baseUrl(req);

@@ -8,6 +8,7 @@ import type { DeploymentRecord } from '../generated/deployment-record.js';
 import type { CatalogData } from '../drivers/registry.js';
 import type { Event } from '../generated/event.js';
 import type { Plan } from '../generated/plan.js';
+import type { NodeStateRow } from '../generated/node-states.js';
 import type { ActionStatus, ApplyStatus } from '../generated/apply.js';
 import type { Database, NodesTable, PortsTable, DeploymentsTable, EventsTable } from './tables.js';
 import type { ChassisRecord } from '../generated/chassis-record.js';
@@ -340,6 +341,24 @@ export class Store {
 
   newestEventId() {
     return this.reader().newestEventId();
+  }
+
+  /** Every node's states, in creation order: six columns, no record decoded (an overview of 10,000 nodes). */
+  async listNodeStates(): Promise<NodeStateRow[]> {
+    const rows = await this.db
+      .selectFrom('nodes')
+      .select(['uuid', 'name', 'provision_state', 'power_state', 'maintenance', (eb) => eb('last_error', 'is not', null).as('fault')])
+      .orderBy('created_at')
+      .orderBy('uuid')
+      .execute();
+    return rows.map((r) => ({
+      uuid: r.uuid,
+      name: r.name,
+      provision_state: r.provision_state as NodeStateRow['provision_state'],
+      power_state: r.power_state as NodeStateRow['power_state'],
+      maintenance: Boolean(r.maintenance),
+      fault: Boolean(r.fault),
+    }));
   }
 
   listEvents(filter: { after?: number; node_uuid?: string; limit?: number } = {}) {

@@ -80,13 +80,3 @@ export async function probeRole(): Promise<Role | 'none'> {
     return err instanceof ApiError && err.status === 403 ? 'reader' : 'admin';
   }
 }
-
-/** Every page of a node listing (marker paging), handed over page by page. */
-export async function eachNodePage(query: URLSearchParams, onPage: (nodes: ApiNode[]) => void, signal?: AbortSignal): Promise<void> {
-  let path: string | undefined = `/v1/nodes?${query.toString()}`;
-  while (path) {
-    const page: { nodes: ApiNode[]; next?: string } = await api('GET', path, undefined, signal);
-    onPage(page.nodes);
-    path = page.next ? new URL(page.next).pathname + new URL(page.next).search : undefined;
-  }
-}

@@ -1,19 +1,16 @@
 // The whole fleet as the overview needs it: one small entry per node (state, power, maintenance, fault),
-// loaded page by page from GET /v1/nodes and then kept current from the event stream. Listeners hear of
+// read in one request (GET /v1/node-states) and then kept current from the event stream. Listeners hear of
 // changes at most once per animation frame, with the set of nodes that changed, so 1,000 state changes a
 // second cost one repaint of the cells that changed per frame.
-import { eachNodePage, type ApiNode } from './api.js';
-import { latestEventId, subscribe, type Event, type Subscription } from './sse.js';
+import type { NodeStateRow, NodeStates } from '../../engine/generated/node-states.js';
+import { api } from './api.js';
+import { subscribe, type Event, type Subscription } from './sse.js';
 import { kindOf } from './states.js';
 
-export interface FleetNode {
-  uuid: string;
-  name: string | null;
+/** A node's row, as the list gives it and events update it (a newer service may name states this one does not know). */
+export interface FleetNode extends Omit<NodeStateRow, 'provision_state' | 'power_state'> {
   provision_state: string;
   power_state: string | null;
-  maintenance: boolean;
-  /** A failed state, or an error left on the node. */
-  fault: boolean;
   /** Position in the grid (creation order). */
   index: number;
 }
@@ -21,39 +18,33 @@ export interface FleetNode {
 export type Change = { all: true } | { all: false; changed: Set<FleetNode> };
 type Listener = (change: Change) => void;
 
-const FIELDS = 'uuid,name,provision_state,power_state,maintenance,last_error';
-
 export class Fleet {
   nodes: FleetNode[] = [];
   readonly byUuid = new Map<string, FleetNode>();
   loaded = false;
   live = false;
-  /** Events applied since the page load began: a page read before them must not undo them. */
-  private touched = new Set<string>();
   private listeners = new Set<Listener>();
   private pending: Change | undefined;
   private sub: Subscription | undefined;
   readonly eventListeners = new Set<(e: Event) => void>();
 
   async start(): Promise<void> {
-    // The stream starts before the pages are read, from the newest event: nothing between the two is missed.
-    const after = await latestEventId();
+    const snapshot = await api<NodeStates>('GET', '/v1/node-states');
+    this.nodes = snapshot.nodes.map((n, index) => ({ ...n, index }));
+    this.byUuid.clear();
+    for (const n of this.nodes) this.byUuid.set(n.uuid, n);
+    this.loaded = true;
+    this.notify({ all: true });
+    // The list names the newest event it reflects: the stream from there carries every later change (an
+    // event the list already shows sets the same state again, which changes nothing).
     this.sub = subscribe({
-      after,
+      after: snapshot.event_id,
       onEvent: (e) => this.apply(e),
       onState: (live) => {
         this.live = live;
         this.notify({ all: true });
       },
     });
-    const q = new URLSearchParams({ fields: FIELDS, limit: '1000', sort_key: 'created_at' });
-    await eachNodePage(q, (page) => {
-      for (const n of page) this.merge(n);
-      this.notify({ all: true });
-    });
-    this.loaded = true;
-    this.touched.clear();
-    this.notify({ all: true });
   }
 
   stop(): void {
@@ -65,28 +56,10 @@ export class Fleet {
     return () => this.listeners.delete(l);
   }
 
-  private merge(n: ApiNode): void {
-    if (this.touched.has(n.uuid)) return;
-    const state = n.provision_state ?? 'enroll';
-    const entry: FleetNode = {
-      uuid: n.uuid,
-      name: n.name ?? null,
-      provision_state: state,
-      power_state: n.power_state ?? null,
-      maintenance: n.maintenance === true,
-      fault: kindOf(state) === 'failed' || !!n.last_error,
-      index: this.byUuid.get(n.uuid)?.index ?? this.nodes.length,
-    };
-    if (entry.index === this.nodes.length) this.nodes.push(entry);
-    else this.nodes[entry.index] = entry;
-    this.byUuid.set(n.uuid, entry);
-  }
-
   apply(e: Event): void {
     for (const l of this.eventListeners) l(e);
     const uuid = e.node_uuid;
     if (!uuid) return;
-    if (!this.loaded) this.touched.add(uuid);
     let n = this.byUuid.get(uuid);
     if (e.type === 'node' && e.verb === 'delete') {
       if (!n) return;
