@@ -18,6 +18,12 @@ const TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
 };
 
+/**
+ * The page may load only its own files and talk only to this service: an injected script (a node name
+ * is user data) could neither load code from elsewhere nor send a token away.
+ */
+const CSP = "default-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
 /** dist/ui beside the compiled server (dist/engine/http → dist/ui), or the build output when run from source. */
 export function defaultUiRoot(): string {
   const here = fileURLToPath(new URL('.', import.meta.url));
@@ -58,6 +64,7 @@ export function registerUiRoutes(app: FastifyInstance, root = defaultUiRoot()): 
       .header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache')
       .header('x-content-type-options', 'nosniff')
       .header('content-length', body.length);
+    if (extname(file) === '.html') reply.header('content-security-policy', CSP);
     return reply.send(head ? undefined : body);
   };
 

@@ -32,6 +32,7 @@ describe('GET /ui/', () => {
       expect(r.statusCode).toBe(200);
       expect(r.headers['content-type']).toContain('text/html');
       expect(r.headers['cache-control']).toBe('no-cache');
+      expect(r.headers['content-security-policy']).toContain("default-src 'self'");
       expect(r.body).toContain('<title>console</title>');
     }
   });
