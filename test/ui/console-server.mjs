@@ -99,3 +99,42 @@ export async function countsByState(server) {
   }
   return out;
 }
+
+/** Waits until no node is travelling (every one in a resting or failed state, unlocked). */
+export async function settle(server, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  const moving = new Set(['verifying', 'cleaning', 'clean wait', 'deploying', 'wait call-back', 'deleting', 'inspecting', 'inspect wait']);
+  for (;;) {
+    const { body } = await server.call('GET', '/v1/node-states');
+    if (!body.nodes.some((n) => moving.has(n.provision_state))) return;
+    if (Date.now() > deadline) throw new Error('nodes did not settle');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/**
+ * A fleet that looks lived in: of the seeded nodes, `manage` of 150 enroll ones (manageable), 20 of them
+ * with a BMC that does not answer (back to enroll, with last_error: faults), and the last 60 available ones
+ * deployed with the fake deploy (active, powered on).
+ */
+export async function varyStates(server) {
+  const { body } = await server.call('GET', '/v1/node-states');
+  const enroll = body.nodes.filter((n) => n.provision_state === 'enroll' && !n.maintenance).slice(0, 150);
+  const available = body.nodes.filter((n) => n.provision_state === 'available').slice(-60);
+  const expect = (r, what) => {
+    if (r.status >= 300) throw new Error(`${what}: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+  };
+  await Promise.all(
+    enroll.map(async (n, i) => {
+      if (i < 20) expect(await server.call('PATCH', `/v1/nodes/${n.uuid}`, [{ op: 'add', path: '/driver_info/fake_fail', value: 'bmc_unreachable' }]), 'patch');
+      expect(await server.call('PUT', `/v1/nodes/${n.uuid}/states/provision`, { target: 'manage' }), 'manage');
+    }),
+  );
+  await Promise.all(
+    available.map(async (n) => {
+      expect(await server.call('PATCH', `/v1/nodes/${n.uuid}`, [{ op: 'replace', path: '/deploy_interface', value: 'fake' }]), 'patch');
+      expect(await server.call('PUT', `/v1/nodes/${n.uuid}/states/provision`, { target: 'active' }), 'deploy');
+    }),
+  );
+  await settle(server);
+}

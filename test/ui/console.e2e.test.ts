@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain ESM helper shared with bench/console (no types)
-import { CHROMIUM, chromiumPresent, countsByState, root, seedNodes, startServe, TOKENS } from './console-server.mjs';
+import { CHROMIUM, chromiumPresent, countsByState, root, seedNodes, startServe, TOKENS, varyStates } from './console-server.mjs';
 
 const present = chromiumPresent();
 if (!present) {
@@ -27,6 +27,7 @@ describe.skipIf(!present)('the console (browser)', () => {
   beforeAll(async () => {
     server = await startServe();
     await seedNodes(server, 1000);
+    await varyStates(server);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   }, 120_000);
   afterAll(async () => {
@@ -63,8 +64,16 @@ describe.skipIf(!present)('the console (browser)', () => {
       shown[(await li.getAttribute('data-count'))!] = Number((await li.textContent())!.replace(/\D/g, ''));
     }
     expect(shown).toEqual(api);
-    const maintenance = (await server.call('GET', '/v1/nodes?maintenance=true&fields=uuid')).body.nodes.length;
-    expect(await page.textContent('[data-testid=bar-health] li[data-count=maintenance]')).toContain(String(maintenance));
+    expect(api).toMatchObject({ manageable: 130, active: 60 });
+    // Health: a fault (an error recorded) is counted before maintenance, as the bar shows them.
+    const rows = (await server.call('GET', '/v1/node-states')).body.nodes as Array<{ fault: boolean; maintenance: boolean }>;
+    const faults = rows.filter((n) => n.fault).length;
+    expect(faults).toBe(20);
+    const maintenance = rows.filter((n) => !n.fault && n.maintenance).length;
+    expect(await page.textContent('[data-testid=bar-health] li[data-count=fault]')).toMatch(new RegExp(`\\b${faults}$`));
+    expect(await page.textContent('[data-testid=bar-health] li[data-count=maintenance]')).toMatch(new RegExp(`\\b${maintenance}$`));
+    const on = rows.filter((n) => (n as { power_state?: string }).power_state === 'power on').length;
+    expect(await page.textContent('[data-testid=bar-power] li[data-count="power on"]')).toMatch(new RegExp(`\\b${on}$`));
     // The grid draws one cell per node: its canvas is tall enough for 1,000 cells at its cell size.
     const box = (await page.locator('[data-testid=fleet-grid]').boundingBox())!;
     expect(box.width * box.height).toBeGreaterThan(1000 * 9);
