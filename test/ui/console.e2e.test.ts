@@ -146,6 +146,17 @@ describe.skipIf(!present)('the console (browser)', () => {
     await overview.close();
   });
 
+  it('shows a failed power change as a fault, live', async () => {
+    const page = await login(TOKENS.admin);
+    await page.waitForSelector('[data-testid=node-total]:has-text("1,000")');
+    const faults = async () => Number((await page.textContent('[data-testid=bar-health] li[data-count=fault]'))?.replace(/\D/g, '') ?? 0);
+    const before = await faults();
+    expect((await server.call('PATCH', '/v1/nodes/node-00999', [{ op: 'add', path: '/driver_info/fake_fail', value: 'power' }])).status).toBe(200);
+    expect((await server.call('PUT', '/v1/nodes/node-00999/states/power', { target: 'power on' })).status).toBe(202);
+    await expect.poll(faults, { timeout: 10_000 }).toBe(before + 1);
+    await page.close();
+  });
+
   it('lets a reader see everything and act on nothing', async () => {
     const page = await login(TOKENS.reader, '/ui/nodes');
     expect(await page.textContent('[data-testid=role]')).toBe('reader');

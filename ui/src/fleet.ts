@@ -82,6 +82,9 @@ export class Fleet {
       n.fault = kindOf(e.to) === 'failed';
     } else if (e.type === 'power') {
       n.power_state = e.to ?? null;
+      // A power change the user asked for clears last_error when it starts; if it fails, the event keeps
+      // the state and gives the error as its reason (the manager's recordPower). Syncs leave faults alone.
+      if (e.verb !== 'sync') n.fault = e.reason !== null && e.reason !== undefined && e.from === e.to;
     } else if (e.type === 'maintenance') {
       n.maintenance = e.to === 'true';
     } else return;
