@@ -2,6 +2,7 @@
 // (last_error, in full), what it is doing (a running deploy or cleaning, step by step) and what happened
 // to it (the event timeline: who, when, from, to, why), all following the event stream.
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { PortRecord } from '../../contract/generated/port-record.js';
 import { Confirm, NODE_ACTIONS, type Action } from './actions.js';
 import { api, type ApiNode } from './api.js';
 import { useCanAct } from './app.js';
@@ -9,12 +10,8 @@ import { subscribe, type Event } from './sse.js';
 import { allowedVerbs, type ProvisionState } from '../../engine/states.js';
 import { kindOf, STATE_COLOUR } from './states.js';
 
-interface Port {
-  uuid: string;
-  address: string;
-  pxe_enabled?: boolean;
-  portgroup_uuid?: string | null;
-}
+/** A port as a node's /ports/detail lists it: the record's fields (links aside). */
+type Port = Pick<PortRecord, 'uuid' | 'address' | 'pxe_enabled' | 'portgroup_uuid'>;
 
 function Dict({ value }: { value: Record<string, unknown> | undefined }) {
   const entries = Object.entries(value ?? {});

@@ -1,6 +1,7 @@
 // The fleet at a glance: counts by provision state, power, maintenance and faults as bars, every node
 // as a cell of the grid, and the managers with their health. All of it follows the event stream.
 import { useEffect, useState } from 'preact/hooks';
+import type { Conductor } from '../../engine/generated/conductor.js';
 import { api } from './api.js';
 import { fleet, type FleetNode } from './fleet.js';
 import { Grid, type ColourBy } from './grid.js';
@@ -40,14 +41,6 @@ function Bar({ title, segments, testid }: { title: string; segments: Segment[]; 
       </ul>
     </section>
   );
-}
-
-interface Conductor {
-  hostname: string;
-  conductor_group: string;
-  alive: boolean;
-  drivers?: string[];
-  updated_at?: string;
 }
 
 function Conductors() {
