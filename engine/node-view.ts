@@ -5,6 +5,7 @@ import type { EventEmitter } from 'node:events';
 import type { NodeRecord } from '../contract/generated/node-record.js';
 import type { PortRecord } from '../contract/generated/port-record.js';
 import type { Event } from './generated/event.js';
+import type { NodeStates } from './generated/node-states.js';
 import type { NodeFilter, PortFilter, Store } from './store/store.js';
 import type { DriverCatalog } from './drivers/registry.js';
 import { redact } from './conductor/records.js';
@@ -27,6 +28,12 @@ export class NodeView {
 
   countNodesByState(): Promise<Map<string, number>> {
     return this.store.countNodesByState();
+  }
+
+  /** Every node's states and the newest event before them: events after it carry every later change. */
+  async nodeStates(): Promise<NodeStates> {
+    const event_id = await this.store.newestEventId();
+    return { event_id, nodes: await this.store.listNodeStates() };
   }
 
   listNodes(filter: NodeFilter = {}): Promise<NodeRecord[]> {

@@ -1,7 +1,7 @@
 // Prints a plan for people, much as `terraform plan` does: a symbol per action, the fields that differ.
 import type { Plan, PlanAction } from './generated/plan.js';
 
-const SYMBOL: Record<PlanAction['op'], string> = {
+export const SYMBOL: Record<PlanAction['op'], string> = {
   enroll: '+',
   deploy: '+',
   add_port: '+',
@@ -20,7 +20,7 @@ const SYMBOL: Record<PlanAction['op'], string> = {
   unset_maintenance: '~',
 };
 
-const VERB: Record<PlanAction['op'], string> = {
+export const VERB: Record<PlanAction['op'], string> = {
   enroll: 'will be enrolled',
   deploy: 'will be deployed',
   add_port: 'gets a new port',

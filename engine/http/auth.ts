@@ -16,7 +16,8 @@ const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function isOpenPath(method: string, url: string): boolean {
   const path = pathOf(url);
-  if (isDiscoveryPath(path) || path === '/openapi.json') return method === 'GET' || method === 'HEAD';
+  // The console's static files hold no data (it logs in with a token and calls the API like any client).
+  if (isDiscoveryPath(path) || path === '/openapi.json' || path === '/ui' || path.startsWith('/ui/')) return method === 'GET' || method === 'HEAD';
   return isAgentPath(path);
 }
 

@@ -25,13 +25,13 @@ export function registerConductorRoutes(app: FastifyInstance, ctx: HttpContext):
   const timeout = () => ctx.engine.heartbeatTimeoutSec;
   const registered = async () => (await ctx.engine.store.listConductors()).filter((c) => c.online);
 
-  app.get('/v1/conductors', { schema: { summary: 'The managers (Ironic 1.49 conductors): ?detail=true adds drivers and times', tags } }, async (req: FastifyRequest) => {
+  app.get('/v1/conductors', { schema: { summary: 'The managers (Ironic 1.49 conductors): ?detail=true adds drivers and times', tags, responses: { 200: { type: 'object', properties: { conductors: { type: 'array', items: { $ref: 'conductor.schema.json' } } } } } } }, async (req: FastifyRequest) => {
     const detail = boolParam(req, 'detail') === true;
     const base = baseUrl(req);
     return { conductors: (await registered()).sort((a, b) => a.id.localeCompare(b.id)).map((c) => conductorView(c, timeout(), base, detail)) };
   });
 
-  app.get('/v1/conductors/:hostname', { schema: { summary: 'One manager, with its drivers', tags } }, async (req: FastifyRequest) => {
+  app.get('/v1/conductors/:hostname', { schema: { summary: 'One manager, with its drivers', tags, responses: { 200: { $ref: 'conductor.schema.json' } } } }, async (req: FastifyRequest) => {
     const name = identParam(req, 'hostname');
     const c = (await registered()).find((x) => x.id === name);
     if (!c) throw new EngineError('NotFound', `Conductor ${name} could not be found.`);

@@ -218,6 +218,11 @@ function listFilter(req: FastifyRequest): NodeFilter {
   Object.assign(f, laterFilters(req));
   // From 1.83 child nodes are listed only when asked for (Ironic); older clients see every node.
   if (f.include_children === undefined && versionHas(req, 'query', 'nodes', 'include_children')) f.include_children = false;
+  // ironplan's own filters (the console's search): Ironic has no substring or trait filter at 1.37.
+  const contains = param(req, 'name_contains');
+  if (contains) f.name_contains = contains;
+  const trait = param(req, 'trait');
+  if (trait) f.trait = trait;
   return f;
 }
 
@@ -301,6 +306,9 @@ export function registerNodeRoutes(app: FastifyInstance, ctx: HttpContext): void
   app.get('/v1/nodes/detail', { schema: { summary: 'List nodes with every field (Ironic v1)', tags, querystring: listQuery } }, list({ detailPath: true, inChassis: false }));
   app.get('/v1/chassis/:uuid/nodes', { schema: { summary: "A chassis's nodes (Ironic v1)", tags: ['chassis'], querystring: listQuery } }, list({ detailPath: false, inChassis: true }));
   app.get('/v1/chassis/:uuid/nodes/detail', { schema: { summary: "A chassis's nodes with every field", tags: ['chassis'], querystring: listQuery } }, list({ detailPath: true, inChassis: true }));
+
+  // ironplan's own (not Ironic's): the whole fleet's states in one read, for overviews such as the console's.
+  app.get('/v1/node-states', { schema: { summary: "Every node's provision and power state, maintenance and fault, with the newest event id they reflect (ironplan)", tags, responses: { 200: { $ref: 'node-states.schema.json' } } } }, async () => nodes.nodeStates());
 
   app.post('/v1/nodes', { schema: { summary: 'Enroll a node (Ironic v1)', tags, body: nodeSchemas.create } }, async (req, reply) => {
     const node = await manager.createNode(createInput(objectBody(req), req));

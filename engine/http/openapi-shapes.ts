@@ -15,7 +15,7 @@ export const nodeSchemas = {
   listQuery: {
     type: 'object',
     properties: Object.fromEntries(
-      ['fields', 'limit', 'marker', 'sort_key', 'sort_dir', 'provision_state', 'driver', 'resource_class', 'maintenance', 'associated', 'instance_uuid', 'chassis_uuid', 'detail'].map((k) => [k, { type: 'string' }]),
+      ['fields', 'limit', 'marker', 'sort_key', 'sort_dir', 'provision_state', 'driver', 'resource_class', 'maintenance', 'associated', 'instance_uuid', 'chassis_uuid', 'detail', 'name_contains', 'trait'].map((k) => [k, { type: 'string' }]),
     ),
   },
   create: {

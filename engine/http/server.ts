@@ -28,6 +28,7 @@ import { registerMetrics } from './metrics.js';
 import { collectRoutes, registerOpenApi } from './openapi.js';
 import { serverTlsOptions, type TlsServerFiles } from '../secrets/tls.js';
 import { DEFAULT_LIMITS, LARGE_BODY_ROUTES, jsonDepth, serverLimitOptions, type RequestLimits } from './limits.js';
+import { registerUiRoutes } from './ui.js';
 
 export interface ServerOptions {
   auth?: AuthOptions;
@@ -150,6 +151,7 @@ export async function buildServer(engine: Engine, opts: ServerOptions = {}): Pro
   registerDeclarativeRoutes(app, ctx);
   registerEventRoutes(app, ctx);
   registerOpenApi(app, routes);
+  registerUiRoutes(app);
 
   await app.ready();
   return app;
