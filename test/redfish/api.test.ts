@@ -53,6 +53,17 @@ describe('redfish node through the API', () => {
     expect((await h.call({ method: 'GET', url: `/v1/ports?node_uuid=${node.uuid}` })).body.ports).toHaveLength(2);
   });
 
+  it('inspecting a second node on the same NICs leaves their ports where they are', async () => {
+    await h.call({ method: 'POST', url: '/v1/nodes', payload: { name: 'rf-2', driver: 'redfish', driver_info: driverInfoFor(bmc) } });
+    await h.call({ method: 'PUT', url: '/v1/nodes/rf-2/states/provision', payload: { target: 'manage' } });
+    await waitFor(h, 'rf-2', (n) => n.provision_state === 'manageable' && n.reservation === null);
+    await h.call({ method: 'PUT', url: '/v1/nodes/rf-2/states/provision', payload: { target: 'inspect' } });
+    const node = await waitFor(h, 'rf-2', (n) => n.provision_state === 'manageable' && n.reservation === null);
+    expect(node.last_error).toBeNull();
+    expect(node.properties).toMatchObject({ cpus: 4, memory_mb: 8192 });
+    expect((await h.call({ method: 'GET', url: `/v1/ports?node_uuid=${node.uuid}` })).body.ports).toHaveLength(0);
+  });
+
   it('a wrong password fails the power change with a clear last_error', async () => {
     await h.call({ method: 'POST', url: '/v1/nodes', payload: { name: 'rf-bad', driver: 'redfish', driver_info: driverInfoFor(bmc, { redfish_password: 'wrong-one-123' }) } });
     await h.call({ method: 'PUT', url: '/v1/nodes/rf-bad/states/power', payload: { target: 'power on' } });
