@@ -31,6 +31,14 @@ describe('redfish node through the API', () => {
     expect((bmc.machine as FakeMachine).state).toBe('On');
   });
 
+  it('sets the boot device through the API, UEFI HTTP included', async () => {
+    const put = await h.call({ method: 'PUT', url: '/v1/nodes/rf-1/management/boot_device', payload: { boot_device: 'uefihttp', persistent: true } });
+    expect(put.status).toBe(204);
+    expect((await h.call({ method: 'GET', url: '/v1/nodes/rf-1/management/boot_device' })).body).toEqual({ boot_device: 'uefihttp', persistent: true });
+    expect((await h.call({ method: 'GET', url: '/v1/nodes/rf-1/management/boot_device/supported' })).body.supported_boot_devices).toEqual(['pxe', 'disk', 'cdrom', 'bios', 'uefihttp']);
+    await h.call({ method: 'PUT', url: '/v1/nodes/rf-1/management/boot_device', payload: { boot_device: 'disk', persistent: true } });
+  });
+
   it('soft power off and soft rebooting through the API (GracefulShutdown, then On)', async () => {
     const machine = bmc.machine as FakeMachine;
     expect((await h.call({ method: 'PUT', url: '/v1/nodes/rf-1/states/power', payload: { target: 'soft rebooting', timeout: 10 } })).status).toBe(202);
