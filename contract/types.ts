@@ -4,8 +4,9 @@ import type { NodeRecord } from './generated/node-record.js';
 import type { PortRecord } from './generated/port-record.js';
 
 export type PowerState = 'power on' | 'power off';
-export type BootDevice = 'pxe' | 'disk' | 'cdrom' | 'bios' | 'safe';
-export const BOOT_DEVICES: readonly BootDevice[] = ['pxe', 'disk', 'cdrom', 'bios', 'safe'];
+/** Ironic's boot device names; a management interface lists the ones it sets (getSupportedBootDevices). */
+export type BootDevice = 'pxe' | 'disk' | 'cdrom' | 'bios' | 'safe' | 'uefihttp';
+export const BOOT_DEVICES: readonly BootDevice[] = ['pxe', 'disk', 'cdrom', 'bios', 'safe', 'uefihttp'];
 
 export type InterfaceKind = 'power' | 'management' | 'boot' | 'deploy' | 'inspect' | 'vendor';
 export const INTERFACE_KINDS: readonly InterfaceKind[] = ['power', 'management', 'boot', 'deploy', 'inspect', 'vendor'];

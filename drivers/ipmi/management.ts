@@ -3,8 +3,9 @@ import type { IpmiConnection, IpmiDriverInfoSchema } from './driver-info.js';
 import { bmcLabel, type IpmitoolClient } from './ipmitool.js';
 import { parseBootParam5 } from './parse.js';
 
-/** ipmitool's `chassis bootdev` names for our boot devices (they happen to coincide). */
-const BOOTDEV_ARG: Readonly<Record<BootDevice, string>> = { pxe: 'pxe', disk: 'disk', cdrom: 'cdrom', bios: 'bios', safe: 'safe' };
+/** ipmitool's `chassis bootdev` names for our boot devices (they happen to coincide); IPMI has no UEFI HTTP boot. */
+const BOOTDEV_ARG: Readonly<Partial<Record<BootDevice, string>>> = { pxe: 'pxe', disk: 'disk', cdrom: 'cdrom', bios: 'bios', safe: 'safe' };
+const IPMI_BOOT_DEVICES = BOOT_DEVICES.filter((d) => BOOTDEV_ARG[d] !== undefined);
 
 /** ipmitool reports a rejected Set Boot Options on stderr yet exits 0 (seen with ipmi_sim). */
 const REJECTED_PATTERN = /Set Chassis Boot Parameter \d+ failed[^\n]*/i;
@@ -31,11 +32,12 @@ export function createIpmitoolManagement({ client, driverInfo }: IpmitoolManagem
     },
 
     async setBootDevice(task, device, persistent) {
-      if (!BOOT_DEVICES.includes(device)) {
-        throw new DriverError('UnsupportedDevice', `boot device "${String(device)}" is not one of ${BOOT_DEVICES.join(', ')}`);
+      const arg = BOOTDEV_ARG[device];
+      if (!arg) {
+        throw new DriverError('UnsupportedDevice', `boot device "${String(device)}" is not one of ${IPMI_BOOT_DEVICES.join(', ')}`);
       }
       const conn = driverInfo.connectionOf(task);
-      const command = ['chassis', 'bootdev', BOOTDEV_ARG[device], ...(persistent ? ['options=persistent'] : [])];
+      const command = ['chassis', 'bootdev', arg, ...(persistent ? ['options=persistent'] : [])];
       const { stdout, stderr } = await client.run(conn, command, task.log);
       const rejection = REJECTED_PATTERN.exec(stderr);
       if (rejection || !/Set Boot Device to/i.test(stdout)) {
@@ -57,7 +59,7 @@ export function createIpmitoolManagement({ client, driverInfo }: IpmitoolManagem
     // IPMI has no query for the devices a BMC accepts; these are the ones the spec defines and Ironic
     // offers. A BMC that refuses one is reported by setBootDevice (UnsupportedDevice).
     async getSupportedBootDevices() {
-      return [...BOOT_DEVICES];
+      return [...IPMI_BOOT_DEVICES];
     },
   };
 }

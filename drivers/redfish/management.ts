@@ -5,7 +5,7 @@ import { readSystem, reset, type RedfishDeps } from './system.js';
 import type { Json } from './client.js';
 
 /** Ironic's redfish names; `safe` has no Redfish target. */
-const TARGET: Partial<Record<BootDevice, string>> = { pxe: 'Pxe', disk: 'Hdd', cdrom: 'Cd', bios: 'BiosSetup' };
+const TARGET: Partial<Record<BootDevice, string>> = { pxe: 'Pxe', disk: 'Hdd', cdrom: 'Cd', bios: 'BiosSetup', uefihttp: 'UefiHttp' };
 const DEVICE: Record<string, BootDevice> = Object.fromEntries(Object.entries(TARGET).map(([d, t]) => [t, d as BootDevice]));
 const MODE: Record<BootMode, string> = { uefi: 'UEFI', bios: 'Legacy' };
 

@@ -35,12 +35,22 @@ const inspectedReason = ({ cpus, memory_mb, local_gb, cpu_arch }: Inventory): st
 
 /**
  * Out of band: the BMC's inventory lands in the properties as the agent's does, and each NIC the node has
- * no port for gains one (Ironic's add_ports). The power state is left as it is: the BMC read it, nothing booted.
+ * no port for gains one (Ironic's add_ports; a MAC already on another node's port is left there, with a
+ * warning, as Ironic does). The power state is left as it is: the BMC read it, nothing booted.
  */
 async function recordInventory(tm: TaskManager, task: Task, inventory: Inventory, macs: string[], actor: string): Promise<void> {
   const known = new Set(task.ports.map((p) => p.address.toLowerCase()));
+  const elsewhere: string[] = [];
   for (const mac of new Set(macs.map((m) => m.toLowerCase()))) {
-    if (!known.has(mac)) await createPort(tm, { node_uuid: task.node.uuid, address: mac }, actor);
+    if (known.has(mac)) continue;
+    try {
+      await createPort(tm, { node_uuid: task.node.uuid, address: mac }, actor);
+    } catch (err) {
+      if (!(err instanceof EngineError && err.code === 'Conflict')) throw err;
+      elsewhere.push(mac);
+      tm.log.warn({ node: task.node.uuid, mac }, `inspection of node ${task.node.uuid}: a port with MAC ${mac} already exists on another node; not added`);
+    }
   }
-  await tm.transition(task.node.uuid, 'done', actor, { properties: { ...task.node.properties, ...inventory } }, inspectedReason(inventory));
+  const note = elsewhere.length ? ` (ports of ${elsewhere.join(', ')} already exist on other nodes)` : '';
+  await tm.transition(task.node.uuid, 'done', actor, { properties: { ...task.node.properties, ...inventory } }, `${inspectedReason(inventory)}${note}`);
 }

@@ -1,5 +1,6 @@
 // The machine behind the lab's Redfish BMC: what Reset, the boot override and virtual media act on.
 // FakeMachine keeps it all in memory (fast driver tests); lab/redfish/qemu.ts maps it onto a QEMU VM.
+import type { Inventory } from './profile.js';
 
 export type RedfishPowerState = 'On' | 'Off' | 'PoweringOn' | 'PoweringOff';
 export type ResetType = 'On' | 'ForceOn' | 'ForceOff' | 'ForceRestart' | 'GracefulShutdown' | 'GracefulRestart' | 'Nmi' | 'PushPowerButton';
@@ -15,6 +16,8 @@ export interface Machine {
   insertMedia(image: string): Promise<void>;
   ejectMedia(): Promise<void>;
   close(): Promise<void>;
+  /** What the machine is made of, when it knows (a VM: its memory, disk and NIC); the BMC reports it. */
+  hardware?(): Promise<Partial<Inventory>>;
 }
 
 export interface FakeMachineOptions {

@@ -5,11 +5,12 @@
 // VM's IDE CD drive. Off is "no QEMU process", as vm-chassis.sh has it for the IPMI lab.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { VmConfig } from '../vm.js';
 import type { BootTarget, Machine, RedfishPowerState, ResetType } from './machine.js';
+import type { Inventory } from './profile.js';
 import { QmpClient } from './qmp.js';
 
 /**
@@ -20,6 +21,7 @@ export type QemuMachineOptions = VmConfig;
 
 const BOOT_ORDER: Record<BootTarget, string> = { None: 'c', Hdd: 'c', BiosSetup: 'c', Pxe: 'n', UefiHttp: 'n', Cd: 'd' };
 const CD_DEVICE = 'cd0';
+const DEFAULT_MEMORY_MB = 128;
 
 export class QemuMachine implements Machine {
   private proc: ChildProcess | null = null;
@@ -79,6 +81,18 @@ export class QemuMachine implements Machine {
     }
   }
 
+  /** One vCPU (QEMU's default -smp), the configured memory, the disk image's size and the NIC's MAC. */
+  async hardware(): Promise<Partial<Inventory>> {
+    const memoryMb = this.opts.memoryMb ?? DEFAULT_MEMORY_MB;
+    return {
+      processors: [{ Id: 'CPU0', TotalCores: 1, TotalThreads: 1, InstructionSet: 'x86-64', ProcessorArchitecture: 'x86', Model: 'QEMU TCG CPU' }],
+      memoryGiB: memoryMb / 1024,
+      dimmsMiB: [memoryMb],
+      disksBytes: [(await stat(this.opts.disk)).size],
+      macs: [this.opts.mac],
+    };
+  }
+
   async insertMedia(image: string): Promise<void> {
     this.media = await this.localCopy(image);
     if (this.proc) await this.execute('blockdev-change-medium', { id: CD_DEVICE, filename: this.media, format: 'raw', 'read-only-mode': 'read-only' });
@@ -102,7 +116,7 @@ export class QemuMachine implements Machine {
     // As vm-chassis.sh does: a network boot with a kernel given is a direct kernel boot (faster tests).
     const direct = this.order === 'n' && o.kernel ? ['-kernel', resolve(o.kernel), ...(o.initrd ? ['-initrd', resolve(o.initrd)] : []), '-append', o.append ?? ''] : [];
     const args = [
-      '-machine', 'pc,accel=tcg', '-m', String(this.opts.memoryMb ?? 128), '-display', 'none', '-monitor', 'none', '-no-reboot',
+      '-machine', 'pc,accel=tcg', '-m', String(this.opts.memoryMb ?? DEFAULT_MEMORY_MB), '-display', 'none', '-monitor', 'none', '-no-reboot',
       '-qmp', `unix:${this.socketPath},server=on,wait=off`,
       '-netdev', netdev, '-device', `virtio-net-pci,netdev=n0,mac=${this.opts.mac}`,
       '-drive', `file=${resolve(this.opts.disk)},if=virtio,format=raw`,

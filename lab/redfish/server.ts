@@ -57,9 +57,11 @@ const BOOT_MODES = ['UEFI', 'Legacy'];
 export async function startRedfishBmc(opts: RedfishBmcOptions = {}): Promise<RedfishBmc> {
   const username = opts.username ?? 'admin';
   const password = opts.password ?? 'password';
-  const profile = withProfile(opts.profile);
+  const machine: Machine = opts.machine ?? new FakeMachine();
+  // A machine that knows its hardware (a VM) is reported as it is; the profile's inventory otherwise.
+  const base = withProfile(opts.profile);
+  const profile: BmcProfile = { ...base, inventory: { ...base.inventory, ...(await machine.hardware?.()) } };
   const P = pathsOf(profile);
-  const machine = opts.machine ?? new FakeMachine();
   const state: BmcState = {
     power: 'Off',
     boot: { target: 'None', enabled: 'Disabled', mode: 'UEFI' },

@@ -31,6 +31,14 @@ describe('redfish node through the API', () => {
     expect((bmc.machine as FakeMachine).state).toBe('On');
   });
 
+  it('sets the boot device through the API, UEFI HTTP included', async () => {
+    const put = await h.call({ method: 'PUT', url: '/v1/nodes/rf-1/management/boot_device', payload: { boot_device: 'uefihttp', persistent: true } });
+    expect(put.status).toBe(204);
+    expect((await h.call({ method: 'GET', url: '/v1/nodes/rf-1/management/boot_device' })).body).toEqual({ boot_device: 'uefihttp', persistent: true });
+    expect((await h.call({ method: 'GET', url: '/v1/nodes/rf-1/management/boot_device/supported' })).body.supported_boot_devices).toEqual(['pxe', 'disk', 'cdrom', 'bios', 'uefihttp']);
+    await h.call({ method: 'PUT', url: '/v1/nodes/rf-1/management/boot_device', payload: { boot_device: 'disk', persistent: true } });
+  });
+
   it('soft power off and soft rebooting through the API (GracefulShutdown, then On)', async () => {
     const machine = bmc.machine as FakeMachine;
     expect((await h.call({ method: 'PUT', url: '/v1/nodes/rf-1/states/power', payload: { target: 'soft rebooting', timeout: 10 } })).status).toBe(202);
@@ -51,6 +59,17 @@ describe('redfish node through the API', () => {
     await h.call({ method: 'PUT', url: '/v1/nodes/rf-1/states/provision', payload: { target: 'inspect' } });
     await waitFor(h, 'rf-1', (n) => n.provision_state === 'manageable' && n.reservation === null);
     expect((await h.call({ method: 'GET', url: `/v1/ports?node_uuid=${node.uuid}` })).body.ports).toHaveLength(2);
+  });
+
+  it('inspecting a second node on the same NICs leaves their ports where they are', async () => {
+    await h.call({ method: 'POST', url: '/v1/nodes', payload: { name: 'rf-2', driver: 'redfish', driver_info: driverInfoFor(bmc) } });
+    await h.call({ method: 'PUT', url: '/v1/nodes/rf-2/states/provision', payload: { target: 'manage' } });
+    await waitFor(h, 'rf-2', (n) => n.provision_state === 'manageable' && n.reservation === null);
+    await h.call({ method: 'PUT', url: '/v1/nodes/rf-2/states/provision', payload: { target: 'inspect' } });
+    const node = await waitFor(h, 'rf-2', (n) => n.provision_state === 'manageable' && n.reservation === null);
+    expect(node.last_error).toBeNull();
+    expect(node.properties).toMatchObject({ cpus: 4, memory_mb: 8192 });
+    expect((await h.call({ method: 'GET', url: `/v1/ports?node_uuid=${node.uuid}` })).body.ports).toHaveLength(0);
   });
 
   it('a wrong password fails the power change with a clear last_error', async () => {

@@ -34,6 +34,14 @@ describe('redfish management', () => {
     await lab.power.setPowerState(task, 'power off');
   });
 
+  it('UEFI HTTP boot, where the BMC offers it', async () => {
+    const task = lab.task();
+    expect(await lab.management.getSupportedBootDevices(task)).toContain('uefihttp');
+    await lab.management.setBootDevice(task, 'uefihttp', false);
+    expect(lab.bmc.state.boot).toMatchObject({ target: 'UefiHttp', enabled: 'Once' });
+    expect(await lab.management.getBootDevice(task)).toEqual({ boot_device: 'uefihttp', persistent: false });
+  });
+
   it('refuses a device Redfish has no target for', async () => {
     await expect(lab.management.setBootDevice(lab.task(), 'safe', false)).rejects.toMatchObject({ code: 'UnsupportedDevice' });
   });

@@ -34,6 +34,10 @@ afterAll(async () => {
 });
 
 describe('redfish BMC on a QEMU VM', () => {
+  it('inspection reports the VM as configured: memory, disk, NIC', async () => {
+    expect(await lab.inspect.inspect(lab.task())).toEqual({ done: true, inventory: { cpus: 1, memory_mb: 64, local_gb: 0, cpu_arch: 'x86_64' }, macs: ['52:54:00:12:34:77'.toUpperCase()] });
+  });
+
   it('power on boots the VM, InsertMedia changes its CD, power off stops it', async () => {
     const task = lab.task();
     expect(await lab.power.getPowerState(task)).toBe('power off');

@@ -32,7 +32,8 @@ describe.each(fixtures)('redfish driver on $name', (fixture) => {
     const task = lab.task();
     await lab.management.setBootDevice(task, 'pxe', false);
     expect(await lab.management.getBootDevice(task)).toEqual({ boot_device: 'pxe', persistent: false });
-    expect(await lab.management.getSupportedBootDevices(task)).toEqual(['pxe', 'disk', 'cdrom', 'bios']);
+    const uefiHttp = fixture.bootTargets.includes('UefiHttp') ? ['uefihttp'] : [];
+    expect(await lab.management.getSupportedBootDevices(task)).toEqual(['pxe', 'disk', 'cdrom', 'bios', ...uefiHttp]);
   });
 
   it('applies a BIOS setting where the BMC keeps them (pending until the next boot when it has a settings object)', async () => {
