@@ -5,8 +5,9 @@
 //     ironplan prepare   ManagerImages.converted(): copy the source in while verifying its sha256, qemu-img
 //                        info, the same convert, sha256 of the raw result (what the agent verifies), into a
 //                        fresh cache
-//   Throughput is the raw (virtual) size over the time. Target: prepare ≥ 0.5 × convert alone (it reads
-//   the source twice and the result once more, by design: checksum before conversion, digest after).
+//   Throughput is the raw (virtual) size over the time. prepare is bound to be slower: by design it reads
+//   the source twice (checksum before conversion) and hashes the whole raw result once more (the digest
+//   the agent verifies on the disk), holes included, while qemu-img alone skips the holes entirely.
 // Run: node bench/images/run.mjs [--size-mb 256] [--reps 3]   (uses dist/: npm run build first)
 import { execFileSync } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
