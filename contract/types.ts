@@ -115,6 +115,25 @@ export interface ImageService {
   configDrive(task: Task): Promise<string | null>;
   /** Removes what configDrive served for the node (it holds user data). */
   removeConfigDrive(task: Task): Promise<void>;
+  /**
+   * A bootable ISO (BIOS and UEFI) of the deploy ramdisk for virtual media, for a boot interface such as
+   * redfish-virtual-media to insert: `kernelArgs` (the agent's settings) on its command line, plus a static
+   * address from the config drive's network_data for `mac` so the agent needs no DHCP. Returns its URL on
+   * this manager's boot server; the node's previous ISO is replaced.
+   */
+  virtualMediaIso(task: Task, boot: VirtualMediaBoot): Promise<string>;
+  /** Removes the node's virtual-media ISO. */
+  removeVirtualMediaIso(task: Task): Promise<void>;
+}
+
+export interface VirtualMediaBoot {
+  /** The deploy kernel and ramdisk: file names in the boot root, or http(s) URLs. */
+  kernel: string;
+  ramdisk: string;
+  /** The agent's command line (drivers/ipxe's deployKernelArgs gives it). */
+  kernelArgs: string;
+  /** The MAC whose network_data address the agent takes. */
+  mac?: string;
 }
 
 export interface JsonSchema {

@@ -3,8 +3,11 @@
 // over iPXE, the agent writes and verifies the image, and the VM then boots from its own disk and prints
 // a marker on its serial console. Every phase is timed. With `clean`, the node is then undeployed with
 // automated cleaning: the VM boots the ramdisk again and the agent erases the disk's metadata.
-import { copyFile, mkdir, mkdtemp, open, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { buildRamdisk, installRamdisk } from '../drivers/agent/ramdisk-build.js';
 import type { Event } from '../engine/generated/event.js';
@@ -33,6 +36,15 @@ export interface LabOptions {
    * manager serving its boot files, the API redirecting the VM to it) instead of in this process.
    */
   split?: boolean;
+  /** The VM's firmware: bios (SeaBIOS, default) or uefi (OVMF; the node gets capabilities boot_mode:uefi). */
+  firmware?: 'bios' | 'uefi';
+  /**
+   * Deploy the test image as qcow2 (the manager verifies, converts it to raw and serves the conversion)
+   * instead of raw. In-process lab only (the manager fetches it from the API's boot route).
+   */
+  qcow2?: boolean;
+  /** Deploy with a config drive naming the instance this; the deployed image prints `hostname=<it>`. */
+  hostname?: string;
 }
 
 export interface LabContext {
@@ -41,7 +53,9 @@ export interface LabContext {
   guestApiUrl: string;
   bmc: { address: string; port: number; username: string; password: string };
   mac: string;
-  image: { url: string; checksum: string; size: number };
+  image: { url: string; checksum: string; size: number; disk_format: 'raw' | 'qcow2' };
+  firmware: 'bios' | 'uefi';
+  hostname?: string;
   bootFiles: { deploy_kernel: string; deploy_ramdisk: string };
 }
 
@@ -49,6 +63,8 @@ export interface LabResult {
   phases: Array<{ name: string; seconds: number }>;
   cycleSeconds: number;
   marker: string;
+  /** What the deployed system printed as `hostname=...` (from its config drive). */
+  hostname: string | null;
   finalState: string;
   /** With `clean`: the state after the undeploy, and whether both ends of the disk read as zeros. */
   cleaned?: { state: string; diskHeadZero: boolean; diskTailZero: boolean; seconds: number };
@@ -56,6 +72,7 @@ export interface LabResult {
   inspected?: { state: string; properties: Record<string, unknown>; seconds: number };
 }
 
+const execFileAsync = promisify(execFile);
 const MARKER_PREFIX = 'IRONPLAN-LAB-DEPLOYED';
 /** Sparse: 2 GiB, so inspection has a disk size in whole GiB to report. */
 export const LAB_DISK_BYTES = 2 * 1024 ** 3;
@@ -97,7 +114,15 @@ export async function runLabCycle(opts: LabOptions = {}): Promise<LabResult> {
     const bootRoot = join(work, 'boot');
     await installRamdisk(ramdisk, bootRoot);
     await mkdir(join(bootRoot, 'images'), { recursive: true });
-    await copyFile(image.path, join(bootRoot, 'images', 'lab.raw'));
+    let served = { name: 'lab.raw', checksum: `sha256:${image.sha256}` };
+    if (opts.qcow2) {
+      if (opts.split) throw new Error('the qcow2 lab runs in process (its manager fetches the image from the API)');
+      const qcow2 = join(bootRoot, 'images', 'lab.qcow2');
+      await execFileAsync('qemu-img', ['convert', '-f', 'raw', '-O', 'qcow2', image.path, qcow2]);
+      served = { name: 'lab.qcow2', checksum: `sha256:${createHash('sha256').update(await readFile(qcow2)).digest('hex')}` };
+    } else {
+      await copyFile(image.path, join(bootRoot, 'images', 'lab.raw'));
+    }
     phase('prepare (ramdisk build or cache, test image)');
 
     service = await startLabService({ work, bootRoot, split: opts.split === true });
@@ -109,7 +134,8 @@ export async function runLabCycle(opts: LabOptions = {}): Promise<LabResult> {
     // Old data at the end of the disk, where a GPT keeps its backup header: the image does not reach it,
     // so only cleaning can erase it.
     await fillTail(diskPath, 0xa5);
-    vm = await writeVmConfig({ stateDir: join(work, 'vm'), disk: diskPath, mac, bootfile: `${guestApiUrl}/boot/boot.ipxe` });
+    const firmware = opts.firmware ?? 'bios';
+    vm = await writeVmConfig({ stateDir: join(work, 'vm'), disk: diskPath, mac, bootfile: `${guestApiUrl}/boot/boot.ipxe`, firmware });
     const password = `lab-${Math.random().toString(36).slice(2, 10)}`;
     bmc = await startBmc({ chassisControl: vm.chassisControl, stateDir: join(work, 'bmc'), username: 'admin', password });
     phase('start ironplan, BMC (ipmi_sim) and VM chassis');
@@ -119,7 +145,15 @@ export async function runLabCycle(opts: LabOptions = {}): Promise<LabResult> {
       guestApiUrl,
       bmc: { address: bmc.address, port: bmc.port, username: 'admin', password },
       mac,
-      image: { url: `${guestBootUrl}/boot/images/lab.raw`, checksum: `sha256:${image.sha256}`, size: image.size },
+      // The manager fetches a qcow2 itself (from the host side) and serves the raw conversion to the VM.
+      image: {
+        url: `${opts.qcow2 ? apiUrl : guestBootUrl}/boot/images/${served.name}`,
+        checksum: served.checksum,
+        size: image.size,
+        disk_format: opts.qcow2 ? 'qcow2' : 'raw',
+      },
+      firmware,
+      hostname: opts.hostname,
       bootFiles: { deploy_kernel: 'deploy.vmlinuz', deploy_ramdisk: 'deploy.initrd.gz' },
     };
     const cycleStart = Date.now();
@@ -129,8 +163,10 @@ export async function runLabCycle(opts: LabOptions = {}): Promise<LabResult> {
     if (node.provision_state !== 'active') throw new Error(`deploy ended in ${node.provision_state}: ${node.last_error ?? ''}`);
     const active = Date.now();
     const since = 0;
-    await waitForConsole(vm, marker, { timeoutMs: 120_000, since });
+    const consoleText = await waitForConsole(vm, marker, { timeoutMs: 120_000, since });
     const booted = Date.now();
+    const hostname = /hostname=([^\r\n]*)/.exec(consoleText)?.[1] ?? null;
+    print(`  the deployed system says hostname=${hostname ?? '(nothing)'}`);
     // Each phase from the events' own times (recorded with each change, in whichever process made it).
     const times = new Map<string, number>();
     for (const e of (await api<{ events: Event[] }>(apiUrl, 'GET', `/v1/events?format=json&node=${node.uuid}`)).events) {
@@ -175,7 +211,7 @@ export async function runLabCycle(opts: LabOptions = {}): Promise<LabResult> {
       print(`  inspected properties: ${JSON.stringify(after.properties)}`);
       phases.push({ name: 'inspection', seconds: inspected.seconds });
     }
-    return { phases, cycleSeconds, marker, finalState: node.provision_state, cleaned, inspected };
+    return { phases, cycleSeconds, marker, hostname, finalState: node.provision_state, cleaned, inspected };
   } catch (err) {
     if (vm) print(`lab: console log tail:\n${(await readConsole(vm).catch(() => '')).slice(-3000)}`);
     throw err;
@@ -238,6 +274,7 @@ async function deployThroughApi(ctx: LabContext, print: (l: string) => void): Pr
       ipmi_password: ctx.bmc.password,
       ...ctx.bootFiles,
     },
+    ...(ctx.firmware === 'uefi' ? { properties: { capabilities: 'boot_mode:uefi' } } : {}),
   });
   await api(ctx.apiUrl, 'POST', '/v1/ports', { node_uuid: node.uuid, address: ctx.mac });
   const waitFor = async (want: string, timeoutMs: number) => {
@@ -260,7 +297,9 @@ async function deployThroughApi(ctx: LabContext, print: (l: string) => void): Pr
   await api(ctx.apiUrl, 'PATCH', `/v1/nodes/${node.uuid}`, [
     { op: 'add', path: '/instance_info/image_source', value: ctx.image.url },
     { op: 'add', path: '/instance_info/image_checksum', value: ctx.image.checksum },
+    { op: 'add', path: '/instance_info/image_disk_format', value: ctx.image.disk_format },
   ]);
-  await api(ctx.apiUrl, 'PUT', `/v1/nodes/${node.uuid}/states/provision`, { target: 'active' });
+  const configdrive = ctx.hostname ? { meta_data: { hostname: ctx.hostname }, user_data: '#cloud-config\n' } : undefined;
+  await api(ctx.apiUrl, 'PUT', `/v1/nodes/${node.uuid}/states/provision`, { target: 'active', ...(configdrive ? { configdrive } : {}) });
   await waitFor('active', 300_000);
 }

@@ -6,8 +6,12 @@
 # fully detached (own session, no inherited stdio) so the BMC never waits on it.
 # Configuration: the shell variables file $IRONPLAN_VM_CONF, else vm.conf next to this program
 # (lab/vm.ts writes it, with a wrapper that sets IRONPLAN_VM_CONF):
-#   STATE_DIR DISK MAC BOOTFILE CONSOLE_LOG [MEMORY QEMU NETDEV_OPTS KERNEL INITRD APPEND]
+#   STATE_DIR DISK MAC BOOTFILE CONSOLE_LOG [MEMORY QEMU NETDEV_OPTS KERNEL INITRD APPEND FIRMWARE
+#   OVMF_CODE OVMF_VARS CDROM]
 # KERNEL/INITRD/APPEND, when set, replace the network boot (firmware + iPXE) by a direct kernel boot.
+# FIRMWARE=uefi boots OVMF (OVMF_CODE read-only, a per-VM copy of OVMF_VARS kept in STATE_DIR) instead of
+# SeaBIOS; OVMF follows the devices' bootindex, not -boot order, so the boot device is given that way.
+# CDROM is an ISO in the VM's CD drive (virtual media); boot device cdrom boots it.
 
 conf=${IRONPLAN_VM_CONF:-$(dirname "$0")/vm.conf}
 if [ ! -r "$conf" ]; then
@@ -17,6 +21,8 @@ fi
 . "$conf"
 : "${STATE_DIR:?}" "${DISK:?}" "${MAC:?}" "${CONSOLE_LOG:?}"
 MEMORY=${MEMORY:-512}
+OVMF_CODE=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE.fd}
+OVMF_VARS=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS.fd}
 QEMU=${QEMU:-qemu-system-x86_64}
 mkdir -p "$STATE_DIR"
 pidfile=$STATE_DIR/qemu.pid
@@ -41,17 +47,35 @@ power_on() {
   rm -f "$pidfile"
   dev=$(cat "$bootfile" 2>/dev/null)
   netdev="user,id=n0${BOOTFILE:+,bootfile=$BOOTFILE}${NETDEV_OPTS:+,$NETDEV_OPTS}"
+  # bootindex of the NIC, the disk and the CD: what OVMF boots from (SeaBIOS gets -boot order too).
+  nic_bi= disk_bi= cd_bi=
   if [ "$dev" = pxe ] && [ -n "$KERNEL" ]; then
     set -- -kernel "$KERNEL" ${INITRD:+-initrd "$INITRD"} -append "$APPEND"
   elif [ "$dev" = pxe ]; then
     set -- -boot order=n
+    nic_bi=,bootindex=1
+  elif [ "$dev" = cdrom ] && [ -n "$CDROM" ]; then
+    set -- -boot order=d
+    cd_bi=,bootindex=1
   else
     set -- -boot order=c
+    disk_bi=,bootindex=1
   fi
-  echo "=== vm-chassis: power on, boot device ${dev:-default} at $(date '+%F %T') ===" >>"$CONSOLE_LOG"
+  if [ "$FIRMWARE" = uefi ]; then
+    [ -s "$STATE_DIR/OVMF_VARS.fd" ] || cp "$OVMF_VARS" "$STATE_DIR/OVMF_VARS.fd"
+    set -- "$@" -drive "if=pflash,format=raw,unit=0,readonly=on,file=$OVMF_CODE" \
+      -drive "if=pflash,format=raw,unit=1,file=$STATE_DIR/OVMF_VARS.fd"
+  else
+    # SeaBIOS goes by -boot order; a bootindex would override it.
+    nic_bi= disk_bi= cd_bi=
+  fi
+  if [ -n "$CDROM" ]; then
+    set -- "$@" -drive "if=none,id=cd0,file=$CDROM,media=cdrom,readonly=on" -device "ide-cd,drive=cd0$cd_bi"
+  fi
+  echo "=== vm-chassis: power on (${FIRMWARE:-bios}), boot device ${dev:-default} at $(date '+%F %T') ===" >>"$CONSOLE_LOG"
   setsid "$QEMU" -machine pc,accel=tcg -m "$MEMORY" -nographic -monitor none -no-reboot \
-    -netdev "$netdev" -device "virtio-net-pci,netdev=n0,mac=$MAC" \
-    -drive "file=$DISK,if=virtio,format=raw" \
+    -netdev "$netdev" -device "virtio-net-pci,netdev=n0,mac=$MAC$nic_bi" \
+    -drive "file=$DISK,if=none,id=disk0,format=raw" -device "virtio-blk-pci,drive=disk0$disk_bi" \
     -chardev "file,id=s0,path=$CONSOLE_LOG,append=on" -serial chardev:s0 \
     -pidfile "$pidfile" "$@" \
     </dev/null >>"$STATE_DIR/qemu.out" 2>&1 &

@@ -27,7 +27,15 @@ export interface VmConfig {
   kernel?: string;
   initrd?: string;
   append?: string;
+  /** bios (SeaBIOS, the default) or uefi (OVMF, with a per-VM copy of its variable store). */
+  firmware?: 'bios' | 'uefi';
+  /** An ISO in the VM's CD drive (virtual media); boot device `cdrom` boots it. */
+  cdrom?: string;
 }
+
+/** Debian's ovmf: the firmware code (read-only) and the variable store template each VM copies. */
+export const OVMF_CODE = '/usr/share/OVMF/OVMF_CODE.fd';
+export const OVMF_VARS = '/usr/share/OVMF/OVMF_VARS.fd';
 
 export interface VmLab {
   config: Required<Pick<VmConfig, 'stateDir' | 'disk' | 'mac' | 'consoleLog'>> & VmConfig;
@@ -65,6 +73,10 @@ export async function writeVmConfig(cfg: VmConfig): Promise<VmLab> {
     KERNEL: config.kernel && resolve(config.kernel),
     INITRD: config.initrd && resolve(config.initrd),
     APPEND: config.append,
+    FIRMWARE: config.firmware,
+    OVMF_CODE: config.firmware === 'uefi' ? OVMF_CODE : undefined,
+    OVMF_VARS: config.firmware === 'uefi' ? OVMF_VARS : undefined,
+    CDROM: config.cdrom && resolve(config.cdrom),
   };
   const confPath = join(stateDir, 'vm.conf');
   const conf = Object.entries(vars)

@@ -9,11 +9,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { packageRoot } from '../../contract/paths.js';
+import { installIpxeLoaders } from '../ipxe/loaders.js';
 
 const run = promisify(execFile);
 
 /** Bump when the layout of the initramfs changes, so old caches are rebuilt. */
-const FORMAT = 'ironplan-ramdisk 1';
+const FORMAT = 'ironplan-ramdisk 2';
 
 /** The virtio drivers are modules in Debian's kernel; init loads them in this order. */
 export const RAMDISK_MODULES = [
@@ -27,6 +28,12 @@ export const RAMDISK_MODULES = [
   'virtio_net',
   'virtio_blk',
 ] as const;
+
+/**
+ * Kept beside the build (not in the initramfs) for small images that need them: the lab's test image reads
+ * its config drive (ISO 9660, which needs cdrom) from a virtio disk.
+ */
+export const EXTRA_MODULES = ['cdrom', 'isofs'] as const;
 
 const RAMDISK_SOURCES = ['init', 'agent.sh', 'udhcpc.script'] as const;
 
@@ -43,6 +50,8 @@ export interface RamdiskArtifacts {
   initrd: string;
   /** The static busybox of the initramfs, for other small images (lab/image.ts). */
   busybox: string;
+  /** Directory of <name>.ko: RAMDISK_MODULES and EXTRA_MODULES, for other small images. */
+  modules: string;
   /** True when the cache already held a build of the same inputs. */
   reused: boolean;
 }
@@ -230,17 +239,19 @@ export async function buildRamdisk(options: RamdiskBuildOptions): Promise<Ramdis
   const h = createHash('sha256').update(FORMAT + '\n');
   for (const d of [kernelPkg, busyboxPkg]) h.update(`${d.pkg} ${d.version} ${d.arch} ${d.sha256}\n`);
   for (const [name, data] of sources) h.update(`${name} ${createHash('sha256').update(data).digest('hex')}\n`);
+  h.update(`modules ${[...RAMDISK_MODULES, ...EXTRA_MODULES].join(' ')}\n`);
   const digest = h.digest('hex');
 
   const kernel = join(cacheDir, 'vmlinuz');
   const initrd = join(cacheDir, 'initrd.gz');
   const busybox = join(cacheDir, 'busybox');
+  const modulesDir = join(cacheDir, 'modules');
   const manifestPath = join(cacheDir, 'ramdisk.json');
-  if (existsSync(manifestPath) && existsSync(kernel) && existsSync(initrd) && existsSync(busybox)) {
+  if (existsSync(manifestPath) && existsSync(kernel) && existsSync(initrd) && existsSync(busybox) && existsSync(modulesDir)) {
     const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as CacheManifest;
     if (manifest.digest === digest && (await sha256File(initrd)) === manifest.initrdSha256) {
       log(`ramdisk cache ${cacheDir} is up to date`);
-      return { kernel, initrd, busybox, reused: true };
+      return { kernel, initrd, busybox, modules: modulesDir, reused: true };
     }
   }
 
@@ -249,14 +260,14 @@ export async function buildRamdisk(options: RamdiskBuildOptions): Promise<Ramdis
   try {
     log(`extracting ${kernelPkg.pkg} and busybox-static`);
     await Promise.all([
-      extractMembers(kernelDeb, work, ['./boot/vmlinuz-*', ...RAMDISK_MODULES.map((m) => `*/${m}.ko*`)]),
+      extractMembers(kernelDeb, work, ['./boot/vmlinuz-*', ...[...RAMDISK_MODULES, ...EXTRA_MODULES].map((m) => `*/${m}.ko*`)]),
       extractMembers(busyboxDeb, work, ['./bin/busybox']),
     ]);
     const files = await findFiles(work);
     const vmlinuz = files.find((f) => /\/boot\/vmlinuz-/.test(f));
     if (!vmlinuz) throw new Error(`${kernelDeb} holds no /boot/vmlinuz-*`);
     const modules = new Map<string, Buffer>();
-    for (const m of RAMDISK_MODULES) {
+    for (const m of [...RAMDISK_MODULES, ...EXTRA_MODULES]) {
       const path = files.find((f) => f.endsWith(`/${m}.ko`));
       if (!path) {
         const compressed = files.find((f) => f.includes(`/${m}.ko.`));
@@ -273,7 +284,10 @@ export async function buildRamdisk(options: RamdiskBuildOptions): Promise<Ramdis
     const { stdout } = await run(busyboxPath, ['--list-full']);
     const applets = stdout.split('\n').map((s) => s.trim()).filter(Boolean).sort();
 
-    const image = await assembleInitramfs({ busybox: await readFile(busyboxPath), applets, modules, sources });
+    const initramfsModules = new Map(RAMDISK_MODULES.map((m) => [m, modules.get(m)!]));
+    const image = await assembleInitramfs({ busybox: await readFile(busyboxPath), applets, modules: initramfsModules, sources });
+    await mkdir(modulesDir, { recursive: true });
+    for (const [name, data] of modules) await atomicWrite(join(modulesDir, `${name}.ko`), data);
     await atomicWrite(kernel, await readFile(vmlinuz));
     await atomicWrite(initrd, image);
     await atomicWrite(busybox, await readFile(busyboxPath));
@@ -285,13 +299,16 @@ export async function buildRamdisk(options: RamdiskBuildOptions): Promise<Ramdis
     };
     await atomicWrite(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
     log(`ramdisk built: ${kernel} (${kernelPkg.pkg}), ${initrd} (${image.length} bytes, sha256 ${manifest.initrdSha256})`);
-    return { kernel, initrd, busybox, reused: false };
+    return { kernel, initrd, busybox, modules: modulesDir, reused: false };
   } finally {
     await rm(work, { recursive: true, force: true });
   }
 }
 
-/** Copies the built ramdisk into a boot root under the given names (what driver_info refers to). */
+/**
+ * Copies the built ramdisk into a boot root under the given names (what driver_info refers to), with the
+ * iPXE loaders BIOS and UEFI machines are pointed at by DHCP when installed (Debian package ipxe).
+ */
 export async function installRamdisk(
   artifacts: Pick<RamdiskArtifacts, 'kernel' | 'initrd'>,
   bootRoot: string,
@@ -304,5 +321,6 @@ export async function installRamdisk(
   await rename(`${kernel}.tmp-${process.pid}`, kernel);
   await copyFile(artifacts.initrd, `${initrd}.tmp-${process.pid}`);
   await rename(`${initrd}.tmp-${process.pid}`, initrd);
+  await installIpxeLoaders(bootRoot);
   return { kernel, initrd };
 }

@@ -2,6 +2,7 @@ import { BOOT_DEVICES, DriverError, type BootDevice, type BootDeviceInfo, type M
 import type { IpmiConnection, IpmiDriverInfoSchema } from './driver-info.js';
 import { bmcLabel, type IpmitoolClient } from './ipmitool.js';
 import { parseBootParam5 } from './parse.js';
+import { bootModeOf } from '../../contract/boot-mode.js';
 
 /** ipmitool's `chassis bootdev` names for our boot devices (they happen to coincide); IPMI has no UEFI HTTP boot. */
 const BOOTDEV_ARG: Readonly<Partial<Record<BootDevice, string>>> = { pxe: 'pxe', disk: 'disk', cdrom: 'cdrom', bios: 'bios', safe: 'safe' };
@@ -37,7 +38,10 @@ export function createIpmitoolManagement({ client, driverInfo }: IpmitoolManagem
         throw new DriverError('UnsupportedDevice', `boot device "${String(device)}" is not one of ${IPMI_BOOT_DEVICES.join(', ')}`);
       }
       const conn = driverInfo.connectionOf(task);
-      const command = ['chassis', 'bootdev', arg, ...(persistent ? ['options=persistent'] : [])];
+      // A UEFI node is asked for an EFI boot of the device (the boot flags' "BIOS boot type" bit), as
+      // Ironic's ipmitool management does; without it many BMCs fall back to a legacy boot.
+      const options = [...(persistent ? ['persistent'] : []), ...(bootModeOf(task.node) === 'uefi' ? ['efiboot'] : [])];
+      const command = ['chassis', 'bootdev', arg, ...(options.length ? [`options=${options.join(',')}`] : [])];
       const { stdout, stderr } = await client.run(conn, command, task.log);
       const rejection = REJECTED_PATTERN.exec(stderr);
       if (rejection || !/Set Boot Device to/i.test(stdout)) {

@@ -3,6 +3,7 @@ import type { DriverRegistrar } from '../types.js';
 import { IpxeBoot } from './boot.js';
 
 export { IpxeBoot, CHAIN_SCRIPT_NAME, resolveBootFileUrl, writeFileAtomic } from './boot.js';
+export { IPXE_LOADERS, installIpxeLoaders } from './loaders.js';
 export {
   deployKernelArgs,
   macToHexhyp,

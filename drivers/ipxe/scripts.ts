@@ -29,12 +29,19 @@ export function deployKernelArgs(o: Pick<DeployScriptOptions, 'apiUrl' | 'mac' |
   return args.join(' ');
 }
 
+/**
+ * Under UEFI, iPXE hands the kernel's EFI stub its images as files: the stub loads only the initrd the
+ * command line names (`initrd=<name>`), so the initramfs is fetched under a fixed name and named there.
+ * BIOS boots ignore the argument.
+ */
+const INITRD_NAME = 'initrd';
+
 export function renderDeployScript(o: DeployScriptOptions): string {
   return [
     '#!ipxe',
     `# ironplan: deploy ramdisk for ${o.mac.toLowerCase()}`,
-    `kernel ${o.kernelUrl} ${deployKernelArgs(o)} || goto failed`,
-    `initrd ${o.initrdUrl} || goto failed`,
+    `kernel ${o.kernelUrl} initrd=${INITRD_NAME} ${deployKernelArgs(o)} || goto failed`,
+    `initrd --name ${INITRD_NAME} ${o.initrdUrl} || goto failed`,
     'boot || goto failed',
     ':failed',
     // Leaving lets the machine fall through to its next boot device; the deploy then times out

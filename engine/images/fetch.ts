@@ -64,12 +64,12 @@ export async function readHead(url: string, n: number, timeoutMs = 3000): Promis
 }
 
 /**
- * Copies the image at `url` to `dest` and checks its digest against `checksum` on the way. A mismatch
- * throws (the caller removes `dest`); nothing has then been converted or served.
+ * Copies `url` to `dest`; with `checksum`, its digest is checked on the way and a mismatch throws (the
+ * caller removes `dest`): nothing has then been converted or served.
  */
-export async function downloadVerified(url: string, dest: string, checksum: string): Promise<number> {
-  const { algo, hex } = parseChecksum(checksum);
-  const hash = createHash(algo);
+export async function download(url: string, dest: string, checksum?: string): Promise<number> {
+  const want = checksum ? parseChecksum(checksum) : undefined;
+  const hash = createHash(want?.algo ?? 'sha256');
   let size = 0;
   const tap = new Transform({
     transform(chunk: Buffer, _enc, cb) {
@@ -88,10 +88,10 @@ export async function downloadVerified(url: string, dest: string, checksum: stri
     throw new DriverError('ImageError', `cannot download ${url}: ${(e as Error).message}`);
   }
   const got = hash.digest('hex');
-  if (got !== hex) {
+  if (want && got !== want.hex) {
     throw new DriverError(
       'ImageError',
-      `image checksum mismatch: ${url} has ${algo}:${got}, the deployment says ${algo}:${hex}; nothing was converted or written to the disk`,
+      `image checksum mismatch: ${url} has ${want.algo}:${got}, the deployment says ${want.algo}:${want.hex}; nothing was converted or written to the disk`,
     );
   }
   return size;

@@ -71,7 +71,7 @@ describe('config drive', () => {
     await fh.write(mbr, 0, 512, 0);
     await fh.truncate(size);
     await fh.close();
-    const script = `. "${AGENT}"; WORK=${dir}; CONFIGDRIVE_URL=http://127.0.0.1:${port}/cd.iso; write_configdrive ${disk} ${33 * MIB} || echo "ERR $CD_ERROR"`;
+    const script = `. "${AGENT}"; WORK=${dir}; write_configdrive ${disk} ${33 * MIB} http://127.0.0.1:${port}/cd.iso || echo "ERR $CD_ERROR"`;
     const { stdout } = await run('busybox', ['sh', '-c', script], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', IRONPLAN_AGENT_SOURCE_ONLY: '1' }, encoding: 'utf8' });
     expect(stdout).not.toContain('ERR');
     const written = await readFile(disk);
@@ -97,7 +97,7 @@ describe('config drive', () => {
     await fh.truncate(96 * MIB);
     await fh.close();
     const sh = (image: number) =>
-      run('busybox', ['sh', '-c', `. "${AGENT}"; WORK=${dir}; CONFIGDRIVE_URL=http://127.0.0.1:${port}/cd.iso; write_configdrive ${disk} ${image} || echo "ERR $CD_ERROR"`], {
+      run('busybox', ['sh', '-c', `. "${AGENT}"; WORK=${dir}; write_configdrive ${disk} ${image} http://127.0.0.1:${port}/cd.iso || echo "ERR $CD_ERROR"`], {
         env: { PATH: process.env.PATH ?? '/usr/bin:/bin', IRONPLAN_AGENT_SOURCE_ONLY: '1' },
         encoding: 'utf8',
       });

@@ -63,7 +63,7 @@ describe('images', () => {
   });
 
   it('converts a real qcow2 to raw once per checksum and serves it from the boot root', async () => {
-    const images = new ManagerImages({ bootRoot: join(dir, 'boot'), apiUrl: 'http://10.0.2.2:6385', bootUrl: 'http://10.0.2.2:8081' });
+    const images = new ManagerImages({ bootRoot: join(dir, 'boot'), apiUrl: 'http://10.0.2.2:6385', bootUrl: 'http://10.0.2.2:8081', imageFileRoots: [dir] });
     const source = pathToFileURL(qcow2).href;
     const checksum = sha256(await readFile(qcow2));
     const task = taskFor(images, { image_source: source, image_checksum: checksum }, []);
@@ -87,7 +87,7 @@ describe('images', () => {
   });
 
   it('a checksum mismatch fails the deploy before the node is powered or its disk written, naming both digests', async () => {
-    const images = new ManagerImages({ bootRoot: join(dir, 'boot3'), apiUrl: 'http://10.0.2.2:6385' });
+    const images = new ManagerImages({ bootRoot: join(dir, 'boot3'), apiUrl: 'http://10.0.2.2:6385', imageFileRoots: [dir] });
     const wrong = `sha256:${'0'.repeat(64)}`;
     const powerCalls: string[] = [];
     const task = taskFor(images, { image_source: pathToFileURL(qcow2).href, image_checksum: wrong }, powerCalls);
@@ -98,10 +98,18 @@ describe('images', () => {
     expect(existsSync(join(dir, 'boot3', IMAGE_CACHE_DIR)) ? await readdir(join(dir, 'boot3', IMAGE_CACHE_DIR)) : []).toEqual([]);
   });
 
+  it('a file image outside the allowed directories is refused before it is read', async () => {
+    const images = new ManagerImages({ bootRoot: join(dir, 'boot5'), apiUrl: 'http://10.0.2.2:6385', imageFileRoots: [join(dir, 'allowed')] });
+    const task = taskFor(images, { image_source: pathToFileURL(qcow2).href, image_checksum: sha256(raw) }, []);
+    await expect(images.rawImage(task)).rejects.toThrow(/is not under a directory file images may come from/);
+    const etc = taskFor(images, { image_source: 'file:///etc/shadow', image_checksum: sha256(raw) }, []);
+    await expect(images.rawImage(etc)).rejects.toThrow(/not under a directory/);
+  });
+
   it('an image with a backing file is refused', async () => {
     const overlay = join(dir, 'overlay.qcow2');
     await run('qemu-img', ['create', '-f', 'qcow2', '-F', 'qcow2', '-b', qcow2, overlay]);
-    const images = new ManagerImages({ bootRoot: join(dir, 'boot4'), apiUrl: 'http://10.0.2.2:6385' });
+    const images = new ManagerImages({ bootRoot: join(dir, 'boot4'), apiUrl: 'http://10.0.2.2:6385', imageFileRoots: [dir] });
     const task = taskFor(images, { image_source: pathToFileURL(overlay).href, image_checksum: sha256(await readFile(overlay)) }, []);
     await expect(images.rawImage(task)).rejects.toThrow(/backing file/);
   });

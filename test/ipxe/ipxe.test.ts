@@ -64,9 +64,9 @@ describe('iPXE scripts', () => {
     const lines = s.split('\n');
     expect(lines[0]).toBe('#!ipxe');
     expect(lines).toContain(
-      `kernel ${API}/boot/deploy.vmlinuz ipa-api-url=${API} BOOTIF=01-52-54-00-12-34-56 console=ttyS0,115200 ipa-debug=1 quiet || goto failed`,
+      `kernel ${API}/boot/deploy.vmlinuz initrd=initrd ipa-api-url=${API} BOOTIF=01-52-54-00-12-34-56 console=ttyS0,115200 ipa-debug=1 quiet || goto failed`,
     );
-    expect(lines).toContain('initrd http://images.example/initrd.gz || goto failed');
+    expect(lines).toContain('initrd --name initrd http://images.example/initrd.gz || goto failed');
     expect(lines).toContain('boot || goto failed');
     expect(lines.indexOf(':failed')).toBeGreaterThan(lines.indexOf('boot || goto failed'));
   });

@@ -91,6 +91,16 @@ bring_up_network() {
   done
   log "interface $IFACE ($MAC)"
   ip link set "$IFACE" up
+  # A static address on the command line (virtual media built from network_data): no DHCP at all.
+  static_ip=$(cmdline_arg ipa-ip)
+  if [ -n "$static_ip" ]; then
+    ip addr add "$static_ip" dev "$IFACE" || { log "cannot set address $static_ip on $IFACE"; return 1; }
+    gw=$(cmdline_arg ipa-gateway) && ip route add default via "$gw" dev "$IFACE"
+    : >/etc/resolv.conf
+    for d in $(cmdline_arg ipa-dns | tr ',' ' '); do echo "nameserver $d" >>/etc/resolv.conf; done
+    log "address $static_ip (static)"
+    return 0
+  fi
   until udhcpc -i "$IFACE" -s /usr/share/udhcpc/default.script -q -n -t 5 -T 2 >"$WORK/dhcp.log" 2>&1; do
     log "no DHCP answer on $IFACE, retrying"
   done
@@ -187,6 +197,8 @@ no_progress() { echo "$DONE_BYTES"; }
 
 write_image() {
   url=$IMAGE_URL
+  # Every heartbeat re-reads the reply's fields: keep this command's own.
+  configdrive_url=$CONFIGDRIVE_URL
   want=$(echo "$IMAGE_CHECKSUM" | tr 'A-F' 'a-f')
   dev=${ROOT_DEVICE:-/dev/vda}
   algo=${want%%:*}
@@ -269,8 +281,8 @@ write_image() {
     return
   fi
   log "image written and verified: $computed"
-  if [ -n "$CONFIGDRIVE_URL" ]; then
-    write_configdrive "$dev" "$written" || { fail "config drive: $CD_ERROR" "$counts"; return; }
+  if [ -n "$configdrive_url" ]; then
+    write_configdrive "$dev" "$written" "$configdrive_url" || { fail "config drive: $CD_ERROR" "$counts"; return; }
   fi
   STATUS=written
   EXTRA=$counts
@@ -292,11 +304,12 @@ le32() {
 # mbr_byte DEV OFFSET: one byte of the disk's first sector as two hex digits.
 mbr_byte() { dd if="$1" bs=1 skip="$2" count=1 2>/dev/null | od -An -tx1 | tr -d ' \n'; }
 
+# write_configdrive DEV IMAGE_BYTES URL
 write_configdrive() {
   dev=$1
   image_bytes=$2
   rm -f "$WORK/configdrive.iso"
-  if ! timeout 120 wget -q -O "$WORK/configdrive.iso" "$CONFIGDRIVE_URL" 2>"$WORK/cd.err"; then
+  if ! timeout 120 wget -q -O "$WORK/configdrive.iso" "$3" 2>"$WORK/cd.err"; then
     CD_ERROR="download failed: $(tail -n 1 "$WORK/cd.err")"; return 1
   fi
   cd_bytes=$(wc -c <"$WORK/configdrive.iso")
@@ -315,7 +328,6 @@ write_configdrive() {
   [ "$start" -gt $((4294967295 - count)) ] && start=$(((4294967295 - count) / 2048 * 2048))
   [ $((start * 512)) -ge "$image_bytes" ] || { CD_ERROR="no room after the image for a $CONFIGDRIVE_MIB MiB partition"; return 1; }
   log "writing the config drive ($cd_bytes bytes) to $dev partition $((slot + 1)) at sector $start"
-  dd if=/dev/zero of="$dev" bs=1M seek=$((start / 2048)) count=$CONFIGDRIVE_MIB conv=notrunc 2>/dev/null
   dd if="$WORK/configdrive.iso" of="$dev" bs=512 seek="$start" conv=notrunc,fsync 2>"$WORK/cd.err" || { CD_ERROR="writing $dev failed: $(tail -n 1 "$WORK/cd.err")"; return 1; }
   # status 0, CHS "beyond" markers, type 0x83, first LBA, sector count.
   { printf '\000\376\377\377\203\376\377\377'; le32 "$start"; le32 "$count"; } >"$WORK/entry"
