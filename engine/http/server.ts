@@ -79,7 +79,7 @@ function validatorCompiler({ schema, httpPart }: { schema: object; httpPart?: st
   return wrapped;
 }
 
-export async function buildServer(engine: Engine, opts: ServerOptions = {}): Promise<FastifyInstance> {
+function newApp(opts: ServerOptions): FastifyInstance {
   const app = Fastify({
     ...loggerOptions(opts.logger),
     requestIdHeader: 'x-openstack-request-id',
@@ -89,7 +89,6 @@ export async function buildServer(engine: Engine, opts: ServerOptions = {}): Pro
     // The routes do not care which server type carries them: typed as the plain HTTP instance either way.
     ...((opts.tls ? { https: serverTlsOptions(opts.tls) } : {}) as object),
   }) as unknown as FastifyInstance;
-  const ctx: HttpContext = { engine, bootRoot: opts.bootRoot ?? engine.settings.bootRoot };
 
   // OpenStack clients send Content-Type: application/json on bodiless DELETEs too; that is no body, not an error.
   app.removeContentTypeParser('application/json');
@@ -110,7 +109,27 @@ export async function buildServer(engine: Engine, opts: ServerOptions = {}): Pro
     done(err, undefined);
   });
   app.setValidatorCompiler(validatorCompiler);
+  return app;
+}
 
+/**
+ * The deploy agent's way in alone (lookup, heartbeat, boot files) on a listener of its own: plain HTTP on
+ * the provisioning network while the API proper speaks HTTPS, since the ramdisk's agent cannot verify TLS
+ * (README, Security). Nothing else of the API answers here.
+ */
+export async function buildAgentServer(engine: Engine, opts: Omit<ServerOptions, 'tls' | 'auth'> = {}): Promise<FastifyInstance> {
+  const app = newApp(opts);
+  const ctx: HttpContext = { engine, bootRoot: opts.bootRoot ?? engine.settings.bootRoot };
+  registerErrorHandling(app);
+  registerAgentRoutes(app, ctx, opts.agentLookupLimit);
+  registerBootRoutes(app, ctx);
+  await app.ready();
+  return app;
+}
+
+export async function buildServer(engine: Engine, opts: ServerOptions = {}): Promise<FastifyInstance> {
+  const app = newApp(opts);
+  const ctx: HttpContext = { engine, bootRoot: opts.bootRoot ?? engine.settings.bootRoot };
   const routes = collectRoutes(app);
   registerErrorHandling(app);
   app.addHook('onRequest', async (req, reply) => {
