@@ -18,6 +18,16 @@ export function schemaSecretFields(dir = join(packageRoot, 'schemas', 'drivers')
   return [...out].sort();
 }
 
+/** writeOnly property names of the driver_info schemas a loaded catalog holds (driver modules from packages too). */
+export function catalogSecretFields(interfaces: Record<string, unknown>): string[] {
+  const out = new Set<string>();
+  for (const schema of Object.values(interfaces)) {
+    const props = (schema as { properties?: Record<string, { writeOnly?: boolean }> } | null)?.properties ?? {};
+    for (const [name, prop] of Object.entries(props)) if (prop.writeOnly === true) out.add(name);
+  }
+  return [...out].sort();
+}
+
 const aad = (field: string) => `driver_info.${field}`;
 
 export class SecretBox {
@@ -45,8 +55,11 @@ export class SecretBox {
     this.keyring = keyring;
   }
 
-  addFields(names: Iterable<string>): void {
+  /** Adds secret fields; true when any was new (stored rows may then hold it in clear). */
+  addFields(names: Iterable<string>): boolean {
+    const before = this.fields.size;
     for (const n of names) this.fields.add(n);
+    return this.fields.size > before;
   }
 
   get secretFields(): string[] {

@@ -4,6 +4,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './tables.js';
 import type { SecretBox } from '../secrets/box.js';
+import type { Store } from './store.js';
 import { SecretsError, type Sealed } from '../secrets/envelope.js';
 
 const CHECK_AAD = 'ironplan secrets key check';
@@ -105,6 +106,16 @@ export async function resealRows(db: Kysely<Database>, box: SecretBox): Promise<
     specs += Number(res.numUpdatedRows);
   }
   return { nodes, specs };
+}
+
+/**
+ * Secret fields of the drivers this process loaded (a driver package's schema is not under schemas/drivers):
+ * sealed from now on, and rows already holding them in clear are sealed now.
+ */
+export async function adoptSecretFields(store: Store, names: string[]): Promise<void> {
+  if (!store.secrets.addFields(names)) return;
+  const done = await resealRows(store.db, store.secrets);
+  if (done.nodes + done.specs > 0) await store.flushWal();
 }
 
 /** Stored values still sealed under any key but the current one (a rotation is done when there are none). */
