@@ -132,6 +132,17 @@ describe('secrets at rest (SQLite)', () => {
     expect(sqliteBytes(dir)).not.toContain(`v1:${old!.kid}:`);
   });
 
+  it('rotate-key refuses while a manager runs (it would go on sealing under the old key)', async () => {
+    const engine = await open(db, join(dir, 'state'));
+    try {
+      const kids = readKeyFile(keyFile()).map((k) => k.kid);
+      await expect(rotateKey(db)).rejects.toThrow(/stop the services sharing this database first: .* heartbeat within the last 90 s/);
+      expect(readKeyFile(keyFile()).map((k) => k.kid)).toEqual(kids);
+    } finally {
+      await engine.close();
+    }
+  });
+
   it('reads rows under either key while a rotation is unfinished', async () => {
     const before = readKeyFile(keyFile());
     // A rotation interrupted after step 1: the new key in front, the old one kept.
