@@ -9,6 +9,8 @@ import type { Plan } from './generated/plan.js';
 import type { Apply } from './generated/apply.js';
 import type { DriverModule, Logger, ServiceSettings } from '../contract/types.js';
 import { openStore } from './store/open.js';
+import { adoptSecretFields } from './store/secret-keys.js';
+import { catalogSecretFields } from './secrets/box.js';
 import type { Store } from './store/store.js';
 import { DriverRegistry, loadDriverModules, type DriverCatalog } from './drivers/registry.js';
 import { Conductor } from './conductor.js';
@@ -174,6 +176,7 @@ export class Engine {
       log,
       settings,
     });
+    await adoptSecretFields(store, catalogSecretFields(registry.toData().interfaces));
     // The listener is up before the conductor registers, so the address it records answers.
     const methods: RpcMethods = {};
     const rpc = config.rpc ? await startRpcServer({ ...config.rpc, methods }) : undefined;

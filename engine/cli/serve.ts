@@ -35,6 +35,8 @@ export interface ManagerOptions {
 
 /** Settings of the processes answering the HTTP API (serve, api). */
 export interface HttpOptions extends TlsFlags {
+  /** host:port of a plain-HTTP listener for the deploy agent only (lookup, heartbeat, boot files). */
+  agentListen?: string;
   db: string;
   host: string;
   port: number;
@@ -111,6 +113,27 @@ async function listenHttp(engine: Engine, o: HttpOptions, log: Logger) {
   return { app, port, scheme: o.tlsCert ? 'https' : 'http' };
 }
 
+/** The agent's own plain-HTTP listener (--agent-listen): what the ramdisk reaches when the API is HTTPS. */
+async function listenAgent(engine: Engine, o: HttpOptions, log: Logger): Promise<{ close(): Promise<unknown> } | undefined> {
+  if (!o.agentListen) return undefined;
+  const [host, port] = hostPort(o.agentListen, '--agent-listen');
+  const { buildAgentServer } = await import('../http/server.js');
+  const app = await buildAgentServer(engine, { logger: log as unknown as object, bootRoot: engine.settings.bootRoot });
+  await app.listen({ host, port });
+  process.stderr.write(`ironplan serving the deploy agent's endpoints on http://${host}:${(app.server.address() as { port: number }).port}\n`);
+  return app;
+}
+
+/** Where the agent and iPXE reach this service by default: the agent listener if there is one. */
+function defaultApiUrl(o: HttpOptions): string {
+  const local = (h: string) => (h === '0.0.0.0' ? '127.0.0.1' : h);
+  if (o.agentListen) {
+    const [host, port] = hostPort(o.agentListen, '--agent-listen');
+    return `http://${local(host)}:${port}`;
+  }
+  return `${o.tlsCert ? 'https' : 'http'}://${local(o.host)}:${o.port}`;
+}
+
 /** The same boot root (kernels, ramdisks, per-node iPXE scripts) over TFTP, for firmware that wants it. */
 async function startTftp(engine: Engine, o: ManagerOptions, host: string, log: Logger): Promise<{ close(): Promise<void> } | undefined> {
   if (o.tftpPort === undefined) return undefined;
@@ -127,7 +150,7 @@ const newLog = () => pino({ level: process.env.IRONPLAN_LOG_LEVEL ?? 'info' }) a
 
 export async function serve(o: ServeOptions): Promise<void> {
   const log = newLog();
-  const apiUrl = o.apiUrl ?? `${o.tlsCert ? 'https' : 'http'}://${o.host === '0.0.0.0' ? '127.0.0.1' : o.host}:${o.port}`;
+  const apiUrl = o.apiUrl ?? defaultApiUrl(o);
   const engine = await Engine.open({
     database: o.db,
     secretsKeyFile: o.secretsKeyFile,
@@ -141,8 +164,9 @@ export async function serve(o: ServeOptions): Promise<void> {
   });
   const { app, port, scheme } = await listenHttp(engine, o, log);
   process.stderr.write(`ironplan serving on ${scheme}://${o.host}:${port} (database ${o.db})\n`);
+  const agent = await listenAgent(engine, o, log);
   const tftp = await startTftp(engine, o, o.host, log);
-  closeOnSignals(log, { app, close: async () => { await tftp?.close(); await app.close(); await engine.close(); } });
+  closeOnSignals(log, { app, close: async () => { await tftp?.close(); await agent?.close(); await app.close(); await engine.close(); } });
 }
 
 /** `ironplan api`: the HTTP API only; every manager call goes over RPC to the owning manager. */
@@ -159,7 +183,8 @@ export async function api(o: ApiProcessOptions): Promise<void> {
   });
   const { app, port, scheme } = await listenHttp(engine, o, log);
   process.stderr.write(`ironplan API serving on ${scheme}://${o.host}:${port} (database ${o.db}; managers over RPC)\n`);
-  closeOnSignals(log, { app, close: async () => { await app.close(); await engine.close(); } });
+  const agent = await listenAgent(engine, o, log);
+  closeOnSignals(log, { app, close: async () => { await agent?.close(); await app.close(); await engine.close(); } });
 }
 
 /** `ironplan manager`: drivers and the conductor, answering the API services' RPC calls. */

@@ -24,7 +24,7 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: HttpContext, look
   const nodes = ctx.engine.nodes;
   const tags = ['agent'];
   const buckets = new TokenBuckets(lookupLimit);
-  const counters = agentCounters(app);
+  const counters = agentCounters(ctx.engine);
 
   app.get('/v1/lookup', { schema: { summary: 'The agent finds its node by MAC addresses or uuid (no authentication; rate-limited per source address)', tags } }, async (req, reply) => {
     const wait = buckets.take(req.ip);

@@ -46,21 +46,24 @@ class Counter {
   }
 }
 
-/** What the agent routes count, kept per server (engine/http/agent.ts increments, /metrics renders). */
+/**
+ * What the agent routes count, kept per engine (engine/http/agent.ts increments, /metrics renders): the
+ * agent's routes may answer on a listener of their own (buildAgentServer) and still show in /metrics.
+ */
 export interface AgentCounters {
   heartbeatsRefused: Counter;
   lookupsLimited: Counter;
 }
-const agentCountersOf = new WeakMap<FastifyInstance, AgentCounters>();
+const agentCountersOf = new WeakMap<object, AgentCounters>();
 
-export function agentCounters(app: FastifyInstance): AgentCounters {
-  let c = agentCountersOf.get(app);
-  if (!c) agentCountersOf.set(app, (c = { heartbeatsRefused: new Counter(), lookupsLimited: new Counter() }));
+export function agentCounters(engine: object): AgentCounters {
+  let c = agentCountersOf.get(engine);
+  if (!c) agentCountersOf.set(engine, (c = { heartbeatsRefused: new Counter(), lookupsLimited: new Counter() }));
   return c;
 }
 
 export function registerMetrics(app: FastifyInstance, ctx: HttpContext): void {
-  const agent = agentCounters(app);
+  const agent = agentCounters(ctx.engine);
   const durations = new Histogram();
   const actions = new Counter();
   const manager = ctx.engine.manager;

@@ -85,7 +85,7 @@ function validatorCompiler({ schema, httpPart }: { schema: object; httpPart?: st
   return wrapped;
 }
 
-export async function buildServer(engine: Engine, opts: ServerOptions = {}): Promise<FastifyInstance> {
+function newApp(opts: ServerOptions): FastifyInstance {
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const app = Fastify({
     ...loggerOptions(opts.logger),
@@ -100,7 +100,6 @@ export async function buildServer(engine: Engine, opts: ServerOptions = {}): Pro
     const methods = Array.isArray(r.method) ? r.method : [r.method];
     if (r.bodyLimit === undefined && methods.some((m) => LARGE_BODY_ROUTES.has(`${m} ${r.url}`))) r.bodyLimit = limits.largeBodyLimit;
   });
-  const ctx: HttpContext = { engine, bootRoot: opts.bootRoot ?? engine.settings.bootRoot };
 
   // OpenStack clients send Content-Type: application/json on bodiless DELETEs too; that is no body, not an error.
   app.removeContentTypeParser('application/json');
@@ -125,7 +124,27 @@ export async function buildServer(engine: Engine, opts: ServerOptions = {}): Pro
     done(err, undefined);
   });
   app.setValidatorCompiler(validatorCompiler);
+  return app;
+}
 
+/**
+ * The deploy agent's way in alone (lookup, heartbeat, boot files) on a listener of its own: plain HTTP on
+ * the provisioning network while the API proper speaks HTTPS, since the ramdisk's agent cannot verify TLS
+ * (README, Security). Nothing else of the API answers here.
+ */
+export async function buildAgentServer(engine: Engine, opts: Omit<ServerOptions, 'tls' | 'auth'> = {}): Promise<FastifyInstance> {
+  const app = newApp(opts);
+  const ctx: HttpContext = { engine, bootRoot: opts.bootRoot ?? engine.settings.bootRoot };
+  registerErrorHandling(app);
+  registerAgentRoutes(app, ctx, opts.agentLookupLimit);
+  registerBootRoutes(app, ctx);
+  await app.ready();
+  return app;
+}
+
+export async function buildServer(engine: Engine, opts: ServerOptions = {}): Promise<FastifyInstance> {
+  const app = newApp(opts);
+  const ctx: HttpContext = { engine, bootRoot: opts.bootRoot ?? engine.settings.bootRoot };
   const routes = collectRoutes(app);
   const onRoute = opts.onRoute;
   if (onRoute) app.addHook('onRoute', (r) => (Array.isArray(r.method) ? r.method : [r.method]).forEach((method) => onRoute({ method, url: r.url })));

@@ -18,10 +18,27 @@ export function schemaSecretFields(dir = join(packageRoot, 'schemas', 'drivers')
   return [...out].sort();
 }
 
-const aad = (field: string) => `driver_info.${field}`;
+/** writeOnly property names of the driver_info schemas a loaded catalog holds (driver modules from packages too). */
+export function catalogSecretFields(interfaces: Record<string, unknown>): string[] {
+  const out = new Set<string>();
+  for (const schema of Object.values(interfaces)) {
+    const props = (schema as { properties?: Record<string, { writeOnly?: boolean }> } | null)?.properties ?? {};
+    for (const [name, prop] of Object.entries(props)) if (prop.writeOnly === true) out.add(name);
+  }
+  return [...out].sort();
+}
+
+/** The node columns holding secrets. */
+export type SecretScope = 'driver_info' | 'driver_internal_info';
+
+/** driver_internal_info's secret: the agent's per-deploy token (engine/conductor/credentials.ts). */
+export const INTERNAL_SECRET_FIELDS: readonly string[] = ['agent_secret_token'];
+
+const aad = (scope: SecretScope, field: string) => `${scope}.${field}`;
 
 export class SecretBox {
   private readonly fields: Set<string>;
+  private readonly internal = new Set(INTERNAL_SECRET_FIELDS);
 
   constructor(
     private keyring: Keyring,
@@ -45,55 +62,63 @@ export class SecretBox {
     this.keyring = keyring;
   }
 
-  addFields(names: Iterable<string>): void {
+  /** Adds secret fields; true when any was new (stored rows may then hold it in clear). */
+  addFields(names: Iterable<string>): boolean {
+    const before = this.fields.size;
     for (const n of names) this.fields.add(n);
+    return this.fields.size > before;
   }
 
-  get secretFields(): string[] {
-    return [...this.fields].sort();
+  /** The secret field names of a column. */
+  secretFields(scope: SecretScope = 'driver_info'): string[] {
+    return [...(scope === 'driver_info' ? this.fields : this.internal)].sort();
   }
 
-  /** driver_info as stored: secret fields sealed under the current key (already sealed values kept). */
-  seal(info: Info): Info {
+  private isSecret(scope: SecretScope, k: string): boolean {
+    return scope === 'driver_info' ? this.fields.has(k) : this.internal.has(k);
+  }
+
+  /** The column as stored: secret fields sealed under the current key (already sealed values kept). */
+  seal(info: Info, scope: SecretScope = 'driver_info'): Info {
     let out: Info | null = null;
     for (const [k, v] of Object.entries(info)) {
-      if (v === undefined || v === null || !this.fields.has(k) || isSealed(v)) continue;
+      if (v === undefined || v === null || !this.isSecret(scope, k) || isSealed(v)) continue;
       out ??= { ...info };
-      out[k] = this.keyring.seal(aad(k), v);
+      out[k] = this.keyring.seal(aad(scope, k), v);
     }
     return out ?? info;
   }
 
-  /** driver_info as the engine uses it: every sealed value opened. */
-  open(info: Info): Info {
+  /** The column as the engine uses it: every sealed value opened. */
+  open(info: Info, scope: SecretScope = 'driver_info'): Info {
     let out: Info | null = null;
     for (const [k, v] of Object.entries(info)) {
       if (!isSealed(v)) continue;
       out ??= { ...info };
-      out[k] = this.openValue(k, v);
+      out[k] = this.openValue(aad(scope, k), v);
     }
     return out ?? info;
   }
 
-  /** True when the stored driver_info has a secret in clear, or a value sealed under another key than the current. */
-  needsResealing(info: Info): boolean {
-    return Object.entries(info).some(([k, v]) => (isSealed(v) ? sealedKid(v) !== this.keyring.currentKid : v !== undefined && v !== null && this.fields.has(k)));
+  /** True when the stored column has a secret in clear, or a value sealed under another key than the current. */
+  needsResealing(info: Info, scope: SecretScope = 'driver_info'): boolean {
+    return Object.entries(info).some(([k, v]) => (isSealed(v) ? sealedKid(v) !== this.keyring.currentKid : v !== undefined && v !== null && this.isSecret(scope, k)));
   }
 
   /** Opens then seals under the current key. */
-  reseal(info: Info): Info {
-    const clear = this.open(info);
+  reseal(info: Info, scope: SecretScope = 'driver_info'): Info {
+    const clear = this.open(info, scope);
     const out: Info = {};
     // A value sealed before stays sealed even if no loaded driver names its field any more.
-    for (const [k, v] of Object.entries(clear)) out[k] = v !== undefined && v !== null && (this.fields.has(k) || isSealed(info[k])) ? this.keyring.seal(aad(k), v) : v;
+    for (const [k, v] of Object.entries(clear)) out[k] = v !== undefined && v !== null && (this.isSecret(scope, k) || isSealed(info[k])) ? this.keyring.seal(aad(scope, k), v) : v;
     return out;
   }
 
-  private openValue(field: string, v: { $enc: string }): unknown {
+  private openValue(aadText: string, v: { $enc: string }): unknown {
     if (!this.keyring.has(sealedKid(v))) {
       const fresh = this.reload();
       if (fresh) this.keyring = fresh;
     }
-    return this.keyring.open(aad(field), v);
+    return this.keyring.open(aadText, v);
   }
 }

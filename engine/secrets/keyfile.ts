@@ -64,6 +64,15 @@ export function writeKeyFile(path: string, entries: KeyEntry[]): void {
   renameSync(tmp, path);
 }
 
+/**
+ * Reads a key file another process may be creating this instant (it exists, empty, until that process
+ * has written it): an empty file is waited for, briefly.
+ */
+function readWhenWritten(path: string): KeyEntry[] {
+  for (let i = 0; i < 40 && statSync(path).size === 0; i++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+  return readKeyFile(path);
+}
+
 /** Reads the key file, creating it (mode 0600) with a new key when there is none yet. */
 export function loadOrCreateKeyFile(path: string): { entries: KeyEntry[]; created: boolean } {
   mkdirSync(dirname(path), { recursive: true });
@@ -73,7 +82,7 @@ export function loadOrCreateKeyFile(path: string): { entries: KeyEntry[]; create
     fd = openSync(path, 'wx', 0o600);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    return { entries: readKeyFile(path), created: false };
+    return { entries: readWhenWritten(path), created: false };
   }
   const entries = [newKey()];
   try {

@@ -3,10 +3,13 @@
 // re-sealing of stored rows (clear rows of an older version at start, every row during a key rotation).
 import type { Kysely } from 'kysely';
 import type { Database } from './tables.js';
-import type { SecretBox } from '../secrets/box.js';
+import type { SecretBox, SecretScope } from '../secrets/box.js';
+import type { Store } from './store.js';
 import { SecretsError, type Sealed } from '../secrets/envelope.js';
 
 const CHECK_AAD = 'ironplan secrets key check';
+/** Rows holding a sealed value (engine/secrets/envelope.ts). */
+const SEALED_LIKE = '%"$enc":"v1:%';
 const CHECK_TEXT = 'the key this database is sealed with';
 
 export interface KeyCheckContext {
@@ -56,8 +59,8 @@ export async function forgetOtherKeys(db: Kysely<Database>, box: SecretBox): Pro
 }
 
 /**
- * Seals under the current key every stored driver_info that has a secret in clear or sealed under another
- * key: nodes and node specs. Each row is one conditional UPDATE (a crash leaves each row whole, under the
+ * Seals under the current key every stored driver_info (and driver_internal_info: the agent token) that
+ * has a secret in clear or sealed under another key: nodes and node specs. Each row is one conditional UPDATE (a crash leaves each row whole, under the
  * old key or the new); a row changed meanwhile is read again. The version is not bumped: the clear values
  * are the same, so what processes have cached stays right.
  */
@@ -65,29 +68,34 @@ export async function resealRows(db: Kysely<Database>, box: SecretBox): Promise<
   let nodes = 0;
   let specs = 0;
   // Only rows naming a secret field or holding a sealed value can need it (LIKE's _ matches itself too).
-  const patterns = [...box.secretFields.map((f) => `%"${f}":%`), '%"$enc":"v1:%'];
+  const like = (scope: SecretScope) => [...box.secretFields(scope).map((f) => `%"${f}":%`), SEALED_LIKE];
+  const patterns = like('driver_info');
+  const internal = like('driver_internal_info');
+  const columns = ['uuid', 'version', 'driver_info', 'driver_internal_info'] as const;
   const nodeRows = await db
     .selectFrom('nodes')
-    .select(['uuid', 'version', 'driver_info'])
-    .where((eb) => eb.or(patterns.map((p) => eb('driver_info', 'like', p))))
+    .select(columns)
+    .where((eb) => eb.or([...patterns.map((p) => eb('driver_info', 'like', p)), ...internal.map((p) => eb('driver_internal_info', 'like', p))]))
     .execute();
   for (const first of nodeRows) {
-    let row: { uuid: string; version: number; driver_info: string } | undefined = first;
+    let row: (typeof nodeRows)[number] | undefined = first;
     for (let attempt = 0; row && attempt < 5; attempt++) {
       const info = JSON.parse(row.driver_info) as Record<string, unknown>;
-      if (!box.needsResealing(info)) break;
+      const internalInfo = JSON.parse(row.driver_internal_info) as Record<string, unknown>;
+      if (!box.needsResealing(info) && !box.needsResealing(internalInfo, 'driver_internal_info')) break;
       const res = await db
         .updateTable('nodes')
-        .set({ driver_info: JSON.stringify(box.reseal(info)) })
+        .set({ driver_info: JSON.stringify(box.reseal(info)), driver_internal_info: JSON.stringify(box.reseal(internalInfo, 'driver_internal_info')) })
         .where('uuid', '=', row.uuid)
         .where('version', '=', row.version)
         .where('driver_info', '=', row.driver_info)
+        .where('driver_internal_info', '=', row.driver_internal_info)
         .executeTakeFirst();
       if (Number(res.numUpdatedRows) === 1) {
         nodes++;
         break;
       }
-      row = await db.selectFrom('nodes').select(['uuid', 'version', 'driver_info']).where('uuid', '=', row.uuid).executeTakeFirst();
+      row = await db.selectFrom('nodes').select(columns).where('uuid', '=', row.uuid).executeTakeFirst();
     }
   }
   const specRows = await db
@@ -107,10 +115,24 @@ export async function resealRows(db: Kysely<Database>, box: SecretBox): Promise<
   return { nodes, specs };
 }
 
+/**
+ * Secret fields of the drivers this process loaded (a driver package's schema is not under schemas/drivers):
+ * sealed from now on, and rows already holding them in clear are sealed now.
+ */
+export async function adoptSecretFields(store: Store, names: string[]): Promise<void> {
+  if (!store.secrets.addFields(names)) return;
+  const done = await resealRows(store.db, store.secrets);
+  if (done.nodes + done.specs > 0) await store.flushWal();
+}
+
 /** Stored values still sealed under any key but the current one (a rotation is done when there are none). */
 export async function countSealedUnderOtherKeys(db: Kysely<Database>, box: SecretBox): Promise<number> {
   const other = (text: string) => [...text.matchAll(/"\$enc":"v1:([^:"]+):/g)].some((m) => m[1] !== box.currentKid);
-  const nodes = await db.selectFrom('nodes').select('driver_info').where('driver_info', 'like', '%"$enc":"v1:%').execute();
-  const specs = await db.selectFrom('specs').select('body').where('body', 'like', '%"$enc":"v1:%').execute();
-  return nodes.filter((r) => other(r.driver_info)).length + specs.filter((r) => other(r.body)).length;
+  const nodes = await db
+    .selectFrom('nodes')
+    .select(['driver_info', 'driver_internal_info'])
+    .where((eb) => eb.or([eb('driver_info', 'like', SEALED_LIKE), eb('driver_internal_info', 'like', SEALED_LIKE)]))
+    .execute();
+  const specs = await db.selectFrom('specs').select('body').where('body', 'like', SEALED_LIKE).execute();
+  return nodes.filter((r) => other(r.driver_info) || other(r.driver_internal_info)).length + specs.filter((r) => other(r.body)).length;
 }

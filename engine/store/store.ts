@@ -142,7 +142,7 @@ function nodeFromRow(r: Selectable<NodesTable>, box: SecretBox): NodeRecord {
     chassis_uuid: r.chassis_uuid ?? null,
     instance_uuid: r.instance_uuid,
     instance_info: parse(r.instance_info, {}),
-    driver_internal_info: parse(r.driver_internal_info, {}),
+    driver_internal_info: box.open(parse(r.driver_internal_info, {}), 'driver_internal_info'),
     extra: parse(r.extra, {}),
     managed: !!r.managed,
     provision_deadline: r.provision_deadline,
@@ -174,11 +174,13 @@ function nodeToRow(n: NodePatch, box: SecretBox): Partial<NodesTable> {
       case 'driver_info':
         row.driver_info = json(box.seal(v as Record<string, unknown>));
         break;
+      case 'driver_internal_info':
+        row.driver_internal_info = json(box.seal(v as Record<string, unknown>, 'driver_internal_info'));
+        break;
       case 'interfaces':
       case 'properties':
       case 'traits':
       case 'instance_info':
-      case 'driver_internal_info':
       case 'extra':
       case 'network_data':
         (row as Record<string, unknown>)[k] = json(v);

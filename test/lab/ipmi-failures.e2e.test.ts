@@ -7,6 +7,7 @@ import { startBmc, type RunningBmc } from '../../lab/bmc.js';
 import { openTestEngine, SHA } from '../engine/helpers.js';
 import type { Engine } from '../../engine/engine.js';
 import { STABLE_STATES } from '../../engine/states.js';
+import { expectNoLeaks } from '../support/leak-scan.js';
 
 const fakeChassis = join(import.meta.dirname, '..', '..', 'lab', 'bmc', 'fake-chassis.sh');
 
@@ -69,6 +70,7 @@ describe('ipmi node failures (slow: real ipmi_sim)', () => {
     expect(after.provision_state).toBe('enroll');
     expect(after.last_error).toMatch(/password/i);
     expect(JSON.stringify(engine.nodes.redact(after))).not.toContain('wrong-pw');
+    expectNoLeaks({ secrets: ['wrong-pw'], sqliteFiles: [join(dir, 'ironplan.db')], texts: { events: JSON.stringify(await engine.nodes.listEvents()) } });
   }, 60_000);
 
   it('an agent that never calls back: deploy failed on the timeout, and the node is powered off over IPMI', async () => {

@@ -1,6 +1,8 @@
 // The provider end to end: the real terraform binary, the built provider through dev_overrides, and the
 // ironplan service in this process with fake-hardware nodes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { expectNoLeaks, serviceTexts } from '../support/leak-scan.js';
 import { api, providerBlock, requireTerraform, tf, tfOk, workdir, SHA, SHA2, type Service, type Workdir, useServiceAndWorkdir } from './helpers.js';
 
 const HAVE_TERRAFORM = requireTerraform('provider end-to-end (terraform.e2e.test.ts)');
@@ -104,6 +106,8 @@ describe.skipIf(!HAVE_TERRAFORM)('terraform provider e2e: 3 resources, full life
     const r = await tf(w, ['plan', '-detailed-exitcode', ...NC]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain('No changes.');
+    // driver_secrets (deprecated) is in terraform's state by design (driver_secrets_wo is not): the service's side only.
+    expectNoLeaks({ secrets: ['s3cret'], sqliteFiles: [join(svc.engine.settings.stateDir, 'ironplan.db')], texts: await serviceTexts(svc.url) });
   });
 
   it('updates a node in place', async () => {

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { expectNoLeaks, serviceTexts } from '../support/leak-scan.js';
 import { providerBlock, requireTerraform, tf, type Service, type Workdir, useServiceAndWorkdir } from './helpers.js';
 
 const HAVE_TERRAFORM = requireTerraform('write-only secrets (write-only.e2e.test.ts)');
@@ -25,9 +26,12 @@ describe.skipIf(!HAVE_TERRAFORM)('driver_secrets_wo: write-only BMC secrets', ()
   const logFile = () => join(w.dir, 'tf.log');
 
   const config = (version: number) => `${providerBlock(svc)}
+# ephemeral (Terraform >= 1.10): a saved plan does not record the value either (a sensitive variable's
+# value is written into plan files; the leak scan below found it there).
 variable "bmc_password" {
   type      = string
   sensitive = true
+  ephemeral = true
 }
 
 resource "ironplan_node" "n" {
@@ -131,6 +135,13 @@ resource "ironplan_node" "n" {
     expect(n.driver_info.fake_agent_delay_ms).toBe(1);
     expect(n.driver_info.ipmi_password).toBe(third);
   }, 180_000);
+
+  it('leaves none of the secrets in the database file, a saved plan, the state, the provider log or the service', async () => {
+    const p = await run(third, ['plan', '-out=check.tfplan', ...NC]);
+    expect(p.code, p.stdout + p.stderr).toBe(0);
+    const db = join(svc.engine.settings.stateDir, 'ironplan.db');
+    expectNoLeaks({ secrets: [first, second, third], sqliteFiles: [db], terraformDirs: [w.dir], terraformEnv: w.env, texts: { 'provider log': log(), ...(await serviceTexts(svc.url)) } });
+  }, 120_000);
 
   it('destroys the node', async () => {
     const d = await run(third, ['destroy', '-auto-approve', ...NC]);

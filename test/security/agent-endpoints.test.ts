@@ -1,7 +1,9 @@
 // The agent's unauthenticated endpoints: lookups are rate-limited per source address (429 + Retry-After),
 // the token is handed out once, and heartbeats with a wrong token are refused and counted in /metrics.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
 import { CHECKSUM, startHarness, waitFor, type Harness } from '../http/helpers.js';
+import { expectNoLeaks } from '../support/leak-scan.js';
 
 let h: Harness;
 beforeAll(async () => (h = await startHarness({ agentLookupLimit: { burst: 3, perSecond: 2 } })));
@@ -44,6 +46,10 @@ describe('agent endpoints', () => {
     const again = await lookup(`node_uuid=${uuid}`, '10.0.0.2');
     expect(again.status).toBe(200);
     expect(again.body.config.agent_token).toBe('******');
+    // At rest the token is sealed as the BMC passwords are (the engine still reads it to check heartbeats).
+    const token = first.body.config.agent_token as string;
+    expect((await h.engine.store.getNode(uuid)).driver_internal_info.agent_secret_token).toBe(token);
+    expect(expectNoLeaks({ secrets: [token], sqliteFiles: [join(h.dir, 'ironplan.sqlite')] })).toBeUndefined();
   });
 
   it('limits lookups per source address: 429 with Retry-After, counted; other addresses unaffected', async () => {

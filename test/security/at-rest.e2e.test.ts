@@ -15,6 +15,7 @@ import { openStore } from '../../engine/store/open.js';
 import { rotateKey } from '../../engine/secrets/rotate.js';
 import { newKey, readKeyFile, writeKeyFile } from '../../engine/secrets/keyfile.js';
 import { runCli } from '../engine/serve-process.js';
+import { expectNoLeaks } from '../support/leak-scan.js';
 import { hasPostgres, startPostgres, type Postgres } from '../engine/pg.js';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
@@ -131,6 +132,17 @@ describe('secrets at rest (SQLite)', () => {
     expect(sqliteBytes(dir)).not.toContain(`v1:${old!.kid}:`);
   });
 
+  it('rotate-key refuses while a manager runs (it would go on sealing under the old key)', async () => {
+    const engine = await open(db, join(dir, 'state'));
+    try {
+      const kids = readKeyFile(keyFile()).map((k) => k.kid);
+      await expect(rotateKey(db)).rejects.toThrow(/stop the services sharing this database first: .* heartbeat within the last 90 s/);
+      expect(readKeyFile(keyFile()).map((k) => k.kid)).toEqual(kids);
+    } finally {
+      await engine.close();
+    }
+  });
+
   it('reads rows under either key while a rotation is unfinished', async () => {
     const before = readKeyFile(keyFile());
     // A rotation interrupted after step 1: the new key in front, the old one kept.
@@ -166,7 +178,7 @@ describe.skipIf(!hasPostgres)('secrets at rest (PostgreSQL, two managers sharing
     await a.close();
     const dump = execFileSync('pg_dump', ['--no-owner', pg.url], { maxBuffer: 64 * 1024 * 1024 }).toString('latin1');
     expect(dump).toContain('"ipmi_password":{"$enc":"v1:');
-    expect(dump).not.toContain(PASSWORD);
+    expectNoLeaks({ secrets: [PASSWORD], postgresUrls: [pg.url] });
     // A manager started without the shared file gets a key of its own in its data directory: refused.
     await expect(open(pg.url, join(dir, 'c'))).rejects.toThrow(/does not hold/);
 

@@ -157,7 +157,7 @@ describe.skipIf(!hasProc)('no secret leaks over a full life cycle (fake and ipmi
     await engine.close();
     closed = true;
     // The scan finds what it looks for (a planted copy), so a clean result means something.
-    expect(scanForLeaks({ secrets: [PASSWORD], texts: { planted: `a ${PASSWORD} b` } })).toEqual([{ where: 'planted', secret: PASSWORD }]);
+    expect(scanForLeaks({ secrets: [PASSWORD], texts: { planted: `a ${PASSWORD} b` } })).toEqual([{ where: 'planted near "a <secret>"', secret: PASSWORD }]);
     expectNoLeaks({ secrets: [PASSWORD, WRONG], sqliteFiles: [join(dir, 'ironplan.sqlite')], texts, cmdlines });
   }, 180_000);
 });

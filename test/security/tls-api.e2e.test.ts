@@ -59,6 +59,27 @@ describe('the API over HTTPS', () => {
     expect(none.stderr).toMatch(/not issued by a trusted CA/);
   }, 60_000);
 
+  it("--agent-listen serves only the agent's endpoints over plain HTTP; its refusals show in the HTTPS /metrics", async () => {
+    const agentPort = await freeTcpPort();
+    const { endpoint, child } = await serveTls(dir, pki, ['--agent-listen', `127.0.0.1:${agentPort}`]);
+    children.push(child);
+    const agent = `http://127.0.0.1:${agentPort}`;
+    const lookup = await fetch(`${agent}/v1/lookup?addresses=52:54:00:00:00:01`);
+    expect(lookup.status).toBe(404);
+    expect(await lookup.text()).toContain('No node in a state that allows lookup');
+    const https = tlsFetch({ ca: pki.ca });
+    const headers = { 'x-openstack-ironic-api-version': 'latest', 'content-type': 'application/json' };
+    const created = await https(`${endpoint}/v1/nodes`, { method: 'POST', headers, body: JSON.stringify({ name: 'n1', driver: 'fake-hardware' }) });
+    expect(created.status).toBe(201);
+    const { uuid } = (await created.json()) as { uuid: string };
+    const beat = await fetch(`${agent}/v1/heartbeat/${uuid}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ agent_token: 'x', agent_status: 'ready' }) });
+    expect(beat.status).toBe(401);
+    // The API proper is not on the agent's listener.
+    expect((await fetch(`${agent}/v1/nodes`)).status).toBe(404);
+    expect((await fetch(`${agent}/metrics`)).status).toBe(404);
+    expect(await (await https(`${endpoint}/metrics`)).text()).toContain('ironplan_agent_heartbeats_refused_total{reason="agent_token"} 1');
+  }, 60_000);
+
   it('with --tls-client-ca, refuses a client without a certificate and answers one with', async () => {
     const { endpoint, child } = await serveTls(dir, pki, ['--tls-client-ca', pki.ca]);
     children.push(child);

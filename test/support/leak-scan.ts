@@ -25,12 +25,18 @@ export interface LeakSources {
   texts?: Record<string, string>;
   /** Directories holding terraform state (terraform.tfstate*) and saved plans (*.tfplan, shown as JSON). */
   terraformDirs?: string[];
+  /** The environment terraform runs in there (its CLI config: dev_overrides for the provider). */
+  terraformEnv?: NodeJS.ProcessEnv;
   /** Command lines seen by a ChildWatcher. */
   cmdlines?: string[];
 }
 
 function find(where: string, text: string, secrets: string[], out: Finding[]): void {
-  for (const secret of secrets) if (text.includes(secret)) out.push({ where, secret });
+  for (const secret of secrets) {
+    const at = text.indexOf(secret);
+    // Where in the text: enough context to see which field holds it, with the secret itself masked.
+    if (at >= 0) out.push({ where: `${where} near "${text.slice(Math.max(0, at - 60), at).replace(/\s+/g, ' ')}<secret>"`, secret });
+  }
 }
 
 function sqliteText(file: string): Array<[string, string]> {
@@ -40,13 +46,13 @@ function sqliteText(file: string): Array<[string, string]> {
     .map((f) => [join(dir, f), readFileSync(join(dir, f)).toString('latin1')]);
 }
 
-function terraformTexts(dir: string): Array<[string, string]> {
+function terraformTexts(dir: string, env: NodeJS.ProcessEnv = process.env): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   for (const f of readdirSync(dir)) {
     const path = join(dir, f);
     if (f.startsWith('terraform.tfstate')) out.push([path, readFileSync(path, 'utf8')]);
     else if (f.endsWith('.tfplan')) {
-      const json = execFileSync('terraform', ['show', '-json', f], { cwd: dir, env: { ...process.env, CHECKPOINT_DISABLE: '1' }, maxBuffer: 64 << 20 }).toString();
+      const json = execFileSync('terraform', ['show', '-json', f], { cwd: dir, env: { ...env, CHECKPOINT_DISABLE: '1' }, maxBuffer: 64 << 20 }).toString();
       out.push([`${path} (terraform show -json)`, json]);
     }
   }
@@ -61,7 +67,7 @@ export function scanForLeaks(sources: LeakSources): Finding[] {
   for (const file of sources.sqliteFiles ?? []) for (const [where, text] of sqliteText(file)) find(where, text, secrets, out);
   for (const url of sources.postgresUrls ?? []) find(`pg_dump ${url}`, execFileSync('pg_dump', ['--no-owner', url], { maxBuffer: 256 << 20 }).toString('latin1'), secrets, out);
   for (const [where, text] of Object.entries(sources.texts ?? {})) find(where, text, secrets, out);
-  for (const dir of sources.terraformDirs ?? []) for (const [where, text] of terraformTexts(dir)) find(where, text, secrets, out);
+  for (const dir of sources.terraformDirs ?? []) for (const [where, text] of terraformTexts(dir, sources.terraformEnv)) find(where, text, secrets, out);
   for (const line of sources.cmdlines ?? []) find(`command line: ${line.replaceAll(secrets[0] ?? '\0', '<secret>')}`, line, secrets, out);
   return out;
 }
