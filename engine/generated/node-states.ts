@@ -38,7 +38,13 @@ export interface NodeStateRow {
     | 'deploy failed'
     | 'active'
     | 'deleting'
-    | 'error';
+    | 'error'
+    | 'rescuing'
+    | 'rescue wait'
+    | 'rescue'
+    | 'rescue failed'
+    | 'unrescuing'
+    | 'unrescue failed';
   power_state: ('power on' | 'power off') | null;
   maintenance: boolean;
   /**
