@@ -107,6 +107,8 @@ export function NodeTable() {
   const drivers = useDrivers();
   const { later, conductors } = useLater();
   const has = (k: Later) => !!later?.includes(k);
+  // Owner and conductor columns come together (1.50 has both), so the grid has one extra layout.
+  const laterCols = has('owner') && has('conductor');
   const [filters, setFilters] = useState<Filters>(EMPTY);
   const [sort, setSort] = useState<{ key: SortKey; dir: 'asc' | 'desc' }>({ key: 'name', dir: 'asc' });
   const [selected, setSelected] = useState<Set<string>>(new Set());
@@ -220,7 +222,7 @@ export function NodeTable() {
         <p class="muted" data-testid="read-only">Read-only: your token has the reader role.</p>
       )}
       {error && <p class="error">{error}</p>}
-      <div class={`vtable ${has('owner') && has('conductor') ? 'later' : ''}`}>
+      <div class={`vtable ${laterCols ? 'later' : ''}`}>
         <div class="tr thead">
           {canAct && (
             <span class="check">
@@ -235,8 +237,8 @@ export function NodeTable() {
           {head(null, 'Driver')}
           {head(null, 'Resource class')}
           {head(null, 'Traits')}
-          {has('owner') && has('conductor') && head(null, 'Owner')}
-          {has('owner') && has('conductor') && head(null, 'Conductor')}
+          {laterCols && head(null, 'Owner')}
+          {laterCols && head(null, 'Conductor')}
         </div>
         <div class="tbody" ref={scroller} data-testid="table-body">
           <div style={{ height: `${virtualizer.getTotalSize()}px`, position: 'relative' }}>
@@ -259,8 +261,8 @@ export function NodeTable() {
                   <span>{r.driver}</span>
                   <span>{r.resource_class ?? ''}</span>
                   <span class="muted">{(r.traits ?? []).join(', ')}</span>
-                  {has('owner') && has('conductor') && <span data-col="owner">{r.owner ?? ''}</span>}
-                  {has('owner') && has('conductor') && <span class="mono muted" data-col="conductor" title={r.conductor_group ? `group ${r.conductor_group}` : undefined}>{r.conductor ?? ''}</span>}
+                  {laterCols && <span data-col="owner">{r.owner ?? ''}</span>}
+                  {laterCols && <span class="mono muted" data-col="conductor" title={r.conductor_group ? `group ${r.conductor_group}` : undefined}>{r.conductor ?? ''}</span>}
                 </div>
               );
             })}
