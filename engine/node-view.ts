@@ -6,7 +6,7 @@ import type { NodeRecord } from '../contract/generated/node-record.js';
 import type { PortRecord } from '../contract/generated/port-record.js';
 import type { Event } from './generated/event.js';
 import type { NodeStates } from './generated/node-states.js';
-import type { NodeFilter, PortFilter, Store } from './store/store.js';
+import type { EventFilter, NodeFilter, PortFilter, Store } from './store/store.js';
 import type { DriverCatalog } from './drivers/registry.js';
 import { redact } from './conductor/records.js';
 import { waitForNode } from './conductor/wait.js';
@@ -48,7 +48,7 @@ export class NodeView {
     return this.store.getPort(uuid);
   }
 
-  listEvents(filter: { after?: number; node_uuid?: string; limit?: number } = {}): Promise<Event[]> {
+  listEvents(filter: EventFilter = {}): Promise<Event[]> {
     return this.store.listEvents(filter);
   }
 

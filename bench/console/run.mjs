@@ -4,12 +4,17 @@
 //   2. a filter over the N nodes: from changing it until the table shows the new rows (median of 5;
 //      a state filter and a name search)                                           goal ≤ 100 ms
 //   3. frames per second on the overview while 1,000 nodes change state in 10 s   goal ≥ 30
+//   4. the plan page's recent applies with APPLIES (30) recorded: from navigation until the newest 20
+//      show (GET /v1/applies); and what the first round did instead, for comparison: the newest event id
+//      by binary search over ?after= (requests, ms) and one page of the last 10,000 events, against one
+//      GET /v1/events?format=json&limit=1&order=desc
 // Run: npm run build && node bench/console/run.mjs   (N=…, CHANGES=…)
 import { chromium } from 'playwright-core';
 import { CHROMIUM, chromiumPresent, seedNodes, startServe, TOKENS } from '../../test/ui/console-server.mjs';
 
 const N = Number(process.env.N ?? 10_000);
 const CHANGES = Number(process.env.CHANGES ?? 1000);
+const APPLIES = Number(process.env.APPLIES ?? 30);
 const GOALS = { fmpMs: 1000, filterMs: 100, fps: 30 };
 
 if (!chromiumPresent()) {
@@ -125,11 +130,56 @@ try {
   let worst = 0;
   for (let i = 1; i < frames.length; i++) worst = Math.max(worst, frames[i] - frames[i - 1]);
 
+  // 4. Recent applies. Each apply enrolls one more spec'd node (a quick one: no cleaning).
+  for (let i = 0; i < APPLIES; i++) {
+    const put = await server.call('PUT', `/v1/specs/nodes/bench-spec-${i}`, { driver: 'fake-hardware', provision_state: 'enroll' });
+    if (put.status !== 200) throw new Error(`spec: HTTP ${put.status}`);
+    const plan = await server.call('POST', '/v1/plans');
+    const started = await server.call('POST', `/v1/plans/${plan.body.id}/apply`, {});
+    while ((await server.call('GET', `/v1/applies/${started.body.apply_id}`)).body.status === 'running') await new Promise((r) => setTimeout(r, 20));
+  }
+  const shown = Math.min(APPLIES, 20);
+  const appliesMs = [];
+  for (let i = 0; i < 3; i++) {
+    await page.goto(`${server.url}/ui/plans`, { waitUntil: 'commit' });
+    const ms = await page.waitForFunction((n) => document.querySelectorAll('[data-testid=recent-applies] tr').length === n && performance.now(), shown, { polling: 'raf', timeout: 60_000 });
+    appliesMs.push(await ms.jsonValue());
+  }
+  const timed = async (f) => {
+    const t0 = performance.now();
+    const v = await f();
+    return [v, performance.now() - t0];
+  };
+  let searches = 0;
+  const any = async (after) => (searches++, (await server.call('GET', `/v1/events?format=json&limit=1&after=${after}`)).body.events.length > 0);
+  const [newestBySearch, bisectMs] = await timed(async () => {
+    let lo = 0;
+    let hi = 1;
+    while (await any(hi)) [lo, hi] = [hi, hi * 2];
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (await any(mid)) lo = mid;
+      else hi = mid;
+    }
+    return hi;
+  });
+  const [scan, scanMs] = await timed(async () => JSON.stringify((await server.call('GET', `/v1/events?format=json&limit=10000&after=${Math.max(0, newestBySearch - 10000)}`)).body).length);
+  const newestMs = [];
+  let newest;
+  for (let i = 0; i < 5; i++) {
+    const [r, ms] = await timed(() => server.call('GET', '/v1/events?format=json&limit=1&order=desc'));
+    newest = r.body.events[0].id;
+    newestMs.push(ms);
+  }
+  if (newest !== newestBySearch) throw new Error(`newest event: ${newest} by order=desc, ${newestBySearch} by search`);
+
   const ok = (v, goal, lower) => ((lower ? v <= goal : v >= goal) ? 'ok' : 'MISSED');
   console.log(`\nconsole, ${N.toLocaleString()} nodes (chromium ${browser.version()}, headless)`);
   console.log(`  first meaningful paint of the overview   ${fmp.toFixed(0)} ms (median of ${fmps.map((x) => x.toFixed(0)).join(', ')})   goal ≤ ${GOALS.fmpMs} ms   ${ok(fmp, GOALS.fmpMs, true)}`);
   console.log(`  table filter: provision_state=available  ${median(stateMs).toFixed(0)} ms median (${stateMs.map((x) => x.toFixed(0)).join(', ')})   goal ≤ ${GOALS.filterMs} ms   ${ok(median(stateMs), GOALS.filterMs, true)}`);
   console.log(`  table filter: name search                ${median(searchMs).toFixed(0)} ms median (${searchMs.map((x) => x.toFixed(0)).join(', ')})   goal ≤ ${GOALS.filterMs} ms   ${ok(median(searchMs), GOALS.filterMs, true)}`);
+  console.log(`  plan page: the newest ${shown} of ${APPLIES} applies shown  ${median(appliesMs).toFixed(0)} ms median (${appliesMs.map((x) => x.toFixed(0)).join(', ')}) from navigation`);
+  console.log(`  newest event id (${newest.toLocaleString()}): order=desc&limit=1 ${median(newestMs).toFixed(1)} ms median, 1 request; first round's search ${bisectMs.toFixed(0)} ms, ${searches} requests, then a 10,000-event page ${scanMs.toFixed(0)} ms (${(scan / 1e6).toFixed(1)} MB)`);
   console.log(`  overview while ${targets.length} nodes change state (sent in ${(sent / 1000).toFixed(1)} s): ${fps.toFixed(1)} fps over ${span.toFixed(1)} s, longest frame ${worst.toFixed(0)} ms   goal ≥ ${GOALS.fps} fps   ${ok(fps, GOALS.fps, false)}`);
 } finally {
   await browser.close();

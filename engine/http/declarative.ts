@@ -6,7 +6,9 @@ import type { NodeSpec } from '../generated/node-spec.js';
 import type { DeploymentSpec } from '../generated/deployment-spec.js';
 import type { Fleet } from '../generated/fleet.js';
 import { EngineError } from '../errors.js';
+import type { ApplyList } from '../generated/apply-list.js';
 import { baseUrl, identParam, objectBody, type HttpContext } from './context.js';
+import { nextLink, pageParams } from './list.js';
 
 function nameMatches(spec: { name?: unknown }, name: string): void {
   if (spec.name !== undefined && spec.name !== name) {
@@ -73,6 +75,15 @@ export function registerDeclarativeRoutes(app: FastifyInstance, ctx: HttpContext
     started.done?.catch((err: unknown) => req.log.error({ err, apply_id: started.apply_id }, 'apply failed'));
     reply.code(202).header('Location', `${baseUrl(req)}/v1/applies/${started.apply_id}`);
     return { apply_id: started.apply_id };
+  });
+
+  // Newest first, as someone looking for "what happened lately" reads them; paged as Ironic pages its lists.
+  const pageQuery = { type: 'object', additionalProperties: false, properties: { limit: { type: 'string', description: 'At most this many (default and ceiling 1000).' }, marker: { type: 'string', description: 'The id of the last apply of the previous page.' } } };
+  app.get('/v1/applies', { schema: { summary: 'The recorded applies, newest first, each with its outcome and action counts (ironplan)', tags, querystring: pageQuery, responses: { 200: { $ref: 'apply-list.schema.json' } } } }, async (req): Promise<ApplyList> => {
+    const page = pageParams(req, []);
+    const applies = await engine.store.pageApplies({ limit: page.limit, marker: page.marker });
+    const next = nextLink(baseUrl(req), '/v1/applies', req, applies.map((a) => ({ uuid: a.id })), page.limit);
+    return next ? { applies, next } : { applies };
   });
 
   app.get('/v1/applies/:id', { schema: { summary: 'Progress and outcome of an apply, action by action', tags, responses: { 200: { $ref: 'apply.schema.json' } } } }, async (req) => engine.getApply(identParam(req, 'id')));

@@ -16,6 +16,7 @@ const QUERY = {
   // Checked by the route schema: anything but json would otherwise fall through to an endless stream.
   format: { type: 'string', enum: ['json'], description: 'json: one page of recorded events as {"events": [...]} instead of the stream.' },
   limit: { type: 'string', description: 'With format=json: at most this many events (default 1000, at most 10000).' },
+  order: { type: 'string', enum: ['asc', 'desc'], description: 'With format=json: asc (default) oldest first; desc newest first, so limit=1&order=desc answers the newest event (its id is where to follow the stream from).' },
 };
 
 /**
@@ -66,10 +67,14 @@ export function registerEventRoutes(app: FastifyInstance, ctx: HttpContext): voi
     checkQuery(req);
     const after = replayFrom(req);
     const nodeUuid = await nodeFilter(req);
+    if (param(req, 'order') === 'desc' && param(req, 'format') !== 'json') {
+      throw new EngineError('InvalidParameter', 'order: a stream is sent oldest first; order=desc is for format=json', 'order');
+    }
     if (param(req, 'format') === 'json') {
       const rawLimit = Number(param(req, 'limit') ?? PAGE);
       const limit = Number.isInteger(rawLimit) && rawLimit > 0 ? Math.min(rawLimit, 10 * PAGE) : PAGE;
-      return { events: await nodes.listEvents({ after, node_uuid: nodeUuid, limit }) };
+      const order = param(req, 'order') === 'desc' ? 'desc' : 'asc';
+      return { events: await nodes.listEvents({ after, node_uuid: nodeUuid, limit, order }) };
     }
     return stream(req, reply, after, nodeUuid);
   });

@@ -208,7 +208,7 @@ export const MICROVERSIONS = [
     endpoints(['/v1/conductors'], { support: 'any-version', note: 'ironplan\'s managers; operators need them before ironplan claims 1.49' }),
     fields('v1', ['conductors']),
     fields('node', ['conductor'], { note: 'the owning manager by the hash ring (its id, as /v1/conductors names it)' }),
-    queries('nodes', ['conductor'], { support: 'no' }),
+    queries('nodes', ['conductor'], { note: 'the hash ring\'s owner, filtered as pages are read (full pages until the last)' }),
   ),
   version(50, 'node.owner', fields('node', ['owner']), queries('nodes', ['owner'])),
   version(51, 'node.description', fields('node', ['description']), queries('nodes', ['description_contains'])),

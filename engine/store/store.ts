@@ -15,6 +15,7 @@ import type { ChassisRecord } from '../generated/chassis-record.js';
 import * as chassis from './chassis.js';
 import type { PortgroupRecord } from '../generated/portgroup-record.js';
 import * as portgroups from './portgroups.js';
+import * as applies from './applies.js';
 import { migrationProvider, type SqlDialectName } from './migrations.js';
 import { EngineError, nodeLocked, notFound } from '../errors.js';
 import { isUuid } from '../ids.js';
@@ -80,6 +81,14 @@ export interface NodeFilter {
   marker?: string;
   sort_key?: 'created_at' | 'updated_at' | 'name' | 'uuid' | 'provision_state';
   sort_dir?: 'asc' | 'desc';
+}
+
+/** Which recorded events to read: after an id, of one node, at most so many, oldest (default) or newest first. */
+export interface EventFilter {
+  after?: number;
+  node_uuid?: string;
+  limit?: number;
+  order?: 'asc' | 'desc';
 }
 
 export interface ApplyRow {
@@ -411,7 +420,7 @@ export class Store {
     }));
   }
 
-  listEvents(filter: { after?: number; node_uuid?: string; limit?: number } = {}) {
+  listEvents(filter: EventFilter = {}) {
     return this.reader().listEvents(filter);
   }
   getPlan(id: string) {
@@ -422,6 +431,10 @@ export class Store {
   }
   listApplies(filter: { status?: ApplyRow['status'] } = {}) {
     return this.reader().listApplies(filter);
+  }
+  /** A page of the applies, newest first, with their action counts (GET /v1/applies). */
+  pageApplies(page: applies.ApplyPage) {
+    return this.reader().pageApplies(page);
   }
   listApplyActions(applyId: string) {
     return this.reader().listApplyActions(applyId);
@@ -813,11 +826,11 @@ export class TxStore {
     return Number(row?.max ?? 0);
   }
 
-  async listEvents(f: { after?: number; node_uuid?: string; limit?: number }): Promise<Event[]> {
+  async listEvents(f: EventFilter): Promise<Event[]> {
     let q = this.db.selectFrom('events').selectAll();
     if (f.after !== undefined) q = q.where('id', '>', f.after);
     if (f.node_uuid) q = q.where('node_uuid', '=', f.node_uuid);
-    q = q.orderBy('id').limit(f.limit ?? 1000);
+    q = q.orderBy('id', f.order ?? 'asc').limit(f.limit ?? 1000);
     return (await q.execute()).map(eventFromRow);
   }
 
@@ -868,6 +881,10 @@ export class TxStore {
     let q = this.db.selectFrom('applies').selectAll();
     if (f.status) q = q.where('status', '=', f.status);
     return (await q.orderBy('started_at').execute()) as ApplyRow[];
+  }
+
+  pageApplies(page: applies.ApplyPage) {
+    return applies.pageApplies(this.db, page);
   }
 
   async listApplyActions(applyId: string): Promise<ApplyActionRow[]> {

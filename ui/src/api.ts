@@ -1,13 +1,13 @@
 // The console's only way to the service: the public HTTP API, with the token the user logged in with
 // and the newest microversion (names, traits and interface fields only appear from later versions).
 import type { NodeRecord } from '../../contract/generated/node-record.js';
+import type { Whoami } from '../../engine/generated/whoami.js';
 
 const TOKEN_KEY = 'ironplan.token';
-export const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
 /** A node as GET /v1/nodes answers at the latest version: the record's fields, interfaces flattened into *_interface. */
 export type ApiNode = Pick<NodeRecord, 'uuid'> &
-  Partial<Omit<NodeRecord, 'interfaces'>> & { [field: `${string}_interface`]: string | undefined; created_at?: string; updated_at?: string };
+  Partial<Omit<NodeRecord, 'interfaces'>> & { [field: `${string}_interface`]: string | undefined; created_at?: string; updated_at?: string; conductor?: string | null };
 
 export class ApiError extends Error {
   constructor(
@@ -59,24 +59,25 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-export type Role = 'admin' | 'reader';
+let maxVersion: Promise<number> | undefined;
+
+/** The newest microversion the service answers (its minor number), read once from GET /v1 (open). */
+export function serviceMaxVersion(): Promise<number> {
+  maxVersion ??= fetch('/v1', { headers: { accept: 'application/json' } }).then((r) => Number((r.headers.get('x-openstack-ironic-api-maximum-version') ?? '1.1').split('.')[1]));
+  return maxVersion;
+}
+
+export type Role = Whoami['role'];
 
 /**
- * Who the token belongs to, as the service will treat it: 'none' if it is refused (401). The API has
- * no "who am I"; an empty JSON Patch of the nil UUID changes nothing for anyone, and the auth check
- * answers it before the route does: 403 for a reader, 404 (no such node) for an admin or an open service.
+ * Who the token belongs to, as the service will treat it (GET /v1/auth/whoami): 'none' if it is refused
+ * (401), so the login asks for one.
  */
 export async function probeRole(): Promise<Role | 'none'> {
   try {
-    await api('GET', '/v1/nodes?limit=1&fields=uuid');
+    return (await api<Whoami>('GET', '/v1/auth/whoami')).role;
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) return 'none';
     throw err;
-  }
-  try {
-    await api('PATCH', `/v1/nodes/${NIL_UUID}`, []);
-    return 'admin';
-  } catch (err) {
-    return err instanceof ApiError && err.status === 403 ? 'reader' : 'admin';
   }
 }

@@ -2,12 +2,13 @@
 // action with its reasons), its apply with live per-action progress, and the applies before it.
 import { useEffect, useState } from 'preact/hooks';
 import type { Apply } from '../../engine/generated/apply.js';
+import type { ApplyList, ApplySummary } from '../../engine/generated/apply-list.js';
 import type { Fleet } from '../../engine/generated/fleet.js';
 import type { Plan, PlanAction } from '../../engine/generated/plan.js';
 import { SYMBOL, VERB } from '../../engine/plan-format.js';
 import { api } from './api.js';
 import { useCanAct } from './app.js';
-import { latestEventId, type Event } from './sse.js';
+import { fleet } from './fleet.js';
 
 const show = (v: unknown) => (v === undefined || v === null ? 'null' : JSON.stringify(v));
 const SYMBOL_CLASS: Record<string, string> = { '+': 'add', '-': 'del', '~': 'chg' };
@@ -59,19 +60,43 @@ function PlanView({ plan, apply }: { plan: Plan; apply: Apply | null }) {
   );
 }
 
-/** The applies recorded among the last 10,000 events: start and outcome of each. */
-async function pastApplies(): Promise<Array<{ id: string; started: string; outcome: string; reason: string | null }>> {
-  const last = await latestEventId();
-  const { events } = await api<{ events: Event[] }>('GET', `/v1/events?format=json&limit=10000&after=${Math.max(0, last - 10000)}`);
-  const byId = new Map<string, { id: string; started: string; outcome: string; reason: string | null }>();
-  for (const e of events) {
-    if (e.type !== 'apply' || !e.apply_id) continue;
-    const row = byId.get(e.apply_id) ?? { id: e.apply_id, started: e.time, outcome: 'running', reason: e.reason ?? null };
-    if (e.from === 'running') row.outcome = e.to ?? row.outcome;
-    if (e.reason) row.reason = e.reason;
-    byId.set(e.apply_id, row);
-  }
-  return [...byId.values()].reverse();
+const RECENT = 20;
+
+/** The newest applies as the service records them (GET /v1/applies), outcome and action counts included. */
+async function recentApplies(): Promise<ApplySummary[]> {
+  return (await api<ApplyList>('GET', `/v1/applies?limit=${RECENT}`)).applies;
+}
+
+/** "3/4 done · 1 failed": the counts that say how an apply went, zeros left out. */
+function countsText(c: ApplySummary['counts']): string {
+  const rest = (['failed', 'skipped', 'not run', 'running', 'pending'] as const).filter((k) => c[k] > 0).map((k) => `${c[k]} ${k}`);
+  return [`${c.done}/${c.total} done`, ...rest].join(' · ');
+}
+
+function took(a: ApplySummary): string {
+  if (!a.finished_at) return '';
+  const s = Math.max(0, (Date.parse(a.finished_at) - Date.parse(a.started_at)) / 1000);
+  return s < 60 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+}
+
+function RecentApplies({ applies }: { applies: ApplySummary[] }) {
+  if (applies.length === 0) return <p class="muted">No apply is recorded.</p>;
+  return (
+    <table class="plain" data-testid="recent-applies">
+      <tbody>
+        {applies.map((a) => (
+          <tr key={a.id} data-apply-id={a.id}>
+            <td class="muted">{new Date(a.started_at).toLocaleString()}</td>
+            <td class="mono" title={`plan ${a.plan_id}`}>{a.id}</td>
+            <td class={`status ${a.status}`} data-status={a.status}>{a.status}</td>
+            <td data-counts>{countsText(a.counts)}</td>
+            <td class="muted">{took(a)}</td>
+            <td>{a.error ?? ''}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
 }
 
 function SpecsLine({ nodes, deployments }: { nodes: string[]; deployments: string[] }) {
@@ -88,7 +113,7 @@ export function PlanPage() {
   const [specs, setSpecs] = useState<Fleet | null>(null);
   const [plan, setPlan] = useState<Plan | null>(null);
   const [apply, setApply] = useState<Apply | null>(null);
-  const [past, setPast] = useState<Awaited<ReturnType<typeof pastApplies>>>([]);
+  const [past, setPast] = useState<ApplySummary[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -105,7 +130,20 @@ export function PlanPage() {
   };
   useEffect(() => {
     void guard(async () => setSpecs(await api<Fleet>('GET', '/v1/specs')));
-    pastApplies().then(setPast, () => setPast([]));
+    const reload = () => recentApplies().then(setPast, () => undefined);
+    void reload();
+    // Anyone's apply starting or ending is an event on the stream the fleet follows: the list follows it.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const onEvent = (e: { type: string }) => {
+      if (e.type !== 'apply') return;
+      clearTimeout(timer);
+      timer = setTimeout(reload, 200);
+    };
+    fleet.eventListeners.add(onEvent);
+    return () => {
+      fleet.eventListeners.delete(onEvent);
+      clearTimeout(timer);
+    };
   }, []);
   // A running apply is followed by reading it twice a second until it ends.
   useEffect(() => {
@@ -113,9 +151,6 @@ export function PlanPage() {
     const t = setTimeout(() => api<Apply>('GET', `/v1/applies/${apply.id}`).then(setApply, (e: Error) => setError(e.message)), 500);
     return () => clearTimeout(t);
   }, [apply]);
-  useEffect(() => {
-    if (apply && apply.status !== 'running') pastApplies().then(setPast, () => undefined);
-  }, [apply?.status]);
 
   // A reader may plan too: a dry run of the specs stores nothing.
   const makePlan = () =>
@@ -161,22 +196,7 @@ export function PlanPage() {
       )}
       <section class="card">
         <h3>Recent applies</h3>
-        {past.length === 0 ? (
-          <p class="muted">None among the recent events.</p>
-        ) : (
-          <table class="plain">
-            <tbody>
-              {past.map((p) => (
-                <tr key={p.id}>
-                  <td class="muted">{new Date(p.started).toLocaleString()}</td>
-                  <td class="mono">{p.id}</td>
-                  <td class={`status ${p.outcome}`}>{p.outcome}</td>
-                  <td>{p.reason ?? ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <RecentApplies applies={past} />
       </section>
     </div>
   );

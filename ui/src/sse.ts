@@ -1,7 +1,7 @@
 // The event stream (GET /v1/events, Server-Sent Events) read through fetch, because EventSource cannot
 // send the Authorization header. Reconnects after a drop from the last id seen, as EventSource would.
 import type { Event } from '../../engine/generated/event.js';
-import { api, headers } from './api.js';
+import { headers } from './api.js';
 
 export type { Event };
 
@@ -19,29 +19,6 @@ export function parseFrames(buffer: string): { events: string[]; rest: string } 
     if (data) events.push(data);
   }
   return { events, rest };
-}
-
-/**
- * The id of the newest recorded event. The JSON page answers ids after a point, so the newest is found
- * by doubling and then halving `after` (a few dozen small requests at millions of events), where
- * replaying every event from 0 would cost a full read of the log.
- */
-export async function latestEventId(): Promise<number> {
-  const any = async (after: number) => (await api<{ events: Event[] }>('GET', `/v1/events?format=json&limit=1&after=${after}`)).events.length > 0;
-  if (!(await any(0))) return 0;
-  let lo = 0;
-  let hi = 1;
-  while (await any(hi)) {
-    lo = hi;
-    hi *= 2;
-  }
-  // Events exist after lo, none after hi.
-  while (hi - lo > 1) {
-    const mid = Math.floor((lo + hi) / 2);
-    if (await any(mid)) lo = mid;
-    else hi = mid;
-  }
-  return hi;
 }
 
 export interface Subscription {

@@ -4,7 +4,9 @@
 import { elementScroll, observeElementOffset, observeElementRect, Virtualizer } from '@tanstack/virtual-core';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ACTIONS, Confirm, type Action } from './actions.js';
-import { api, type ApiNode } from './api.js';
+import type { Conductor } from '../../engine/generated/conductor.js';
+import { since } from '../../engine/http/versions-table.js';
+import { api, serviceMaxVersion, type ApiNode } from './api.js';
 import { useCanAct } from './app.js';
 import { fleet } from './fleet.js';
 import { useFleet } from './overview.js';
@@ -14,6 +16,9 @@ import { PROVISION_STATES, STATE_COLOUR } from './states.js';
 const ROW = 30;
 const PAGE = 500;
 const FIELDS = 'uuid,name,provision_state,power_state,maintenance,driver,resource_class,traits,last_error';
+/** Filters (and columns) of later microversions, each offered once the service answers its version. */
+const LATER = ['owner', 'conductor_group', 'conductor'] as const;
+type Later = (typeof LATER)[number];
 type SortKey = 'name' | 'uuid' | 'provision_state' | 'created_at' | 'updated_at';
 
 export interface Filters {
@@ -23,17 +28,20 @@ export interface Filters {
   resource_class: string;
   trait: string;
   maintenance: '' | 'true' | 'false';
+  owner: string;
+  conductor_group: string;
+  conductor: string;
 }
 
-export function queryOf(f: Filters, sort: { key: SortKey; dir: 'asc' | 'desc' }): URLSearchParams {
-  const q = new URLSearchParams({ fields: FIELDS, limit: String(PAGE), sort_key: sort.key, sort_dir: sort.dir });
+export function queryOf(f: Filters, sort: { key: SortKey; dir: 'asc' | 'desc' }, later: readonly Later[]): URLSearchParams {
+  const q = new URLSearchParams({ fields: [FIELDS, ...later].join(','), limit: String(PAGE), sort_key: sort.key, sort_dir: sort.dir });
   if (f.search.trim()) q.set('name_contains', f.search.trim());
-  for (const k of ['provision_state', 'driver', 'resource_class', 'trait', 'maintenance'] as const) if (f[k].trim()) q.set(k, f[k].trim());
+  for (const k of ['provision_state', 'driver', 'resource_class', 'trait', 'maintenance', ...later] as const) if (f[k].trim()) q.set(k, f[k].trim());
   return q;
 }
 
 /** The rows of the current query: the first page at once, the next ones on demand. */
-function useRows(query: string) {
+function useRows(query: string | null) {
   const [rows, setRows] = useState<ApiNode[]>([]);
   const [next, setNext] = useState<string | undefined>();
   const [loading, setLoading] = useState(false);
@@ -59,7 +67,7 @@ function useRows(query: string) {
     }
   };
   useEffect(() => {
-    void load(`/v1/nodes?${query}`, false);
+    if (query !== null) void load(`/v1/nodes?${query}`, false);
   }, [query]);
   return { rows, next, loading, error, settledAt, more: () => next && !loading && load(next, true) };
 }
@@ -72,17 +80,41 @@ function useDrivers(): string[] {
   return names;
 }
 
-const EMPTY: Filters = { search: '', provision_state: '', driver: '', resource_class: '', trait: '', maintenance: '' };
+/** The later filters the service answers (null until its version is known), and its managers to choose from. */
+function useLater(): { later: Later[] | null; conductors: Conductor[] } {
+  const [later, setLater] = useState<Later[] | null>(null);
+  const [conductors, setConductors] = useState<Conductor[]>([]);
+  useEffect(() => {
+    serviceMaxVersion().then(
+      (max) => {
+        const have = LATER.filter((k) => since('query', 'nodes', k) <= max);
+        setLater(have);
+        if (have.includes('conductor') || have.includes('conductor_group')) {
+          api<{ conductors: Conductor[] }>('GET', '/v1/conductors').then((r) => setConductors(r.conductors), () => setConductors([]));
+        }
+      },
+      () => setLater([]),
+    );
+  }, []);
+  return { later, conductors };
+}
+
+const EMPTY: Filters = { search: '', provision_state: '', driver: '', resource_class: '', trait: '', maintenance: '', owner: '', conductor_group: '', conductor: '' };
 
 export function NodeTable() {
   useFleet();
   const canAct = useCanAct();
   const drivers = useDrivers();
+  const { later, conductors } = useLater();
+  const has = (k: Later) => !!later?.includes(k);
+  // Owner and conductor columns come together (1.50 has both), so the grid has one extra layout.
+  const laterCols = has('owner') && has('conductor');
   const [filters, setFilters] = useState<Filters>(EMPTY);
   const [sort, setSort] = useState<{ key: SortKey; dir: 'asc' | 'desc' }>({ key: 'name', dir: 'asc' });
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [confirm, setConfirm] = useState<Action | null>(null);
-  const query = queryOf(filters, sort).toString();
+  // The first page waits for the service's version, which says which fields it may ask for.
+  const query = later ? queryOf(filters, sort, later).toString() : null;
   const { rows, next, loading, error, settledAt, more } = useRows(query);
   const scroller = useRef<HTMLDivElement>(null);
   const [, redraw] = useState(0);
@@ -160,6 +192,21 @@ export function NodeTable() {
           <option value="true">in maintenance</option>
           <option value="false">in service</option>
         </select>
+        {has('owner') && <input aria-label="owner" placeholder="owner" value={filters.owner} onChange={set('owner')} />}
+        {has('conductor_group') && (
+          <>
+            <input aria-label="conductor group" placeholder="conductor group" list="conductor-groups" value={filters.conductor_group} onChange={set('conductor_group')} />
+            <datalist id="conductor-groups">
+              {[...new Set(conductors.map((c) => c.conductor_group).filter(Boolean))].sort().map((g) => <option key={g} value={g} />)}
+            </datalist>
+          </>
+        )}
+        {has('conductor') && (
+          <select aria-label="conductor" value={filters.conductor} onChange={set('conductor')}>
+            <option value="">any conductor</option>
+            {conductors.map((c) => <option key={c.hostname} value={c.hostname}>{c.hostname}</option>)}
+          </select>
+        )}
         {JSON.stringify(filters) !== JSON.stringify(EMPTY) && (
           <button class="link" onClick={() => setFilters(EMPTY)}>clear</button>
         )}
@@ -175,7 +222,7 @@ export function NodeTable() {
         <p class="muted" data-testid="read-only">Read-only: your token has the reader role.</p>
       )}
       {error && <p class="error">{error}</p>}
-      <div class="vtable">
+      <div class={`vtable ${laterCols ? 'later' : ''}`}>
         <div class="tr thead">
           {canAct && (
             <span class="check">
@@ -190,6 +237,8 @@ export function NodeTable() {
           {head(null, 'Driver')}
           {head(null, 'Resource class')}
           {head(null, 'Traits')}
+          {laterCols && head(null, 'Owner')}
+          {laterCols && head(null, 'Conductor')}
         </div>
         <div class="tbody" ref={scroller} data-testid="table-body">
           <div style={{ height: `${virtualizer.getTotalSize()}px`, position: 'relative' }}>
@@ -212,6 +261,8 @@ export function NodeTable() {
                   <span>{r.driver}</span>
                   <span>{r.resource_class ?? ''}</span>
                   <span class="muted">{(r.traits ?? []).join(', ')}</span>
+                  {laterCols && <span data-col="owner">{r.owner ?? ''}</span>}
+                  {laterCols && <span class="mono muted" data-col="conductor" title={r.conductor_group ? `group ${r.conductor_group}` : undefined}>{r.conductor ?? ''}</span>}
                 </div>
               );
             })}
