@@ -61,11 +61,12 @@ export interface NodeRecord {
     | 'deleting'
     | 'error'
     | 'rescuing'
-    | 'rescue wait'
     | 'rescue'
     | 'rescue failed'
     | 'unrescuing'
-    | 'unrescue failed';
+    | 'unrescue failed'
+    | 'adopting'
+    | 'adopt failed';
   target_provision_state:
     | (
         | 'enroll'
@@ -85,11 +86,12 @@ export interface NodeRecord {
         | 'deleting'
         | 'error'
         | 'rescuing'
-        | 'rescue wait'
         | 'rescue'
         | 'rescue failed'
         | 'unrescuing'
         | 'unrescue failed'
+        | 'adopting'
+        | 'adopt failed'
       )
     | null;
   maintenance: boolean;

@@ -12,6 +12,8 @@ import { runManage } from './verify.js';
 import { checkCleanSteps, runCleaning } from './cleaning.js';
 import { runAbort, runDeploy, runUndeploy } from './deploy.js';
 import { runInspect } from './inspection.js';
+import { RESCUE_PASSWORD_KEY, checkRescuePassword, checkRescueSupported, runRescue, runUnrescue } from './rescue.js';
+import { runAdopt } from './adopt.js';
 
 /** Each flow runs holding the lock, which is released when it returns (a parked node holds none). */
 const FLOWS: Readonly<Record<UserVerb, Flow>> = {
@@ -23,6 +25,9 @@ const FLOWS: Readonly<Record<UserVerb, Flow>> = {
   undeploy: runUndeploy,
   abort: runAbort,
   inspect: runInspect,
+  rescue: runRescue,
+  unrescue: runUnrescue,
+  adopt: runAdopt,
 };
 
 /** What a protected node refuses (Ironic 1.48): everything that would destroy its instance. */
@@ -40,6 +45,7 @@ export async function provision(tm: TaskManager, ident: string, verb: UserVerb, 
     // A retired node is not offered for deployment again (Ironic refuses "provide").
     if (node.retired && verb === 'provide') throw new EngineError('InvalidState', `The requested action "provide" can not be performed on node ${node.uuid} while it is retired (${node.retired_reason ?? 'no reason given'}).`, 'retired');
     nextState(node.provision_state, verb, node.target_provision_state);
+    if (verb === 'rescue' || verb === 'unrescue') checkRescueSupported(tm, node);
     if (verb === 'inspect') {
       // Refused now with the reason, rather than accepted into a wait that can never end.
       const task = await tm.makeTask(node.uuid, node);
@@ -56,6 +62,7 @@ export async function provision(tm: TaskManager, ident: string, verb: UserVerb, 
         delete dii.clean_steps;
         extra.driver_internal_info = dii;
       }
+      if (verb === 'rescue') extra.instance_info = { ...node.instance_info, [RESCUE_PASSWORD_KEY]: checkRescuePassword(args.rescue_password) };
       if (verb === 'deploy' || verb === 'rebuild') {
         const info = { ...node.instance_info, ...(args.instance_info ?? {}) };
         if (args.instance_info?.configdrive != null) info[CONFIGDRIVE_DIGEST_KEY] = configdriveDigest(args.instance_info.configdrive);

@@ -73,6 +73,8 @@ export interface ProvisionArgs {
   instance_uuid?: string;
   /** Manual cleaning's steps (Ironic's clean_steps); without them `clean` runs the automated sequence. */
   clean_steps?: CleanStep[];
+  /** The password of the rescue system (rescue only, API 1.38); kept in instance_info while rescued. */
+  rescue_password?: string;
 }
 
 export type ValidationReport = Record<string, { result: boolean | null; reason: string | null }>;

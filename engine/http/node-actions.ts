@@ -15,6 +15,7 @@ import { nodeStates } from './repr.js';
 import { refuseBelow, requireVersion, versionHas } from './version.js';
 import { findEntry } from './versions-table.js';
 import { nodeSchemas } from './openapi-shapes.js';
+import { registerNodeManagementRoutes } from './node-management.js';
 
 const invalid = (message: string, field?: string) => new EngineError('InvalidParameter', message, field);
 
@@ -30,6 +31,9 @@ const PROVISION_TARGETS: Record<string, UserVerb> = {
   inspect: 'inspect',
   abort: 'abort',
   clean: 'clean',
+  rescue: 'rescue',
+  unrescue: 'unrescue',
+  adopt: 'adopt',
 };
 /** Targets of Ironic releases newer than 21.4 (which answers them as unknown actions). */
 const LATER_TARGETS = ['service', 'unhold'];
@@ -84,6 +88,7 @@ export function registerNodeActionRoutes(app: FastifyInstance, ctx: HttpContext)
   const manager = ctx.engine.manager;
   const nodes = ctx.engine.nodes;
   const tags = ['node actions'];
+  registerNodeManagementRoutes(app, ctx);
   const isTrait = validator('common.schema.json#/definitions/Trait');
 
   app.get('/v1/nodes/:ident/states', { schema: { summary: "A node's power and provision states", tags } }, async (req) =>
@@ -126,6 +131,11 @@ export function registerNodeActionRoutes(app: FastifyInstance, ctx: HttpContext)
     } else if (body.clean_steps !== undefined) throw invalid('clean_steps: can only be given with the "clean" target', 'clean_steps');
     const args: ProvisionArgs = body.configdrive != null ? { instance_info: { configdrive: body.configdrive } } : {};
     if (verb === 'clean') args.clean_steps = body.clean_steps as CleanStep[];
+    if (verb === 'rescue') {
+      const password = body.rescue_password;
+      if (typeof password !== 'string' || !password.trim()) throw invalid('rescue_password: a non-empty "rescue_password" is required when setting target provision state to rescue', 'rescue_password');
+      args.rescue_password = password;
+    } else if (body.rescue_password !== undefined) throw invalid('rescue_password: is only valid when setting target provision state to rescue', 'rescue_password');
     const wait = waitParam(req);
     const node = await manager.provision(identParam(req), verb, args);
     return acceptedAfterWait(req, reply, nodes, node, wait);

@@ -271,9 +271,11 @@ export function registerNodeRoutes(app: FastifyInstance, ctx: HttpContext): void
     }
     if (page.sort_key) filter.sort_key = page.sort_key as NodeFilter['sort_key'];
     if (page.sort_dir) filter.sort_dir = page.sort_dir;
-    const found = await nodes.listNodes(filter);
-    const base = baseUrl(req);
     const owner = await owners();
+    // ?conductor (1.49): the owner is the hash ring's, not a column, so the page is filtered once read.
+    const conductor = param(req, 'conductor');
+    const found = (await nodes.listNodes(filter)).filter((n) => !conductor || owner(n) === conductor);
+    const base = baseUrl(req);
     const path = req.routeOptions.url!.replace(':uuid', filter.chassis_uuid ?? '');
     const next = nextLink(base, path, req, found, page.limit);
     const tail = next ? `],"next":${JSON.stringify(next)}}` : ']}';

@@ -7,8 +7,8 @@
 
 /** The oldest version: an absent version header means it, as in Ironic. */
 export const MIN_VERSION = 1;
-/** The newest version whose features ironplan has (1.38 adds rescue, which it has not). */
-export const MAX_VERSION = 37;
+/** The newest version whose features ironplan has (1.52 adds allocations, which it has not). */
+export const MAX_VERSION = 51;
 
 export type Kind = 'field' | 'endpoint' | 'provision' | 'power' | 'query' | 'state' | 'behaviour';
 
@@ -105,13 +105,14 @@ export const MICROVERSIONS = [
   version(12, 'RAID',
     fields('node', ['raid_config', 'target_raid_config'], { support: 'none', note: 'always {}: no RAID interface' }),
     fields('states', ['raid_config', 'target_raid_config'], { support: 'none', note: 'always {}' }),
-    endpoints(['/v1/nodes/{node}/states/raid', '/v1/drivers/{driver}/raid/logical_disk_properties'], { support: 'no', note: '404' }),
+    endpoints(['/v1/nodes/{node}/states/raid'], { note: 'no-raid: 400, as Ironic answers a node without a RAID interface' }),
+    endpoints(['/v1/drivers/{driver}/raid/logical_disk_properties'], { support: 'no', note: '404' }),
   ),
   version(13, 'Abort', targets('provision', ['abort'])),
   version(14, 'Links to node states and driver properties', fields('node', ['states']), fields('driver', ['properties'])),
   version(15, 'Manual cleaning', targets('provision', ['clean'], { note: 'with clean_steps' })),
   version(16, 'Filter nodes by driver', queries('nodes', ['driver'])),
-  version(17, 'Adoption', targets('provision', ['adopt'], { support: 'no', note: '400: not supported' })),
+  version(17, 'Adoption', targets('provision', ['adopt'], { note: 'from manageable: power and deploy interfaces validated, then active without a deploy' })),
   version(18, 'port.internal_info', fields('port', ['internal_info'], { note: 'read-only; tenant_vif_port_id of an attached VIF' })),
   version(19, 'Port network fields',
     fields('port', ['pxe_enabled']),
@@ -146,7 +147,7 @@ export const MICROVERSIONS = [
     behaviour('power-timeout', 'a power change may give a timeout; below, 406', { below: 406, note: 'seconds the BMC has to confirm (default 60; soft power off 600, as Ironic)' }),
   ),
   version(28, 'VIFs', endpoints(['/v1/nodes/{node}/vifs'], { note: 'list, attach, detach: recorded on a free port or port group (internal_info.tenant_vif_port_id), as Ironic\'s flat network records them; no network service is told' })),
-  version(29, 'Inject NMI', endpoints(['/v1/nodes/{node}/management/inject_nmi'], { support: 'no', note: '404' })),
+  version(29, 'Inject NMI', endpoints(['/v1/nodes/{node}/management/inject_nmi'], { note: 'fake: accepted; ipmi: `ipmitool chassis power diag`' })),
   version(30, 'Hardware types in the drivers API',
     fields('driver', ['type', ...driverInterfaceFields(['boot', 'console', 'deploy', 'inspect', 'management', 'network', 'power', 'raid', 'vendor'])]),
     queries('drivers', ['type', 'detail']),
@@ -173,15 +174,15 @@ export const MICROVERSIONS = [
   // Beyond MAX_VERSION: what ironplan already has (or must refuse) from later versions. A request gets it
   // from its version, so not until MAX_VERSION reaches it, unless the row says it is answered at any version.
   version(38, 'Rescue',
-    targets('provision', ['rescue', 'unrescue'], { support: 'no', note: '406 until claimed' }),
-    fields('node', ['rescue_interface'], { support: 'no', note: 'follows the deploy interface: "fake" with fake deploy, else "no-rescue"; read-only' }),
-    fields('driver', driverInterfaceFields(['rescue']), { support: 'no' }),
+    targets('provision', ['rescue', 'unrescue'], { note: 'rescue needs rescue_password; fake deploy rescues at once, the agent path answers 400 (no rescue interface)' }),
+    fields('node', ['rescue_interface'], { note: 'follows the deploy interface: "fake" with fake deploy, else "no-rescue"; read-only' }),
+    fields('driver', driverInterfaceFields(['rescue']), { note: 'from the deploy interfaces' }),
   ),
   version(39, 'The "inspect wait" state name', many('state', 'node', ['inspect wait'], { older: 'inspecting' })),
   version(40, 'BIOS settings',
     fields('node', ['bios_interface'], { support: 'none', note: '"no-bios"' }),
-    fields('driver', driverInterfaceFields(['bios']), { support: 'no' }),
-    endpoints(['/v1/nodes/{node}/bios'], { support: 'no' }),
+    fields('driver', driverInterfaceFields(['bios']), { support: 'none', note: '"no-bios"' }),
+    endpoints(['/v1/nodes/{node}/bios'], { support: 'none', note: 'an empty list: no BIOS settings are cached (no-bios)' }),
   ),
   version(41, 'Abort of inspection', behaviour('abort-inspect-wait', '"abort" from inspect wait; below, 406', { below: 406 })),
   version(42, 'node.fault',
@@ -208,7 +209,7 @@ export const MICROVERSIONS = [
     endpoints(['/v1/conductors'], { support: 'any-version', note: 'ironplan\'s managers; operators need them before ironplan claims 1.49' }),
     fields('v1', ['conductors']),
     fields('node', ['conductor'], { note: 'the owning manager by the hash ring (its id, as /v1/conductors names it)' }),
-    queries('nodes', ['conductor'], { support: 'no' }),
+    queries('nodes', ['conductor'], { note: 'applied to the page read: with ?limit a page may come back short' }),
   ),
   version(50, 'node.owner', fields('node', ['owner']), queries('nodes', ['owner'])),
   version(51, 'node.description', fields('node', ['description']), queries('nodes', ['description_contains'])),
@@ -257,7 +258,7 @@ export const MICROVERSIONS = [
   version(85, 'The unhold verb', targets('provision', ['unhold'], { support: 'no' })),
   version(86, 'Firmware',
     fields('node', ['firmware_interface'], { support: 'none', note: '"no-firmware"' }),
-    fields('driver', driverInterfaceFields(['firmware']), { support: 'no' }),
+    fields('driver', driverInterfaceFields(['firmware']), { support: 'none', note: '"no-firmware"' }),
     endpoints(['/v1/nodes/{node}/firmware'], { support: 'no' }),
   ),
   version(87, 'Servicing',
