@@ -81,7 +81,9 @@ describe('node fields by version', () => {
     const bad = await patch('fields', [{ op: 'add', path: '/conductor_group', value: 'a b' }]);
     expect(bad.status).toBe(400);
     expect(fault(bad.body)).toContain('conductor_group');
-    const notBool = await patch('fields', [{ op: 'add', path: '/automated_clean', value: 'yes' }]);
+    // Ironic reads boolean strings ("True", "off"), as python-ironicclient sends them; others are refused.
+    expect((await patch('fields', [{ op: 'add', path: '/automated_clean', value: 'True' }])).body.automated_clean).toBe(true);
+    const notBool = await patch('fields', [{ op: 'add', path: '/automated_clean', value: 'maybe' }]);
     expect(notBool.status).toBe(400);
     expect(fault(notBool.body)).toContain('automated_clean');
     expect((await patch('fields', [{ op: 'add', path: '/rescue_interface', value: 'fake' }])).status).toBe(400);
