@@ -191,6 +191,10 @@ export interface DeployInterface extends BaseInterface {
   rescue?(task: Task): Promise<void>;
   /** Boot the rescued node back into its instance. */
   unrescue?(task: Task): Promise<void>;
+  /** The steps of this interface servicing may ask for (Ironic's service steps of interface "deploy", API 1.87). */
+  readonly serviceSteps?: readonly string[];
+  /** Runs the service steps in driver_internal_info.service_steps on the deployed node, which stays deployed. */
+  service?(task: Task): Promise<void>;
 }
 
 export interface InspectInterface extends BaseInterface {

@@ -14,6 +14,7 @@ import { runAbort, runDeploy, runUndeploy } from './deploy.js';
 import { runInspect } from './inspection.js';
 import { RESCUE_PASSWORD_KEY, checkRescuePassword, checkRescueSupported, runRescue, runUnrescue } from './rescue.js';
 import { runAdopt } from './adopt.js';
+import { runService } from './service.js';
 
 /** Each flow runs holding the lock, which is released when it returns (a parked node holds none). */
 const FLOWS: Readonly<Record<UserVerb, Flow>> = {
@@ -28,6 +29,7 @@ const FLOWS: Readonly<Record<UserVerb, Flow>> = {
   rescue: runRescue,
   unrescue: runUnrescue,
   adopt: runAdopt,
+  service: runService,
 };
 
 /** What a protected node refuses (Ironic 1.48): everything that would destroy its instance. */
@@ -61,6 +63,12 @@ export async function provision(tm: TaskManager, ident: string, verb: UserVerb, 
         const dii = { ...node.driver_internal_info };
         delete dii.clean_steps;
         extra.driver_internal_info = dii;
+      }
+      if (verb === 'service') {
+        const deploy = tm.registry.driverFor(node).deploy;
+        if (!deploy.service) throw new EngineError('InvalidParameter', `Node ${node.uuid}: deploy interface "${deploy.name}" offers no service steps.`, 'service_steps');
+        checkCleanSteps(deploy, args.service_steps ?? [], 'service');
+        extra.driver_internal_info = { ...(extra.driver_internal_info ?? node.driver_internal_info), service_steps: args.service_steps };
       }
       if (verb === 'rescue') extra.instance_info = { ...node.instance_info, [RESCUE_PASSWORD_KEY]: checkRescuePassword(args.rescue_password) };
       if (verb === 'deploy' || verb === 'rebuild') {

@@ -262,7 +262,7 @@ export const MICROVERSIONS = [
     endpoints(['/v1/nodes/{node}/firmware'], { support: 'none', note: 'an empty list (no-firmware)' }),
   ),
   version(87, 'Servicing',
-    targets('provision', ['service'], { support: 'no', note: 'with service_steps' }),
+    targets('provision', ['service'], { note: 'with service_steps; fake deploy offers deploy.reboot' }),
     fields('node', ['service_step'], { support: 'none', note: 'always {}' }),
   ),
   version(88, 'Port names', fields('port', ['name'], { support: 'no' })),

@@ -85,3 +85,30 @@ describe('from their versions', () => {
     expect(fault(one.body)).toContain('deploy.x');
   });
 });
+
+describe('servicing (1.87)', () => {
+  it.runIf(since('provision', 'node', 'service') <= MAX_VERSION)('runs service steps on an active node, which returns to active; refuses unknown steps and wrong states', async () => {
+    const put = (payload: Record<string, unknown>) => h.call({ method: 'PUT', url: '/v1/nodes/svc/states/provision?wait=10', payload });
+    expect((await h.call({ method: 'POST', url: '/v1/nodes', payload: { driver: 'fake-hardware', name: 'svc', deploy_interface: 'fake' } })).status).toBe(201);
+    const early = await put({ target: 'service', service_steps: [{ interface: 'deploy', step: 'reboot' }] });
+    expect(early.status).toBe(400);
+    expect(fault(early.body)).toContain('"service" can not be performed on a node in provision state "enroll"');
+    for (const target of ['manage', 'provide', 'active']) expect((await put({ target })).status).toBe(202);
+    await waitFor(h, 'svc', (n) => n.provision_state === 'active' && n.reservation === null);
+    expect(fault((await put({ target: 'service' })).body)).toContain('service_steps');
+    const unknown = await put({ target: 'service', service_steps: [{ interface: 'deploy', step: 'flash' }] });
+    expect(unknown.status).toBe(400);
+    expect(fault(unknown.body)).toContain('deploy.reboot');
+    expect((await put({ target: 'service', service_steps: [{ interface: 'deploy', step: 'reboot' }] })).status).toBe(202);
+    const done = await waitFor(h, 'svc', (n) => n.provision_state === 'active' && n.reservation === null);
+    expect(done.driver_internal_info).not.toHaveProperty('service_steps');
+    expect(done.power_state).toBe('power on');
+    const history = (await h.call({ method: 'GET', url: '/v1/nodes/svc/history' })).body.history.map((e: { event: string }) => e.event);
+    expect(history).toContain('serviced');
+  });
+
+  it('refuses the service target below 1.87 (406)', async () => {
+    const r = await h.call({ method: 'PUT', url: '/v1/nodes/later/states/provision', payload: { target: 'service', service_steps: [] }, version: at(since('provision', 'node', 'service') - 1) });
+    expect(r.status).toBe(406);
+  });
+});
