@@ -112,3 +112,17 @@ describe('servicing (1.87)', () => {
     expect(r.status).toBe(406);
   });
 });
+
+describe('driver fields (1.77)', () => {
+  it.runIf(since('query', 'drivers', 'fields') <= MAX_VERSION)('selects fields of the driver list and of one driver', async () => {
+    const list = await h.call({ method: 'GET', url: '/v1/drivers?fields=name,default_rescue_interface' });
+    expect(list.status).toBe(200);
+    expect(list.body.drivers.find((d: { name: string }) => d.name === 'fake-hardware')).toEqual({ name: 'fake-hardware', default_rescue_interface: 'no-rescue' });
+    expect((await h.call({ method: 'GET', url: '/v1/drivers/fake-hardware?fields=name,enabled_rescue_interfaces' })).body).toEqual({ name: 'fake-hardware', enabled_rescue_interfaces: ['fake', 'no-rescue'] });
+    expect((await h.call({ method: 'GET', url: '/v1/drivers?fields=nope' })).status).toBe(400);
+  });
+
+  it('refuses ?fields on drivers below 1.77 (406)', async () => {
+    expect((await h.call({ method: 'GET', url: '/v1/drivers?fields=name', version: at(since('query', 'drivers', 'fields') - 1) })).status).toBe(406);
+  });
+});
