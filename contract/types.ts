@@ -273,6 +273,17 @@ export interface DeployInterface extends BaseInterface {
   readonly cleanSteps?: readonly string[];
   /** After the agent finished cleaning: power off and remove the ramdisk's boot configuration. */
   finishCleaning?(task: Task): Promise<void>;
+  /**
+   * Rescue (Ironic's rescue interface, API 1.38): boot the deployed node into a rescue system the user
+   * logs into with instance_info.rescue_password. Absent: the deploy interface cannot rescue (400).
+   */
+  rescue?(task: Task): Promise<void>;
+  /** Boot the rescued node back into its instance. */
+  unrescue?(task: Task): Promise<void>;
+  /** The steps of this interface servicing may ask for (Ironic's service steps of interface "deploy", API 1.87). */
+  readonly serviceSteps?: readonly string[];
+  /** Runs the service steps in driver_internal_info.service_steps on the deployed node, which stays deployed. */
+  service?(task: Task): Promise<void>;
 }
 
 export interface InspectInterface extends BaseInterface {

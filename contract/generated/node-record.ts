@@ -61,11 +61,14 @@ export interface NodeRecord {
     | 'deleting'
     | 'error'
     | 'rescuing'
-    | 'rescue wait'
     | 'rescue'
     | 'rescue failed'
     | 'unrescuing'
-    | 'unrescue failed';
+    | 'unrescue failed'
+    | 'adopting'
+    | 'adopt failed'
+    | 'servicing'
+    | 'service failed';
   target_provision_state:
     | (
         | 'enroll'
@@ -85,11 +88,14 @@ export interface NodeRecord {
         | 'deleting'
         | 'error'
         | 'rescuing'
-        | 'rescue wait'
         | 'rescue'
         | 'rescue failed'
         | 'unrescuing'
         | 'unrescue failed'
+        | 'adopting'
+        | 'adopt failed'
+        | 'servicing'
+        | 'service failed'
       )
     | null;
   maintenance: boolean;

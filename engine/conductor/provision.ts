@@ -12,6 +12,9 @@ import { runManage } from './verify.js';
 import { checkCleanSteps, runCleaning } from './cleaning.js';
 import { runAbort, runDeploy, runUndeploy } from './deploy.js';
 import { runInspect } from './inspection.js';
+import { RESCUE_PASSWORD_KEY, checkRescuePassword, checkRescueSupported, runRescue, runUnrescue } from './rescue.js';
+import { runAdopt } from './adopt.js';
+import { runService } from './service.js';
 
 /** Each flow runs holding the lock, which is released when it returns (a parked node holds none). */
 const FLOWS: Readonly<Record<UserVerb, Flow>> = {
@@ -23,6 +26,10 @@ const FLOWS: Readonly<Record<UserVerb, Flow>> = {
   undeploy: runUndeploy,
   abort: runAbort,
   inspect: runInspect,
+  rescue: runRescue,
+  unrescue: runUnrescue,
+  adopt: runAdopt,
+  service: runService,
 };
 
 /** What a protected node refuses (Ironic 1.48): everything that would destroy its instance. */
@@ -40,6 +47,7 @@ export async function provision(tm: TaskManager, ident: string, verb: UserVerb, 
     // A retired node is not offered for deployment again (Ironic refuses "provide").
     if (node.retired && verb === 'provide') throw new EngineError('InvalidState', `The requested action "provide" can not be performed on node ${node.uuid} while it is retired (${node.retired_reason ?? 'no reason given'}).`, 'retired');
     nextState(node.provision_state, verb, node.target_provision_state, { node: node.uuid, action: args.requested ?? verb });
+    if (verb === 'rescue' || verb === 'unrescue') checkRescueSupported(tm, node);
     if (verb === 'inspect') {
       // Refused now with the reason, rather than accepted into a wait that can never end.
       const task = await tm.makeTask(node.uuid, node);
@@ -56,6 +64,13 @@ export async function provision(tm: TaskManager, ident: string, verb: UserVerb, 
         delete dii.clean_steps;
         extra.driver_internal_info = dii;
       }
+      if (verb === 'service') {
+        const deploy = tm.registry.driverFor(node).deploy;
+        if (!deploy.service) throw new EngineError('InvalidParameter', `Node ${node.uuid}: deploy interface "${deploy.name}" offers no service steps.`, 'service_steps');
+        checkCleanSteps(deploy, args.service_steps ?? [], 'service');
+        extra.driver_internal_info = { ...(extra.driver_internal_info ?? node.driver_internal_info), service_steps: args.service_steps };
+      }
+      if (verb === 'rescue') extra.instance_info = { ...node.instance_info, [RESCUE_PASSWORD_KEY]: checkRescuePassword(args.rescue_password) };
       if (verb === 'deploy' || verb === 'rebuild') {
         const info = { ...node.instance_info, ...(args.instance_info ?? {}) };
         if (args.instance_info?.configdrive != null) info[CONFIGDRIVE_DIGEST_KEY] = configdriveDigest(args.instance_info.configdrive);

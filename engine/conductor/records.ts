@@ -87,6 +87,7 @@ export async function createNode(tm: TaskManager, input: NodeCreate, actor: stri
     shard: input.shard ?? null,
     parent_node: input.parent_node ?? null,
   };
+  if (node.parent_node) node.parent_node = await parentOf(tm, node, node.parent_node);
   await tm.store.transaction(async (tx) => {
     await checkChassis(tx, node.chassis_uuid);
     await tx.insertNode(node);

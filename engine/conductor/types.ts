@@ -75,6 +75,10 @@ export interface ProvisionArgs {
   clean_steps?: CleanStep[];
   /** The action as the request named it (Ironic's target, e.g. "active" for deploy), for refusals' words. */
   requested?: string;
+  /** The password of the rescue system (rescue only, API 1.38); kept in instance_info while rescued. */
+  rescue_password?: string;
+  /** Servicing's steps (API 1.87), required with `service`. */
+  service_steps?: CleanStep[];
 }
 
 export type ValidationReport = Record<string, { result: boolean | null; reason: string | null }>;

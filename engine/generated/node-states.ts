@@ -40,11 +40,14 @@ export interface NodeStateRow {
     | 'deleting'
     | 'error'
     | 'rescuing'
-    | 'rescue wait'
     | 'rescue'
     | 'rescue failed'
     | 'unrescuing'
-    | 'unrescue failed';
+    | 'unrescue failed'
+    | 'adopting'
+    | 'adopt failed'
+    | 'servicing'
+    | 'service failed';
   power_state: ('power on' | 'power off') | null;
   maintenance: boolean;
   /**

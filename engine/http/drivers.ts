@@ -4,7 +4,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { HardwareType, InterfaceKind } from '../../contract/types.js';
 import { EngineError } from '../errors.js';
 import { baseUrl, boolParam, identParam, param, type HttpContext } from './context.js';
-import { NOOP_INTERFACES, links } from './repr.js';
+import type { NodeRecord } from '../../contract/generated/node-record.js';
+import { NOOP_INTERFACES, links, parseFields, pick, rescueInterface } from './repr.js';
 import { checkQuery } from './version.js';
 import { fieldSetAt } from './versions-table.js';
 
@@ -20,6 +21,9 @@ function driverView(t: HardwareType, hosts: string[], v: number, base: string, d
       full[`default_${kind}_interface`] = value;
       full[`enabled_${kind}_interfaces`] = [value];
     }
+    // The rescue interface follows the deploy interface (repr.ts rescueInterface).
+    full.default_rescue_interface = rescueInterface({ interfaces: { deploy: t.interfaces.deploy.default } as NodeRecord['interfaces'] });
+    full.enabled_rescue_interfaces = [...new Set(t.interfaces.deploy.supported.map((deploy) => rescueInterface({ interfaces: { deploy } as NodeRecord['interfaces'] })))].sort();
   }
   full.links = links(base, `drivers/${t.name}`);
   full.properties = links(base, `drivers/${t.name}/properties`);
@@ -42,15 +46,19 @@ export function registerDriverRoutes(app: FastifyInstance, ctx: HttpContext): vo
     checkQuery(req, 'drivers');
     const type = param(req, 'type');
     if (type !== undefined && type !== 'classic' && type !== 'dynamic') throw new EngineError('InvalidParameter', `type: "${type}" is not one of classic, dynamic`, 'type');
-    const detail = boolParam(req, 'detail') === true;
+    const fields = parseFields(param(req, 'fields'), 'driver', req.apiVersion);
+    const detail = boolParam(req, 'detail') === true || fields !== undefined;
     const types = type === 'classic' ? [] : registry.hardwareTypes();
     const base = baseUrl(req);
-    return { drivers: types.sort((a, b) => a.name.localeCompare(b.name)).map((t) => driverView(t, registry.hosts(t.name), req.apiVersion, base, detail)) };
+    const views = types.sort((a, b) => a.name.localeCompare(b.name)).map((t) => driverView(t, registry.hosts(t.name), req.apiVersion, base, detail));
+    return { drivers: fields ? views.map((d) => pick(d, fields)) : views };
   });
 
   app.get('/v1/drivers/:name', { schema: { summary: 'One hardware type and its interfaces', tags } }, async (req) => {
+    const fields = parseFields(param(req, 'fields'), 'driver', req.apiVersion);
     const t = find(req);
-    return driverView(t, registry.hosts(t.name), req.apiVersion, baseUrl(req), true);
+    const view = driverView(t, registry.hosts(t.name), req.apiVersion, baseUrl(req), true);
+    return fields ? pick(view, fields) : view;
   });
 
   app.get('/v1/drivers/:name/properties', { schema: { summary: 'driver_info fields of the default interfaces', tags } }, async (req) => {

@@ -15,10 +15,16 @@ function text(field: string, v: unknown, max: number): string | null {
   if (typeof v !== 'string' || v.length > max) throw invalid(`${field}: must be a string of at most ${max} characters or null`, field);
   return v;
 }
+/** Ironic's args.boolean: a boolean, or a string oslo's bool_from_string reads strictly ("True", "off"...). */
+const TRUE = new Set(['1', 't', 'true', 'on', 'y', 'yes']);
+const FALSE = new Set(['0', 'f', 'false', 'off', 'n', 'no']);
 function flag(field: string, v: unknown, nullable: boolean): boolean | null {
-  if (v === null && nullable) return null;
-  if (typeof v !== 'boolean') throw invalid(`${field}: must be a boolean${nullable ? ' or null' : ''}`, field);
-  return v;
+  if (v === null) return nullable ? null : false;
+  if (typeof v === 'boolean') return v;
+  const s = typeof v === 'string' ? v.trim().toLowerCase() : undefined;
+  if (s !== undefined && TRUE.has(s)) return true;
+  if (s !== undefined && FALSE.has(s)) return false;
+  throw invalid(`${field}: must be a boolean${nullable ? ' or null' : ''}, not ${JSON.stringify(v)}`, field);
 }
 
 /** Ironic's conductor group pattern; stored lower-case, as Ironic stores it. */

@@ -392,6 +392,12 @@ export class Store {
   specRevision() {
     return this.reader().specRevision();
   }
+  /** How many nodes each shard holds (Ironic's GET /v1/shards, API 1.82); nodes without one are not counted. */
+  async countNodesByShard(): Promise<Array<{ name: string; count: number }>> {
+    const rows = await this.db.selectFrom('nodes').select(['shard', (eb) => eb.fn.countAll<number>().as('n')]).where('shard', 'is not', null).groupBy('shard').orderBy('shard').execute();
+    return rows.map((r) => ({ name: r.shard!, count: Number(r.n) }));
+  }
+
   /** How many nodes are in each provision state: one grouped count, for metrics scrapes. */
   async countNodesByState(): Promise<Map<string, number>> {
     const rows = await this.db.selectFrom('nodes').select(['provision_state', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('provision_state').execute();
