@@ -18,6 +18,8 @@ import { Ownership } from './conductor/ownership.js';
 import type { ClusterView } from './rpc/cluster.js';
 import * as records from './conductor/records.js';
 import * as vifs from './conductor/vifs.js';
+import * as allocations from './conductor/allocations.js';
+import type { AllocationRecord } from './generated/allocation-record.js';
 import * as nodeOps from './conductor/node-ops.js';
 import * as agent from './conductor/agent.js';
 import { provision } from './conductor/provision.js';
@@ -130,6 +132,16 @@ export class Conductor implements AgentChannel {
 
   async detachVif(ident: string, vifId: string, actor = 'api'): Promise<void> {
     return vifs.detachVif(this.tasks, ident, vifId, actor);
+  }
+
+  /** Records an allocation and gives it a free matching node, or backfills a deployed one (Ironic's create_allocation). */
+  async createAllocation(input: allocations.AllocationCreate, actor = 'api'): Promise<AllocationRecord> {
+    return allocations.createAllocation(this.tasks, input, actor);
+  }
+
+  /** Deletes an allocation, freeing its node (Ironic's destroy_allocation). */
+  async deleteAllocation(ident: string, actor = 'api'): Promise<void> {
+    return allocations.deleteAllocation(this.tasks, ident, actor);
   }
 
   // ---------------------------------------------------------------- power, boot device, validate, vendor

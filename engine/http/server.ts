@@ -23,6 +23,7 @@ import { registerBootRoutes } from './boot.js';
 import { registerConductorRoutes } from './conductors.js';
 import { registerDeclarativeRoutes } from './declarative.js';
 import { registerEventRoutes } from './events.js';
+import { registerAllocationRoutes } from './allocations.js';
 import { registerMetrics } from './metrics.js';
 import { collectRoutes, registerOpenApi } from './openapi.js';
 
@@ -125,6 +126,7 @@ export async function buildServer(engine: Engine, opts: ServerOptions = {}): Pro
   registerBootRoutes(app, ctx);
   registerDeclarativeRoutes(app, ctx);
   registerEventRoutes(app, ctx);
+  registerAllocationRoutes(app, ctx);
   registerOpenApi(app, routes);
 
   await app.ready();

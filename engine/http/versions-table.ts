@@ -7,8 +7,8 @@
 
 /** The oldest version: an absent version header means it, as in Ironic. */
 export const MIN_VERSION = 1;
-/** The newest version whose features ironplan has (1.38 adds rescue, which it has not). */
-export const MAX_VERSION = 37;
+/** The newest version ironplan answers (allocations need 1.60; the rows between say what is not built). */
+export const MAX_VERSION = 60;
 
 export type Kind = 'field' | 'endpoint' | 'provision' | 'power' | 'query' | 'state' | 'behaviour';
 
@@ -209,9 +209,25 @@ export const MICROVERSIONS = [
   ),
   version(50, 'node.owner', fields('node', ['owner'], { support: 'no' }), queries('nodes', ['owner'], { support: 'no' })),
   version(51, 'node.description', fields('node', ['description'], { support: 'no' }), queries('nodes', ['description_contains'], { support: 'no' })),
+  version(52, 'Allocations',
+    endpoints(['/v1/allocations'], { below: { GET: 404, POST: 405, PATCH: 405, DELETE: 405 }, note: 'create (picked by the manager: an available node of the resource class with every trait, at random; one conditional write, so racing allocations never share a node), list, show (UUID or name), delete (frees the node)' }),
+    endpoints(['/v1/nodes/{node}/allocation'], { note: 'show and delete a node\'s allocation' }),
+    fields('allocation', ['uuid', 'name', 'node_uuid', 'state', 'last_error', 'resource_class', 'traits', 'candidate_nodes', 'extra', 'created_at', 'updated_at', 'links']),
+    fields('node', ['allocation_uuid']),
+    fields('v1', ['allocations']),
+    queries('allocations', ['node', 'resource_class', 'state', 'marker', 'limit', 'sort_key', 'sort_dir', 'fields']),
+  ),
   version(53, 'Smart NIC ports', fields('port', ['is_smartnic'], { support: 'no' })),
+  version(54, 'Network events',
+    endpoints(['/v1/events'], { note: 'POST: validated and logged, as Ironic does; GET is ironplan\'s event log (also /v1/events/stream), at any version' }),
+    fields('v1', ['events']),
+  ),
+  version(55, 'Deploy templates', endpoints(['/v1/deploy_templates'], { support: 'no' })),
   version(56, 'Config drives built from their parts', behaviour('configdrive-dict', 'configdrive may be an object of meta_data, network_data and user_data; below, a string only', { support: 'no' })),
+  version(57, 'Allocation updates', behaviour('allocation-patch', 'PATCH /v1/allocations/{allocation} changes name and extra; below, 405', { below: 405 })),
+  version(58, 'Allocation backfill', behaviour('allocation-backfill', 'an allocation may name the deployed node it records (node); below, 400', { below: 400 })),
   version(59, 'Vendor data in config drives', behaviour('configdrive-vendor-data', 'a configdrive object may carry vendor_data', { support: 'no' })),
+  version(60, 'Allocation owner', fields('allocation', ['owner']), queries('allocations', ['owner'])),
   version(61, 'Retired nodes',
     fields('node', ['retired', 'retired_reason'], { support: 'no' }),
     queries('nodes', ['retired'], { support: 'no' }),

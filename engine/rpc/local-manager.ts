@@ -46,6 +46,8 @@ export function localManager(c: Conductor, applies: ApplyRunner): ManagerApi {
       started.done?.catch(() => {});
       return { apply_id: started.apply_id };
     },
+    createAllocation: (input, actor) => c.createAllocation(input, actor),
+    deleteAllocation: (ident, actor) => c.deleteAllocation(ident, actor),
   };
 }
 

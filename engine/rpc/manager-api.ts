@@ -9,6 +9,8 @@ import type { NodeCreate, NodeUpdate, ProvisionArgs, ValidationReport } from '..
 import type { PowerTarget } from '../conductor/types.js';
 import type { UserVerb } from '../states.js';
 import type { VifInfo } from '../conductor/vifs.js';
+import type { AllocationCreate } from '../conductor/allocations.js';
+import type { AllocationRecord } from '../generated/allocation-record.js';
 
 export type PortCreate = { node_uuid: string; address: string; pxe_enabled?: boolean; extra?: Record<string, unknown>; uuid?: string; portgroup_uuid?: string | null };
 export type PortUpdate = { address?: string; pxe_enabled?: boolean; extra?: Record<string, unknown>; node_uuid?: string; portgroup_uuid?: string | null };
@@ -40,6 +42,10 @@ export interface ManagerApi {
   heartbeat(ident: string, body: AgentHeartbeat): Promise<AgentCommand>;
   /** Claims a stored plan's apply: one manager runs it, recorded in the database action by action. */
   startApply(planId: string, opts?: { concurrency?: number }): Promise<{ apply_id: string }>;
+  /** Records an allocation and gives it a node (any manager; a backfill goes to the node's). */
+  createAllocation(input: AllocationCreate, actor?: string): Promise<AllocationRecord>;
+  /** Deletes an allocation and frees its node, under the node's lock. */
+  deleteAllocation(ident: string, actor?: string): Promise<void>;
 }
 
 /** The methods as RPC sees them: one params object each (JSON-RPC's by-name parameters). */
@@ -47,6 +53,7 @@ export const RPC_METHODS = [
   'createNode', 'updateNode', 'setMaintenance', 'deleteNode', 'createPort', 'updatePort', 'deletePort', 'attachVif', 'detachVif',
   'changePowerState', 'provision', 'getBootDevice', 'setBootDevice', 'getSupportedBootDevices', 'validate',
   'vendorMethods', 'vendorPassthru', 'lookup', 'heartbeat', 'startApply',
+  'createAllocation', 'deleteAllocation',
 ] as const satisfies ReadonlyArray<keyof ManagerApi>;
 
 /** Parameter names of each method, in order: the by-name params of the JSON-RPC call. */
@@ -71,4 +78,6 @@ export const RPC_PARAMS: { [K in keyof ManagerApi]: string[] } = {
   lookup: ['query'],
   heartbeat: ['ident', 'body'],
   startApply: ['planId', 'opts'],
+  createAllocation: ['input', 'actor'],
+  deleteAllocation: ['ident', 'actor'],
 };

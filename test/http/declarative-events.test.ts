@@ -125,7 +125,7 @@ describe('events', () => {
     await until(() => got.length >= 1);
     expect(got[0]!.id).toBe(from + 1);
     expect(String(headers['content-type'])).toContain('text/event-stream');
-    expect(headers['x-openstack-ironic-api-maximum-version']).toBe('1.37');
+    expect(headers['x-openstack-ironic-api-maximum-version']).toBe('1.60');
     await h.call({ method: 'POST', url: '/v1/nodes', payload: { driver: 'fake-hardware', name: 'live-one' } });
     await until(() => got.some((e: any) => e.node_name === 'live-one'));
     expect(got.some((e: any) => e.node_name === 'live-one')).toBe(true);

@@ -57,7 +57,7 @@ describe('bearer-token auth', () => {
     expect((await h.call({ method: 'GET', url: '/v1/nodes', headers: { authorization: 'Bearer reader-t' } })).status).toBe(200);
     const w = await h.call({ method: 'POST', url: '/v1/nodes', payload: { driver: 'fake-hardware' }, headers: { authorization: 'Bearer reader-t' } });
     expect(w.status).toBe(403);
-    expect(w.headers['x-openstack-ironic-api-maximum-version']).toBe('1.37');
+    expect(w.headers['x-openstack-ironic-api-maximum-version']).toBe('1.60');
     expect((await h.call({ method: 'POST', url: '/v1/nodes', payload: { driver: 'fake-hardware' }, headers: { authorization: 'Bearer admin-t' } })).status).toBe(201);
     expect((await h.call({ method: 'GET', url: '/v1/nodes', headers: { 'x-auth-token': 'admin-t' } })).status).toBe(200);
   });

@@ -15,11 +15,11 @@ const UUID = '11111111-1111-4111-8111-111111111111';
 const create = (payload: Record<string, unknown>, version: string | null = 'latest') => h.call({ method: 'POST', url: '/v1/nodes', payload, version });
 
 describe('the versions table', () => {
-  it('has a row for every version it claims, in order, and the maximum is 1.37', () => {
+  it('has a row for every version it claims, in order, and the maximum is 1.60', () => {
     const minors = (MICROVERSIONS as readonly Microversion[]).map((m) => m.minor);
     expect(minors).toEqual([...minors].sort((a, b) => a - b));
     for (let v = MIN_VERSION; v <= MAX_VERSION; v++) expect(minors, `1.${v}`).toContain(v);
-    expect(MAX_VERSION).toBe(37);
+    expect(MAX_VERSION).toBe(60);
   });
 
   it('is what engine/http/README.md shows (npm run gen:versions)', () => {
@@ -57,7 +57,7 @@ describe('negotiation', () => {
       expect(r.status, v).toBe(406);
       expect(r.headers['x-openstack-ironic-api-maximum-version']).toBe(`1.${MAX_VERSION}`);
     }
-    expect(fault((await h.call({ method: 'GET', url: '/v1/chassis', version: '1.38' })).body)).toContain(`[1.1, 1.${MAX_VERSION}]`);
+    expect(fault((await h.call({ method: 'GET', url: '/v1/chassis', version: `1.${MAX_VERSION + 1}` })).body)).toContain(`[1.1, 1.${MAX_VERSION}]`);
   });
 });
 
@@ -105,7 +105,8 @@ describe('fields by version', () => {
 
   it('shows each node field of the table from its version, not before', async () => {
     for (const e of entriesOf('field', 'node')) {
-      if (e.since <= MIN_VERSION || e.since > MAX_VERSION) continue;
+      // A field ironplan has not built ('no') is in no representation yet.
+      if (e.since <= MIN_VERSION || e.since > MAX_VERSION || e.support === 'no') continue;
       const before = await h.call({ method: 'GET', url: `/v1/nodes/${ids.node}`, version: `1.${e.since - 1}` });
       const from = await h.call({ method: 'GET', url: `/v1/nodes/${ids.node}`, version: `1.${e.since}` });
       expect(before.body, `${e.name} at 1.${e.since - 1}`).not.toHaveProperty(e.name);
@@ -170,7 +171,7 @@ describe('requests by version', () => {
     expect((await h.call({ method: 'GET', url: '/v1/nodes?resource_class=x', version: '1.20' })).status).toBe(406);
     expect((await h.call({ method: 'GET', url: '/v1/nodes?provision_state=enroll', version: '1.9' })).status).toBe(200);
     // ironplan's Terraform provider sends ?detail=true; Ironic would answer 400 below 1.43.
-    expect(since('query', 'nodes', 'detail')).toBeGreaterThan(MAX_VERSION);
+    expect(since('query', 'nodes', 'detail')).toBe(43);
     const detail = await h.call({ method: 'GET', url: '/v1/nodes?detail=true', version: '1.1' });
     expect(detail.status).toBe(200);
     expect(detail.body.nodes[0]).toHaveProperty('driver_info');
@@ -202,11 +203,11 @@ describe('requests by version', () => {
     expect((await h.call({ method: 'PUT', url: `/v1/nodes/${n.body.uuid}/states/provision?wait=10`, payload: { target: 'manage' } })).status).toBe(202);
     expect((await h.call({ method: 'PUT', url: `/v1/nodes/${n.body.uuid}/states/provision`, payload: { target: 'inspect' } })).status).toBe(202);
     await h.engine.nodes.waitForNode(n.body.uuid, (x) => x.provision_state === 'inspect wait' && x.reservation === null, 10_000);
-    expect(since('state', 'node', 'inspect wait')).toBeGreaterThan(MAX_VERSION);
-    const shown = await h.call({ method: 'GET', url: `/v1/nodes/${n.body.uuid}` });
+    const shown = await h.call({ method: 'GET', url: `/v1/nodes/${n.body.uuid}`, version: '1.38' });
     expect(shown.body.provision_state).toBe('inspecting');
-    expect((await h.call({ method: 'GET', url: `/v1/nodes/${n.body.uuid}/states` })).body.provision_state).toBe('inspecting');
-    expect((await h.call({ method: 'PUT', url: `/v1/nodes/${n.body.uuid}/states/provision`, payload: { target: 'abort' } })).status).toBe(406);
+    expect((await h.call({ method: 'GET', url: `/v1/nodes/${n.body.uuid}/states`, version: '1.38' })).body.provision_state).toBe('inspecting');
+    expect((await h.call({ method: 'GET', url: `/v1/nodes/${n.body.uuid}`, version: '1.39' })).body.provision_state).toBe('inspect wait');
+    expect((await h.call({ method: 'PUT', url: `/v1/nodes/${n.body.uuid}/states/provision`, payload: { target: 'abort' }, version: '1.40' })).status).toBe(406);
   });
 });
 
