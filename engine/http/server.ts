@@ -24,6 +24,7 @@ import { registerConductorRoutes } from './conductors.js';
 import { registerDeclarativeRoutes } from './declarative.js';
 import { registerEventRoutes } from './events.js';
 import { registerAllocationRoutes } from './allocations.js';
+import { registerDeployTemplateRoutes } from './deploy-templates.js';
 import { registerMetrics } from './metrics.js';
 import { collectRoutes, registerOpenApi } from './openapi.js';
 
@@ -127,6 +128,7 @@ export async function buildServer(engine: Engine, opts: ServerOptions = {}): Pro
   registerDeclarativeRoutes(app, ctx);
   registerEventRoutes(app, ctx);
   registerAllocationRoutes(app, ctx);
+  registerDeployTemplateRoutes(app, ctx);
   registerOpenApi(app, routes);
 
   await app.ready();

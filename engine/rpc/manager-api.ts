@@ -11,6 +11,7 @@ import type { UserVerb } from '../states.js';
 import type { VifInfo } from '../conductor/vifs.js';
 import type { AllocationCreate } from '../conductor/allocations.js';
 import type { AllocationRecord } from '../generated/allocation-record.js';
+import type { VolumeChange, VolumeKind, VolumeRecords } from '../store/volume.js';
 
 export type PortCreate = { node_uuid: string; address: string; pxe_enabled?: boolean; extra?: Record<string, unknown>; uuid?: string; portgroup_uuid?: string | null };
 export type PortUpdate = { address?: string; pxe_enabled?: boolean; extra?: Record<string, unknown>; node_uuid?: string; portgroup_uuid?: string | null };
@@ -46,6 +47,12 @@ export interface ManagerApi {
   createAllocation(input: AllocationCreate, actor?: string): Promise<AllocationRecord>;
   /** Deletes an allocation and frees its node, under the node's lock. */
   deleteAllocation(ident: string, actor?: string): Promise<void>;
+  /** Driver-level vendor passthru: any manager that has the hardware type. */
+  driverVendorMethods(driver: string): Promise<VendorMethods>;
+  driverVendorPassthru(driver: string, method: string, httpMethod: string, body: unknown): Promise<{ async: boolean; result: unknown }>;
+  /** A volume connector's or target's change or deletion: its node's manager, under the node's lock. */
+  updateVolume<K extends VolumeKind>(kind: K, uuid: string, change: VolumeChange<K>, actor?: string): Promise<VolumeRecords[K]>;
+  deleteVolume(kind: VolumeKind, uuid: string, actor?: string): Promise<void>;
 }
 
 /** The methods as RPC sees them: one params object each (JSON-RPC's by-name parameters). */
@@ -53,7 +60,7 @@ export const RPC_METHODS = [
   'createNode', 'updateNode', 'setMaintenance', 'deleteNode', 'createPort', 'updatePort', 'deletePort', 'attachVif', 'detachVif',
   'changePowerState', 'provision', 'getBootDevice', 'setBootDevice', 'getSupportedBootDevices', 'validate',
   'vendorMethods', 'vendorPassthru', 'lookup', 'heartbeat', 'startApply',
-  'createAllocation', 'deleteAllocation',
+  'createAllocation', 'deleteAllocation', 'driverVendorMethods', 'driverVendorPassthru', 'updateVolume', 'deleteVolume',
 ] as const satisfies ReadonlyArray<keyof ManagerApi>;
 
 /** Parameter names of each method, in order: the by-name params of the JSON-RPC call. */
@@ -80,4 +87,8 @@ export const RPC_PARAMS: { [K in keyof ManagerApi]: string[] } = {
   startApply: ['planId', 'opts'],
   createAllocation: ['input', 'actor'],
   deleteAllocation: ['ident', 'actor'],
+  driverVendorMethods: ['driver'],
+  driverVendorPassthru: ['driver', 'method', 'httpMethod', 'body'],
+  updateVolume: ['kind', 'uuid', 'change', 'actor'],
+  deleteVolume: ['kind', 'uuid', 'actor'],
 };

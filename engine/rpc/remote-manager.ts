@@ -9,6 +9,7 @@ import { EngineError } from '../errors.js';
 import { newUuid } from '../ids.js';
 import { findAgentNode } from '../conductor/agent.js';
 import { getAllocation } from '../store/allocations.js';
+import { getVolume } from '../store/volume.js';
 import type { ClusterView } from './cluster.js';
 import { ManagerUnreachable, rpcCall } from './jsonrpc.js';
 import { RPC_PARAMS, type ManagerApi } from './manager-api.js';
@@ -93,9 +94,9 @@ export class RemoteManager implements ManagerApi {
   heartbeat: ManagerApi['heartbeat'] = (ident, body) => this.callNode(ident, 'heartbeat', [ident, body]);
 
   /** A call any live manager may answer (Ironic's get_random_topic), to one chosen at random. */
-  private async callAny<T>(method: keyof ManagerApi, args: unknown[], what: string): Promise<T> {
+  private async callAny<T>(method: keyof ManagerApi, args: unknown[], what: string, driver?: string): Promise<T> {
     const { live } = await this.cluster.current(true);
-    const candidates = [...live.values()].filter((c) => c.rpc_url);
+    const candidates = [...live.values()].filter((c) => c.rpc_url && (!driver || c.catalog?.types.some((t) => t.name === driver)));
     if (!candidates.length) throw new EngineError('Unavailable', `No live manager to ${what}; start one (ironplan manager).`);
     const pick = candidates[Math.floor(Math.random() * candidates.length)]!;
     const params = Object.fromEntries(RPC_PARAMS[method].map((n, i) => [n, args[i]]));
@@ -120,4 +121,11 @@ export class RemoteManager implements ManagerApi {
     const a = await getAllocation(this.store.db, ident);
     return a.node_uuid ? this.callNode(a.node_uuid, 'deleteAllocation', [ident, actor]) : this.callAny('deleteAllocation', [ident, actor], 'delete the allocation');
   };
+  // Driver-level passthru needs no node: any manager that loaded the hardware type answers it.
+  driverVendorMethods: ManagerApi['driverVendorMethods'] = (driver) => this.callAny('driverVendorMethods', [driver], `serve hardware type "${driver}"`, driver);
+  driverVendorPassthru: ManagerApi['driverVendorPassthru'] = (driver, method, httpMethod, body) =>
+    this.callAny('driverVendorPassthru', [driver, method, httpMethod, body], `serve hardware type "${driver}"`, driver);
+  // A volume record's node decides its manager (the change holds the node's lock).
+  updateVolume: ManagerApi['updateVolume'] = async (kind, uuid, change, actor) => this.callNode((await getVolume(this.store.db, kind, uuid)).node_uuid, 'updateVolume', [kind, uuid, change, actor]);
+  deleteVolume: ManagerApi['deleteVolume'] = async (kind, uuid, actor) => this.callNode((await getVolume(this.store.db, kind, uuid)).node_uuid, 'deleteVolume', [kind, uuid, actor]);
 }

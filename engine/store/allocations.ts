@@ -8,6 +8,7 @@ import type { AllocationRecord } from '../generated/allocation-record.js';
 import type { AllocationsTable, Database } from './tables.js';
 import { EngineError, notFound } from '../errors.js';
 import { isUuid } from '../ids.js';
+import { page } from './paging.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -60,24 +61,12 @@ export async function allocationOfNode(db: Db, nodeUuid: string): Promise<Alloca
 
 /** A page of allocations in (sort key, uuid) order, after the marker's position. */
 export async function listAllocations(db: Db, f: AllocationFilter): Promise<AllocationRecord[]> {
-  const key = f.sort_key ?? 'created_at';
-  const dir = f.sort_dir ?? 'asc';
-  const col = sql<string>`coalesce(${sql.ref(key)}, '')`;
   let q = db.selectFrom('allocations').selectAll();
   if (f.node_uuid) q = q.where('node_uuid', '=', f.node_uuid);
   if (f.resource_class) q = q.where('resource_class', '=', f.resource_class);
   if (f.state) q = q.where('state', '=', f.state);
   if (f.owner) q = q.where('owner', '=', f.owner);
-  if (f.marker) {
-    const m = await db.selectFrom('allocations').selectAll().where('uuid', '=', f.marker).executeTakeFirst();
-    if (!m) throw notFound('Marker allocation', f.marker);
-    const op = dir === 'asc' ? '>' : '<';
-    const mv = String(m[key] ?? '');
-    q = q.where((eb) => eb.or([eb(col, op, mv), eb.and([eb(col, '=', mv), eb('uuid', op, m.uuid)])]));
-  }
-  q = q.orderBy(col, dir).orderBy('uuid', dir);
-  if (f.limit) q = q.limit(f.limit);
-  return (await q.execute()).map(fromRow);
+  return (await page(db, 'allocations', q, f, 'allocation')).map((r) => fromRow(r as Selectable<AllocationsTable>));
 }
 
 export async function insertAllocation(db: Db, a: AllocationRecord): Promise<void> {
