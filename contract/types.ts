@@ -126,6 +126,8 @@ export interface ManagementInterface extends BaseInterface {
   getSupportedBootDevices(task: Task): Promise<BootDevice[]>;
   /** Common tier (optional): PCI devices, shape fixed by schemas/common-tier/pci-devices.schema.json. */
   getPciDevices?(task: Task): Promise<unknown>;
+  /** A non-maskable interrupt to the node (API 1.29). Absent: not supported (400). */
+  injectNmi?(task: Task): Promise<void>;
 }
 
 export interface BootInterface extends BaseInterface {
@@ -182,6 +184,13 @@ export interface DeployInterface extends BaseInterface {
   readonly cleanSteps?: readonly string[];
   /** After the agent finished cleaning: power off and remove the ramdisk's boot configuration. */
   finishCleaning?(task: Task): Promise<void>;
+  /**
+   * Rescue (Ironic's rescue interface, API 1.38): boot the deployed node into a rescue system the user
+   * logs into with instance_info.rescue_password. Absent: the deploy interface cannot rescue (400).
+   */
+  rescue?(task: Task): Promise<void>;
+  /** Boot the rescued node back into its instance. */
+  unrescue?(task: Task): Promise<void>;
 }
 
 export interface InspectInterface extends BaseInterface {

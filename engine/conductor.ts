@@ -189,6 +189,10 @@ export class Conductor implements AgentChannel {
     return nodeOps.getSupportedBootDevices(this.tasks, ident);
   }
 
+  async injectNmi(ident: string): Promise<void> {
+    return nodeOps.injectNmi(this.tasks, ident);
+  }
+
   /** Ironic's node validate: each interface's validate(), without taking the lock. */
   async validate(ident: string): Promise<ValidationReport> {
     return nodeOps.validate(this.tasks, ident);

@@ -51,3 +51,6 @@ export const nodeLocked = (ident: string, holder: string) =>
 
 export const invalidParameter = (field: string, reason: string) =>
   new EngineError('InvalidParameter', `${field}: ${reason}`, field);
+
+/** Ironic's NodeProtected (403): a protected node is not undeployed, rebuilt or deleted. */
+export const nodeProtected = (uuid: string) => new EngineError('Forbidden', `Node ${uuid} is protected and cannot be undeployed, rebuilt or deleted`, 'protected');

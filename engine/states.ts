@@ -6,7 +6,7 @@ import { EngineError } from './errors.js';
 export type ProvisionState = NodeRecord['provision_state'];
 
 /** Verbs a user may ask for. `active` is Ironic's target name for deploy, `deleted` for undeploy. */
-export const USER_VERBS = ['manage', 'provide', 'inspect', 'deploy', 'rebuild', 'undeploy', 'abort', 'clean'] as const;
+export const USER_VERBS = ['manage', 'provide', 'inspect', 'deploy', 'rebuild', 'undeploy', 'abort', 'clean', 'rescue', 'unrescue', 'adopt'] as const;
 export type UserVerb = (typeof USER_VERBS)[number];
 
 /** Events the conductor raises while working. */
@@ -15,11 +15,12 @@ export type ProvisionEvent = UserVerb | InternalEvent;
 
 export const STABLE_STATES: readonly ProvisionState[] = [
   'enroll', 'manageable', 'available', 'active', 'error', 'deploy failed', 'clean failed', 'inspect failed',
+  'rescue', 'rescue failed', 'unrescue failed', 'adopt failed',
 ];
 export const WAIT_STATES: readonly ProvisionState[] = ['wait call-back', 'clean wait', 'inspect wait'];
 /** States a conductor is actively working in: a node left there by a dead conductor is stuck. */
-export const TRANSIENT_STATES: readonly ProvisionState[] = ['verifying', 'cleaning', 'deploying', 'deleting', 'inspecting'];
-export const FAILED_STATES: readonly ProvisionState[] = ['deploy failed', 'clean failed', 'inspect failed', 'error'];
+export const TRANSIENT_STATES: readonly ProvisionState[] = ['verifying', 'cleaning', 'deploying', 'deleting', 'inspecting', 'rescuing', 'unrescuing', 'adopting'];
+export const FAILED_STATES: readonly ProvisionState[] = ['deploy failed', 'clean failed', 'inspect failed', 'error', 'rescue failed', 'unrescue failed', 'adopt failed'];
 
 interface Transition {
   from: ProvisionState;
@@ -83,6 +84,31 @@ export const TRANSITIONS: readonly Transition[] = [
   { from: 'error', event: 'undeploy', to: 'deleting', target: 'available' },
   { from: 'deleting', event: 'done', to: 'cleaning', target: 'available' },
   { from: 'deleting', event: 'fail', to: 'error', target: null },
+
+  // Rescue (API 1.38): a deployed node boots a rescue system, then back to its instance. No agent rescue
+  // ramdisk is supported, so no rescue flow waits (Ironic's "rescue wait" is never entered).
+  { from: 'active', event: 'rescue', to: 'rescuing', target: 'rescue' },
+  { from: 'rescue', event: 'rescue', to: 'rescuing', target: 'rescue' },
+  { from: 'rescue failed', event: 'rescue', to: 'rescuing', target: 'rescue' },
+  { from: 'unrescue failed', event: 'rescue', to: 'rescuing', target: 'rescue' },
+  { from: 'rescuing', event: 'done', to: 'rescue', target: null },
+  { from: 'rescuing', event: 'fail', to: 'rescue failed', target: null },
+  { from: 'rescue', event: 'unrescue', to: 'unrescuing', target: 'active' },
+  { from: 'rescue failed', event: 'unrescue', to: 'unrescuing', target: 'active' },
+  { from: 'unrescue failed', event: 'unrescue', to: 'unrescuing', target: 'active' },
+  { from: 'unrescuing', event: 'done', to: 'active', target: null },
+  { from: 'unrescuing', event: 'fail', to: 'unrescue failed', target: null },
+  { from: 'rescue', event: 'undeploy', to: 'deleting', target: 'available' },
+  { from: 'rescue failed', event: 'undeploy', to: 'deleting', target: 'available' },
+  { from: 'unrescue failed', event: 'undeploy', to: 'deleting', target: 'available' },
+
+  // Adoption (API 1.17): a node already running its instance becomes active without a deploy.
+  { from: 'manageable', event: 'adopt', to: 'adopting', target: 'active' },
+  { from: 'adopt failed', event: 'adopt', to: 'adopting', target: 'active' },
+  { from: 'adopting', event: 'done', to: 'active', target: null },
+  { from: 'adopting', event: 'fail', to: 'adopt failed', target: 'active' },
+  { from: 'adopt failed', event: 'manage', to: 'manageable', target: null },
+
 ];
 
 const table = new Map<string, Transition[]>();
@@ -151,7 +177,7 @@ export function restingPath(from: ProvisionState, target: ProvisionState): UserV
 }
 
 /** Verbs that touch the hardware and so are refused while the node is in maintenance (as Ironic does). */
-export const REFUSED_IN_MAINTENANCE: ReadonlySet<UserVerb> = new Set(['deploy', 'rebuild', 'provide', 'clean', 'inspect', 'manage']);
+export const REFUSED_IN_MAINTENANCE: ReadonlySet<UserVerb> = new Set(['deploy', 'rebuild', 'provide', 'clean', 'inspect', 'manage', 'rescue', 'unrescue', 'adopt']);
 
 /** The failed state a node stuck in a transient state moves to when its conductor is gone (Ironic's rule). */
 export function stuckStateOutcome(state: ProvisionState): { to: ProvisionState; reason: string } | undefined {
@@ -166,6 +192,12 @@ export function stuckStateOutcome(state: ProvisionState): { to: ProvisionState; 
       return { to: 'inspect failed', reason: 'Inspection was interrupted: the conductor working on it stopped.' };
     case 'deleting':
       return { to: 'error', reason: 'Tear down was interrupted: the conductor working on it stopped.' };
+    case 'rescuing':
+      return { to: 'rescue failed', reason: 'Rescue was interrupted: the conductor working on it stopped.' };
+    case 'unrescuing':
+      return { to: 'unrescue failed', reason: 'Unrescue was interrupted: the conductor working on it stopped.' };
+    case 'adopting':
+      return { to: 'adopt failed', reason: 'Adoption was interrupted: the conductor working on it stopped.' };
     default:
       return undefined;
   }

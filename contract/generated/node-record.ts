@@ -59,7 +59,14 @@ export interface NodeRecord {
     | 'deploy failed'
     | 'active'
     | 'deleting'
-    | 'error';
+    | 'error'
+    | 'rescuing'
+    | 'rescue'
+    | 'rescue failed'
+    | 'unrescuing'
+    | 'unrescue failed'
+    | 'adopting'
+    | 'adopt failed';
   target_provision_state:
     | (
         | 'enroll'
@@ -78,6 +85,13 @@ export interface NodeRecord {
         | 'active'
         | 'deleting'
         | 'error'
+        | 'rescuing'
+        | 'rescue'
+        | 'rescue failed'
+        | 'unrescuing'
+        | 'unrescue failed'
+        | 'adopting'
+        | 'adopt failed'
       )
     | null;
   maintenance: boolean;
@@ -120,6 +134,58 @@ export interface NodeRecord {
    * When a wait state times out (ISO 8601).
    */
   provision_deadline: string | null;
+  /**
+   * Why the node was put in maintenance by ironplan itself (Ironic's fault: "power failure" when the power state can no longer be read); cleared with maintenance.
+   */
+  fault: string | null;
+  /**
+   * Whether automated cleaning runs for this node (null: the service's default).
+   */
+  automated_clean: boolean | null;
+  /**
+   * A protected node refuses undeploy, rebuild and deletion (Ironic 1.48); only an active node can be protected.
+   */
+  protected: boolean;
+  protected_reason: string | null;
+  /**
+   * The project owning the node (Ironic 1.50).
+   */
+  owner: string | null;
+  /**
+   * The project leasing the node (Ironic 1.65).
+   */
+  lessee: string | null;
+  /**
+   * Free text for operators (Ironic 1.51).
+   */
+  description: string | null;
+  /**
+   * A retired node is not made available again after cleaning (Ironic 1.61).
+   */
+  retired: boolean;
+  retired_reason: string | null;
+  /**
+   * Static network configuration for the config drive (Ironic 1.66).
+   */
+  network_data: {
+    [k: string]: unknown;
+  };
+  /**
+   * The boot mode the BMC reports (bios or uefi), if known (Ironic 1.75).
+   */
+  boot_mode: string | null;
+  /**
+   * Whether UEFI secure boot is on, if known (Ironic 1.75).
+   */
+  secure_boot: boolean | null;
+  /**
+   * The shard the node is in (Ironic 1.82).
+   */
+  shard: string | null;
+  /**
+   * The UUID of the node this one is a child of (Ironic 1.83).
+   */
+  parent_node: string | null;
   created_at: string;
   updated_at: string | null;
   provision_updated_at: string | null;

@@ -88,6 +88,10 @@ export class FakeManagement implements ManagementInterface {
   async getSupportedBootDevices(): Promise<BootDevice[]> {
     return [...FAKE_BOOT_DEVICES];
   }
+  /** Ironic's fake management accepts an NMI; the simulated BMC has nothing to interrupt. */
+  async injectNmi(task: Task): Promise<void> {
+    await simulateBmc(task);
+  }
   async getPciDevices(): Promise<unknown> {
     return { pci_devices: [{ address: '0000:00:03.0', vendor_id: '1af4', product_id: '1000', class: '020000', description: 'fake virtio network device' }] };
   }
@@ -125,6 +129,13 @@ export class FakeDeploy implements DeployInterface {
   async clean(task: Task): Promise<StepResult> {
     await task.driver.power.setPowerState(task, 'power off');
     return { done: true };
+  }
+  /** Ironic's fake rescue: the node is rescued at once; it stays powered on. */
+  async rescue(task: Task): Promise<void> {
+    await task.driver.power.setPowerState(task, 'power on');
+  }
+  async unrescue(task: Task): Promise<void> {
+    await task.driver.power.setPowerState(task, 'power on');
   }
 }
 

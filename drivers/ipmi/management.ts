@@ -59,5 +59,10 @@ export function createIpmitoolManagement({ client, driverInfo }: IpmitoolManagem
     async getSupportedBootDevices() {
       return [...BOOT_DEVICES];
     },
+
+    // Ironic's ipmitool inject_nmi: "chassis power diag" (a diagnostic interrupt, IPMI Chassis Control 05h).
+    async injectNmi(task) {
+      await client.run(driverInfo.connectionOf(task), ['chassis', 'power', 'diag'], task.log);
+    },
   };
 }

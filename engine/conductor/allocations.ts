@@ -26,7 +26,7 @@ const LOCKED_RETRY_MS = 1000;
 const hasTraits = (n: Pick<NodeRecord, 'traits'>, traits: readonly string[]) => traits.every((t) => n.traits.includes(t));
 
 /** Whether a node may be given to an allocation now: the rule of every pick, checked again by the claim's write. */
-export function suitable(n: NodeRecord, a: Pick<AllocationRecord, 'resource_class' | 'traits' | 'candidate_nodes'>): boolean {
+export function suitable(n: NodeRecord, a: Pick<AllocationRecord, 'resource_class' | 'traits' | 'candidate_nodes' | 'owner'>): boolean {
   return (
     n.provision_state === 'available' &&
     !n.maintenance &&
@@ -35,7 +35,9 @@ export function suitable(n: NodeRecord, a: Pick<AllocationRecord, 'resource_clas
     n.power_state !== null &&
     n.resource_class === a.resource_class &&
     hasTraits(n, a.traits) &&
-    (a.candidate_nodes.length === 0 || a.candidate_nodes.includes(n.uuid))
+    (a.candidate_nodes.length === 0 || a.candidate_nodes.includes(n.uuid)) &&
+    // An owned allocation gets a node of its project (Ironic's project filter: the node's owner or lessee).
+    (!a.owner || n.owner === a.owner || n.lessee === a.owner)
   );
 }
 

@@ -8,8 +8,12 @@ import { errorMessage } from './task-manager.js';
 export async function runCleaning(tm: TaskManager, nodeUuid: string, actor: string): Promise<void> {
   const task = await tm.makeTask(nodeUuid);
   try {
+    // A retired node is cleaned but not offered again: it ends manageable (Ironic 1.61).
+    if (task.node.retired && task.node.target_provision_state === 'available') await tm.patchNode(nodeUuid, () => ({ target_provision_state: 'manageable' }));
     const clean = task.driver.deploy.clean;
-    const result: StepResult = clean ? await clean.call(task.driver.deploy, task) : { done: true };
+    // automated_clean=false skips automated cleaning (Ironic's skip_automated_cleaning); manual cleaning runs.
+    const skip = task.node.automated_clean === false && task.node.driver_internal_info.clean_steps === undefined;
+    const result: StepResult = clean && !skip ? await clean.call(task.driver.deploy, task) : { done: true };
     if ('wait' in result) {
       await tm.park(nodeUuid, result, actor);
       return;

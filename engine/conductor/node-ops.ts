@@ -80,6 +80,15 @@ export function setBootDevice(tm: TaskManager, ident: string, device: BootDevice
   });
 }
 
+/** Ironic's inject_nmi: a management interface without it is a 400 naming the interface. */
+export function injectNmi(tm: TaskManager, ident: string): Promise<void> {
+  return tm.withTask(ident, async (task) => {
+    const management = task.driver.management;
+    if (!management.injectNmi) throw invalidParameter('management_interface', `management interface "${management.name}" of node ${task.node.uuid} does not support injecting an NMI`);
+    await management.injectNmi(task);
+  });
+}
+
 export async function getSupportedBootDevices(tm: TaskManager, ident: string): Promise<BootDevice[]> {
   const node = await tm.store.getNode(ident);
   const task = await tm.makeTask(node.uuid, node);

@@ -10,6 +10,7 @@ import { errorMessage } from './task-manager.js';
 import type { Liveness } from './liveness.js';
 import type { Ownership } from './ownership.js';
 import { AGENT_FLOWS } from './agent.js';
+import { POWER_FAILURE, PowerFailures } from './power-failure.js';
 
 export interface Schedule {
   heartbeatIntervalSec: number;
@@ -20,11 +21,14 @@ export interface Schedule {
 export class Periodic {
   private readonly timers: NodeJS.Timeout[] = [];
   private stopped = false;
+  private readonly powerFailures: PowerFailures;
 
   constructor(
     private readonly tm: TaskManager,
     private readonly ownership: Ownership,
-  ) {}
+  ) {
+    this.powerFailures = new PowerFailures(tm);
+  }
 
   start(liveness: Liveness, s: Schedule): void {
     this.every(s.heartbeatIntervalSec * 1000, () => liveness.beat());
@@ -62,7 +66,10 @@ export class Periodic {
     let changed = 0;
     let synced = 0;
     // Every node's keys are read, only this manager's records (as Ironic's iter_nodes filters by the ring).
-    const nodes = await tm.store.listNodes({ maintenance: false, reserved: false }, await this.ownership.owns());
+    const owns = await this.ownership.owns();
+    // Nodes in maintenance are not synced, except those the sync itself put there (they are retried).
+    const faulted = await tm.store.listNodes({ maintenance: true, reserved: false, fault: POWER_FAILURE }, owns);
+    const nodes = [...(await tm.store.listNodes({ maintenance: false, reserved: false }, owns)), ...faulted];
     for (const n of nodes) {
       if (this.stopped) break;
       if (TRANSIENT_STATES.includes(n.provision_state) || n.provision_state === 'enroll') continue;
@@ -79,8 +86,11 @@ export class Periodic {
           observed = await task.driver.power.getPowerState(task);
         } catch (err) {
           tm.log.warn({ node: node.uuid, err: errorMessage(err) }, 'power sync could not read the power state');
+          if (!node.maintenance) await this.powerFailures.failed(node, errorMessage(err));
           continue;
         }
+        this.powerFailures.ok(node.uuid);
+        if (node.maintenance && node.fault === POWER_FAILURE) await this.powerFailures.recovered(node);
         synced++;
         if (observed !== task.node.power_state) {
           changed++;

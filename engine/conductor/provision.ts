@@ -2,7 +2,7 @@
 // record the first transition, then run the verb's flow in the background, picked from FLOWS.
 import type { NodeRecord } from '../../contract/generated/node-record.js';
 import type { NodePatch } from '../store/store.js';
-import { EngineError } from '../errors.js';
+import { EngineError, nodeProtected } from '../errors.js';
 import { CONFIGDRIVE_DIGEST_KEY, configdriveDigest } from '../configdrive.js';
 import { REFUSED_IN_MAINTENANCE, nextState, type UserVerb } from '../states.js';
 import type { Operation, ProvisionArgs } from './types.js';
@@ -12,6 +12,8 @@ import { runManage } from './verify.js';
 import { checkCleanSteps, runCleaning } from './cleaning.js';
 import { runAbort, runDeploy, runUndeploy } from './deploy.js';
 import { runInspect } from './inspection.js';
+import { RESCUE_PASSWORD_KEY, checkRescuePassword, checkRescueSupported, runRescue, runUnrescue } from './rescue.js';
+import { runAdopt } from './adopt.js';
 
 /** Each flow runs holding the lock, which is released when it returns (a parked node holds none). */
 const FLOWS: Readonly<Record<UserVerb, Flow>> = {
@@ -23,7 +25,13 @@ const FLOWS: Readonly<Record<UserVerb, Flow>> = {
   undeploy: runUndeploy,
   abort: runAbort,
   inspect: runInspect,
+  rescue: runRescue,
+  unrescue: runUnrescue,
+  adopt: runAdopt,
 };
+
+/** What a protected node refuses (Ironic 1.48): everything that would destroy its instance. */
+const PROTECTED_VERBS: ReadonlySet<UserVerb> = new Set(['rebuild', 'undeploy']);
 
 /** `done` settles when the node reaches a stable or wait state, and the lock is released. */
 export async function provision(tm: TaskManager, ident: string, verb: UserVerb, args: ProvisionArgs, actor: string): Promise<Operation> {
@@ -33,7 +41,11 @@ export async function provision(tm: TaskManager, ident: string, verb: UserVerb, 
     if (node.maintenance && REFUSED_IN_MAINTENANCE.has(verb)) {
       throw new EngineError('NodeInMaintenance', `The requested action "${verb}" can not be performed on node ${ident} while it is in maintenance mode (${node.maintenance_reason ?? 'no reason given'}).`);
     }
+    if (node.protected && PROTECTED_VERBS.has(verb)) throw nodeProtected(node.uuid);
+    // A retired node is not offered for deployment again (Ironic refuses "provide").
+    if (node.retired && verb === 'provide') throw new EngineError('InvalidState', `The requested action "provide" can not be performed on node ${node.uuid} while it is retired (${node.retired_reason ?? 'no reason given'}).`, 'retired');
     nextState(node.provision_state, verb, node.target_provision_state);
+    if (verb === 'rescue' || verb === 'unrescue') checkRescueSupported(tm, node);
     if (verb === 'inspect') {
       // Refused now with the reason, rather than accepted into a wait that can never end.
       const task = await tm.makeTask(node.uuid, node);
@@ -50,6 +62,7 @@ export async function provision(tm: TaskManager, ident: string, verb: UserVerb, 
         delete dii.clean_steps;
         extra.driver_internal_info = dii;
       }
+      if (verb === 'rescue') extra.instance_info = { ...node.instance_info, [RESCUE_PASSWORD_KEY]: checkRescuePassword(args.rescue_password) };
       if (verb === 'deploy' || verb === 'rebuild') {
         const info = { ...node.instance_info, ...(args.instance_info ?? {}) };
         if (args.instance_info?.configdrive != null) info[CONFIGDRIVE_DIGEST_KEY] = configdriveDigest(args.instance_info.configdrive);

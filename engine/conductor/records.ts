@@ -6,7 +6,7 @@ import { now, type NodePatch, type TxStore } from '../store/store.js';
 import { type DriverRegistry, SECRET_MASK, SECRET_NAME } from '../drivers/registry.js';
 import type { DriverCatalog } from '../drivers/registry.js';
 import { validator } from '../validation.js';
-import { EngineError, invalidParameter } from '../errors.js';
+import { EngineError, invalidParameter, nodeProtected } from '../errors.js';
 import { newUuid, isUuid } from '../ids.js';
 import { IDLE_STATES } from '../states.js';
 import type { NodeCreate, NodeUpdate, PortCreate, PortUpdate } from './types.js';
@@ -72,7 +72,22 @@ export async function createNode(tm: TaskManager, input: NodeCreate, actor: stri
     updated_at: null,
     provision_updated_at: null,
     version: 1,
+    fault: null,
+    automated_clean: input.automated_clean ?? null,
+    protected: false,
+    protected_reason: null,
+    owner: input.owner ?? null,
+    lessee: input.lessee ?? null,
+    description: input.description ?? null,
+    retired: input.retired ?? false,
+    retired_reason: input.retired ? (input.retired_reason ?? null) : null,
+    network_data: input.network_data ?? {},
+    boot_mode: null,
+    secure_boot: null,
+    shard: input.shard ?? null,
+    parent_node: input.parent_node ?? null,
   };
+  if (node.parent_node) node.parent_node = await parentOf(tm, node, node.parent_node);
   await tm.store.transaction(async (tx) => {
     await checkChassis(tx, node.chassis_uuid);
     await tx.insertNode(node);
@@ -114,6 +129,23 @@ export function updateNode(tm: TaskManager, ident: string, update: NodeUpdate, a
       patch.maintenance = update.maintenance;
       patch.maintenance_reason = update.maintenance ? (update.maintenance_reason ?? node.maintenance_reason) : null;
     } else if (update.maintenance_reason !== undefined) patch.maintenance_reason = update.maintenance_reason;
+    // Ironic clears the fault with maintenance: the fault says why the service itself set maintenance.
+    if (update.maintenance === false) patch.fault = null;
+    for (const k of ['automated_clean', 'owner', 'lessee', 'description', 'network_data', 'shard', 'parent_node'] as const) {
+      if (update[k] !== undefined) (patch as Record<string, unknown>)[k] = update[k];
+    }
+    if (update.parent_node != null) patch.parent_node = await parentOf(tm, node, update.parent_node);
+    checkFlag(node, patch, update, 'protected', 'protected_reason', () => {
+      // Only a deployed (or rescued) node is protected: protection guards an instance.
+      if (node.provision_state !== 'active' && node.provision_state !== 'rescue') {
+        throw new EngineError('InvalidState', `Node ${node.uuid} can only be made protected in provision states 'active' or 'rescue', the current state is '${node.provision_state}'`, 'protected');
+      }
+    });
+    checkFlag(node, patch, update, 'retired', 'retired_reason', () => {
+      if (node.provision_state === 'available') {
+        throw new EngineError('InvalidState', `Node ${node.uuid} can not have 'retired' set in provision state 'available', the current state is '${node.provision_state}'`, 'retired');
+      }
+    });
     if ((patch.driver || patch.interfaces) && !IDLE_STATES.includes(node.provision_state) && !node.maintenance) {
       throw new EngineError('InvalidState', `Cannot change the driver of node ${ident} in provision state "${node.provision_state}".`);
     }
@@ -130,10 +162,35 @@ export function updateNode(tm: TaskManager, ident: string, update: NodeUpdate, a
   });
 }
 
+/**
+ * A flag with its reason (protected, retired), as Ironic's conductor checks them: setting the flag may be
+ * refused by state, unsetting it clears the reason, and a reason needs the flag.
+ */
+function checkFlag(node: NodeRecord, patch: NodePatch, update: NodeUpdate, flag: 'protected' | 'retired', reason: 'protected_reason' | 'retired_reason', canSet: () => void): void {
+  if (update[flag] !== undefined) {
+    patch[flag] = update[flag];
+    if (!update[flag]) patch[reason] = null;
+    else if (!node[flag]) canSet();
+  }
+  if (update[reason] !== undefined) {
+    if (update[reason] && !(patch[flag] ?? node[flag])) throw invalidParameter(reason, `The ${reason} field can only be set when ${flag} is True`);
+    if (patch[flag] !== false) patch[reason] = update[reason];
+  }
+}
+
+/** A parent node exists and is not the node itself (Ironic stores the parent's UUID). */
+async function parentOf(tm: TaskManager, node: NodeRecord, ident: string): Promise<string> {
+  const parent = await tm.store.findNode(ident);
+  if (!parent) throw invalidParameter('parent_node', `Node ${ident} could not be found`);
+  if (parent.uuid === node.uuid) throw invalidParameter('parent_node', 'a node can not be its own parent');
+  return parent.uuid;
+}
+
 export async function deleteNode(tm: TaskManager, ident: string, actor: string): Promise<void> {
   await tm.withLockedNode(
     ident,
     async (node) => {
+      if (node.protected) throw nodeProtected(node.uuid);
       if (!node.maintenance && !IDLE_STATES.includes(node.provision_state)) {
         throw new EngineError(
           'InvalidState',

@@ -48,9 +48,19 @@ export interface NodeCreate {
    * state directly at creation: no verification, no cleaning).
    */
   initial_state?: 'enroll' | 'available';
+  /** Ironic's later node fields a client writes (API 1.47 to 1.83). */
+  automated_clean?: boolean | null;
+  owner?: string | null;
+  lessee?: string | null;
+  description?: string | null;
+  retired?: boolean;
+  retired_reason?: string | null;
+  network_data?: Record<string, unknown>;
+  shard?: string | null;
+  parent_node?: string | null;
 }
 
-export type NodeUpdate = Partial<Omit<NodeCreate, 'uuid' | 'initial_state'>> & { instance_uuid?: string | null };
+export type NodeUpdate = Partial<Omit<NodeCreate, 'uuid' | 'initial_state'>> & { instance_uuid?: string | null; protected?: boolean; protected_reason?: string | null };
 
 /** An operation accepted on a node: `node` as it was when accepted, `done` once it settles. */
 export interface Operation {
@@ -63,6 +73,8 @@ export interface ProvisionArgs {
   instance_uuid?: string;
   /** Manual cleaning's steps (Ironic's clean_steps); without them `clean` runs the automated sequence. */
   clean_steps?: CleanStep[];
+  /** The password of the rescue system (rescue only, API 1.38); kept in instance_info while rescued. */
+  rescue_password?: string;
 }
 
 export type ValidationReport = Record<string, { result: boolean | null; reason: string | null }>;

@@ -5,7 +5,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { HardwareType, InterfaceKind } from '../../contract/types.js';
 import { EngineError } from '../errors.js';
 import { baseUrl, boolParam, identParam, param, type HttpContext } from './context.js';
-import { NOOP_INTERFACES, links } from './repr.js';
+import type { NodeRecord } from '../../contract/generated/node-record.js';
+import { NOOP_INTERFACES, links, rescueInterface } from './repr.js';
 import { checkQuery, requireVersion } from './version.js';
 import { loadSchema } from '../validation.js';
 import { fieldSetAt } from './versions-table.js';
@@ -22,6 +23,9 @@ function driverView(t: HardwareType, hosts: string[], v: number, base: string, d
       full[`default_${kind}_interface`] = value;
       full[`enabled_${kind}_interfaces`] = [value];
     }
+    // The rescue interface follows the deploy interface (repr.ts rescueInterface).
+    full.default_rescue_interface = rescueInterface({ interfaces: { deploy: t.interfaces.deploy.default } as NodeRecord['interfaces'] });
+    full.enabled_rescue_interfaces = [...new Set(t.interfaces.deploy.supported.map((deploy) => rescueInterface({ interfaces: { deploy } as NodeRecord['interfaces'] })))].sort();
   }
   full.links = links(base, `drivers/${t.name}`);
   full.properties = links(base, `drivers/${t.name}/properties`);

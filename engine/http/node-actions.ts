@@ -15,6 +15,8 @@ import { nodeStates } from './repr.js';
 import { refuseBelow, requireVersion, versionHas } from './version.js';
 import { findEntry } from './versions-table.js';
 import { nodeSchemas } from './openapi-shapes.js';
+import { registerNodeManagementRoutes } from './node-management.js';
+import { registerLaterNodeRoutes } from './node-later.js';
 
 const invalid = (message: string, field?: string) => new EngineError('InvalidParameter', message, field);
 
@@ -30,9 +32,12 @@ const PROVISION_TARGETS: Record<string, UserVerb> = {
   inspect: 'inspect',
   abort: 'abort',
   clean: 'clean',
+  rescue: 'rescue',
+  unrescue: 'unrescue',
+  adopt: 'adopt',
 };
-/** Targets of Ironic releases newer than 21.4 (which answers them as unknown actions). */
-const LATER_TARGETS = ['service', 'unhold'];
+/** Targets of Ironic releases newer than 21.4 that ironplan does not run (21.4 answers them as unknown). */
+const LATER_TARGETS = ['service'];
 
 const POWER_TARGETS: Record<string, PowerTarget> = {
   'power on': 'power on',
@@ -50,6 +55,18 @@ function timeoutArg(v: unknown): number | undefined {
   if (typeof n !== 'number' || !Number.isInteger(n)) throw invalid(`Invalid timeout value ${String(v)}: must be an integer`, 'timeout');
   if (n < 1) throw invalid('timeout has to be positive integer', 'timeout');
   return n;
+}
+
+/**
+ * deploy_steps (1.69, with "active" or "rebuild"): the steps Ironic would add to the deploy. No deploy
+ * interface here offers optional deploy steps, so only an empty list is accepted; a step is a 400 naming it.
+ */
+function checkDeploySteps(req: FastifyRequest, verb: UserVerb, steps: unknown): void {
+  requireVersion(req, 'behaviour', 'node', 'deploy-steps', 'deploy_steps');
+  if (verb !== 'deploy' && verb !== 'rebuild') throw invalid('deploy_steps: can only be given with the "active" or "rebuild" targets', 'deploy_steps');
+  if (!Array.isArray(steps)) throw invalid('deploy_steps: must be a list of steps', 'deploy_steps');
+  const first = steps[0] as { interface?: unknown; step?: unknown } | undefined;
+  if (first) throw invalid(`deploy_steps[0]: step "${String(first.interface)}.${String(first.step)}" is not offered by the node's interfaces (they offer no optional deploy steps)`, 'deploy_steps[0]');
 }
 
 function accepted(req: FastifyRequest, reply: FastifyReply, uuid: string, body?: Record<string, unknown>): FastifyReply {
@@ -84,6 +101,8 @@ export function registerNodeActionRoutes(app: FastifyInstance, ctx: HttpContext)
   const manager = ctx.engine.manager;
   const nodes = ctx.engine.nodes;
   const tags = ['node actions'];
+  registerNodeManagementRoutes(app, ctx);
+  registerLaterNodeRoutes(app, ctx);
   const isTrait = validator('common.schema.json#/definitions/Trait');
 
   app.get('/v1/nodes/:ident/states', { schema: { summary: "A node's power and provision states", tags } }, async (req) =>
@@ -110,6 +129,11 @@ export function registerNodeActionRoutes(app: FastifyInstance, ctx: HttpContext)
     const known = findEntry('provision', 'node', raw);
     if (known) refuseBelow(req, known, `The provision target "${raw}"`);
     if (known?.support === 'no' || LATER_TARGETS.includes(raw)) throw invalid(`target: the provision action "${raw}" is not supported by ironplan`, 'target');
+    if (raw === 'unhold') {
+      // No step of these drivers holds, so no node is ever in a hold state to leave (Ironic's answer outside one).
+      const node = await nodes.getNode(identParam(req));
+      throw new EngineError('InvalidState', `The requested action "unhold" can not be performed on a node in provision state "${node.provision_state}" (only from clean hold, deploy hold or service hold, which these drivers never enter).`);
+    }
     const verb = PROVISION_TARGETS[raw];
     if (!verb) throw invalid(`target: "${raw}" is not a valid provision target (one of ${Object.keys(PROVISION_TARGETS).join(', ')})`, 'target');
     if (body.configdrive !== undefined && body.configdrive !== null) {
@@ -121,11 +145,17 @@ export function registerNodeActionRoutes(app: FastifyInstance, ctx: HttpContext)
       const node = await nodes.getNode(identParam(req));
       if (node.provision_state === 'inspect wait') requireVersion(req, 'behaviour', 'node', 'abort-inspect-wait', 'Aborting inspection');
     }
+    if (body.deploy_steps !== undefined) checkDeploySteps(req, verb, body.deploy_steps);
     if (verb === 'clean') {
       if (!Array.isArray(body.clean_steps)) throw invalid('clean_steps: is required (a list of steps) when the target is "clean"', 'clean_steps');
     } else if (body.clean_steps !== undefined) throw invalid('clean_steps: can only be given with the "clean" target', 'clean_steps');
     const args: ProvisionArgs = body.configdrive != null ? { instance_info: { configdrive: body.configdrive } } : {};
     if (verb === 'clean') args.clean_steps = body.clean_steps as CleanStep[];
+    if (verb === 'rescue') {
+      const password = body.rescue_password;
+      if (typeof password !== 'string' || !password.trim()) throw invalid('rescue_password: a non-empty "rescue_password" is required when setting target provision state to rescue', 'rescue_password');
+      args.rescue_password = password;
+    } else if (body.rescue_password !== undefined) throw invalid('rescue_password: is only valid when setting target provision state to rescue', 'rescue_password');
     const wait = waitParam(req);
     const node = await manager.provision(identParam(req), verb, args);
     return acceptedAfterWait(req, reply, nodes, node, wait);

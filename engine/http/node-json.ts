@@ -13,11 +13,12 @@ export class NodeJsonCache {
 
   constructor(private readonly nodes: NodeView) {}
 
-  detail(n: NodeRecord, v: number, base: string): Buffer {
-    const key = `${n.version}\u0000${n.reservation ?? ''}\u0000${v}\u0000${base}`;
+  /** `conductor`: the node's owning manager, which changes with the cluster rather than the node. */
+  detail(n: NodeRecord, v: number, base: string, conductor: string | null = null): Buffer {
+    const key = `${n.version}\u0000${n.reservation ?? ''}\u0000${v}\u0000${base}\u0000${conductor ?? ''}`;
     const hit = this.entries.get(n.uuid);
     if (hit && hit.key === key) return hit.json;
-    const json = Buffer.from(JSON.stringify(nodeDetail(this.nodes.redact(n), v, base)));
+    const json = Buffer.from(JSON.stringify(nodeDetail(this.nodes.redact(n), v, base, { conductor })));
     if (!hit && this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(n.uuid, { key, json });
     return json;

@@ -11,6 +11,7 @@ import { baseUrl, boolParam, identParam, objectBody, param, type HttpContext } f
 import { nextLink, pageParams } from './list.js';
 import { applyPatch, asPatch, parsePointer } from './jsonpatch.js';
 import { NOOP_INTERFACES, OWN_KINDS, NODE_LIST_FIELDS, nodeDetail, nodeView, parseFields, type OwnKind } from './repr.js';
+import { LATER_CREATABLE, LATER_WRITABLE, laterField, laterFilters } from './node-fields.js';
 import { checkQuery, refuseBelow, requireVersion, versionHas } from './version.js';
 import { fieldsAt, findEntry } from './versions-table.js';
 import { nodeSchemas } from './openapi-shapes.js';
@@ -22,6 +23,7 @@ const DICT_FIELDS = ['driver_info', 'properties', 'extra', 'instance_info'] as c
 const WRITABLE = new Set<string>([
   'name', 'driver', 'driver_info', 'properties', 'extra', 'instance_info', 'instance_uuid', 'resource_class', 'chassis_uuid',
   'maintenance', 'maintenance_reason', ...OWN_KINDS.map((k) => `${k}_interface`), ...Object.keys(NOOP_INTERFACES),
+  ...LATER_WRITABLE,
 ]);
 type Req = Pick<FastifyRequest, 'apiVersion' | 'method'>;
 
@@ -84,7 +86,10 @@ function createInput(body: Record<string, unknown>, req: Req): NodeCreate {
   const fields = fieldsAt('node', req.apiVersion);
   for (const key of Object.keys(body)) {
     refuseLaterField(req, key, body[key]);
+    if (LATER_WRITABLE.has(key) && !LATER_CREATABLE.has(key)) throw invalid(`${key}: can not be set on create`, key);
     if (key === 'uuid' || key === 'traits' || WRITABLE.has(key)) continue;
+    // The rescue interface follows the deploy interface (repr.ts): a client may only leave it unset.
+    if (key === 'rescue_interface' && body[key] === null) continue;
     if (fields.includes(key)) throw invalid(`${key}: is read-only and can not be set on create`, key);
     throw invalid(`Unknown attribute for argument node: ${key}`, key);
   }
@@ -108,6 +113,7 @@ function createInput(body: Record<string, unknown>, req: Req): NodeCreate {
   }
   if (body.maintenance_reason !== undefined) input.maintenance_reason = checkNullableString('maintenance_reason', body.maintenance_reason);
   if (body.instance_uuid !== undefined && body.instance_uuid !== null) throw invalid('instance_uuid: can not be set on create', 'instance_uuid');
+  for (const key of LATER_CREATABLE) if (body[key] !== undefined) Object.assign(input, laterField(key, body[key]));
   return input;
 }
 
@@ -119,7 +125,7 @@ function unmask(patched: Record<string, unknown>, shown: Record<string, unknown>
 }
 
 /** Turns a patched representation into the fields to update, refusing changes to what clients can't write. */
-export function updateFromPatch(before: Record<string, unknown>, after: Record<string, unknown>, real: NodeRecord, req: Req): NodeUpdate {
+export function updateFromPatch(before: Record<string, unknown>, after: Record<string, unknown>, real: NodeRecord, req: Req, resetInterfaces?: boolean): NodeUpdate {
   const v = req.apiVersion;
   const update: NodeUpdate = {};
   let interfacesChanged = false;
@@ -170,10 +176,14 @@ export function updateFromPatch(before: Record<string, unknown>, after: Record<s
         update.maintenance_reason = removed ? null : checkNullableString(field, now);
         break;
       default:
-        if (field in NOOP_INTERFACES) checkNoopInterface(field, removed ? null : now);
+        if (LATER_WRITABLE.has(field)) Object.assign(update, laterField(field, removed ? undefined : now));
+        else if (field in NOOP_INTERFACES) checkNoopInterface(field, removed ? null : now);
         else interfacesChanged = true;
     }
   }
+  // ?reset_interfaces=false keeps the node's interfaces across a driver change (the new type must support
+  // them); true, or no parameter, resets those the patch does not name to the new type's defaults.
+  if (update.driver !== undefined && resetInterfaces === false && !interfacesChanged) update.interfaces = { ...real.interfaces };
   if (interfacesChanged) {
     // Removing an interface field resets that interface to the hardware type's default, as in Ironic.
     const interfaces: InterfaceNames = {};
@@ -181,7 +191,7 @@ export function updateFromPatch(before: Record<string, unknown>, after: Record<s
       const val = after[`${kind}_interface`];
       if (val === undefined || val === null) continue;
       if (typeof val !== 'string') throw invalid(`${kind}_interface: must be a string`, `${kind}_interface`);
-      if (update.driver !== undefined && val === before[`${kind}_interface`]) continue;
+      if (update.driver !== undefined && resetInterfaces !== false && val === before[`${kind}_interface`]) continue;
       interfaces[kind as OwnKind] = val;
     }
     update.interfaces = interfaces;
@@ -205,6 +215,9 @@ function listFilter(req: FastifyRequest): NodeFilter {
   if (assoc !== undefined) f.associated = assoc;
   const inst = param(req, 'instance_uuid');
   if (inst) f.instance_uuid = inst;
+  Object.assign(f, laterFilters(req));
+  // From 1.83 child nodes are listed only when asked for (Ironic); older clients see every node.
+  if (f.include_children === undefined && versionHas(req, 'query', 'nodes', 'include_children')) f.include_children = false;
   return f;
 }
 
@@ -229,6 +242,12 @@ export function registerNodeRoutes(app: FastifyInstance, ctx: HttpContext): void
   const tags = ['nodes'];
   const cache = new NodeJsonCache(nodes);
   registerNameGate(app);
+  /** The manager owning each node by the hash ring (Ironic's node.conductor, API 1.49). */
+  const owners = async (): Promise<(n: NodeRecord) => string | null> => {
+    const { rings } = await ctx.engine.managers.current();
+    return (n) => rings.owner(n) ?? null;
+  };
+  const detailOf = async (n: NodeRecord, v: number, base: string) => nodeDetail(nodes.redact(n), v, base, { conductor: (await owners())(n) });
 
   const list = (opts: { detailPath: boolean; inChassis: boolean }) => async (req: FastifyRequest, reply: FastifyReply) => {
     const v = req.apiVersion;
@@ -244,9 +263,18 @@ export function registerNodeRoutes(app: FastifyInstance, ctx: HttpContext): void
     if (opts.inChassis) filter.chassis_uuid = checkChassisUuid(identParam(req, 'uuid'))!;
     // An unknown chassis is a 404, not an empty list (Ironic).
     if (filter.chassis_uuid) await ctx.engine.store.getChassis(filter.chassis_uuid);
+    // A parent named by name is found by it; an unknown one is a 400 naming it, as Ironic answers.
+    if (filter.parent_node && !isUuid(filter.parent_node)) {
+      const parent = await ctx.engine.store.findNode(filter.parent_node);
+      if (!parent) throw invalid(`parent_node: Node ${filter.parent_node} could not be found`, 'parent_node');
+      filter.parent_node = parent.uuid;
+    }
     if (page.sort_key) filter.sort_key = page.sort_key as NodeFilter['sort_key'];
     if (page.sort_dir) filter.sort_dir = page.sort_dir;
-    const found = await nodes.listNodes(filter);
+    const owner = await owners();
+    // ?conductor (1.49): the owner is the hash ring's, not a column, so the page is filtered once read.
+    const conductor = param(req, 'conductor');
+    const found = (await nodes.listNodes(filter)).filter((n) => !conductor || owner(n) === conductor);
     const base = baseUrl(req);
     const path = req.routeOptions.url!.replace(':uuid', filter.chassis_uuid ?? '');
     const next = nextLink(base, path, req, found, page.limit);
@@ -255,7 +283,7 @@ export function registerNodeRoutes(app: FastifyInstance, ctx: HttpContext): void
       const parts: Buffer[] = [LIST_HEAD];
       for (let i = 0; i < found.length; i++) {
         if (i) parts.push(COMMA);
-        parts.push(cache.detail(found[i]!, v, base));
+        parts.push(cache.detail(found[i]!, v, base, owner(found[i]!)));
       }
       parts.push(Buffer.from(tail));
       return reply.type('application/json; charset=utf-8').send(Buffer.concat(parts));
@@ -265,7 +293,7 @@ export function registerNodeRoutes(app: FastifyInstance, ctx: HttpContext): void
     const out = new Array<Record<string, unknown>>(found.length);
     for (let i = 0; i < found.length; i++) {
       const n = needsRedact ? nodes.redact(found[i]!) : found[i]!;
-      out[i] = nodeView(n, v, base, { fields });
+      out[i] = nodeView(n, v, base, { fields, conductor: owner(n) });
     }
     return next ? { nodes: out, next } : { nodes: out };
   };
@@ -280,18 +308,21 @@ export function registerNodeRoutes(app: FastifyInstance, ctx: HttpContext): void
     const node = await manager.createNode(createInput(objectBody(req), req));
     const base = baseUrl(req);
     reply.code(201).header('Location', `${base}/v1/nodes/${node.uuid}`);
-    return nodeDetail(nodes.redact(node), req.apiVersion, base);
+    return detailOf(node, req.apiVersion, base);
   });
 
   app.get('/v1/nodes/:ident', { schema: { summary: 'Show a node by uuid or name (Ironic v1)', tags } }, async (req) => {
     const fields = parseFields(param(req, 'fields'), 'node', req.apiVersion);
-    const node = nodes.redact(await nodes.getNode(identParam(req)));
-    return nodeView(node, req.apiVersion, baseUrl(req), { detail: true, fields });
+    const real = await nodes.getNode(identParam(req));
+    return nodeView(nodes.redact(real), req.apiVersion, baseUrl(req), { detail: true, fields, conductor: (await owners())(real) });
   });
 
   app.patch('/v1/nodes/:ident', { schema: { summary: 'Update a node with a JSON Patch (RFC 6902)', tags, body: nodeSchemas.patch } }, async (req) => {
     const ops = asPatch(req.body);
     const v = req.apiVersion;
+    const reset = boolParam(req, 'reset_interfaces');
+    if (reset !== undefined) requireVersion(req, 'behaviour', 'node', 'reset-interfaces', '?reset_interfaces');
+    if (reset && !ops.some((op) => parsePointer(op.path)[0] === 'driver')) throw invalid("The reset_interfaces parameter can only be used when changing the node's driver.", 'reset_interfaces');
     const known = new Set(fieldsAt('node', v));
     for (const op of ops) {
       for (const p of [op.path, ...(op.from ? [op.from] : [])]) {
@@ -306,11 +337,11 @@ export function registerNodeRoutes(app: FastifyInstance, ctx: HttpContext): void
     }
     const real = await nodes.getNode(identParam(req));
     const base = baseUrl(req);
-    const before = nodeDetail(nodes.redact(real), v, base);
+    const before = await detailOf(real, v, base);
     const after = applyPatch(before, ops);
-    const update = updateFromPatch(before, after, real, req);
+    const update = updateFromPatch(before, after, real, req, reset);
     const node = Object.keys(update).length ? await manager.updateNode(real.uuid, update) : real;
-    return nodeDetail(nodes.redact(node), v, base);
+    return detailOf(node, v, base);
   });
 
   app.delete('/v1/nodes/:ident', { schema: { summary: 'Delete a node (Ironic v1)', tags } }, async (req, reply) => {

@@ -52,6 +52,8 @@ export const nodeSchemas = {
     properties: {
       target: { type: 'string' },
       configdrive: { type: ['string', 'object', 'null'] },
+      deploy_steps: { type: 'array', description: 'active/rebuild (1.69): optional deploy steps; none are offered, so only [].' },
+      rescue_password: { type: 'string', description: 'rescue only: the password of the rescue system (kept masked in instance_info while rescued).' },
       clean_steps: {
         type: 'array',
         description: 'Manual cleaning: the steps to run, e.g. [{"interface": "deploy", "step": "erase_devices_metadata"}].',

@@ -20,7 +20,22 @@ export const NOOP_INTERFACES: Readonly<Record<string, string>> = {
   network_interface: 'noop',
   raid_interface: 'no-raid',
   storage_interface: 'noop',
+  bios_interface: 'no-bios',
+  firmware_interface: 'no-firmware',
 };
+
+/**
+ * Ironic's rescue interface, which ironplan derives from the deploy interface rather than stores: Ironic's
+ * fake deploy rescues at once ("fake"); the agent path has no rescue ramdisk flow ("no-rescue").
+ */
+export function rescueInterface(n: Pick<NodeRecord, 'interfaces'>): string {
+  return n.interfaces.deploy === 'fake' ? 'fake' : 'no-rescue';
+}
+
+/** What a node's representation shows that is not in its record: the manager that owns it (API 1.49). */
+export interface NodeExtras {
+  conductor?: string | null;
+}
 
 export const NODE_LIST_FIELDS = ['uuid', 'name', 'instance_uuid', 'power_state', 'provision_state', 'maintenance', 'links'];
 export const PORT_LIST_FIELDS = ['uuid', 'address', 'links'];
@@ -71,7 +86,7 @@ export function atVersion(full: Record<string, unknown>, of: OfKind<'field'>, v:
 }
 
 /** The full v1 node of an already redacted record. */
-export function nodeDetail(n: NodeRecord, v: number, base: string): Record<string, unknown> {
+export function nodeDetail(n: NodeRecord, v: number, base: string, extras: NodeExtras = {}): Record<string, unknown> {
   const full: Record<string, unknown> = {
     uuid: n.uuid,
     name: n.name,
@@ -111,6 +126,27 @@ export function nodeDetail(n: NodeRecord, v: number, base: string): Record<strin
     vendor_interface: n.interfaces.vendor,
     storage_interface: NOOP_INTERFACES.storage_interface,
     traits: n.traits,
+    rescue_interface: rescueInterface(n),
+    bios_interface: NOOP_INTERFACES.bios_interface,
+    fault: n.fault,
+    deploy_step: {},
+    conductor_group: n.conductor_group,
+    automated_clean: n.automated_clean,
+    protected: n.protected,
+    protected_reason: n.protected_reason,
+    conductor: extras.conductor ?? null,
+    owner: n.owner,
+    description: n.description,
+    retired: n.retired,
+    retired_reason: n.retired_reason,
+    lessee: n.lessee,
+    network_data: n.network_data,
+    boot_mode: n.boot_mode,
+    secure_boot: n.secure_boot,
+    shard: n.shard,
+    parent_node: n.parent_node,
+    firmware_interface: NOOP_INTERFACES.firmware_interface,
+    service_step: {},
     created_at: n.created_at,
     updated_at: n.updated_at,
     links: links(base, `nodes/${n.uuid}`),
@@ -123,9 +159,9 @@ export function nodeDetail(n: NodeRecord, v: number, base: string): Record<strin
 }
 
 /** A list entry: the short form unless detail or explicit fields were asked for. */
-export function nodeView(n: NodeRecord, v: number, base: string, opts: { detail?: boolean; fields?: readonly string[] } = {}): Record<string, unknown> {
-  if (opts.fields) return pick(nodeDetail(n, v, base), opts.fields);
-  if (opts.detail) return nodeDetail(n, v, base);
+export function nodeView(n: NodeRecord, v: number, base: string, opts: { detail?: boolean; fields?: readonly string[] } & NodeExtras = {}): Record<string, unknown> {
+  if (opts.fields) return pick(nodeDetail(n, v, base, opts), opts.fields);
+  if (opts.detail) return nodeDetail(n, v, base, opts);
   const short = {
     uuid: n.uuid,
     name: n.name,
@@ -219,6 +255,8 @@ export function nodeStates(n: NodeRecord, v: number): Record<string, unknown> {
     target_power_state: n.target_power_state,
     target_provision_state: n.target_provision_state,
     target_raid_config: {},
+    boot_mode: n.boot_mode,
+    secure_boot: n.secure_boot,
   };
   return atVersion(full, 'states', v);
 }

@@ -35,6 +35,7 @@ export function localManager(c: Conductor, applies: ApplyRunner): ManagerApi {
     getBootDevice: (ident) => c.getBootDevice(ident),
     setBootDevice: (ident, device, persistent) => c.setBootDevice(ident, device, persistent),
     getSupportedBootDevices: (ident) => c.getSupportedBootDevices(ident),
+    injectNmi: (ident) => c.injectNmi(ident),
     validate: (ident) => c.validate(ident),
     vendorMethods: (ident) => c.vendorMethods(ident),
     vendorPassthru: (ident, method, httpMethod, body) => c.vendorPassthru(ident, method, httpMethod, body),

@@ -36,6 +36,8 @@ export interface ManagerApi {
   getBootDevice(ident: string): Promise<BootDeviceInfo>;
   setBootDevice(ident: string, device: BootDevice, persistent: boolean): Promise<void>;
   getSupportedBootDevices(ident: string): Promise<BootDevice[]>;
+  /** A non-maskable interrupt through the node's management interface (API 1.29), under its lock. */
+  injectNmi(ident: string): Promise<void>;
   validate(ident: string): Promise<ValidationReport>;
   vendorMethods(ident: string): Promise<VendorMethods>;
   vendorPassthru(ident: string, method: string, httpMethod: string, body: unknown): Promise<{ async: boolean; result: unknown }>;
@@ -58,7 +60,7 @@ export interface ManagerApi {
 /** The methods as RPC sees them: one params object each (JSON-RPC's by-name parameters). */
 export const RPC_METHODS = [
   'createNode', 'updateNode', 'setMaintenance', 'deleteNode', 'createPort', 'updatePort', 'deletePort', 'attachVif', 'detachVif',
-  'changePowerState', 'provision', 'getBootDevice', 'setBootDevice', 'getSupportedBootDevices', 'validate',
+  'changePowerState', 'provision', 'getBootDevice', 'setBootDevice', 'getSupportedBootDevices', 'injectNmi', 'validate',
   'vendorMethods', 'vendorPassthru', 'lookup', 'heartbeat', 'startApply',
   'createAllocation', 'deleteAllocation', 'driverVendorMethods', 'driverVendorPassthru', 'updateVolume', 'deleteVolume',
 ] as const satisfies ReadonlyArray<keyof ManagerApi>;
@@ -79,6 +81,7 @@ export const RPC_PARAMS: { [K in keyof ManagerApi]: string[] } = {
   getBootDevice: ['ident'],
   setBootDevice: ['ident', 'device', 'persistent'],
   getSupportedBootDevices: ['ident'],
+  injectNmi: ['ident'],
   validate: ['ident'],
   vendorMethods: ['ident'],
   vendorPassthru: ['ident', 'method', 'httpMethod', 'body'],

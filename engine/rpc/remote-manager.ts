@@ -88,6 +88,7 @@ export class RemoteManager implements ManagerApi {
   getBootDevice: ManagerApi['getBootDevice'] = (ident) => this.callNode(ident, 'getBootDevice', [ident]);
   setBootDevice: ManagerApi['setBootDevice'] = (ident, device, persistent) => this.callNode(ident, 'setBootDevice', [ident, device, persistent]);
   getSupportedBootDevices: ManagerApi['getSupportedBootDevices'] = (ident) => this.callNode(ident, 'getSupportedBootDevices', [ident]);
+  injectNmi: ManagerApi['injectNmi'] = (ident) => this.callNode(ident, 'injectNmi', [ident]);
   validate: ManagerApi['validate'] = (ident) => this.callNode(ident, 'validate', [ident]);
   vendorMethods: ManagerApi['vendorMethods'] = (ident) => this.callNode(ident, 'vendorMethods', [ident]);
   vendorPassthru: ManagerApi['vendorPassthru'] = (ident, method, httpMethod, body) => this.callNode(ident, 'vendorPassthru', [ident, method, httpMethod, body]);

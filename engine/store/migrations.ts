@@ -196,6 +196,23 @@ const migrations = (dialect: SqlDialectName): Record<string, Migration> => ({
       await db.schema.createIndex('ports_portgroup_uuid').on('ports').column('portgroup_uuid').execute();
     },
   },
+  '0006_node_fields': {
+    async up(db: Kysely<any>) {
+      // The node fields of Ironic's API 1.42 to 1.83 that are stored (fault, protection, ownership,
+      // retirement, network data, boot mode, shard, parent). Booleans as 0/1, JSON as text, as elsewhere.
+      const nodes = () => db.schema.alterTable('nodes');
+      for (const name of ['fault', 'protected_reason', 'owner', 'lessee', 'retired_reason', 'boot_mode', 'shard', 'parent_node']) {
+        await nodes().addColumn(name, 'varchar(255)').execute();
+      }
+      await nodes().addColumn('description', 'text').execute();
+      await nodes().addColumn('automated_clean', 'integer').execute();
+      await nodes().addColumn('secure_boot', 'integer').execute();
+      await nodes().addColumn('protected', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await nodes().addColumn('retired', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await nodes().addColumn('network_data', 'text', (c) => c.notNull().defaultTo('{}')).execute();
+      for (const col of ['owner', 'lessee', 'shard', 'parent_node']) await db.schema.createIndex(`nodes_${col}`).on('nodes').column(col).execute();
+    },
+  },
   '0007_resources': {
     async up(db: Kysely<any>) {
       // Ironic's allocations (API 1.52): a request for a node by resource class and traits. The node names

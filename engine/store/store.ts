@@ -40,6 +40,20 @@ export type PortPatch = Partial<Pick<PortRecord, 'address' | 'pxe_enabled' | 'ex
 
 export interface NodeFilter {
   provision_state?: string;
+  /** Ironic's later filters (API 1.42 to 1.83): equal to the value given. */
+  fault?: string;
+  conductor_group?: string;
+  owner?: string;
+  lessee?: string;
+  shard?: string;
+  parent_node?: string;
+  retired?: boolean;
+  /** Nodes with (true) or without (false) a shard (Ironic's ?sharded). */
+  sharded?: boolean;
+  /** Nodes whose description contains this text (Ironic's ?description_contains). */
+  description_contains?: string;
+  /** Child nodes are listed only when true, or when asked for by parent_node (Ironic 1.83). */
+  include_children?: boolean;
   driver?: string;
   resource_class?: string;
   maintenance?: boolean;
@@ -123,6 +137,20 @@ function nodeFromRow(r: Selectable<NodesTable>): NodeRecord {
     updated_at: r.updated_at,
     provision_updated_at: r.provision_updated_at,
     version: Number(r.version),
+    fault: r.fault ?? null,
+    automated_clean: r.automated_clean == null ? null : !!r.automated_clean,
+    protected: !!r.protected,
+    protected_reason: r.protected_reason ?? null,
+    owner: r.owner ?? null,
+    lessee: r.lessee ?? null,
+    description: r.description ?? null,
+    retired: !!r.retired,
+    retired_reason: r.retired_reason ?? null,
+    network_data: parse(r.network_data, {}),
+    boot_mode: r.boot_mode ?? null,
+    secure_boot: r.secure_boot == null ? null : !!r.secure_boot,
+    shard: r.shard ?? null,
+    parent_node: r.parent_node ?? null,
   };
 }
 
@@ -137,11 +165,18 @@ function nodeToRow(n: NodePatch): Partial<NodesTable> {
       case 'instance_info':
       case 'driver_internal_info':
       case 'extra':
+      case 'network_data':
         (row as Record<string, unknown>)[k] = json(v);
         break;
       case 'maintenance':
       case 'managed':
+      case 'protected':
+      case 'retired':
         (row as Record<string, unknown>)[k] = v ? 1 : 0;
+        break;
+      case 'automated_clean':
+      case 'secure_boot':
+        (row as Record<string, unknown>)[k] = v == null ? null : v ? 1 : 0;
         break;
       default:
         (row as Record<string, unknown>)[k] = v;
@@ -324,6 +359,12 @@ export class Store {
   specRevision() {
     return this.reader().specRevision();
   }
+  /** How many nodes each shard holds (Ironic's GET /v1/shards, API 1.82); nodes without one are not counted. */
+  async countNodesByShard(): Promise<Array<{ name: string; count: number }>> {
+    const rows = await this.db.selectFrom('nodes').select(['shard', (eb) => eb.fn.countAll<number>().as('n')]).where('shard', 'is not', null).groupBy('shard').orderBy('shard').execute();
+    return rows.map((r) => ({ name: r.shard!, count: Number(r.n) }));
+  }
+
   /** How many nodes are in each provision state: one grouped count, for metrics scrapes. */
   async countNodesByState(): Promise<Map<string, number>> {
     const rows = await this.db.selectFrom('nodes').select(['provision_state', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('provision_state').execute();
@@ -443,6 +484,17 @@ export class TxStore {
   async listNodeKeys(f: NodeFilter): Promise<NodeKey[]> {
     let q = this.db.selectFrom('nodes').select(['uuid', 'version', 'reservation', 'driver', 'conductor_group']);
     if (f.provision_state !== undefined) q = q.where('provision_state', '=', f.provision_state);
+    for (const col of ['fault', 'conductor_group', 'owner', 'lessee', 'shard', 'parent_node'] as const) {
+      if (f[col] !== undefined) q = q.where(col, '=', f[col]);
+    }
+    if (f.retired !== undefined) q = q.where('retired', '=', f.retired ? 1 : 0);
+    if (f.sharded !== undefined) q = q.where('shard', f.sharded ? 'is not' : 'is', null);
+    if (f.description_contains !== undefined) {
+      // Ironic matches the text itself: % and _ in it are not wildcards (escaped for SQLite and PostgreSQL alike).
+      const text = f.description_contains.replace(/[!%_]/g, (c) => `!${c}`);
+      q = q.where(sql<boolean>`description like ${`%${text}%`} escape '!'`);
+    }
+    if (f.include_children === false && f.parent_node === undefined) q = q.where('parent_node', 'is', null);
     if (f.driver !== undefined) q = q.where('driver', '=', f.driver);
     if (f.resource_class !== undefined) q = q.where('resource_class', '=', f.resource_class);
     if (f.maintenance !== undefined) q = q.where('maintenance', '=', f.maintenance ? 1 : 0);

@@ -34,6 +34,21 @@ export interface NodesTable {
   version: number;
   /** The allocation holding the node (0007_resources). */
   allocation_uuid?: string | null;
+  /** Ironic's later node fields (0006_node_fields); booleans as 0/1, network_data as JSON. */
+  fault: string | null;
+  automated_clean: number | null;
+  protected: number;
+  protected_reason: string | null;
+  owner: string | null;
+  lessee: string | null;
+  description: string | null;
+  retired: number;
+  retired_reason: string | null;
+  network_data: string;
+  boot_mode: string | null;
+  secure_boot: number | null;
+  shard: string | null;
+  parent_node: string | null;
 }
 
 export interface PortsTable {

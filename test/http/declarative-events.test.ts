@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'node:http';
 import { CHECKSUM, fault, startHarness, type Harness } from './helpers.js';
+import { MAX_VERSION } from '../../engine/http/versions-table.js';
 
 let h: Harness;
 beforeAll(async () => (h = await startHarness()));
@@ -125,7 +126,7 @@ describe('events', () => {
     await until(() => got.length >= 1);
     expect(got[0]!.id).toBe(from + 1);
     expect(String(headers['content-type'])).toContain('text/event-stream');
-    expect(headers['x-openstack-ironic-api-maximum-version']).toBe('1.60');
+    expect(headers['x-openstack-ironic-api-maximum-version']).toBe(`1.${MAX_VERSION}`);
     await h.call({ method: 'POST', url: '/v1/nodes', payload: { driver: 'fake-hardware', name: 'live-one' } });
     await until(() => got.some((e: any) => e.node_name === 'live-one'));
     expect(got.some((e: any) => e.node_name === 'live-one')).toBe(true);

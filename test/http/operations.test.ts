@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { startHarness, type Harness } from './helpers.js';
+import { MAX_VERSION } from '../../engine/http/versions-table.js';
 
 describe('openapi and metrics', () => {
   let h: Harness;
@@ -57,7 +58,7 @@ describe('bearer-token auth', () => {
     expect((await h.call({ method: 'GET', url: '/v1/nodes', headers: { authorization: 'Bearer reader-t' } })).status).toBe(200);
     const w = await h.call({ method: 'POST', url: '/v1/nodes', payload: { driver: 'fake-hardware' }, headers: { authorization: 'Bearer reader-t' } });
     expect(w.status).toBe(403);
-    expect(w.headers['x-openstack-ironic-api-maximum-version']).toBe('1.60');
+    expect(w.headers['x-openstack-ironic-api-maximum-version']).toBe(`1.${MAX_VERSION}`);
     expect((await h.call({ method: 'POST', url: '/v1/nodes', payload: { driver: 'fake-hardware' }, headers: { authorization: 'Bearer admin-t' } })).status).toBe(201);
     expect((await h.call({ method: 'GET', url: '/v1/nodes', headers: { 'x-auth-token': 'admin-t' } })).status).toBe(200);
   });
