@@ -305,9 +305,20 @@ export interface VendorMethod {
   handler(task: Task, httpMethod: string, body: unknown): Promise<unknown>;
 }
 
+/** A driver-level vendor method (Ironic's driver_passthru): called for a hardware type, with no node. */
+export interface DriverVendorMethod {
+  http_methods: Array<'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'>;
+  description: string;
+  /** Async methods answer 202 and run in the background. */
+  async: boolean;
+  handler(ctx: { log: Logger; settings: ServiceSettings }, httpMethod: string, body: unknown): Promise<unknown>;
+}
+
 export interface VendorInterface extends BaseInterface {
   /** Vendor passthru: the engine neither stores nor inspects these messages. */
   readonly methods: Record<string, VendorMethod>;
+  /** Driver-level passthru (/v1/drivers/{driver}/vendor_passthru), for the hardware types this is the default of. */
+  readonly driverMethods?: Record<string, DriverVendorMethod>;
 }
 
 export interface InterfaceByKind {

@@ -18,6 +18,11 @@ import { Ownership } from './conductor/ownership.js';
 import type { ClusterView } from './rpc/cluster.js';
 import * as records from './conductor/records.js';
 import * as vifs from './conductor/vifs.js';
+import * as allocations from './conductor/allocations.js';
+import * as driverVendor from './conductor/driver-vendor.js';
+import * as volume from './conductor/volume.js';
+import type { VolumeChange, VolumeKind, VolumeRecords } from './store/volume.js';
+import type { AllocationRecord } from './generated/allocation-record.js';
 import * as nodeOps from './conductor/node-ops.js';
 import * as agent from './conductor/agent.js';
 import { provision } from './conductor/provision.js';
@@ -130,6 +135,34 @@ export class Conductor implements AgentChannel {
 
   async detachVif(ident: string, vifId: string, actor = 'api'): Promise<void> {
     return vifs.detachVif(this.tasks, ident, vifId, actor);
+  }
+
+  /** Records an allocation and gives it a free matching node, or backfills a deployed one (Ironic's create_allocation). */
+  async createAllocation(input: allocations.AllocationCreate, actor = 'api'): Promise<AllocationRecord> {
+    return allocations.createAllocation(this.tasks, input, actor);
+  }
+
+  /** Deletes an allocation, freeing its node (Ironic's destroy_allocation). */
+  async deleteAllocation(ident: string, actor = 'api'): Promise<void> {
+    return allocations.deleteAllocation(this.tasks, ident, actor);
+  }
+
+  /** A hardware type's driver-level vendor methods (Ironic's get_driver_vendor_passthru_methods). */
+  async driverVendorMethods(driver: string): Promise<Record<string, VendorMethodInfo>> {
+    return driverVendor.driverVendorMethods(this.tasks, driver);
+  }
+
+  async driverVendorPassthru(driver: string, method: string, httpMethod: string, body: unknown): Promise<{ async: boolean; result: unknown }> {
+    return driverVendor.driverVendorPassthru(this.tasks, driver, method, httpMethod, body);
+  }
+
+  /** Changes a volume connector or target under its node's lock, the node powered off (Ironic's update_volume_*). */
+  async updateVolume<K extends VolumeKind>(kind: K, uuid: string, change: VolumeChange<K>, actor = 'api'): Promise<VolumeRecords[K]> {
+    return volume.updateVolume(this.tasks, kind, uuid, change, actor);
+  }
+
+  async deleteVolume(kind: VolumeKind, uuid: string, actor = 'api'): Promise<void> {
+    return volume.deleteVolume(this.tasks, kind, uuid, actor);
   }
 
   // ---------------------------------------------------------------- power, boot device, validate, vendor

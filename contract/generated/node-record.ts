@@ -117,6 +117,10 @@ export interface NodeRecord {
    * The deployment occupying the node.
    */
   instance_uuid: string | null;
+  /**
+   * The allocation holding the node (Ironic's allocation_uuid, API 1.52); absent or null: none.
+   */
+  allocation_uuid?: string | null;
   instance_info: {
     [k: string]: unknown;
   };

@@ -188,6 +188,15 @@ export class FakeVendor implements VendorInterface {
       handler: async (_task, method, body) => ({ method, body }),
     },
   };
+  /** Driver-level passthru, as Ironic's fake vendor has one: no node, no lock. */
+  readonly driverMethods: NonNullable<VendorInterface['driverMethods']> = {
+    fake_driver_method: {
+      http_methods: ['GET', 'POST'],
+      description: 'Return the request body and the HTTP method unchanged (a driver-level method: no node).',
+      async: false,
+      handler: async (_ctx, method, body) => ({ method, body }),
+    },
+  };
 }
 
 export class NoVendor implements VendorInterface {

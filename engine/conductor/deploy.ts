@@ -4,6 +4,9 @@ import type { Task } from '../../contract/types.js';
 import type { TaskManager } from './task-manager.js';
 import { errorMessage } from './task-manager.js';
 import { runCleaning } from './cleaning.js';
+import { allocationOfNode, deleteAllocation } from '../store/allocations.js';
+import { now } from '../store/store.js';
+import { runDeploySteps } from './deploy-steps.js';
 
 export async function runDeploy(tm: TaskManager, nodeUuid: string, actor: string): Promise<void> {
   const task = await tm.makeTask(nodeUuid);
@@ -11,6 +14,7 @@ export async function runDeploy(tm: TaskManager, nodeUuid: string, actor: string
     await task.driver.power.validate(task);
     await task.driver.boot.validate(task);
     await task.driver.deploy.validate(task);
+    await runDeploySteps(tm, task.node, actor);
     const result = await task.driver.deploy.deploy(task);
     if ('wait' in result) {
       // Parked: no worker and no lock is held while the agent works; heartbeats take the lock briefly.
@@ -42,6 +46,9 @@ export async function runUndeploy(tm: TaskManager, nodeUuid: string, actor: stri
     const instance = task.node.instance_uuid;
     await tm.store.transaction(async (tx) => {
       if (instance) await tx.deleteDeployment(instance);
+      // The node's allocation ends with its instance, as Ironic's tear down destroys it.
+      const allocation = await allocationOfNode(tx.db, nodeUuid);
+      if (allocation) await deleteAllocation(tx.db, allocation, now());
       const dii = { ...(await tx.getNode(nodeUuid)).driver_internal_info };
       delete dii.agent_secret_token;
       delete dii.agent_secret_token_retrieved;

@@ -1,12 +1,14 @@
-// Ironic v1 drivers: ironplan's hardware types (all "dynamic", in Ironic's terms), their interfaces and
-// the driver_info fields their default interfaces read.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+// Ironic v1 drivers: ironplan's hardware types (all "dynamic", in Ironic's terms), their interfaces, the
+// driver_info fields their default interfaces read, driver-level vendor passthru (through a manager that
+// has the type) and the RAID logical disk properties.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { HardwareType, InterfaceKind } from '../../contract/types.js';
 import { EngineError } from '../errors.js';
 import { baseUrl, boolParam, identParam, param, type HttpContext } from './context.js';
 import type { NodeRecord } from '../../contract/generated/node-record.js';
 import { NOOP_INTERFACES, links, parseFields, pick, rescueInterface } from './repr.js';
-import { checkQuery } from './version.js';
+import { checkQuery, requireVersion } from './version.js';
+import { loadSchema } from '../validation.js';
 import { fieldSetAt } from './versions-table.js';
 
 /** A hardware type as version `v` shows it: the interfaces only with detail and from 1.30 (the versions table). */
@@ -70,5 +72,40 @@ export function registerDriverRoutes(app: FastifyInstance, ctx: HttpContext): vo
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([k, s]) => [k, `${String(s.description ?? k).replace(/\.?$/, '.')} ${required.has(k) ? 'Required.' : 'Optional.'}`]),
     );
+  });
+
+  app.get('/v1/drivers/:name/vendor_passthru/methods', { schema: { summary: "The hardware type's driver-level vendor passthru methods", tags } }, async (req) => {
+    const methods = await ctx.engine.manager.driverVendorMethods(find(req).name);
+    return Object.fromEntries(Object.entries(methods).map(([k, m]) => [k, { async: m.async, attach: false, description: m.description, http_methods: m.http_methods }]));
+  });
+
+  const passthru = async (req: FastifyRequest, reply: FastifyReply) => {
+    const method = (req.params as { method?: string }).method ?? param(req, 'method');
+    if (!method) throw new EngineError('InvalidParameter', 'method: is required (?method=name)', 'method');
+    const res = await ctx.engine.manager.driverVendorPassthru(find(req).name, method, req.method, req.body ?? null);
+    if (res.async) return reply.code(202).send();
+    return reply.code(200).type('application/json').send(JSON.stringify(res.result ?? null));
+  };
+  app.route({
+    method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    url: '/v1/drivers/:name/vendor_passthru',
+    schema: { summary: 'Call a driver-level vendor passthru method (?method=name); ironplan neither stores nor inspects the messages', tags },
+    handler: passthru,
+  });
+  // The path form is what python-ironicclient sends; Ironic routes both.
+  app.route({
+    method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    url: '/v1/drivers/:name/vendor_passthru/:method',
+    schema: { summary: 'Call a driver-level vendor passthru method; ironplan neither stores nor inspects the messages', tags },
+    handler: passthru,
+  });
+
+  // What a logical disk of a target RAID configuration may say (Ironic's RAID config schema). ironplan's
+  // raid interface is no-raid: nothing applies one yet, but a client may read what it would accept.
+  app.get('/v1/drivers/:name/raid/logical_disk_properties', { schema: { summary: 'Properties a logical disk of a target RAID configuration may have', tags } }, async (req) => {
+    requireVersion(req, 'endpoint', 'v1', '/v1/drivers/{driver}/raid/logical_disk_properties', 'RAID logical disk properties');
+    find(req);
+    const disk = (loadSchema('raid-config.schema.json') as { definitions: { LogicalDisk: { properties: Record<string, { description: string }> } } }).definitions.LogicalDisk;
+    return Object.fromEntries(Object.entries(disk.properties).map(([k, p]) => [k, p.description]));
   });
 }

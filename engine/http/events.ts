@@ -1,11 +1,16 @@
 // The event log: as a plain list, or as Server-Sent Events that replay from a point (Last-Event-ID or
 // ?after=) and then follow the conductor live. Live events arriving during the replay are buffered and
 // sent after it, skipping any the replay already covered, so a reconnecting client misses nothing.
+// It is served at /v1/events/stream; GET /v1/events stays for clients written before Ironic's API 1.54
+// gave POST /v1/events (network events from the network service) to that path.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Event } from '../generated/event.js';
 import { EngineError } from '../errors.js';
 import { isUuid } from '../ids.js';
 import { param, type HttpContext, type Query } from './context.js';
+import { assertValid } from '../validation.js';
+import type { NetworkEvents } from '../generated/network-events.js';
+import { requireVersion } from './version.js';
 
 const PAGE = 1000;
 const KEEPALIVE_MS = 15_000;
@@ -26,7 +31,7 @@ const QUERY = {
 function checkQuery(req: FastifyRequest): void {
   for (const name of Object.keys((req.query as Query | undefined) ?? {})) {
     if (!(name in QUERY)) {
-      throw new EngineError('InvalidParameter', `${name}: unknown query parameter of GET /v1/events (known: ${Object.keys(QUERY).join(', ')}; to replay from an event id use after=N or the Last-Event-ID header)`, name);
+      throw new EngineError('InvalidParameter', `${name}: unknown query parameter of GET /v1/events/stream (known: ${Object.keys(QUERY).join(', ')}; to replay from an event id use after=N or the Last-Event-ID header)`, name);
     }
   }
 }
@@ -63,7 +68,8 @@ export function registerEventRoutes(app: FastifyInstance, ctx: HttpContext): voi
     return (await nodes.getNode(node)).uuid;
   };
 
-  app.get('/v1/events', { schema: { summary: 'Recorded events: Server-Sent Events (replay, then live) or ?format=json', tags: ['events'], querystring: { type: 'object', properties: QUERY }, responses: { 200: { type: 'object', description: 'With ?format=json; otherwise text/event-stream frames of the same events.', properties: { events: { type: 'array', items: { $ref: 'event.schema.json' } } } } } } }, async (req, reply) => {
+  const schema = { summary: 'Recorded events: Server-Sent Events (replay, then live) or ?format=json', tags: ['events'], querystring: { type: 'object', properties: QUERY }, responses: { 200: { type: 'object', description: 'With ?format=json; otherwise text/event-stream frames of the same events.', properties: { events: { type: 'array', items: { $ref: 'event.schema.json' } } } } } };
+  const log = async (req: FastifyRequest, reply: FastifyReply) => {
     checkQuery(req);
     const after = replayFrom(req);
     const nodeUuid = await nodeFilter(req);
@@ -77,6 +83,16 @@ export function registerEventRoutes(app: FastifyInstance, ctx: HttpContext): voi
       return { events: await nodes.listEvents({ after, node_uuid: nodeUuid, limit, order }) };
     }
     return stream(req, reply, after, nodeUuid);
+  };
+  app.get('/v1/events/stream', { schema }, log);
+  app.get('/v1/events', { schema: { ...schema, summary: 'The event log, as /v1/events/stream (kept for older ironplan clients)', deprecated: true } }, log);
+
+  // Ironic's network events (API 1.54): validated, then only logged, as Ironic's API does with them.
+  app.post('/v1/events', { schema: { summary: 'Network events from the network service (204)', tags: ['events'] } }, async (req, reply) => {
+    requireVersion(req, 'endpoint', 'v1', '/v1/events', 'Events');
+    const body = assertValid<NetworkEvents>('network-events.schema.json', req.body ?? {});
+    for (const e of body.events) req.log.debug({ event: e }, 'received external event');
+    return reply.code(204).send();
   });
 
   async function stream(req: FastifyRequest, reply: FastifyReply, after: number, nodeUuid: string | undefined): Promise<void> {

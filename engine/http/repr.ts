@@ -43,13 +43,13 @@ export const CHASSIS_LIST_FIELDS = ['uuid', 'description', 'links'];
 export const PORTGROUP_LIST_FIELDS = ['uuid', 'address', 'name', 'links'];
 
 /** The collection whose `fields` parameter selects fields of a resource. */
-const COLLECTION: Record<string, OfKind<'query'>> = { node: 'nodes', port: 'ports', chassis: 'chassis', portgroup: 'portgroups', driver: 'drivers' };
+const COLLECTION: Record<string, OfKind<'query'>> = { node: 'nodes', port: 'ports', chassis: 'chassis', portgroup: 'portgroups', driver: 'drivers', allocation: 'allocations', deploy_template: 'deploy_templates' };
 
 /**
  * The `fields` query parameter, as Ironic checks it: 406 before 1.8 or for a field of a later version,
  * 400 for a name that is no field of the resource.
  */
-export function parseFields(raw: string | undefined, of: 'node' | 'port' | 'chassis' | 'portgroup' | 'driver', v: number): string[] | undefined {
+export function parseFields(raw: string | undefined, of: 'node' | 'port' | 'chassis' | 'portgroup' | 'driver' | 'allocation' | 'deploy_template', v: number): string[] | undefined {
   if (raw === undefined || raw === '') return undefined;
   const needs = since('query', COLLECTION[of]!, 'fields');
   if (v < needs) throw new NotAcceptable(`Request not acceptable: ?fields requires API version 1.${needs} or later (this request is 1.${v}).`);
@@ -77,7 +77,7 @@ export function pick(obj: Record<string, unknown>, fields: readonly string[]): R
 }
 
 /** A view cut to what version `v` has of the resource, in the view's own order. */
-function atVersion(full: Record<string, unknown>, of: OfKind<'field'>, v: number): Record<string, unknown> {
+export function atVersion(full: Record<string, unknown>, of: OfKind<'field'>, v: number): Record<string, unknown> {
   const allowed = fieldSetAt(of, v);
   const out: Record<string, unknown> = {};
   for (const k in full) if (allowed.has(k)) out[k] = full[k];
@@ -96,6 +96,7 @@ export function nodeDetail(n: NodeRecord, v: number, base: string, extras: NodeE
     extra: n.extra,
     instance_info: n.instance_info,
     instance_uuid: n.instance_uuid,
+    allocation_uuid: n.allocation_uuid ?? null,
     last_error: n.last_error,
     maintenance: n.maintenance,
     maintenance_reason: n.maintenance_reason,

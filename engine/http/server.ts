@@ -24,6 +24,8 @@ import { registerBootRoutes } from './boot.js';
 import { registerConductorRoutes } from './conductors.js';
 import { registerDeclarativeRoutes } from './declarative.js';
 import { registerEventRoutes } from './events.js';
+import { registerAllocationRoutes } from './allocations.js';
+import { registerDeployTemplateRoutes } from './deploy-templates.js';
 import { registerMetrics } from './metrics.js';
 import { collectRoutes, registerOpenApi } from './openapi.js';
 import { serverTlsOptions, type TlsServerFiles } from '../secrets/tls.js';
@@ -169,6 +171,8 @@ export async function buildServer(engine: Engine, opts: ServerOptions = {}): Pro
   registerBootRoutes(app, ctx);
   registerDeclarativeRoutes(app, ctx);
   registerEventRoutes(app, ctx);
+  registerAllocationRoutes(app, ctx);
+  registerDeployTemplateRoutes(app, ctx);
   registerOpenApi(app, routes);
   registerUiRoutes(app);
 

@@ -7,8 +7,8 @@
 
 /** The oldest version: an absent version header means it, as in Ironic. */
 export const MIN_VERSION = 1;
-/** The newest version whose features ironplan has (1.52 adds allocations, which it has not). */
-export const MAX_VERSION = 51;
+/** The newest version ironplan answers (allocations need 1.60; rows marked 'no' are not built). */
+export const MAX_VERSION = 60;
 
 export type Kind = 'field' | 'endpoint' | 'provision' | 'power' | 'query' | 'state' | 'behaviour';
 
@@ -79,7 +79,7 @@ export const MICROVERSIONS = [
     fields('driver', ['name', 'hosts', 'links']),
     fields('v1', ['chassis', 'nodes', 'ports', 'drivers']),
     endpoints(['/v1/nodes', '/v1/ports', '/v1/chassis', '/v1/drivers'], { note: 'nodes: CRUD, states, power, provision, boot device, validate, maintenance, vendor passthru; ports, chassis: CRUD; drivers: list, show, properties' }),
-    endpoints(['/v1/drivers/{driver}/vendor_passthru'], { support: 'no', note: 'driver-level passthru: 404' }),
+    endpoints(['/v1/drivers/{driver}/vendor_passthru'], { note: 'driver-level passthru: methods and calls, through a manager that has the hardware type (fake: fake_driver_method)' }),
     targets('provision', ['active', 'deleted', 'rebuild']),
     targets('power', ['power on', 'power off', 'rebooting']),
     queries('nodes', ['chassis_uuid', 'instance_uuid', 'associated', 'maintenance', 'marker', 'limit', 'sort_key', 'sort_dir']),
@@ -106,7 +106,7 @@ export const MICROVERSIONS = [
     fields('node', ['raid_config', 'target_raid_config'], { support: 'none', note: 'always {}: no RAID interface' }),
     fields('states', ['raid_config', 'target_raid_config'], { support: 'none', note: 'always {}' }),
     endpoints(['/v1/nodes/{node}/states/raid'], { note: 'no-raid: 400, as Ironic answers a node without a RAID interface' }),
-    endpoints(['/v1/drivers/{driver}/raid/logical_disk_properties'], { support: 'no', note: '404' }),
+    endpoints(['/v1/drivers/{driver}/raid/logical_disk_properties'], { note: "Ironic's RAID config schema's logical disk properties (the raid interface is no-raid: nothing applies them)" }),
   ),
   version(13, 'Abort', targets('provision', ['abort'])),
   version(14, 'Links to node states and driver properties', fields('node', ['states']), fields('driver', ['properties'])),
@@ -213,9 +213,30 @@ export const MICROVERSIONS = [
   ),
   version(50, 'node.owner', fields('node', ['owner'], { note: 'stored and filtered on; no project-scoped access (ironplan\'s tokens are reader or writer)' }), queries('nodes', ['owner'])),
   version(51, 'node.description', fields('node', ['description']), queries('nodes', ['description_contains'])),
+  version(52, 'Allocations',
+    endpoints(['/v1/allocations'], { below: { GET: 404, POST: 405, PATCH: 405, DELETE: 405 }, note: 'create (picked by the manager: an available node of the resource class with every trait, at random; one conditional write, so racing allocations never share a node), list, show (UUID or name), delete (frees the node)' }),
+    endpoints(['/v1/nodes/{node}/allocation'], { note: 'show and delete a node\'s allocation' }),
+    fields('allocation', ['uuid', 'name', 'node_uuid', 'state', 'last_error', 'resource_class', 'traits', 'candidate_nodes', 'extra', 'created_at', 'updated_at', 'links']),
+    fields('node', ['allocation_uuid']),
+    fields('v1', ['allocations']),
+    queries('allocations', ['node', 'resource_class', 'state', 'marker', 'limit', 'sort_key', 'sort_dir', 'fields']),
+  ),
   version(53, 'Smart NIC ports', fields('port', ['is_smartnic'], { support: 'no' })),
+  version(54, 'Network events',
+    endpoints(['/v1/events'], { note: 'POST: validated and logged, as Ironic does; GET is ironplan\'s event log (also /v1/events/stream), at any version' }),
+    fields('v1', ['events']),
+  ),
+  version(55, 'Deploy templates',
+    endpoints(['/v1/deploy_templates'], { below: { GET: 404, POST: 405, PATCH: 405, DELETE: 405 }, note: 'CRUD, /detail; a deploy whose instance_info.traits name a template records its steps (events), which ironplan\'s deploy interfaces run as no-ops' }),
+    fields('deploy_template', ['uuid', 'name', 'steps', 'extra', 'created_at', 'updated_at', 'links']),
+    fields('v1', ['deploy_templates']),
+    queries('deploy_templates', ['marker', 'limit', 'sort_key', 'sort_dir', 'fields', 'detail']),
+  ),
   version(56, 'Config drives built from their parts', behaviour('configdrive-dict', 'configdrive may be an object of meta_data, network_data and user_data; below, a string only', { support: 'any-version', note: "ironplan's Terraform provider sends one; kept with its digest (the deploy interfaces write no config drive)" })),
+  version(57, 'Allocation updates', behaviour('allocation-patch', 'PATCH /v1/allocations/{allocation} changes name and extra; below, 405', { below: 405 })),
+  version(58, 'Allocation backfill', behaviour('allocation-backfill', 'an allocation may name the deployed node it records (node); below, 400', { below: 400 })),
   version(59, 'Vendor data in config drives', behaviour('configdrive-vendor-data', 'a configdrive object may carry vendor_data', { support: 'any-version', note: 'as 1.56' })),
+  version(60, 'Allocation owner', fields('allocation', ['owner']), queries('allocations', ['owner'])),
   version(61, 'Retired nodes',
     fields('node', ['retired', 'retired_reason'], { note: 'a retired node refuses provide and ends cleaning manageable' }),
     queries('nodes', ['retired']),

@@ -47,6 +47,12 @@ export function localManager(c: Conductor, applies: ApplyRunner): ManagerApi {
       started.done?.catch(() => {});
       return { apply_id: started.apply_id };
     },
+    createAllocation: (input, actor) => c.createAllocation(input, actor),
+    deleteAllocation: (ident, actor) => c.deleteAllocation(ident, actor),
+    driverVendorMethods: (driver) => c.driverVendorMethods(driver),
+    driverVendorPassthru: (driver, method, httpMethod, body) => c.driverVendorPassthru(driver, method, httpMethod, body),
+    updateVolume: (kind, uuid, change, actor) => c.updateVolume(kind, uuid, change, actor),
+    deleteVolume: (kind, uuid, actor) => c.deleteVolume(kind, uuid, actor),
   };
 }
 

@@ -9,6 +9,9 @@ import type { NodeCreate, NodeUpdate, ProvisionArgs, ValidationReport } from '..
 import type { PowerTarget } from '../conductor/types.js';
 import type { UserVerb } from '../states.js';
 import type { VifInfo } from '../conductor/vifs.js';
+import type { AllocationCreate } from '../conductor/allocations.js';
+import type { AllocationRecord } from '../generated/allocation-record.js';
+import type { VolumeChange, VolumeKind, VolumeRecords } from '../store/volume.js';
 
 export type PortCreate = { node_uuid: string; address: string; pxe_enabled?: boolean; extra?: Record<string, unknown>; uuid?: string; portgroup_uuid?: string | null };
 export type PortUpdate = { address?: string; pxe_enabled?: boolean; extra?: Record<string, unknown>; node_uuid?: string; portgroup_uuid?: string | null };
@@ -42,6 +45,16 @@ export interface ManagerApi {
   heartbeat(ident: string, body: AgentHeartbeat): Promise<AgentCommand>;
   /** Claims a stored plan's apply: one manager runs it, recorded in the database action by action. */
   startApply(planId: string, opts?: { concurrency?: number }): Promise<{ apply_id: string }>;
+  /** Records an allocation and gives it a node (any manager; a backfill goes to the node's). */
+  createAllocation(input: AllocationCreate, actor?: string): Promise<AllocationRecord>;
+  /** Deletes an allocation and frees its node, under the node's lock. */
+  deleteAllocation(ident: string, actor?: string): Promise<void>;
+  /** Driver-level vendor passthru: any manager that has the hardware type. */
+  driverVendorMethods(driver: string): Promise<VendorMethods>;
+  driverVendorPassthru(driver: string, method: string, httpMethod: string, body: unknown): Promise<{ async: boolean; result: unknown }>;
+  /** A volume connector's or target's change or deletion: its node's manager, under the node's lock. */
+  updateVolume<K extends VolumeKind>(kind: K, uuid: string, change: VolumeChange<K>, actor?: string): Promise<VolumeRecords[K]>;
+  deleteVolume(kind: VolumeKind, uuid: string, actor?: string): Promise<void>;
 }
 
 /** The methods as RPC sees them: one params object each (JSON-RPC's by-name parameters). */
@@ -49,6 +62,7 @@ export const RPC_METHODS = [
   'createNode', 'updateNode', 'setMaintenance', 'deleteNode', 'createPort', 'updatePort', 'deletePort', 'attachVif', 'detachVif',
   'changePowerState', 'provision', 'getBootDevice', 'setBootDevice', 'getSupportedBootDevices', 'injectNmi', 'validate',
   'vendorMethods', 'vendorPassthru', 'lookup', 'heartbeat', 'startApply',
+  'createAllocation', 'deleteAllocation', 'driverVendorMethods', 'driverVendorPassthru', 'updateVolume', 'deleteVolume',
 ] as const satisfies ReadonlyArray<keyof ManagerApi>;
 
 /** Parameter names of each method, in order: the by-name params of the JSON-RPC call. */
@@ -74,4 +88,10 @@ export const RPC_PARAMS: { [K in keyof ManagerApi]: string[] } = {
   lookup: ['query'],
   heartbeat: ['ident', 'body'],
   startApply: ['planId', 'opts'],
+  createAllocation: ['input', 'actor'],
+  deleteAllocation: ['ident', 'actor'],
+  driverVendorMethods: ['driver'],
+  driverVendorPassthru: ['driver', 'method', 'httpMethod', 'body'],
+  updateVolume: ['kind', 'uuid', 'change', 'actor'],
+  deleteVolume: ['kind', 'uuid', 'actor'],
 };

@@ -8,6 +8,8 @@ import type { NodeRecord } from '../../contract/generated/node-record.js';
 import { EngineError } from '../errors.js';
 import { newUuid } from '../ids.js';
 import { findAgentNode } from '../conductor/agent.js';
+import { getAllocation } from '../store/allocations.js';
+import { getVolume } from '../store/volume.js';
 import type { ClusterView } from './cluster.js';
 import { ManagerUnreachable, rpcCall } from './jsonrpc.js';
 import { RPC_PARAMS, type ManagerApi } from './manager-api.js';
@@ -92,14 +94,18 @@ export class RemoteManager implements ManagerApi {
   vendorPassthru: ManagerApi['vendorPassthru'] = (ident, method, httpMethod, body) => this.callNode(ident, 'vendorPassthru', [ident, method, httpMethod, body]);
   heartbeat: ManagerApi['heartbeat'] = (ident, body) => this.callNode(ident, 'heartbeat', [ident, body]);
 
-  startApply: ManagerApi['startApply'] = async (planId, opts) => {
-    // An apply spans nodes of every manager: any live one runs it (its flows take each node's lock).
+  /** A call any live manager may answer (Ironic's get_random_topic), to one chosen at random. */
+  private async callAny<T>(method: keyof ManagerApi, args: unknown[], what: string, driver?: string): Promise<T> {
     const { live } = await this.cluster.current(true);
-    const candidates = [...live.values()].filter((c) => c.rpc_url);
-    if (!candidates.length) throw new EngineError('Unavailable', 'No live manager to run the apply; start one (ironplan manager).');
+    const candidates = [...live.values()].filter((c) => c.rpc_url && (!driver || c.catalog?.types.some((t) => t.name === driver)));
+    if (!candidates.length) throw new EngineError('Unavailable', `No live manager to ${what}; start one (ironplan manager).`);
     const pick = candidates[Math.floor(Math.random() * candidates.length)]!;
-    return rpcCall(pick.rpc_url!, this.opts.secret, 'startApply', { planId, opts }, this.opts.timeoutMs ?? 30_000);
-  };
+    const params = Object.fromEntries(RPC_PARAMS[method].map((n, i) => [n, args[i]]));
+    return rpcCall(pick.rpc_url!, this.opts.secret, method, params, this.opts.timeoutMs ?? 30_000);
+  }
+
+  // An apply spans nodes of every manager: any live one runs it (its flows take each node's lock).
+  startApply: ManagerApi['startApply'] = (planId, opts) => this.callAny('startApply', [planId, opts], 'run the apply');
 
   lookup: ManagerApi['lookup'] = async (query) => {
     // The node is found here (by the manager's own rule) only to know whom to ask.
@@ -107,4 +113,20 @@ export class RemoteManager implements ManagerApi {
     if (!node) throw new EngineError('NotFound', `No node in a state that allows lookup matches ${JSON.stringify(query)}.`);
     return this.call(node, 'lookup', [query]);
   };
+
+  // An allocation picks among every manager's nodes (the claim is one conditional write): any manager
+  // does it; a backfill and a delete hold the node's lock, so they go to the node's manager.
+  createAllocation: ManagerApi['createAllocation'] = (input, actor) =>
+    input.node ? this.callNode(input.node, 'createAllocation', [input, actor]) : this.callAny('createAllocation', [input, actor], 'allocate a node');
+  deleteAllocation: ManagerApi['deleteAllocation'] = async (ident, actor) => {
+    const a = await getAllocation(this.store.db, ident);
+    return a.node_uuid ? this.callNode(a.node_uuid, 'deleteAllocation', [ident, actor]) : this.callAny('deleteAllocation', [ident, actor], 'delete the allocation');
+  };
+  // Driver-level passthru needs no node: any manager that loaded the hardware type answers it.
+  driverVendorMethods: ManagerApi['driverVendorMethods'] = (driver) => this.callAny('driverVendorMethods', [driver], `serve hardware type "${driver}"`, driver);
+  driverVendorPassthru: ManagerApi['driverVendorPassthru'] = (driver, method, httpMethod, body) =>
+    this.callAny('driverVendorPassthru', [driver, method, httpMethod, body], `serve hardware type "${driver}"`, driver);
+  // A volume record's node decides its manager (the change holds the node's lock).
+  updateVolume: ManagerApi['updateVolume'] = async (kind, uuid, change, actor) => this.callNode((await getVolume(this.store.db, kind, uuid)).node_uuid, 'updateVolume', [kind, uuid, change, actor]);
+  deleteVolume: ManagerApi['deleteVolume'] = async (kind, uuid, actor) => this.callNode((await getVolume(this.store.db, kind, uuid)).node_uuid, 'deleteVolume', [kind, uuid, actor]);
 }

@@ -213,6 +213,67 @@ const migrations = (dialect: SqlDialectName): Record<string, Migration> => ({
       for (const col of ['owner', 'lessee', 'shard', 'parent_node']) await db.schema.createIndex(`nodes_${col}`).on('nodes').column(col).execute();
     },
   },
+  '0007_resources': {
+    async up(db: Kysely<any>) {
+      // Ironic's allocations (API 1.52): a request for a node by resource class and traits. The node names
+      // its allocation (allocation_uuid) and carries its UUID as instance_uuid, as in Ironic; the unique
+      // instance_uuid keeps two allocations off one node even if two pickers race.
+      await db.schema
+        .createTable('allocations')
+        .addColumn('uuid', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('name', 'varchar(255)', (c) => c.unique())
+        .addColumn('node_uuid', 'varchar(36)', (c) => c.unique().references('nodes.uuid').onDelete('cascade'))
+        .addColumn('state', 'varchar(15)', (c) => c.notNull())
+        .addColumn('last_error', 'text')
+        .addColumn('resource_class', 'varchar(80)')
+        .addColumn('traits', 'text', (c) => c.notNull())
+        .addColumn('candidate_nodes', 'text', (c) => c.notNull())
+        .addColumn('extra', 'text', (c) => c.notNull())
+        .addColumn('owner', 'varchar(255)')
+        .addColumn('created_at', 'varchar(40)', (c) => c.notNull())
+        .addColumn('updated_at', 'varchar(40)')
+        .execute();
+      await db.schema.alterTable('nodes').addColumn('allocation_uuid', 'varchar(36)').execute();
+
+      // Deploy templates (API 1.55): named (a CUSTOM_ trait) lists of deploy steps.
+      await db.schema
+        .createTable('deploy_templates')
+        .addColumn('uuid', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('name', 'varchar(255)', (c) => c.notNull().unique())
+        .addColumn('steps', 'text', (c) => c.notNull())
+        .addColumn('extra', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(40)', (c) => c.notNull())
+        .addColumn('updated_at', 'varchar(40)')
+        .execute();
+
+      // Volume connectors and targets (API 1.32): a node's storage initiators and the volumes it boots or
+      // attaches. Unique as in Ironic's schema: (type, connector_id) and (node, boot_index).
+      await db.schema
+        .createTable('volume_connectors')
+        .addColumn('uuid', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('node_uuid', 'varchar(36)', (c) => c.notNull().references('nodes.uuid').onDelete('cascade'))
+        .addColumn('type', 'varchar(32)', (c) => c.notNull())
+        .addColumn('connector_id', 'varchar(255)', (c) => c.notNull())
+        .addColumn('extra', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(40)', (c) => c.notNull())
+        .addColumn('updated_at', 'varchar(40)')
+        .addUniqueConstraint('volume_connectors_type_id', ['type', 'connector_id'])
+        .execute();
+      await db.schema
+        .createTable('volume_targets')
+        .addColumn('uuid', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('node_uuid', 'varchar(36)', (c) => c.notNull().references('nodes.uuid').onDelete('cascade'))
+        .addColumn('volume_type', 'varchar(64)', (c) => c.notNull())
+        .addColumn('properties', 'text', (c) => c.notNull())
+        .addColumn('boot_index', 'integer', (c) => c.notNull())
+        .addColumn('volume_id', 'varchar(36)', (c) => c.notNull())
+        .addColumn('extra', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(40)', (c) => c.notNull())
+        .addColumn('updated_at', 'varchar(40)')
+        .addUniqueConstraint('volume_targets_node_boot_index', ['node_uuid', 'boot_index'])
+        .execute();
+    },
+  },
   '0008_secrets': {
     async up(db: Kysely<any>) {
       // The keys secrets are sealed under (engine/secrets): a process with another key refuses to start.

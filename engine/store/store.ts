@@ -150,6 +150,7 @@ function nodeFromRow(r: Selectable<NodesTable>, box: SecretBox): NodeRecord {
     conductor_group: r.conductor_group ?? '',
     chassis_uuid: r.chassis_uuid ?? null,
     instance_uuid: r.instance_uuid,
+    allocation_uuid: r.allocation_uuid ?? null,
     instance_info: parse(r.instance_info, {}),
     driver_internal_info: box.open(parse(r.driver_internal_info, {}), 'driver_internal_info'),
     extra: parse(r.extra, {}),

@@ -32,6 +32,8 @@ export interface NodesTable {
   updated_at: string | null;
   provision_updated_at: string | null;
   version: number;
+  /** The allocation holding the node (0007_resources). */
+  allocation_uuid?: string | null;
   /** Ironic's later node fields (0006_node_fields); booleans as 0/1, network_data as JSON. */
   fault: string | null;
   automated_clean: number | null;
@@ -191,4 +193,55 @@ export interface Database {
   applies: AppliesTable;
   apply_actions: ApplyActionsTable;
   conductors: ConductorsTable;
+  allocations: AllocationsTable;
+  deploy_templates: DeployTemplatesTable;
+  volume_connectors: VolumeConnectorsTable;
+  volume_targets: VolumeTargetsTable;
+}
+
+/** 0007_resources: JSON columns are text. */
+export interface AllocationsTable {
+  uuid: string;
+  name: string | null;
+  node_uuid: string | null;
+  state: string;
+  last_error: string | null;
+  resource_class: string | null;
+  traits: string;
+  candidate_nodes: string;
+  extra: string;
+  owner: string | null;
+  created_at: string;
+  updated_at: string | null;
+}
+
+export interface DeployTemplatesTable {
+  uuid: string;
+  name: string;
+  steps: string;
+  extra: string;
+  created_at: string;
+  updated_at: string | null;
+}
+
+export interface VolumeConnectorsTable {
+  uuid: string;
+  node_uuid: string;
+  type: string;
+  connector_id: string;
+  extra: string;
+  created_at: string;
+  updated_at: string | null;
+}
+
+export interface VolumeTargetsTable {
+  uuid: string;
+  node_uuid: string;
+  volume_type: string;
+  properties: string;
+  boot_index: number;
+  volume_id: string;
+  extra: string;
+  created_at: string;
+  updated_at: string | null;
 }

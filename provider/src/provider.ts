@@ -11,6 +11,7 @@ import { nodeData, nodesData } from './datasources.js';
 import { deploymentResource } from './resources/deployment.js';
 import { nodeResource } from './resources/node.js';
 import { portResource } from './resources/port.js';
+import { allocationResource } from './resources/allocation.js';
 import { providerBlock } from './schemas.js';
 import { dynamic, fromDynamic, isObj, isUnknown, type Obj, type Value } from './values.js';
 
@@ -18,6 +19,7 @@ export const RESOURCES: Record<string, Resource> = {
   ironplan_node: nodeResource,
   ironplan_deployment: deploymentResource,
   ironplan_port: portResource,
+  ironplan_allocation: allocationResource,
 };
 export const DATA_SOURCES: Record<string, DataSource> = {
   ironplan_node: nodeData,

@@ -2,7 +2,7 @@
 // computed attributes that report what ironplan observes and the few documented additions below.
 import type { Attr, Block, NestedBlock } from './cty.js';
 import { deriveAttributes, derivedType } from './derive.js';
-import { DEPLOYMENT_SPEC, NODE_RECORD, NODE_SPEC, PORT_SPEC, resolve } from './spec-schemas.js';
+import { ALLOCATION_SPEC, DEPLOYMENT_SPEC, NODE_RECORD, NODE_SPEC, PORT_SPEC, resolve } from './spec-schemas.js';
 
 const computed = (name: string, description: string, type: Attr['type'] = 'string'): Attr => ({ name, type, computed: true, description });
 
@@ -38,6 +38,12 @@ export const ADDED: Record<string, Record<string, string>> = {
     configdrive_sha256: 'the digest ironplan recorded of the config drive: user data compared without being shown (import, drift)',
   },
   ironplan_port: { id: 'the port uuid', node_uuid: 'the node the port belongs to' },
+  ironplan_allocation: {
+    id: 'the allocation uuid',
+    node_id: 'the node the service picked',
+    state: "the allocation's state (active once it holds a node)",
+    last_error: 'why the service found no node',
+  },
 };
 
 /** Server-chosen values a user may also set: the plan keeps the prior value (unknown on create). */
@@ -118,6 +124,22 @@ export function portBlock(): Block {
       { name: 'node_uuid', type: 'string', required: true, description: 'The node the port belongs to.' },
       ...deriveAttributes(PORT_SPEC),
     ],
+  };
+}
+
+export function allocationBlock(): Block {
+  // uuid is the service's choice unless given: the plan keeps it unknown until the allocation exists.
+  const spec = deriveAttributes(ALLOCATION_SPEC).map((a) => (a.name === 'uuid' ? serverDefaulted(a) : a));
+  return {
+    description: 'A node the service picks and holds: an available node of resource_class with every trait (among candidate_nodes, if given). Changing name or extra updates it in place; any other change asks for a new one.',
+    attributes: [
+      computed('id', 'The allocation UUID.'),
+      ...spec,
+      computed('node_id', 'The UUID of the node the service picked.'),
+      computed('state', 'The allocation state: active once it holds a node.'),
+      computed('last_error', 'Why the service found no node, if it did not.'),
+    ],
+    blocks: [timeoutsBlock],
   };
 }
 

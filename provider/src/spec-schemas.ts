@@ -5,6 +5,7 @@ import nodeSpec from '../../schemas/node-spec.schema.json' with { type: 'json' }
 import portSpec from '../../schemas/port-spec.schema.json' with { type: 'json' };
 import deploymentSpec from '../../schemas/deployment-spec.schema.json' with { type: 'json' };
 import nodeRecord from '../../schemas/node-record.schema.json' with { type: 'json' };
+import allocationCreate from '../../schemas/allocation-create.schema.json' with { type: 'json' };
 import fakeDriver from '../../schemas/drivers/fake.schema.json' with { type: 'json' };
 import ipmiDriver from '../../schemas/drivers/ipmi.schema.json' with { type: 'json' };
 import pxeDriver from '../../schemas/drivers/pxe.schema.json' with { type: 'json' };
@@ -34,11 +35,13 @@ export interface JsonSchema {
   definitions?: Record<string, JsonSchema>;
 }
 
-const all = [common, nodeSpec, portSpec, deploymentSpec, nodeRecord, fakeDriver, ipmiDriver, pxeDriver] as unknown as JsonSchema[];
+const all = [common, nodeSpec, portSpec, deploymentSpec, nodeRecord, allocationCreate, fakeDriver, ipmiDriver, pxeDriver] as unknown as JsonSchema[];
 export const SCHEMAS: ReadonlyMap<string, JsonSchema> = new Map(all.map((s) => [s.$id!, s]));
 export const NODE_SPEC = nodeSpec as unknown as JsonSchema;
 export const PORT_SPEC = portSpec as unknown as JsonSchema;
 export const DEPLOYMENT_SPEC = deploymentSpec as unknown as JsonSchema;
+/** An allocation as the service takes it (POST /v1/allocations): ironplan_allocation's attributes. */
+export const ALLOCATION_SPEC = allocationCreate as unknown as JsonSchema;
 /** What the engine records for a node: the shape of each entry the ironplan_nodes data source lists. */
 export const NODE_RECORD = nodeRecord as unknown as JsonSchema;
 /** driver_info schemas of every built-in interface: where `writeOnly` marks a secret. */

@@ -1,4 +1,4 @@
-// GET /v1/events: the replay parameters (after, Last-Event-ID; anything else is refused, not ignored, so
+// GET /v1/events/stream (and GET /v1/events, kept for older clients): the replay parameters (after, Last-Event-ID; anything else is refused, not ignored, so
 // a mistyped parameter cannot silently replay from the start) and open streams ending when the server closes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'node:http';
@@ -21,11 +21,11 @@ afterAll(async () => {
 });
 
 /** Opens the SSE stream and collects event ids until `count` arrived (or 3 s passed); then closes it. */
-function streamIds(query: string, headers: Record<string, string>, count: number): Promise<{ status: number; ids: number[]; body: string }> {
+function streamIds(query: string, headers: Record<string, string>, count: number, path = '/v1/events/stream'): Promise<{ status: number; ids: number[]; body: string }> {
   return new Promise((resolve, reject) => {
     const got: number[] = [];
     let body = '';
-    const req = request({ host: '127.0.0.1', port, path: `/v1/events${query}`, headers }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path: `${path}${query}`, headers }, (res) => {
       const done = () => {
         clearTimeout(timer);
         req.destroy();
@@ -64,6 +64,8 @@ describe('event replay parameters', () => {
     const json = await h.call({ method: 'GET', url: `/v1/events?format=json&after=${ids[1]}` });
     expect(json.body.events.map((e: { id: number }) => e.id)).toEqual(ids.slice(2));
     const sse = await streamIds(`?after=${ids[1]}`, {}, ids.length - 2);
+    // The path older clients know streams the same.
+    expect((await streamIds(`?after=${ids[1]}`, {}, ids.length - 2, '/v1/events')).ids).toEqual(sse.ids);
     expect(sse.ids).toEqual(ids.slice(2));
   });
 

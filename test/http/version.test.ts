@@ -9,7 +9,7 @@ describe('version negotiation', () => {
   it('GET / lists the v1 version with its range', async () => {
     const r = await h.call({ method: 'GET', url: '/', version: null });
     expect(r.status).toBe(200);
-    expect(r.body.default_version).toMatchObject({ id: 'v1', min_version: '1.1', version: '1.51', status: 'CURRENT' });
+    expect(r.body.default_version).toMatchObject({ id: 'v1', min_version: '1.1', version: '1.60', status: 'CURRENT' });
     expect(r.body.versions).toHaveLength(1);
   });
 
@@ -17,7 +17,7 @@ describe('version negotiation', () => {
     for (const url of ['/v1', '/v1/']) {
       const r = await h.call({ method: 'GET', url, version: null });
       expect(r.status).toBe(200);
-      expect(r.body.version.version).toBe('1.51');
+      expect(r.body.version.version).toBe('1.60');
       expect(r.body.nodes[0].href).toMatch(/\/v1\/nodes$/);
     }
   });
@@ -25,16 +25,16 @@ describe('version negotiation', () => {
   it('every response carries the three version headers', async () => {
     const r = await h.call({ method: 'GET', url: '/v1/nodes', version: '1.33' });
     expect(r.headers['x-openstack-ironic-api-minimum-version']).toBe('1.1');
-    expect(r.headers['x-openstack-ironic-api-maximum-version']).toBe('1.51');
+    expect(r.headers['x-openstack-ironic-api-maximum-version']).toBe('1.60');
     expect(r.headers['x-openstack-ironic-api-version']).toBe('1.33');
     const err = await h.call({ method: 'GET', url: '/v1/nodes/missing' });
     expect(err.status).toBe(404);
-    expect(err.headers['x-openstack-ironic-api-version']).toBe('1.51');
+    expect(err.headers['x-openstack-ironic-api-version']).toBe('1.60');
     expect(err.headers['x-openstack-request-id']).toMatch(/^req-/);
   });
 
   it('latest means the maximum, absent means the minimum', async () => {
-    expect((await h.call({ method: 'GET', url: '/v1/nodes', version: 'latest' })).headers['x-openstack-ironic-api-version']).toBe('1.51');
+    expect((await h.call({ method: 'GET', url: '/v1/nodes', version: 'latest' })).headers['x-openstack-ironic-api-version']).toBe('1.60');
     expect((await h.call({ method: 'GET', url: '/v1/nodes', version: null })).headers['x-openstack-ironic-api-version']).toBe('1.1');
   });
 
@@ -42,10 +42,10 @@ describe('version negotiation', () => {
     for (const v of ['1.78', '1.0', '2.0', 'banana']) {
       const r = await h.call({ method: 'GET', url: '/v1/nodes', version: v });
       expect(r.status, v).toBe(406);
-      expect(r.headers['x-openstack-ironic-api-maximum-version']).toBe('1.51');
+      expect(r.headers['x-openstack-ironic-api-maximum-version']).toBe('1.60');
     }
     const r = await h.call({ method: 'GET', url: '/v1/nodes', version: '1.78' });
-    expect(fault(r.body)).toContain('[1.1, 1.51]');
+    expect(fault(r.body)).toContain('[1.1, 1.60]');
   });
 
   it('version discovery stays reachable whatever version is asked', async () => {

@@ -15,11 +15,11 @@ const UUID = '11111111-1111-4111-8111-111111111111';
 const create = (payload: Record<string, unknown>, version: string | null = 'latest') => h.call({ method: 'POST', url: '/v1/nodes', payload, version });
 
 describe('the versions table', () => {
-  it('has a row for every version it claims, in order, and the maximum is 1.51', () => {
+  it('has a row for every version it claims, in order, and the maximum is 1.60', () => {
     const minors = (MICROVERSIONS as readonly Microversion[]).map((m) => m.minor);
     expect(minors).toEqual([...minors].sort((a, b) => a - b));
     for (let v = MIN_VERSION; v <= MAX_VERSION; v++) expect(minors, `1.${v}`).toContain(v);
-    expect(MAX_VERSION).toBe(51);
+    expect(MAX_VERSION).toBe(60);
   });
 
   it('is what engine/http/README.md shows (npm run gen:versions)', () => {
@@ -105,7 +105,8 @@ describe('fields by version', () => {
 
   it('shows each node field of the table from its version, not before', async () => {
     for (const e of entriesOf('field', 'node')) {
-      if (e.since <= MIN_VERSION || e.since > MAX_VERSION) continue;
+      // A field ironplan has not built ('no') is in no representation yet.
+      if (e.since <= MIN_VERSION || e.since > MAX_VERSION || e.support === 'no') continue;
       const before = await h.call({ method: 'GET', url: `/v1/nodes/${ids.node}`, version: `1.${e.since - 1}` });
       const from = await h.call({ method: 'GET', url: `/v1/nodes/${ids.node}`, version: `1.${e.since}` });
       expect(before.body, `${e.name} at 1.${e.since - 1}`).not.toHaveProperty(e.name);

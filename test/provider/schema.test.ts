@@ -2,8 +2,8 @@
 // type the mapping gives, and the only other attributes are the documented additions.
 import { describe, expect, it } from 'vitest';
 import { attrType, type Attr, type CtyType } from '../../provider/src/cty.js';
-import { ADDED, NODES_ENTRY_FIELDS, deploymentBlock, nodeBlock, nodesDataBlock, portBlock } from '../../provider/src/schemas.js';
-import { DEPLOYMENT_SPEC, NODE_RECORD, NODE_SPEC, PORT_SPEC, resolve, driverFields, type JsonSchema } from '../../provider/src/spec-schemas.js';
+import { ADDED, NODES_ENTRY_FIELDS, allocationBlock, deploymentBlock, nodeBlock, nodesDataBlock, portBlock } from '../../provider/src/schemas.js';
+import { ALLOCATION_SPEC, DEPLOYMENT_SPEC, NODE_RECORD, NODE_SPEC, PORT_SPEC, resolve, driverFields, type JsonSchema } from '../../provider/src/spec-schemas.js';
 import { providerSchemaResponse } from '../../provider/src/provider.js';
 
 /** The mapping written out independently of derive.ts. */
@@ -27,6 +27,7 @@ const cases: Array<[string, JsonSchema, Attr[]]> = [
   ['ironplan_node', NODE_SPEC, nodeBlock().attributes],
   ['ironplan_deployment', DEPLOYMENT_SPEC, deploymentBlock().attributes],
   ['ironplan_port', PORT_SPEC, portBlock().attributes],
+  ['ironplan_allocation', ALLOCATION_SPEC, allocationBlock().attributes],
 ];
 
 describe.each(cases)('%s schema', (resource, spec, attrs) => {
@@ -78,7 +79,7 @@ describe('secrets', () => {
 describe('provider schema response', () => {
   it('lists the resources and data sources', () => {
     const r = providerSchemaResponse() as { resource_schemas: Record<string, unknown>; data_source_schemas: Record<string, unknown> };
-    expect(Object.keys(r.resource_schemas).sort()).toEqual(['ironplan_deployment', 'ironplan_node', 'ironplan_port']);
+    expect(Object.keys(r.resource_schemas).sort()).toEqual(['ironplan_allocation', 'ironplan_deployment', 'ironplan_node', 'ironplan_port']);
     expect(Object.keys(r.data_source_schemas).sort()).toEqual(['ironplan_node', 'ironplan_nodes']);
   });
 });

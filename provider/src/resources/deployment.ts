@@ -1,11 +1,12 @@
-// ironplan_deployment: claims a node (named, or any available one matching node_selector) by setting its
-// instance_uuid, writes the image through Ironic's provision states, and rebuilds in place when the
+// ironplan_deployment: claims a node (named, by setting its instance_uuid; or any available one matching
+// node_selector, through an allocation), writes the image through Ironic's provision states, and rebuilds in place when the
 // image or user data changes. Destroy undeploys, which also releases the node.
 import { randomUUID } from 'node:crypto';
 import { TRANSITIONS } from '../../../engine/states.js';
-import { IronicError, type IronicClient, type IronicNode } from '../client.js';
+import { IronicError, unlessGone, type IronicClient, type IronicNode } from '../client.js';
+import { allocate, type IronicAllocation } from './allocation.js';
 import { DiagError, err, type Diagnostic, type PathStep } from '../diag.js';
-import { busy, findNode, listNodes, provision, waitNode } from '../nodeops.js';
+import { busy, findNode, provision, waitNode } from '../nodeops.js';
 import { plannedState, settle } from '../planning.js';
 import { deadlineFor, PartialApply, validateTimeouts, type Resource } from '../resource.js';
 import { deploymentBlock } from '../schemas.js';
@@ -64,53 +65,38 @@ function instanceInfo(p: Obj): Record<string, unknown> {
   return info;
 }
 
-/** Candidates in the order to try them: the named node, or every free available node of the class. */
-async function candidates(c: IronicClient, p: Obj, deadline: number): Promise<IronicNode[]> {
-  if (typeof p.node === 'string') {
-    const n = await findNode(c, p.node, deadline);
-    if (!n) throw new DiagError('No such node', `no node has the uuid or name "${p.node}"`, ['node']);
-    return [n];
-  }
-  const sel = p.node_selector as Obj;
-  const q = new URLSearchParams({ resource_class: String(sel.resource_class), provision_state: 'available', associated: 'false', maintenance: 'false', detail: 'true' });
-  const found = await listNodes(c, q, Array.isArray(sel.traits) ? (sel.traits as string[]) : [], deadline);
-  // Concurrent deployments pick from the same list: starting at a random place keeps them from all
-  // racing for the first node.
-  const start = found.length ? Math.floor(Math.random() * found.length) : 0;
-  return [...found.slice(start), ...found.slice(0, start)];
-}
-
 /**
- * Claims a node for instance `id` with one JSON Patch whose `test` op makes it conditional: the service
- * refuses it if another deployment got there first, and the next candidate is tried.
+ * Claims a node for instance `id`. A named node: one JSON Patch whose `test` op makes it conditional (the
+ * service refuses it if another deployment got there first). A node_selector: an allocation with the
+ * instance's UUID, so the service's manager picks the node by the same rule as every allocation (and as
+ * the applier's deployments by selector); the node's instance_uuid is then the allocation's, `id`.
  */
 async function claim(c: IronicClient, p: Obj, id: string, deadline: number): Promise<IronicNode> {
-  for (let round = 0; ; round++) {
-    const list = await candidates(c, p, deadline);
-    for (const n of list) {
-      if (n.instance_uuid === id) return n;
-      if (n.instance_uuid) continue;
-      try {
-        return await c.request<IronicNode>('PATCH', `/v1/nodes/${n.uuid}`, [
-          { op: 'test', path: '/instance_uuid', value: null },
-          { op: 'replace', path: '/instance_uuid', value: id },
-          { op: 'replace', path: '/instance_info', value: instanceInfo(p) },
-        ], { deadline });
-      } catch (e) {
-        if (e instanceof IronicError && e.status === 400 && /test failed/i.test(e.message)) continue;
-        throw e;
-      }
-    }
-    if (typeof p.node === 'string') {
-      const n = list[0]!;
-      throw new DiagError('Node is taken', `node ${p.node} is already deployed (instance ${n.instance_uuid}).`, ['node']);
-    }
-    if (round >= 2 || Date.now() > deadline) {
-      const sel = p.node_selector as Obj;
-      throw new DiagError('No available node', `no available, unclaimed node matches resource_class "${String(sel.resource_class)}"${Array.isArray(sel.traits) && sel.traits.length ? ` with traits ${sel.traits.join(', ')}` : ''}.`, ['node_selector']);
-    }
-    await c.sleep(200);
+  if (typeof p.node !== 'string') {
+    const sel = p.node_selector as Obj;
+    // A retried create finds the allocation it made before.
+    const held = await unlessGone(c.request<IronicAllocation>('GET', `/v1/allocations/${id}`, undefined, { deadline }));
+    const a = held?.state === 'active' && held.node_uuid ? held : await allocate(c, { uuid: id, resource_class: sel.resource_class, ...(Array.isArray(sel.traits) && sel.traits.length ? { traits: sel.traits } : {}) }, deadline, ['node_selector']);
+    return c.request<IronicNode>('PATCH', `/v1/nodes/${a.node_uuid}`, [
+      { op: 'test', path: '/instance_uuid', value: id },
+      { op: 'replace', path: '/instance_info', value: instanceInfo(p) },
+    ], { deadline });
   }
+  const n = await findNode(c, p.node, deadline);
+  if (!n) throw new DiagError('No such node', `no node has the uuid or name "${p.node}"`, ['node']);
+  if (n.instance_uuid === id) return n;
+  if (!n.instance_uuid) {
+    try {
+      return await c.request<IronicNode>('PATCH', `/v1/nodes/${n.uuid}`, [
+        { op: 'test', path: '/instance_uuid', value: null },
+        { op: 'replace', path: '/instance_uuid', value: id },
+        { op: 'replace', path: '/instance_info', value: instanceInfo(p) },
+      ], { deadline });
+    } catch (e) {
+      if (!(e instanceof IronicError && e.status === 400 && /test failed/i.test(e.message))) throw e;
+    }
+  }
+  throw new DiagError('Node is taken', `node ${p.node} is already deployed (instance ${n.instance_uuid ?? 'claimed meanwhile'}).`, ['node']);
 }
 
 function stateOf(planned: Obj, id: string, n: IronicNode | null): Obj {
@@ -151,6 +137,12 @@ async function deploy(c: IronicClient, planned: Obj, id: string, deadline: numbe
 }
 
 async function release(c: IronicClient, uuid: string, id: string): Promise<void> {
+  // A node claimed by selector is held by the allocation `id`: deleting it frees the node.
+  const freed = await c.request('DELETE', `/v1/allocations/${id}`).then(
+    () => true,
+    () => false,
+  );
+  if (freed) return;
   await c.request('PATCH', `/v1/nodes/${uuid}`, [
     { op: 'test', path: '/instance_uuid', value: id },
     { op: 'replace', path: '/instance_uuid', value: null },
