@@ -85,6 +85,7 @@ export class AgentDeploy implements DeployInterface {
       case 'written': {
         const computed = hb.image_checksum_computed ?? '';
         if (computed !== imageChecksum) {
+          await task.images?.removeConfigDrive(task);
           return {
             reply: command('poweroff'),
             next: { fail: `Image verification failed: the disk holds ${computed || 'an unknown digest'} after writing, expected ${imageChecksum}.` },
@@ -93,6 +94,8 @@ export class AgentDeploy implements DeployInterface {
         return { reply: command('none'), next: { finish: true } };
       }
       case 'failed':
+        // The config drive holds user data: it is not left on the boot server for a deploy that ended.
+        await task.images?.removeConfigDrive(task);
         return agentFailed('Deploy', hb);
       default:
         throw new DriverError('InvalidParameterValue', `agent_status must be ready, busy, written or failed`, 'agent_status');

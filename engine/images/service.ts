@@ -41,13 +41,7 @@ export class ManagerImages implements ImageService {
   /** One conversion per source checksum at a time: concurrent deploys of one image share it. */
   private readonly inflight = new Map<string, Promise<CacheEntry>>();
 
-  constructor(
-    private readonly settings: Pick<ServiceSettings, 'bootRoot' | 'bootUrl' | 'apiUrl'> & {
-      imageCacheBytes?: number;
-      /** Directories file:// image sources may come from (Ironic's file_url_allowed_paths); none by default. */
-      imageFileRoots?: string[];
-    },
-  ) {
+  constructor(private readonly settings: Pick<ServiceSettings, 'bootRoot' | 'bootUrl' | 'apiUrl' | 'imageCacheBytes' | 'imageFileRoots'>) {
     this.cache = new ImageCache(join(settings.bootRoot, IMAGE_CACHE_DIR), settings.imageCacheBytes ?? DEFAULT_IMAGE_CACHE_BYTES);
   }
 
