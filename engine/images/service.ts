@@ -58,7 +58,7 @@ export class ManagerImages implements ImageService {
     const format = ii.image_disk_format?.toLowerCase() ?? (await this.sniff(ii.image_source, task));
     // A raw image from a URL the agent can reach is streamed as is (it verifies the disk against the checksum).
     if (format === 'raw' && /^https?:/i.test(ii.image_source)) return { url: ii.image_source, checksum, converted: false };
-    const entry = await this.converted(ii.image_source, checksum, task);
+    const entry = await this.converted(ii.image_source, checksum, task, ii.image_disk_format?.toLowerCase());
     return { url: this.url(`${IMAGE_CACHE_DIR}/${entry.file}`), checksum: entry.checksum, converted: true };
   }
 
@@ -88,7 +88,7 @@ export class ManagerImages implements ImageService {
   }
 
   /** The cached raw image of `source`, made once: download, verify, inspect, convert, digest. */
-  converted(source: string, checksum: string, task?: Pick<Task, 'log'>): Promise<CacheEntry> {
+  converted(source: string, checksum: string, task?: Pick<Task, 'log'>, declaredFormat?: string): Promise<CacheEntry> {
     const key = cacheKey(checksum);
     const running = this.inflight.get(key);
     if (running) return running;
@@ -100,7 +100,7 @@ export class ManagerImages implements ImageService {
       this.cache.pin(key);
       try {
         await download(source, src, checksum);
-        const info = await imageInfo(src);
+        const info = await imageInfo(src, declaredFormat);
         task?.log.info({ source, format: info.format, virtual_size: info.virtualSize }, 'images: converting to raw');
         if (info.format === 'raw') await rename(src, raw);
         else await convertToRaw(src, raw, info);

@@ -112,6 +112,10 @@ describe('images', () => {
     const images = new ManagerImages({ bootRoot: join(dir, 'boot4'), apiUrl: 'http://10.0.2.2:6385', imageFileRoots: [dir] });
     const task = taskFor(images, { image_source: pathToFileURL(overlay).href, image_checksum: sha256(await readFile(overlay)) }, []);
     await expect(images.rawImage(task)).rejects.toThrow(/backing file/);
+    // Declared raw, the same bytes are only bytes: served as they are, never read as qcow2 (nor its backing file).
+    const asRaw = taskFor(images, { image_source: pathToFileURL(overlay).href, image_checksum: sha256(await readFile(overlay)), image_disk_format: 'raw' }, []);
+    const got = await images.rawImage(asRaw);
+    expect(got.checksum).toBe(sha256(await readFile(overlay)));
   });
 
   it('the cache keeps its size bound by evicting the least recently used entries', async () => {
