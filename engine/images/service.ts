@@ -6,6 +6,7 @@ import { join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { confine } from '../../contract/boot-root.js';
+import { imageChecksumOf, type ImageChecksumFields } from '../../contract/image-checksum.js';
 import { DriverError, type ImageService, type RawImage, type ServiceSettings, type Task, type VirtualMediaBoot } from '../../contract/types.js';
 import { buildConfigDriveIso, configDriveFiles, type ConfigDriveContent } from '../configdrive.js';
 import { ImageCache, cacheKey, type CacheEntry } from './cache.js';
@@ -20,19 +21,16 @@ export const VMEDIA_DIR = 'vmedia';
 /** Default bound of the converted-image cache. */
 export const DEFAULT_IMAGE_CACHE_BYTES = 20 * 1024 ** 3;
 
-interface InstanceImage {
+interface InstanceImage extends ImageChecksumFields {
   image_source?: string;
-  image_checksum?: string;
-  image_os_hash_algo?: string;
-  image_os_hash_value?: string;
   image_disk_format?: string;
   configdrive?: unknown;
 }
 
 /** The image's checksum as `<algo>:<hex>`: image_checksum, else Glance's os_hash pair. */
 export function sourceChecksum(ii: InstanceImage): string {
-  if (ii.image_checksum) return ii.image_checksum;
-  if (ii.image_os_hash_algo && ii.image_os_hash_value) return `${ii.image_os_hash_algo}:${ii.image_os_hash_value}`;
+  const checksum = imageChecksumOf(ii);
+  if (checksum) return checksum;
   throw new DriverError('MissingParameterValue', 'instance_info.image_checksum (or image_os_hash_algo and image_os_hash_value) is required to deploy', 'instance_info.image_checksum');
 }
 
