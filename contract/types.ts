@@ -63,6 +63,10 @@ export interface ServiceSettings {
   automatedClean: boolean;
   /** Directory for driver state files (e.g. mode-0600 password files). */
   stateDir: string;
+  /** Bound of the manager's converted-image cache in the boot root (default 20 GiB). */
+  imageCacheBytes?: number;
+  /** Directories file:// image sources may come from (Ironic's file_url_allowed_paths); none by default. */
+  imageFileRoots?: string[];
 }
 
 // The agent protocol's shapes come from schemas/agent-heartbeat.schema.json and agent-command.schema.json.

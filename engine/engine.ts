@@ -91,6 +91,8 @@ function serviceSettings(given: Partial<ServiceSettings> | undefined): ServiceSe
     deployCallbackTimeoutSec: given?.deployCallbackTimeoutSec ?? 1800,
     automatedClean: given?.automatedClean ?? true,
     stateDir,
+    imageCacheBytes: given?.imageCacheBytes,
+    imageFileRoots: given?.imageFileRoots,
   };
 }
 

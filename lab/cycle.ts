@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { buildRamdisk, installRamdisk } from '../drivers/agent/ramdisk-build.js'
 import type { Event } from '../engine/generated/event.js';
 import type { NodeRecord } from '../contract/generated/node-record.js';
 import { buildTestImage } from './image.js';
+import { SYSTEMD_BOOT_EFI } from '../engine/images/vmedia-iso.js';
 import { startLabService, type LabService } from './service.js';
 import { startBmc, type RunningBmc } from './bmc.js';
 import { createDisk, destroyVm, readConsole, waitForConsole, writeVmConfig, type VmLab } from './vm.js';
@@ -108,6 +110,9 @@ export async function runLabCycle(opts: LabOptions = {}): Promise<LabResult> {
   try {
     print(`lab: preparing (ramdisk, test image)${opts.split ? '; ironplan as separate API and manager processes on PostgreSQL' : ''}`);
     if (opts.split && (opts.clean || opts.inspect)) throw new Error('the split lab runs the deploy cycle only (a separate manager keeps its cleaning setting)');
+    if (opts.firmware === 'uefi' && !existsSync(SYSTEMD_BOOT_EFI)) {
+      throw new Error(`the UEFI lab's image boots through systemd-boot: ${SYSTEMD_BOOT_EFI} is missing (Debian package systemd-boot-efi)`);
+    }
     const ramdisk = await buildRamdisk({ cacheDir });
     const marker = `${MARKER_PREFIX}-${Date.now().toString(36)}`;
     const image = await buildTestImage({ dir: work, marker, cacheDir });

@@ -5,9 +5,17 @@ const keep = process.argv.includes('--keep');
 // --split: `ironplan api` + `ironplan manager` processes on PostgreSQL (the deploy cycle only).
 const split = process.argv.includes('--split');
 const clean = !split && !process.argv.includes('--no-clean');
-runLabCycle({ keep, split, clean, inspect: clean && !process.argv.includes('--no-inspect') }).then(
+// --uefi: OVMF firmware, a qcow2 image (converted by the manager) and a config drive naming the instance.
+const uefi = process.argv.includes('--uefi');
+runLabCycle({
+  keep,
+  split,
+  clean,
+  inspect: clean && !process.argv.includes('--no-inspect'),
+  ...(uefi ? { firmware: 'uefi' as const, qcow2: !split, hostname: 'lab-uefi-1' } : {}),
+}).then(
   (r) => {
-    process.stdout.write(`lab: OK, the deployed image printed ${r.marker}\n`);
+    process.stdout.write(`lab: OK, the deployed image printed ${r.marker}${r.hostname ? ` and hostname=${r.hostname}` : ''}\n`);
   },
   (err: unknown) => {
     process.stderr.write(`lab: FAILED: ${(err as Error).stack ?? String(err)}\n`);

@@ -4,6 +4,7 @@
 import type { AgentHeartbeat, CleanStep, DeployInterface, HeartbeatOutcome, StepResult, Task } from '../types.js';
 import { DriverError } from '../types.js';
 import { validator } from '../../contract/validation.js';
+import { imageChecksumOf, type ImageChecksumFields } from '../../contract/image-checksum.js';
 import { agentFailed, bootAgent, command, dismissAgent } from './protocol.js';
 
 interface DeployProgress {
@@ -29,11 +30,15 @@ export class AgentDeploy implements DeployInterface {
   readonly cleanSteps = ['erase_devices_metadata'] as const;
 
   async validate(task: Task): Promise<void> {
-    const ii = task.node.instance_info as { image_source?: string; image_checksum?: string };
+    const ii = task.node.instance_info as { image_source?: string } & ImageChecksumFields;
     if (!ii.image_source) throw new DriverError('MissingParameterValue', 'instance_info.image_source is required to deploy', 'instance_info.image_source');
-    if (!ii.image_checksum) throw new DriverError('MissingParameterValue', 'instance_info.image_checksum is required to deploy', 'instance_info.image_checksum');
-    if (!validator('common.schema.json#/definitions/ImageChecksum')(ii.image_checksum)) {
-      throw new DriverError('InvalidParameterValue', 'instance_info.image_checksum must be sha256:<64 hex> or sha512:<128 hex>', 'instance_info.image_checksum');
+    const checksum = imageChecksumOf(ii);
+    if (!checksum) {
+      throw new DriverError('MissingParameterValue', 'instance_info.image_checksum (or image_os_hash_algo and image_os_hash_value) is required to deploy', 'instance_info.image_checksum');
+    }
+    if (!validator('common.schema.json#/definitions/ImageChecksum')(checksum)) {
+      const field = ii.image_checksum ? 'image_checksum' : 'image_os_hash_value';
+      throw new DriverError('InvalidParameterValue', `instance_info.${field} must give a sha256 (64 hex) or sha512 (128 hex) digest`, `instance_info.${field}`);
     }
   }
 
@@ -42,10 +47,10 @@ export class AgentDeploy implements DeployInterface {
    * and the config drive built BEFORE the node is touched: a bad image fails the deploy with the node as it was.
    */
   async deploy(task: Task): Promise<StepResult> {
-    const ii = task.node.instance_info as { image_source: string; image_checksum: string };
+    const ii = task.node.instance_info as { image_source?: string } & ImageChecksumFields;
     // A boot interface that boots nothing (fake) has no agent to stream anything: nothing to prepare.
     const images = task.driver.boot.bootsAgent === false ? undefined : task.images;
-    const image = images ? await images.rawImage(task) : { url: ii.image_source, checksum: ii.image_checksum, converted: false };
+    const image = images ? await images.rawImage(task) : { url: ii.image_source, checksum: imageChecksumOf(ii)!, converted: false };
     const configdrive = images ? await images.configDrive(task) : null;
     if (image.converted) task.log.info({ node: task.node.uuid, url: image.url }, 'agent: deploying the raw conversion of the image');
     await task.driver.power.setPowerState(task, 'power off');
@@ -60,11 +65,11 @@ export class AgentDeploy implements DeployInterface {
 
   async heartbeat(task: Task, hb: AgentHeartbeat): Promise<HeartbeatOutcome> {
     if (task.node.provision_state === 'clean wait') return this.cleanHeartbeat(task, hb);
-    const ii = task.node.instance_info as { image_source: string; image_checksum: string; root_device?: { name?: string } };
+    const ii = task.node.instance_info as { image_source?: string; root_device?: { name?: string } } & ImageChecksumFields;
     const dii = task.node.driver_internal_info as DeployProgress;
     const step = dii.deploy_step;
     const imageUrl = dii.deploy_image_url ?? ii.image_source;
-    const imageChecksum = dii.deploy_image_checksum ?? ii.image_checksum;
+    const imageChecksum = dii.deploy_image_checksum ?? imageChecksumOf(ii) ?? '';
     switch (hb.agent_status) {
       case 'ready':
         if (step === 'write_image' || step === 'written') {
@@ -85,6 +90,7 @@ export class AgentDeploy implements DeployInterface {
       case 'written': {
         const computed = hb.image_checksum_computed ?? '';
         if (computed !== imageChecksum) {
+          await task.images?.removeConfigDrive(task);
           return {
             reply: command('poweroff'),
             next: { fail: `Image verification failed: the disk holds ${computed || 'an unknown digest'} after writing, expected ${imageChecksum}.` },
@@ -93,6 +99,8 @@ export class AgentDeploy implements DeployInterface {
         return { reply: command('none'), next: { finish: true } };
       }
       case 'failed':
+        // The config drive holds user data: it is not left on the boot server for a deploy that ended.
+        await task.images?.removeConfigDrive(task);
         return agentFailed('Deploy', hb);
       default:
         throw new DriverError('InvalidParameterValue', `agent_status must be ready, busy, written or failed`, 'agent_status');

@@ -35,13 +35,13 @@ export const RAMDISK_MODULES = [
  */
 export const EXTRA_MODULES = ['cdrom', 'isofs'] as const;
 
-const RAMDISK_SOURCES = ['init', 'agent.sh', 'udhcpc.script'] as const;
+const RAMDISK_SOURCES = ['init', 'agent.sh', 'configdrive.sh', 'udhcpc.script'] as const;
 
 export interface RamdiskBuildOptions {
   /** Holds the downloaded .debs, the kernel and the initramfs between runs. */
   cacheDir: string;
   log?: (message: string) => void;
-  /** Where init, agent.sh and udhcpc.script live; defaults to the ramdisk/ directory next to this module. */
+  /** Where init, agent.sh, configdrive.sh and udhcpc.script live; defaults to the ramdisk/ directory next to this module. */
   sourceDir?: string;
 }
 
@@ -215,6 +215,7 @@ async function assembleInitramfs(opts: {
   }
   add({ path: 'init', type: 'file', mode: 0o755, data: opts.sources.get('init')! });
   add({ path: 'bin/agent.sh', type: 'file', mode: 0o755, data: opts.sources.get('agent.sh')! });
+  add({ path: 'bin/configdrive.sh', type: 'file', mode: 0o644, data: opts.sources.get('configdrive.sh')! });
   add({ path: 'usr/share/udhcpc/default.script', type: 'file', mode: 0o755, data: opts.sources.get('udhcpc.script')! });
   for (const [name, data] of opts.modules) add({ path: `lib/modules/${name}.ko`, type: 'file', mode: 0o644, data });
   const sorted = [...entries.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

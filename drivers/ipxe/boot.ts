@@ -8,6 +8,7 @@ import { loadDriverSchema } from '../schema.js';
 import { DriverError, type BootInterface, type JsonSchema, type ServiceSettings, type Task } from '../types.js';
 import { nodeScriptName, renderChainScript, renderDeployScript, renderLocalBootScript } from './scripts.js';
 import { agentBootId } from '../agent/protocol.js';
+import { bootModeOf } from '../../contract/boot-mode.js';
 
 export { CHAIN_SCRIPT_NAME };
 
@@ -100,8 +101,10 @@ export class IpxeBoot implements BootInterface {
 
   async prepareInstance(task: Task): Promise<void> {
     await this.ensureChainScript(task.settings);
+    // sanboot of BIOS drive 0x80 means nothing to UEFI firmware: a UEFI node goes back to its boot order.
+    const script = renderLocalBootScript(bootModeOf(task.node) === 'uefi' ? 'exit' : 'sanboot');
     for (const mac of pxeMacs(task)) {
-      await writeFileAtomic(join(task.settings.bootRoot, nodeScriptName(mac)), renderLocalBootScript());
+      await writeFileAtomic(join(task.settings.bootRoot, nodeScriptName(mac)), script);
     }
     task.log.info({ node: task.node.uuid }, 'ipxe: local boot scripts written');
   }

@@ -33,11 +33,14 @@ export interface ImageInfo {
   backingFile: string | null;
 }
 
-/** `qemu-img info` of a local file (format probed by qemu-img). */
-export async function imageInfo(path: string): Promise<ImageInfo> {
+/**
+ * `qemu-img info` of a local file: of the declared `format` when there is one (a raw image whose bytes
+ * look like another format must stay raw), else as qemu-img probes it.
+ */
+export async function imageInfo(path: string, format?: string): Promise<ImageInfo> {
   let stdout: string;
   try {
-    ({ stdout } = await run('qemu-img', ['info', '--output=json', path], { maxBuffer: 4 << 20 }));
+    ({ stdout } = await run('qemu-img', ['info', '--output=json', ...(format ? ['-f', format] : []), path], { maxBuffer: 4 << 20 }));
   } catch (e) {
     throw new DriverError('ImageError', `qemu-img cannot read the image: ${(e as { stderr?: string }).stderr?.trim() || String(e)}`);
   }

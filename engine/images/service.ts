@@ -6,6 +6,7 @@ import { join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { confine } from '../../contract/boot-root.js';
+import { imageChecksumOf, type ImageChecksumFields } from '../../contract/image-checksum.js';
 import { DriverError, type ImageService, type RawImage, type ServiceSettings, type Task, type VirtualMediaBoot } from '../../contract/types.js';
 import { buildConfigDriveIso, configDriveFiles, type ConfigDriveContent } from '../configdrive.js';
 import { ImageCache, cacheKey, type CacheEntry } from './cache.js';
@@ -20,19 +21,16 @@ export const VMEDIA_DIR = 'vmedia';
 /** Default bound of the converted-image cache. */
 export const DEFAULT_IMAGE_CACHE_BYTES = 20 * 1024 ** 3;
 
-interface InstanceImage {
+interface InstanceImage extends ImageChecksumFields {
   image_source?: string;
-  image_checksum?: string;
-  image_os_hash_algo?: string;
-  image_os_hash_value?: string;
   image_disk_format?: string;
   configdrive?: unknown;
 }
 
 /** The image's checksum as `<algo>:<hex>`: image_checksum, else Glance's os_hash pair. */
 export function sourceChecksum(ii: InstanceImage): string {
-  if (ii.image_checksum) return ii.image_checksum;
-  if (ii.image_os_hash_algo && ii.image_os_hash_value) return `${ii.image_os_hash_algo}:${ii.image_os_hash_value}`;
+  const checksum = imageChecksumOf(ii);
+  if (checksum) return checksum;
   throw new DriverError('MissingParameterValue', 'instance_info.image_checksum (or image_os_hash_algo and image_os_hash_value) is required to deploy', 'instance_info.image_checksum');
 }
 
@@ -41,13 +39,7 @@ export class ManagerImages implements ImageService {
   /** One conversion per source checksum at a time: concurrent deploys of one image share it. */
   private readonly inflight = new Map<string, Promise<CacheEntry>>();
 
-  constructor(
-    private readonly settings: Pick<ServiceSettings, 'bootRoot' | 'bootUrl' | 'apiUrl'> & {
-      imageCacheBytes?: number;
-      /** Directories file:// image sources may come from (Ironic's file_url_allowed_paths); none by default. */
-      imageFileRoots?: string[];
-    },
-  ) {
+  constructor(private readonly settings: Pick<ServiceSettings, 'bootRoot' | 'bootUrl' | 'apiUrl' | 'imageCacheBytes' | 'imageFileRoots'>) {
     this.cache = new ImageCache(join(settings.bootRoot, IMAGE_CACHE_DIR), settings.imageCacheBytes ?? DEFAULT_IMAGE_CACHE_BYTES);
   }
 
@@ -64,7 +56,7 @@ export class ManagerImages implements ImageService {
     const format = ii.image_disk_format?.toLowerCase() ?? (await this.sniff(ii.image_source, task));
     // A raw image from a URL the agent can reach is streamed as is (it verifies the disk against the checksum).
     if (format === 'raw' && /^https?:/i.test(ii.image_source)) return { url: ii.image_source, checksum, converted: false };
-    const entry = await this.converted(ii.image_source, checksum, task);
+    const entry = await this.converted(ii.image_source, checksum, task, ii.image_disk_format?.toLowerCase());
     return { url: this.url(`${IMAGE_CACHE_DIR}/${entry.file}`), checksum: entry.checksum, converted: true };
   }
 
@@ -94,7 +86,7 @@ export class ManagerImages implements ImageService {
   }
 
   /** The cached raw image of `source`, made once: download, verify, inspect, convert, digest. */
-  converted(source: string, checksum: string, task?: Pick<Task, 'log'>): Promise<CacheEntry> {
+  converted(source: string, checksum: string, task?: Pick<Task, 'log'>, declaredFormat?: string): Promise<CacheEntry> {
     const key = cacheKey(checksum);
     const running = this.inflight.get(key);
     if (running) return running;
@@ -106,7 +98,7 @@ export class ManagerImages implements ImageService {
       this.cache.pin(key);
       try {
         await download(source, src, checksum);
-        const info = await imageInfo(src);
+        const info = await imageInfo(src, declaredFormat);
         task?.log.info({ source, format: info.format, virtual_size: info.virtualSize }, 'images: converting to raw');
         if (info.format === 'raw') await rename(src, raw);
         else await convertToRaw(src, raw, info);

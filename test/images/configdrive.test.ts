@@ -7,11 +7,81 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { crc32 } from 'node:zlib';
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConfigDriveIso, configDriveFiles } from '../../engine/configdrive.js';
 
 const run = promisify(execFile);
-const AGENT = join(import.meta.dirname, '..', '..', 'drivers', 'agent', 'ramdisk', 'agent.sh');
+const RAMDISK = join(import.meta.dirname, '..', '..', 'drivers', 'agent', 'ramdisk');
+const AGENT = join(RAMDISK, 'agent.sh');
+const CONFIGDRIVE_SH = join(RAMDISK, 'configdrive.sh');
+
+/** The agent's write_configdrive on a disk file, under the ramdisk's busybox; prints ERR <why> on refusal. */
+async function writeConfigdrive(disk: string, imageBytes: number): Promise<string> {
+  const script = `. "${AGENT}"; . "${CONFIGDRIVE_SH}"; WORK=${dir}; write_configdrive ${disk} ${imageBytes} http://127.0.0.1:${port}/cd.iso || echo "ERR $CD_ERROR"`;
+  const { stdout } = await run('busybox', ['sh', '-c', script], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', IRONPLAN_AGENT_SOURCE_ONLY: '1' }, encoding: 'utf8' });
+  return stdout;
+}
+
+/** A GPT disk image as a partitioning tool writes one: protective MBR, header and entries at both ends. */
+function gptImage(totalSectors: number, parts: Array<{ first: number; last: number }>): Buffer {
+  const img = Buffer.alloc(totalSectors * 512);
+  const last = totalSectors - 1;
+  img[446 + 4] = 0xee;
+  img.writeUInt32LE(1, 446 + 8);
+  img.writeUInt32LE(last, 446 + 12);
+  img[510] = 0x55;
+  img[511] = 0xaa;
+  const entries = Buffer.alloc(128 * 128);
+  parts.forEach((p, i) => {
+    randomBytes(16).copy(entries, i * 128); // type (any non-zero GUID)
+    randomBytes(16).copy(entries, i * 128 + 16);
+    entries.writeBigUInt64LE(BigInt(p.first), i * 128 + 32);
+    entries.writeBigUInt64LE(BigInt(p.last), i * 128 + 40);
+  });
+  const header = (my: number, alt: number, entriesLba: number) => {
+    const h = Buffer.alloc(512);
+    h.write('EFI PART', 0, 'latin1');
+    h.writeUInt32LE(0x00010000, 8);
+    h.writeUInt32LE(92, 12);
+    h.writeBigUInt64LE(BigInt(my), 24);
+    h.writeBigUInt64LE(BigInt(alt), 32);
+    h.writeBigUInt64LE(34n, 40);
+    h.writeBigUInt64LE(BigInt(last - 33), 48);
+    randomBytes(16).copy(h, 56);
+    h.writeBigUInt64LE(BigInt(entriesLba), 72);
+    h.writeUInt32LE(128, 80);
+    h.writeUInt32LE(128, 84);
+    h.writeUInt32LE(crc32(entries), 88);
+    h.writeUInt32LE(crc32(h.subarray(0, 92)), 16);
+    return h;
+  };
+  header(1, last, 2).copy(img, 512);
+  entries.copy(img, 2 * 512);
+  entries.copy(img, (last - 32) * 512);
+  header(last, 1, last - 32).copy(img, last * 512);
+  return img;
+}
+
+/** Reads a GPT header at `lba` and checks both its CRCs against `disk`. */
+function readGpt(disk: Buffer, lba: number) {
+  const h = disk.subarray(lba * 512, lba * 512 + 512);
+  const size = h.readUInt32LE(12);
+  const copy = Buffer.from(h.subarray(0, size));
+  copy.writeUInt32LE(0, 16);
+  const entriesLba = Number(h.readBigUInt64LE(72));
+  const entries = disk.subarray(entriesLba * 512, entriesLba * 512 + 128 * 128);
+  return {
+    signature: h.subarray(0, 8).toString('latin1'),
+    headerCrcOk: crc32(copy) === h.readUInt32LE(16),
+    entriesCrcOk: crc32(entries) === h.readUInt32LE(88),
+    my: Number(h.readBigUInt64LE(24)),
+    alternate: Number(h.readBigUInt64LE(32)),
+    lastUsable: Number(h.readBigUInt64LE(48)),
+    entries,
+  };
+}
 const MIB = 1 << 20;
 
 let dir: string;
@@ -71,40 +141,60 @@ describe('config drive', () => {
     await fh.write(mbr, 0, 512, 0);
     await fh.truncate(size);
     await fh.close();
-    const script = `. "${AGENT}"; WORK=${dir}; write_configdrive ${disk} ${33 * MIB} http://127.0.0.1:${port}/cd.iso || echo "ERR $CD_ERROR"`;
-    const { stdout } = await run('busybox', ['sh', '-c', script], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', IRONPLAN_AGENT_SOURCE_ONLY: '1' }, encoding: 'utf8' });
-    expect(stdout).not.toContain('ERR');
+    expect(await writeConfigdrive(disk, 33 * MIB)).not.toContain('ERR');
     const written = await readFile(disk);
     const e = 446 + 16;
     expect(written[e + 4]).toBe(0x83);
     const start = written.readUInt32LE(e + 8);
     const count = written.readUInt32LE(e + 12);
     expect(count).toBe(64 * 2048);
-    expect(start).toBe(size / 512 - count);
+    expect(start).toBe(Math.floor((size / 512 - 34 - count) / 2048) * 2048);
     expect(written.subarray(start * 512, start * 512 + iso.length).equals(iso)).toBe(true);
     // The image's own partition is untouched.
     expect(written.readUInt32LE(446 + 8)).toBe(2048);
   });
 
-  it('the agent refuses a disk without room after the image, and a GPT disk', async () => {
+  it('the agent adds it to a GPT image: a new entry, the backup moved to the end of the disk, every CRC right', async () => {
+    // A 40 MiB GPT image (as cloud images are: an ESP and a root partition) on a 256 MiB disk.
+    const imageSectors = 40 * 2048;
+    const image = gptImage(imageSectors, [{ first: 2048, last: 4095 }, { first: 4096, last: imageSectors - 34 }]);
+    const disk = join(dir, 'gpt.raw');
+    const size = 256 * MIB;
+    const fh = await open(disk, 'w');
+    await fh.write(image, 0, image.length, 0);
+    await fh.truncate(size);
+    await fh.close();
+    expect(await writeConfigdrive(disk, image.length)).not.toContain('ERR');
+    const d = await readFile(disk);
+    const last = size / 512 - 1;
+    const primary = readGpt(d, 1);
+    expect(primary).toMatchObject({ signature: 'EFI PART', headerCrcOk: true, entriesCrcOk: true, my: 1, alternate: last, lastUsable: last - 33 });
+    const backup = readGpt(d, last);
+    expect(backup).toMatchObject({ signature: 'EFI PART', headerCrcOk: true, entriesCrcOk: true, my: last, alternate: 1 });
+    expect(backup.entries.equals(primary.entries)).toBe(true);
+    // Entry 3 is the config drive: Linux filesystem type, named config-2, 64 MiB below the backup area.
+    const e = primary.entries.subarray(2 * 128, 3 * 128);
+    expect(e.subarray(0, 16).toString('hex')).toBe('af3dc60f838472478e793d69d8477de4');
+    const first = Number(e.readBigUInt64LE(32));
+    expect(Number(e.readBigUInt64LE(40)) - first + 1).toBe(64 * 2048);
+    expect(Number(e.readBigUInt64LE(40))).toBeLessThanOrEqual(last - 33);
+    expect(e.subarray(56, 72).toString('utf16le')).toBe('config-2');
+    expect(d.subarray(first * 512, first * 512 + iso.length).equals(iso)).toBe(true);
+    // The image's own partitions are as they were, and the protective MBR now spans the whole disk.
+    expect(primary.entries.subarray(0, 2 * 128).equals(image.subarray(1024, 1024 + 256))).toBe(true);
+    expect(d.readUInt32LE(446 + 12)).toBe(last);
+  });
+
+  it('the agent refuses a disk without room after the image', async () => {
     const disk = join(dir, 'small.raw');
     const fh = await open(disk, 'w');
     const mbr = Buffer.alloc(512);
-    mbr[446 + 4] = 0xee;
+    mbr[446 + 4] = 0x83;
     mbr[510] = 0x55;
     mbr[511] = 0xaa;
     await fh.write(mbr, 0, 512, 0);
     await fh.truncate(96 * MIB);
     await fh.close();
-    const sh = (image: number) =>
-      run('busybox', ['sh', '-c', `. "${AGENT}"; WORK=${dir}; write_configdrive ${disk} ${image} http://127.0.0.1:${port}/cd.iso || echo "ERR $CD_ERROR"`], {
-        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', IRONPLAN_AGENT_SOURCE_ONLY: '1' },
-        encoding: 'utf8',
-      });
-    expect((await sh(MIB)).stdout).toContain('ERR the image has a GPT partition table');
-    const f2 = await open(disk, 'r+');
-    await f2.write(Buffer.from([0x83]), 0, 1, 446 + 4);
-    await f2.close();
-    expect((await sh(40 * MIB)).stdout).toContain('ERR no room after the image');
+    expect(await writeConfigdrive(disk, 40 * MIB)).toContain('ERR no room after the image');
   });
 });

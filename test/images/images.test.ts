@@ -80,6 +80,16 @@ describe('images', () => {
     expect((await readdir(join(dir, 'boot', IMAGE_CACHE_DIR))).sort()).toEqual(before);
   });
 
+  it("takes Glance's os_hash pair when there is no image_checksum", async () => {
+    const images = new ManagerImages({ bootRoot: join(dir, 'boot6'), apiUrl: 'http://10.0.2.2:6385', imageFileRoots: [dir] });
+    const digest = createHash('sha256').update(await readFile(qcow2)).digest('hex');
+    const ii = { image_source: pathToFileURL(qcow2).href, image_os_hash_algo: 'sha256', image_os_hash_value: digest };
+    await new AgentDeploy().validate(taskFor(images, ii, []));
+    expect((await images.rawImage(taskFor(images, ii, []))).checksum).toBe(sha256(raw));
+    const wrong = { ...ii, image_os_hash_value: '1'.repeat(64) };
+    await expect(images.rawImage(taskFor(images, wrong, []))).rejects.toThrow(/image checksum mismatch/);
+  });
+
   it('a raw http image is streamed by the agent as is', async () => {
     const images = new ManagerImages({ bootRoot: join(dir, 'boot2'), apiUrl: 'http://10.0.2.2:6385' });
     const task = taskFor(images, { image_source: 'http://images.example/x.raw', image_checksum: sha256(raw), image_disk_format: 'raw' }, []);
@@ -112,6 +122,10 @@ describe('images', () => {
     const images = new ManagerImages({ bootRoot: join(dir, 'boot4'), apiUrl: 'http://10.0.2.2:6385', imageFileRoots: [dir] });
     const task = taskFor(images, { image_source: pathToFileURL(overlay).href, image_checksum: sha256(await readFile(overlay)) }, []);
     await expect(images.rawImage(task)).rejects.toThrow(/backing file/);
+    // Declared raw, the same bytes are only bytes: served as they are, never read as qcow2 (nor its backing file).
+    const asRaw = taskFor(images, { image_source: pathToFileURL(overlay).href, image_checksum: sha256(await readFile(overlay)), image_disk_format: 'raw' }, []);
+    const got = await images.rawImage(asRaw);
+    expect(got.checksum).toBe(sha256(await readFile(overlay)));
   });
 
   it('the cache keeps its size bound by evicting the least recently used entries', async () => {

@@ -182,6 +182,11 @@ describe('ipxe boot interface', () => {
     expect(await readFile(join(root, 'nodes', '52-54-00-aa-bb-01.ipxe'), 'utf8')).toBe(renderLocalBootScript());
     await boot.cleanUpInstance(t);
     expect(await readdir(join(root, 'nodes'))).toEqual([]);
+    // A UEFI node is handed back to its firmware's boot order (no BIOS drive to sanboot).
+    const uefi = task(root, { deploy_kernel: 'deploy.vmlinuz', deploy_ramdisk: 'deploy.initrd.gz', boot_mode: 'uefi' });
+    await boot.prepareInstance(uefi);
+    expect(await readFile(join(root, 'nodes', '52-54-00-aa-bb-01.ipxe'), 'utf8')).toBe(renderLocalBootScript('exit'));
+    await boot.cleanUpInstance(uefi);
   });
 
   it('prepareRamdisk refuses to run without the deploy images', async () => {

@@ -282,59 +282,11 @@ write_image() {
   fi
   log "image written and verified: $computed"
   if [ -n "$configdrive_url" ]; then
+    . "${AGENT_LIB:-/bin}/configdrive.sh"
     write_configdrive "$dev" "$written" "$configdrive_url" || { fail "config drive: $CD_ERROR" "$counts"; return; }
   fi
   STATUS=written
   EXTRA=$counts
-}
-
-# The config drive gets a partition of its own at the end of the disk, as Ironic's agent makes it:
-# CONFIGDRIVE_MIB, 1 MiB aligned, after the image; its entry goes in a free slot of the image's MBR.
-CONFIGDRIVE_MIB=64
-
-# le32 N: N as 4 little-endian bytes (busybox printf takes octal escapes).
-le32() {
-  n=$1
-  for _ in 1 2 3 4; do
-    printf "\\$(printf %03o $((n & 255)))"
-    n=$((n >> 8))
-  done
-}
-
-# mbr_byte DEV OFFSET: one byte of the disk's first sector as two hex digits.
-mbr_byte() { dd if="$1" bs=1 skip="$2" count=1 2>/dev/null | od -An -tx1 | tr -d ' \n'; }
-
-# write_configdrive DEV IMAGE_BYTES URL
-write_configdrive() {
-  dev=$1
-  image_bytes=$2
-  rm -f "$WORK/configdrive.iso"
-  if ! timeout 120 wget -q -O "$WORK/configdrive.iso" "$3" 2>"$WORK/cd.err"; then
-    CD_ERROR="download failed: $(tail -n 1 "$WORK/cd.err")"; return 1
-  fi
-  cd_bytes=$(wc -c <"$WORK/configdrive.iso")
-  [ "$cd_bytes" -le $((CONFIGDRIVE_MIB << 20)) ] || { CD_ERROR="larger than $CONFIGDRIVE_MIB MiB"; return 1; }
-  [ "$(mbr_byte "$dev" 510)$(mbr_byte "$dev" 511)" = 55aa ] || { CD_ERROR="the image has no MBR partition table to add the partition to"; return 1; }
-  [ "$(mbr_byte "$dev" 450)" != ee ] || { CD_ERROR="the image has a GPT partition table (only MBR is supported)"; return 1; }
-  slot=
-  for i in 0 1 2 3; do
-    if [ "$(mbr_byte "$dev" $((446 + 16 * i + 4)))" = 00 ]; then slot=$i; break; fi
-  done
-  [ -n "$slot" ] || { CD_ERROR="the image's MBR has no free partition slot"; return 1; }
-  sectors=$(($(dev_size "$dev") / 512))
-  count=$((CONFIGDRIVE_MIB * 2048))
-  start=$(((sectors - count) / 2048 * 2048))
-  # MBR describes at most 2^32 sectors: on a bigger disk the partition sits just below 2 TiB.
-  [ "$start" -gt $((4294967295 - count)) ] && start=$(((4294967295 - count) / 2048 * 2048))
-  [ $((start * 512)) -ge "$image_bytes" ] || { CD_ERROR="no room after the image for a $CONFIGDRIVE_MIB MiB partition"; return 1; }
-  log "writing the config drive ($cd_bytes bytes) to $dev partition $((slot + 1)) at sector $start"
-  dd if="$WORK/configdrive.iso" of="$dev" bs=512 seek="$start" conv=notrunc,fsync 2>"$WORK/cd.err" || { CD_ERROR="writing $dev failed: $(tail -n 1 "$WORK/cd.err")"; return 1; }
-  # status 0, CHS "beyond" markers, type 0x83, first LBA, sector count.
-  { printf '\000\376\377\377\203\376\377\377'; le32 "$start"; le32 "$count"; } >"$WORK/entry"
-  dd if="$WORK/entry" of="$dev" bs=1 seek=$((446 + 16 * slot)) count=16 conv=notrunc,fsync 2>"$WORK/cd.err" || { CD_ERROR="writing the partition entry failed"; return 1; }
-  sync
-  rm -f "$WORK/configdrive.iso"
-  return 0
 }
 
 # The sysfs directories of whole disks: no loop, RAM, optical, floppy or network block devices, none empty.
