@@ -12,6 +12,9 @@ import type { Ownership } from './ownership.js';
 import { AGENT_FLOWS } from './agent.js';
 import { POWER_FAILURE, PowerFailures } from './power-failure.js';
 
+/** BMCs asked at once by a power sync pass (Ironic's sync_power_state_workers default). */
+export const SYNC_WORKERS = 8;
+
 export interface Schedule {
   heartbeatIntervalSec: number;
   deadlineCheckIntervalMs: number;
@@ -59,7 +62,11 @@ export class Periodic {
     this.timers.push(timer);
   }
 
-  /** Records what each BMC reports; a difference from a spec then shows up in the next plan. */
+  /**
+   * Records what each BMC reports; a difference from a spec then shows up in the next plan. BMCs are
+   * asked SYNC_WORKERS at a time (Ironic's sync_power_state_workers): one at a time, a pass over 1,000
+   * BMCs that time out would take 1,000 timeouts.
+   */
   async syncPowerStates(): Promise<number> {
     const tm = this.tm;
     const started = performance.now();
@@ -70,14 +77,13 @@ export class Periodic {
     // Nodes in maintenance are not synced, except those the sync itself put there (they are retried).
     const faulted = await tm.store.listNodes({ maintenance: true, reserved: false, fault: POWER_FAILURE }, owns);
     const nodes = [...(await tm.store.listNodes({ maintenance: false, reserved: false }, owns)), ...faulted];
-    for (const n of nodes) {
-      if (this.stopped) break;
-      if (TRANSIENT_STATES.includes(n.provision_state) || n.provision_state === 'enroll') continue;
+    const syncOne = async (n: NodeRecord) => {
+      if (TRANSIENT_STATES.includes(n.provision_state) || n.provision_state === 'enroll') return;
       let node: NodeRecord;
       try {
         node = await tm.reserve(n.uuid);
       } catch {
-        continue; // Busy or gone: the next sync will see it.
+        return; // Busy or gone: the next sync will see it.
       }
       try {
         const task = await tm.makeTask(node.uuid, node);
@@ -87,7 +93,7 @@ export class Periodic {
         } catch (err) {
           tm.log.warn({ node: node.uuid, err: errorMessage(err) }, 'power sync could not read the power state');
           if (!node.maintenance) await this.powerFailures.failed(node, errorMessage(err));
-          continue;
+          return;
         }
         this.powerFailures.ok(node.uuid);
         if (node.maintenance && node.fault === POWER_FAILURE) await this.powerFailures.recovered(node);
@@ -99,7 +105,12 @@ export class Periodic {
       } finally {
         await tm.release(n.uuid);
       }
-    }
+    };
+    let next = 0;
+    const worker = async () => {
+      while (next < nodes.length && !this.stopped) await syncOne(nodes[next++]!);
+    };
+    await Promise.all(Array.from({ length: Math.min(SYNC_WORKERS, nodes.length) }, worker));
     // One line per pass: how long a pass over this manager's nodes takes (bench/scale reads it).
     tm.log.info({ nodes: synced, changed, ms: Math.round(performance.now() - started) }, 'power sync pass');
     return changed;

@@ -67,8 +67,26 @@ export class TaskManager {
 
   /** Releases the node's lock and tells waiters, who may be waiting for an unlocked stable node. */
   async release(nodeUuid: string): Promise<void> {
-    await this.store.releaseNode(nodeUuid, this.id);
+    try {
+      await this.store.releaseNode(nodeUuid, this.id);
+    } catch (err) {
+      // The lock row could not be written (the database's disk is full, say): the node would stay locked
+      // until a restart, so keep trying in the background; the caller still hears of the failure.
+      this.retryRelease(nodeUuid, 1);
+      throw err;
+    }
     this.events.emit('released', nodeUuid);
+  }
+
+  private retryRelease(nodeUuid: string, attempt: number): void {
+    if (attempt > 300) return this.log.error({ node: nodeUuid }, 'gave up releasing the node lock; a restart of this manager frees it');
+    if (attempt === 1) this.log.warn({ node: nodeUuid }, 'could not release the node lock; retrying');
+    setTimeout(() => {
+      this.store.releaseNode(nodeUuid, this.id).then(
+        () => this.events.emit('released', nodeUuid),
+        () => this.retryRelease(nodeUuid, attempt + 1),
+      );
+    }, Math.min(2000, 100 * attempt)).unref();
   }
 
   /**

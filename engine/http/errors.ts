@@ -16,12 +16,20 @@ export function sendError(reply: FastifyReply, status: number, message: string):
   return reply.code(status).type('application/json').send(ironicError(status, message));
 }
 
+/** The database's disk is full: SQLite's SQLITE_FULL, PostgreSQL's disk_full (53100), or the OS's ENOSPC. */
+function storageFull(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_FULL' || code === '53100' || code === 'ENOSPC';
+}
+
 /** Status and message for anything a handler throws; unknown errors are 500s whose details stay in the log. */
 export function classify(err: unknown): { status: number; message: string; internal: boolean } {
   if (err instanceof EngineError) return { status: err.status, message: err.message, internal: false };
   if (err instanceof NotAcceptable) return { status: 406, message: err.message, internal: false };
   // A driver refusing a request (bad parameter, unsupported device) is the client's to fix.
   if (err instanceof DriverError) return { status: 400, message: err.message, internal: false };
+  // Nothing was written (the transaction rolled back); the client may retry once an operator frees space.
+  if (storageFull(err)) return { status: 507, message: "Insufficient storage: the database's disk is full, nothing was written; retry once space is freed.", internal: false };
   const fe = err as FastifyError & { validation?: ErrorObject[]; validationContext?: string };
   if (fe.validation?.length) {
     const { field, message } = describeError(fe.validation[0]!, fe.validationContext === 'body' ? '' : (fe.validationContext ?? ''));
@@ -35,6 +43,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err, req, reply) => {
     const { status, message, internal } = classify(err);
     if (internal) req.log.error({ err }, 'request failed');
+    else if (status >= 500) req.log.error({ status, error: message }, 'request refused');
     else req.log.info({ status, error: message }, 'request refused');
     return sendError(reply, status, message);
   });

@@ -307,7 +307,17 @@ export class Store {
     for (let attempt = 0; ; attempt++) {
       const pending: Event[] = [];
       try {
-        const result = await this.db.transaction().execute((trx) => fn(new TxStore(trx, pending, this.inserts, this.secrets, this.writer)));
+        const trx = await this.db.startTransaction().execute();
+        let result: T;
+        try {
+          result = await fn(new TxStore(trx, pending, this.inserts, this.secrets, this.writer));
+          await trx.commit().execute();
+        } catch (err) {
+          // SQLite rolls a transaction back by itself on some errors (SQLITE_FULL, at a write or at COMMIT);
+          // the rollback then finds none, and its error must not hide the one that matters.
+          await trx.rollback().execute().catch(() => undefined);
+          throw err;
+        }
         if (pending.length && this.onEvents) this.onEvents(pending);
         return result;
       } catch (err) {
