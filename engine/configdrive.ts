@@ -46,6 +46,8 @@ export interface ConfigDriveNode {
   uuid: string;
   name: string | null;
   instance_uuid: string | null;
+  /** The node's own network_data (Ironic API 1.66): used when the deployment gives none, as Ironic does. */
+  network_data?: Record<string, unknown> | null;
 }
 
 /**
@@ -60,7 +62,8 @@ export function configDriveFiles(cd: ConfigDriveContent, node: ConfigDriveNode):
   const meta = { uuid, hostname, name: hostname, ...(cd.meta_data ?? {}) };
   files.set('openstack/latest/meta_data.json', canonicalJson(meta));
   if (cd.user_data != null) files.set('openstack/latest/user_data', typeof cd.user_data === 'string' ? cd.user_data : JSON.stringify(cd.user_data));
-  if (cd.network_data != null) files.set('openstack/latest/network_data.json', canonicalJson(cd.network_data));
+  const network = cd.network_data ?? (node.network_data && Object.keys(node.network_data).length ? node.network_data : null);
+  if (network != null) files.set('openstack/latest/network_data.json', canonicalJson(network));
   if (cd.vendor_data != null) files.set('openstack/latest/vendor_data.json', canonicalJson(cd.vendor_data));
   return files;
 }

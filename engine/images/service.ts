@@ -123,7 +123,7 @@ export class ManagerImages implements ImageService {
       if (typeof cd === 'string') await writeFile(tmp, decodeIso(cd), { mode: 0o644 });
       else if (typeof cd === 'object' && !Array.isArray(cd)) {
         const { node } = task;
-        await buildConfigDriveIso(configDriveFiles(cd as ConfigDriveContent, { uuid: node.uuid, name: node.name, instance_uuid: node.instance_uuid }), tmp);
+        await buildConfigDriveIso(configDriveFiles(cd as ConfigDriveContent, { uuid: node.uuid, name: node.name, instance_uuid: node.instance_uuid, network_data: node.network_data }), tmp);
       } else throw new DriverError('InvalidParameterValue', 'instance_info.configdrive must be an object, a URL or a base64 ISO', 'instance_info.configdrive');
     });
   }
@@ -134,7 +134,10 @@ export class ManagerImages implements ImageService {
 
   async virtualMediaIso(task: Task, boot: VirtualMediaBoot): Promise<string> {
     const cd = (task.node.instance_info as InstanceImage).configdrive as ConfigDriveContent | undefined;
-    const network = cd && typeof cd === 'object' ? staticNetworkArgs(cd.network_data, boot.mac) : '';
+    // The deployment's network_data, else the node's (Ironic API 1.66), gives the agent its static address.
+    const given = cd && typeof cd === 'object' ? cd.network_data : undefined;
+    const nodeNetwork = task.node.network_data && Object.keys(task.node.network_data).length ? task.node.network_data : undefined;
+    const network = given || nodeNetwork ? staticNetworkArgs((given ?? nodeNetwork) as ConfigDriveContent['network_data'], boot.mac) : '';
     const scratch: string[] = [];
     try {
       const kernel = await this.bootFile(boot.kernel, 'kernel', scratch);

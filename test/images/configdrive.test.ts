@@ -198,3 +198,19 @@ describe('config drive', () => {
     expect(await writeConfigdrive(disk, 40 * MIB)).toContain('ERR no room after the image');
   });
 });
+
+describe("a config drive's network_data", () => {
+  const node = { uuid: 'n-1', name: 'web-1', instance_uuid: null };
+  const nodeNetwork = { links: [{ id: 'eth0', ethernet_mac_address: '52:54:00:00:00:01' }], networks: [], services: [] };
+
+  it("is the node's own (Ironic API 1.66) when the deployment gives none", () => {
+    const files = configDriveFiles({ user_data: '#cloud-config\n' }, { ...node, network_data: nodeNetwork });
+    expect(JSON.parse(files.get('openstack/latest/network_data.json')!)).toEqual(nodeNetwork);
+  });
+
+  it("is the deployment's when it gives one, and absent when neither does", () => {
+    const given = { links: [], networks: [], services: [{ type: 'dns', address: '10.0.0.53' }] };
+    expect(JSON.parse(configDriveFiles({ network_data: given }, { ...node, network_data: nodeNetwork }).get('openstack/latest/network_data.json')!)).toEqual(given);
+    expect(configDriveFiles({}, { ...node, network_data: {} }).has('openstack/latest/network_data.json')).toBe(false);
+  });
+});
