@@ -96,6 +96,7 @@ describe('servicing (1.87)', () => {
     for (const target of ['manage', 'provide', 'active']) expect((await put({ target })).status).toBe(202);
     await waitFor(h, 'svc', (n) => n.provision_state === 'active' && n.reservation === null);
     expect(fault((await put({ target: 'service' })).body)).toContain('service_steps');
+    expect(fault((await put({ target: 'service', service_steps: [] })).body)).toContain('at least one step');
     const unknown = await put({ target: 'service', service_steps: [{ interface: 'deploy', step: 'flash' }] });
     expect(unknown.status).toBe(400);
     expect(fault(unknown.body)).toContain('deploy.reboot');
