@@ -288,6 +288,11 @@ export interface DeployInterface extends BaseInterface {
   readonly serviceSteps?: readonly string[];
   /** Runs the service steps in driver_internal_info.service_steps on the deployed node, which stays deployed. */
   service?(task: Task): Promise<void>;
+  /**
+   * Steps (clean or service) that run without booting the ramdisk, so a request with disable_ramdisk
+   * (API 1.70) may name them; every other step needs the agent (Ironic's requires_ramdisk).
+   */
+  readonly ramdiskFreeSteps?: readonly string[];
 }
 
 export interface InspectInterface extends BaseInterface {

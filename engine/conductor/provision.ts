@@ -56,7 +56,7 @@ export async function provision(tm: TaskManager, ident: string, verb: UserVerb, 
     accepted = await tm.store.transaction(async (tx) => {
       const extra: NodePatch = { last_error: verb === 'abort' ? `Aborted by ${actor}.` : null };
       if (verb === 'clean' && args.clean_steps) {
-        checkCleanSteps(tm.registry.driverFor(node).deploy, args.clean_steps);
+        checkCleanSteps(tm.registry.driverFor(node).deploy, args.clean_steps, 'clean', args.disable_ramdisk);
         extra.driver_internal_info = { ...node.driver_internal_info, clean_steps: args.clean_steps };
       } else if (node.driver_internal_info.clean_steps !== undefined && (verb === 'provide' || verb === 'undeploy' || verb === 'clean')) {
         // A manual clean's steps that outlived it (it failed) must not turn the next cleaning manual.
@@ -67,7 +67,9 @@ export async function provision(tm: TaskManager, ident: string, verb: UserVerb, 
       if (verb === 'service') {
         const deploy = tm.registry.driverFor(node).deploy;
         if (!deploy.service) throw new EngineError('InvalidParameter', `Node ${node.uuid}: deploy interface "${deploy.name}" offers no service steps.`, 'service_steps');
-        checkCleanSteps(deploy, args.service_steps ?? [], 'service');
+        // As Ironic: servicing is always the steps asked for, never a default sequence.
+        if (!args.service_steps?.length) throw new EngineError('InvalidParameter', 'service_steps: at least one step is required when the target is "service"', 'service_steps');
+        checkCleanSteps(deploy, args.service_steps, 'service', args.disable_ramdisk);
         extra.driver_internal_info = { ...(extra.driver_internal_info ?? node.driver_internal_info), service_steps: args.service_steps };
       }
       if (verb === 'rescue') extra.instance_info = { ...node.instance_info, [RESCUE_PASSWORD_KEY]: checkRescuePassword(args.rescue_password) };

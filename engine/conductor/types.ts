@@ -79,6 +79,8 @@ export interface ProvisionArgs {
   rescue_password?: string;
   /** Servicing's steps (API 1.87), required with `service`. */
   service_steps?: CleanStep[];
+  /** Run the steps without booting the ramdisk (API 1.70): only steps that need none are accepted. */
+  disable_ramdisk?: boolean;
 }
 
 export type ValidationReport = Record<string, { result: boolean | null; reason: string | null }>;

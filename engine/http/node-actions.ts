@@ -150,6 +150,15 @@ export function registerNodeActionRoutes(app: FastifyInstance, ctx: HttpContext)
     } else if (body.clean_steps !== undefined) throw invalid('clean_steps: can only be given with the "clean" target', 'clean_steps');
     const args: ProvisionArgs = { requested: raw, ...(body.configdrive != null ? { instance_info: { configdrive: body.configdrive } } : {}) };
     if (verb === 'clean') args.clean_steps = body.clean_steps as CleanStep[];
+    if (body.disable_ramdisk !== undefined) {
+      requireVersion(req, 'behaviour', 'node', 'disable-ramdisk', 'disable_ramdisk');
+      if (verb !== 'clean' && verb !== 'service') throw invalid('disable_ramdisk: can only be given with the "clean" or "service" targets', 'disable_ramdisk');
+      if (typeof body.disable_ramdisk !== 'boolean') throw invalid('disable_ramdisk: must be a boolean', 'disable_ramdisk');
+      args.disable_ramdisk = body.disable_ramdisk;
+      // Without steps a clean would fall back to the agent's sequence, which needs the ramdisk.
+      const steps = verb === 'clean' ? body.clean_steps : body.service_steps;
+      if (body.disable_ramdisk && (!Array.isArray(steps) || !steps.length)) throw invalid('disable_ramdisk: needs steps that run without the ramdisk', 'disable_ramdisk');
+    }
     if (verb === 'service') {
       if (!Array.isArray(body.service_steps)) throw invalid('service_steps: is required (a list of steps) when the target is "service"', 'service_steps');
       args.service_steps = body.service_steps as CleanStep[];

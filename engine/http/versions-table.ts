@@ -249,7 +249,7 @@ export const MICROVERSIONS = [
   version(67, 'VIF attachment to a given port', behaviour('vif-port-uuid', 'a VIF attachment may name port_uuid or portgroup_uuid', { support: 'no' })),
   version(68, 'agent_verify_ca in heartbeats', behaviour('agent-verify-ca', 'heartbeats may carry agent_verify_ca', { support: 'no' })),
   version(69, 'Deploy steps', behaviour('deploy-steps', 'deploy_steps may be given with "active" and "rebuild"; below, 406', { below: 406, support: 'none', note: 'only []: no interface offers optional deploy steps' })),
-  version(70, 'Cleaning without the ramdisk', behaviour('disable-ramdisk', 'disable_ramdisk may be given with "clean"; below, 406', { below: 406, support: 'no' })),
+  version(70, 'Cleaning without the ramdisk', behaviour('disable-ramdisk', 'disable_ramdisk may be given with "clean" (and "service"); below, 406', { below: 406, note: 'only steps that need no ramdisk: the agent\'s clean steps all do (400), fake deploy\'s reboot does not' })),
   version(71, 'Scope-based roles', behaviour('scoped-rbac', 'a signifier of scope-based roles (system and project scopes)', { support: 'no' })),
   version(72, 'The agent\'s status in heartbeats', behaviour('agent-status', 'heartbeats may carry agent_status and agent_status_message', { support: 'any-version', note: 'the agent endpoints answer at any version' })),
   version(73, 'The deploy and undeploy verbs', targets('provision', ['deploy', 'undeploy'])),
