@@ -25,6 +25,7 @@ import { registerDeclarativeRoutes } from './declarative.js';
 import { registerEventRoutes } from './events.js';
 import { registerAllocationRoutes } from './allocations.js';
 import { registerDeployTemplateRoutes } from './deploy-templates.js';
+import { registerVolumeRoutes } from './volume.js';
 import { registerMetrics } from './metrics.js';
 import { collectRoutes, registerOpenApi } from './openapi.js';
 
@@ -129,6 +130,7 @@ export async function buildServer(engine: Engine, opts: ServerOptions = {}): Pro
   registerEventRoutes(app, ctx);
   registerAllocationRoutes(app, ctx);
   registerDeployTemplateRoutes(app, ctx);
+  registerVolumeRoutes(app, ctx);
   registerOpenApi(app, routes);
 
   await app.ready();
