@@ -10,7 +10,7 @@ import { now } from '../store/store.js';
 import * as rows from '../store/volume.js';
 import { baseUrl, boolParam, identParam, param, type HttpContext } from './context.js';
 import { nextLink, pageParams } from './list.js';
-import { applyPatch, asPatch, parsePointer } from './jsonpatch.js';
+import { applyPatch, patchOf } from './jsonpatch.js';
 import { atVersion, links, parseFields, pick } from './repr.js';
 import { checkQuery, requireVersion } from './version.js';
 
@@ -133,11 +133,7 @@ export function registerVolumeRoutes(app: FastifyInstance, ctx: HttpContext): vo
     app.patch(`/v1/volume/${k.path}/:uuid`, { schema: { summary: `Change a volume ${kind} with a JSON Patch (its node powered off)`, tags } }, async (req) => {
       gate(req);
       const uuid = uuidParam(req, kind);
-      const ops = asPatch(req.body);
-      for (const op of ops) {
-        const top = parsePointer(op.path)[0]!;
-        if (!(k.patchable as readonly string[]).includes(top)) throw invalid(`Cannot patch ${op.path}. Only the following can be updated: ${k.patchable.join(', ')}`, op.path);
-      }
+      const ops = patchOf(req.body, k.patchable);
       const current = (await rows.getVolume(store.db, kind, uuid)) as unknown as Record<string, unknown>;
       const before = Object.fromEntries(k.patchable.map((f) => [f, current[f]]));
       const after = applyPatch(before, ops) as Record<string, unknown>;
