@@ -191,6 +191,15 @@ export interface DeployInterface extends BaseInterface {
   rescue?(task: Task): Promise<void>;
   /** Boot the rescued node back into its instance. */
   unrescue?(task: Task): Promise<void>;
+  /** The steps of this interface servicing may ask for (Ironic's service steps of interface "deploy", API 1.87). */
+  readonly serviceSteps?: readonly string[];
+  /** Runs the service steps in driver_internal_info.service_steps on the deployed node, which stays deployed. */
+  service?(task: Task): Promise<void>;
+  /**
+   * Steps (clean or service) that run without booting the ramdisk, so a request with disable_ramdisk
+   * (API 1.70) may name them; every other step needs the agent (Ironic's requires_ramdisk).
+   */
+  readonly ramdiskFreeSteps?: readonly string[];
 }
 
 export interface InspectInterface extends BaseInterface {

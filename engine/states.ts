@@ -6,7 +6,7 @@ import { EngineError } from './errors.js';
 export type ProvisionState = NodeRecord['provision_state'];
 
 /** Verbs a user may ask for. `active` is Ironic's target name for deploy, `deleted` for undeploy. */
-export const USER_VERBS = ['manage', 'provide', 'inspect', 'deploy', 'rebuild', 'undeploy', 'abort', 'clean', 'rescue', 'unrescue', 'adopt'] as const;
+export const USER_VERBS = ['manage', 'provide', 'inspect', 'deploy', 'rebuild', 'undeploy', 'abort', 'clean', 'rescue', 'unrescue', 'adopt', 'service'] as const;
 export type UserVerb = (typeof USER_VERBS)[number];
 
 /** Events the conductor raises while working. */
@@ -15,12 +15,12 @@ export type ProvisionEvent = UserVerb | InternalEvent;
 
 export const STABLE_STATES: readonly ProvisionState[] = [
   'enroll', 'manageable', 'available', 'active', 'error', 'deploy failed', 'clean failed', 'inspect failed',
-  'rescue', 'rescue failed', 'unrescue failed', 'adopt failed',
+  'rescue', 'rescue failed', 'unrescue failed', 'adopt failed', 'service failed',
 ];
 export const WAIT_STATES: readonly ProvisionState[] = ['wait call-back', 'clean wait', 'inspect wait'];
 /** States a conductor is actively working in: a node left there by a dead conductor is stuck. */
-export const TRANSIENT_STATES: readonly ProvisionState[] = ['verifying', 'cleaning', 'deploying', 'deleting', 'inspecting', 'rescuing', 'unrescuing', 'adopting'];
-export const FAILED_STATES: readonly ProvisionState[] = ['deploy failed', 'clean failed', 'inspect failed', 'error', 'rescue failed', 'unrescue failed', 'adopt failed'];
+export const TRANSIENT_STATES: readonly ProvisionState[] = ['verifying', 'cleaning', 'deploying', 'deleting', 'inspecting', 'rescuing', 'unrescuing', 'adopting', 'servicing'];
+export const FAILED_STATES: readonly ProvisionState[] = ['deploy failed', 'clean failed', 'inspect failed', 'error', 'rescue failed', 'unrescue failed', 'adopt failed', 'service failed'];
 
 interface Transition {
   from: ProvisionState;
@@ -109,6 +109,14 @@ export const TRANSITIONS: readonly Transition[] = [
   { from: 'adopting', event: 'fail', to: 'adopt failed', target: 'active' },
   { from: 'adopt failed', event: 'manage', to: 'manageable', target: null },
 
+  // Servicing (API 1.87): steps run on a deployed node, which stays deployed. No service step waits for
+  // an agent here, so Ironic's "service wait" is never entered.
+  { from: 'active', event: 'service', to: 'servicing', target: 'active' },
+  { from: 'service failed', event: 'service', to: 'servicing', target: 'active' },
+  { from: 'servicing', event: 'done', to: 'active', target: null },
+  { from: 'servicing', event: 'fail', to: 'service failed', target: null },
+  { from: 'service failed', event: 'rescue', to: 'rescuing', target: 'rescue' },
+
 ];
 
 const table = new Map<string, Transition[]>();
@@ -177,7 +185,7 @@ export function restingPath(from: ProvisionState, target: ProvisionState): UserV
 }
 
 /** Verbs that touch the hardware and so are refused while the node is in maintenance (as Ironic does). */
-export const REFUSED_IN_MAINTENANCE: ReadonlySet<UserVerb> = new Set(['deploy', 'rebuild', 'provide', 'clean', 'inspect', 'manage', 'rescue', 'unrescue', 'adopt']);
+export const REFUSED_IN_MAINTENANCE: ReadonlySet<UserVerb> = new Set(['deploy', 'rebuild', 'provide', 'clean', 'inspect', 'manage', 'rescue', 'unrescue', 'adopt', 'service']);
 
 /** The failed state a node stuck in a transient state moves to when its conductor is gone (Ironic's rule). */
 export function stuckStateOutcome(state: ProvisionState): { to: ProvisionState; reason: string } | undefined {
@@ -198,6 +206,8 @@ export function stuckStateOutcome(state: ProvisionState): { to: ProvisionState; 
       return { to: 'unrescue failed', reason: 'Unrescue was interrupted: the conductor working on it stopped.' };
     case 'adopting':
       return { to: 'adopt failed', reason: 'Adoption was interrupted: the conductor working on it stopped.' };
+    case 'servicing':
+      return { to: 'service failed', reason: 'Servicing was interrupted: the conductor working on it stopped.' };
     default:
       return undefined;
   }

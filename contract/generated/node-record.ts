@@ -66,7 +66,9 @@ export interface NodeRecord {
     | 'unrescuing'
     | 'unrescue failed'
     | 'adopting'
-    | 'adopt failed';
+    | 'adopt failed'
+    | 'servicing'
+    | 'service failed';
   target_provision_state:
     | (
         | 'enroll'
@@ -92,6 +94,8 @@ export interface NodeRecord {
         | 'unrescue failed'
         | 'adopting'
         | 'adopt failed'
+        | 'servicing'
+        | 'service failed'
       )
     | null;
   maintenance: boolean;

@@ -137,6 +137,15 @@ export class FakeDeploy implements DeployInterface {
   async unrescue(task: Task): Promise<void> {
     await task.driver.power.setPowerState(task, 'power on');
   }
+  /** Servicing (1.87): the one step, a reboot of the simulated machine. */
+  readonly serviceSteps = ['reboot'] as const;
+  /** Nothing of the fake deploy boots a ramdisk. */
+  readonly ramdiskFreeSteps = ['reboot'] as const;
+  async service(task: Task): Promise<void> {
+    for (const s of (task.node.driver_internal_info.service_steps as Array<{ step: string }> | undefined) ?? []) {
+      if (s.step === 'reboot') await task.driver.power.reboot(task);
+    }
+  }
 }
 
 export class FakeInspect implements InspectInterface {

@@ -31,13 +31,17 @@ export async function finishCleaning(tm: TaskManager, task: Task): Promise<void>
   await tm.transition(task.node.uuid, 'done', 'agent', { power_state: 'power off' }, 'cleaned');
 }
 
-/** Every step of a manual clean must be one the node's deploy interface offers; the error names the step. */
-export function checkCleanSteps(deploy: DeployInterface, steps: CleanStep[]): void {
-  const offered = deploy.cleanSteps ?? [];
+/** Every step of a manual clean (or of servicing) must be one the node's deploy interface offers; the error names the step. */
+export function checkCleanSteps(deploy: DeployInterface, steps: CleanStep[], kind: 'clean' | 'service' = 'clean', disableRamdisk = false): void {
+  const offered = (kind === 'clean' ? deploy.cleanSteps : deploy.serviceSteps) ?? [];
   const supported = offered.length ? offered.map((s) => `deploy.${s}`).join(', ') : 'none';
   steps.forEach((s, i) => {
     if (s.interface !== 'deploy' || !offered.includes(s.step)) {
-      throw invalidParameter(`clean_steps[${i}]`, `step "${s.step}" of interface "${s.interface}" is not supported by deploy interface "${deploy.name}" (supported: ${supported})`);
+      throw invalidParameter(`${kind}_steps[${i}]`, `step "${s.step}" of interface "${s.interface}" is not supported by deploy interface "${deploy.name}" (supported: ${supported})`);
+    }
+    // disable_ramdisk (1.70): a step that needs the agent cannot run without its ramdisk.
+    if (disableRamdisk && !deploy.ramdiskFreeSteps?.includes(s.step)) {
+      throw invalidParameter(`${kind}_steps[${i}]`, `step "deploy.${s.step}" requires the ramdisk and cannot run with disable_ramdisk`);
     }
   });
 }

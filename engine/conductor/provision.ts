@@ -14,6 +14,7 @@ import { runAbort, runDeploy, runUndeploy } from './deploy.js';
 import { runInspect } from './inspection.js';
 import { RESCUE_PASSWORD_KEY, checkRescuePassword, checkRescueSupported, runRescue, runUnrescue } from './rescue.js';
 import { runAdopt } from './adopt.js';
+import { runService } from './service.js';
 
 /** Each flow runs holding the lock, which is released when it returns (a parked node holds none). */
 const FLOWS: Readonly<Record<UserVerb, Flow>> = {
@@ -28,6 +29,7 @@ const FLOWS: Readonly<Record<UserVerb, Flow>> = {
   rescue: runRescue,
   unrescue: runUnrescue,
   adopt: runAdopt,
+  service: runService,
 };
 
 /** What a protected node refuses (Ironic 1.48): everything that would destroy its instance. */
@@ -54,13 +56,21 @@ export async function provision(tm: TaskManager, ident: string, verb: UserVerb, 
     accepted = await tm.store.transaction(async (tx) => {
       const extra: NodePatch = { last_error: verb === 'abort' ? `Aborted by ${actor}.` : null };
       if (verb === 'clean' && args.clean_steps) {
-        checkCleanSteps(tm.registry.driverFor(node).deploy, args.clean_steps);
+        checkCleanSteps(tm.registry.driverFor(node).deploy, args.clean_steps, 'clean', args.disable_ramdisk);
         extra.driver_internal_info = { ...node.driver_internal_info, clean_steps: args.clean_steps };
       } else if (node.driver_internal_info.clean_steps !== undefined && (verb === 'provide' || verb === 'undeploy' || verb === 'clean')) {
         // A manual clean's steps that outlived it (it failed) must not turn the next cleaning manual.
         const dii = { ...node.driver_internal_info };
         delete dii.clean_steps;
         extra.driver_internal_info = dii;
+      }
+      if (verb === 'service') {
+        const deploy = tm.registry.driverFor(node).deploy;
+        if (!deploy.service) throw new EngineError('InvalidParameter', `Node ${node.uuid}: deploy interface "${deploy.name}" offers no service steps.`, 'service_steps');
+        // As Ironic: servicing is always the steps asked for, never a default sequence.
+        if (!args.service_steps?.length) throw new EngineError('InvalidParameter', 'service_steps: at least one step is required when the target is "service"', 'service_steps');
+        checkCleanSteps(deploy, args.service_steps, 'service', args.disable_ramdisk);
+        extra.driver_internal_info = { ...(extra.driver_internal_info ?? node.driver_internal_info), service_steps: args.service_steps };
       }
       if (verb === 'rescue') extra.instance_info = { ...node.instance_info, [RESCUE_PASSWORD_KEY]: checkRescuePassword(args.rescue_password) };
       if (verb === 'deploy' || verb === 'rebuild') {

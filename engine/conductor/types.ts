@@ -75,6 +75,10 @@ export interface ProvisionArgs {
   clean_steps?: CleanStep[];
   /** The password of the rescue system (rescue only, API 1.38); kept in instance_info while rescued. */
   rescue_password?: string;
+  /** Servicing's steps (API 1.87), required with `service`. */
+  service_steps?: CleanStep[];
+  /** Run the steps without booting the ramdisk (API 1.70): only steps that need none are accepted. */
+  disable_ramdisk?: boolean;
 }
 
 export type ValidationReport = Record<string, { result: boolean | null; reason: string | null }>;

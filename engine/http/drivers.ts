@@ -6,7 +6,7 @@ import type { HardwareType, InterfaceKind } from '../../contract/types.js';
 import { EngineError } from '../errors.js';
 import { baseUrl, boolParam, identParam, param, type HttpContext } from './context.js';
 import type { NodeRecord } from '../../contract/generated/node-record.js';
-import { NOOP_INTERFACES, links, rescueInterface } from './repr.js';
+import { NOOP_INTERFACES, links, parseFields, pick, rescueInterface } from './repr.js';
 import { checkQuery, requireVersion } from './version.js';
 import { loadSchema } from '../validation.js';
 import { fieldSetAt } from './versions-table.js';
@@ -48,15 +48,19 @@ export function registerDriverRoutes(app: FastifyInstance, ctx: HttpContext): vo
     checkQuery(req, 'drivers');
     const type = param(req, 'type');
     if (type !== undefined && type !== 'classic' && type !== 'dynamic') throw new EngineError('InvalidParameter', `type: "${type}" is not one of classic, dynamic`, 'type');
-    const detail = boolParam(req, 'detail') === true;
+    const fields = parseFields(param(req, 'fields'), 'driver', req.apiVersion);
+    const detail = boolParam(req, 'detail') === true || fields !== undefined;
     const types = type === 'classic' ? [] : registry.hardwareTypes();
     const base = baseUrl(req);
-    return { drivers: types.sort((a, b) => a.name.localeCompare(b.name)).map((t) => driverView(t, registry.hosts(t.name), req.apiVersion, base, detail)) };
+    const views = types.sort((a, b) => a.name.localeCompare(b.name)).map((t) => driverView(t, registry.hosts(t.name), req.apiVersion, base, detail));
+    return { drivers: fields ? views.map((d) => pick(d, fields)) : views };
   });
 
   app.get('/v1/drivers/:name', { schema: { summary: 'One hardware type and its interfaces', tags } }, async (req) => {
+    const fields = parseFields(param(req, 'fields'), 'driver', req.apiVersion);
     const t = find(req);
-    return driverView(t, registry.hosts(t.name), req.apiVersion, baseUrl(req), true);
+    const view = driverView(t, registry.hosts(t.name), req.apiVersion, baseUrl(req), true);
+    return fields ? pick(view, fields) : view;
   });
 
   app.get('/v1/drivers/:name/properties', { schema: { summary: 'driver_info fields of the default interfaces', tags } }, async (req) => {

@@ -35,9 +35,8 @@ const PROVISION_TARGETS: Record<string, UserVerb> = {
   rescue: 'rescue',
   unrescue: 'unrescue',
   adopt: 'adopt',
+  service: 'service',
 };
-/** Targets of Ironic releases newer than 21.4 that ironplan does not run (21.4 answers them as unknown). */
-const LATER_TARGETS = ['service'];
 
 const POWER_TARGETS: Record<string, PowerTarget> = {
   'power on': 'power on',
@@ -128,7 +127,7 @@ export function registerNodeActionRoutes(app: FastifyInstance, ctx: HttpContext)
     const raw = String(body.target ?? '');
     const known = findEntry('provision', 'node', raw);
     if (known) refuseBelow(req, known, `The provision target "${raw}"`);
-    if (known?.support === 'no' || LATER_TARGETS.includes(raw)) throw invalid(`target: the provision action "${raw}" is not supported by ironplan`, 'target');
+    if (known?.support === 'no') throw invalid(`target: the provision action "${raw}" is not supported by ironplan`, 'target');
     if (raw === 'unhold') {
       // No step of these drivers holds, so no node is ever in a hold state to leave (Ironic's answer outside one).
       const node = await nodes.getNode(identParam(req));
@@ -151,6 +150,19 @@ export function registerNodeActionRoutes(app: FastifyInstance, ctx: HttpContext)
     } else if (body.clean_steps !== undefined) throw invalid('clean_steps: can only be given with the "clean" target', 'clean_steps');
     const args: ProvisionArgs = body.configdrive != null ? { instance_info: { configdrive: body.configdrive } } : {};
     if (verb === 'clean') args.clean_steps = body.clean_steps as CleanStep[];
+    if (body.disable_ramdisk !== undefined) {
+      requireVersion(req, 'behaviour', 'node', 'disable-ramdisk', 'disable_ramdisk');
+      if (verb !== 'clean' && verb !== 'service') throw invalid('disable_ramdisk: can only be given with the "clean" or "service" targets', 'disable_ramdisk');
+      if (typeof body.disable_ramdisk !== 'boolean') throw invalid('disable_ramdisk: must be a boolean', 'disable_ramdisk');
+      args.disable_ramdisk = body.disable_ramdisk;
+      // Without steps a clean would fall back to the agent's sequence, which needs the ramdisk.
+      const steps = verb === 'clean' ? body.clean_steps : body.service_steps;
+      if (body.disable_ramdisk && (!Array.isArray(steps) || !steps.length)) throw invalid('disable_ramdisk: needs steps that run without the ramdisk', 'disable_ramdisk');
+    }
+    if (verb === 'service') {
+      if (!Array.isArray(body.service_steps)) throw invalid('service_steps: is required (a list of steps) when the target is "service"', 'service_steps');
+      args.service_steps = body.service_steps as CleanStep[];
+    } else if (body.service_steps !== undefined) throw invalid('service_steps: can only be given with the "service" target', 'service_steps');
     if (verb === 'rescue') {
       const password = body.rescue_password;
       if (typeof password !== 'string' || !password.trim()) throw invalid('rescue_password: a non-empty "rescue_password" is required when setting target provision state to rescue', 'rescue_password');

@@ -52,6 +52,8 @@ export const nodeSchemas = {
     properties: {
       target: { type: 'string' },
       configdrive: { type: ['string', 'object', 'null'] },
+      disable_ramdisk: { type: 'boolean', description: 'clean/service (1.70): run only steps that need no ramdisk.' },
+      service_steps: { type: 'array', description: 'service (1.87): the steps to run on the deployed node.', items: { $ref: 'clean-step.schema.json' } },
       deploy_steps: { type: 'array', description: 'active/rebuild (1.69): optional deploy steps; none are offered, so only [].' },
       rescue_password: { type: 'string', description: 'rescue only: the password of the rescue system (kept masked in instance_info while rescued).' },
       clean_steps: {

@@ -51,7 +51,7 @@ describe('provision state machine', () => {
     expect(nextState('deleting', 'done').to).toBe('cleaning');
     expect(nextState('wait call-back', 'abort').to).toBe('deploy failed');
     expect(nextState('deploy failed', 'deploy').to).toBe('deploying');
-    expect(allowedVerbs('active').sort()).toEqual(['rebuild', 'undeploy']);
+    expect(allowedVerbs('active').sort()).toEqual(['rebuild', 'rescue', 'service', 'undeploy']);
   });
 
   it('has a failed state for every transient state a dead conductor can leave', () => {

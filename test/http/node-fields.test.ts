@@ -2,7 +2,7 @@
 // it, refused in requests below it (406), stored, filtered on, and enforced as Ironic enforces it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fault, startHarness, waitFor, type Harness } from './helpers.js';
-import { since } from '../../engine/http/versions-table.js';
+import { MAX_VERSION, since } from '../../engine/http/versions-table.js';
 
 let h: Harness;
 beforeAll(async () => (h = await startHarness()));
@@ -35,7 +35,21 @@ const FIELDS: Array<[string, unknown]> = [
   ['conductor', undefined],
   ['owner', 'project-a'],
   ['description', 'the node by the door'],
+  // Above MAX_VERSION until it claims them (1.52 comes from another branch): checked hidden and refused
+  // at the maximum, and at their versions once claimed.
+  ['retired', true],
+  ['retired_reason', undefined],
+  ['lessee', 'project-b'],
+  ['network_data', { links: [], networks: [], services: [] }],
+  ['boot_mode', undefined],
+  ['secure_boot', undefined],
+  ['shard', 'shard-1'],
+  ['parent_node', undefined],
+  ['firmware_interface', undefined],
+  ['service_step', undefined],
 ];
+/** A version no later than the maximum, for fields of versions not claimed yet. */
+const upTo = (minor: number) => `1.${Math.min(minor, MAX_VERSION)}`;
 
 describe('node fields by version', () => {
   beforeAll(async () => {
@@ -44,22 +58,24 @@ describe('node fields by version', () => {
 
   it.each(FIELDS)('%s is hidden before its version and shown from it', async (field) => {
     const v = since('field', 'node', field as never);
-    expect(field in (await get('fields', `1.${v - 1}`)).body).toBe(false);
+    expect(field in (await get('fields', upTo(v - 1))).body).toBe(false);
+    // ?fields naming it below its version is Ironic's 406.
+    expect((await h.call({ method: 'GET', url: `/v1/nodes/fields?fields=${field}`, version: upTo(v - 1) })).status).toBe(406);
+    if (v > MAX_VERSION) return;
     const at = await get('fields', `1.${v}`);
     expect(at.status).toBe(200);
     expect(at.body).toHaveProperty(field);
-    // ?fields naming it below its version is Ironic's 406.
-    expect((await h.call({ method: 'GET', url: `/v1/nodes/fields?fields=${field}`, version: `1.${v - 1}` })).status).toBe(406);
   });
 
   it.each(FIELDS.filter(([, value]) => value !== undefined))('%s is written by PATCH from its version (406 before) and on create', async (field, value) => {
     const v = since('field', 'node', field as never);
-    const below = await patch('fields', [{ op: 'add', path: `/${field}`, value }], `1.${v - 1}`);
+    const below = await patch('fields', [{ op: 'add', path: `/${field}`, value }], upTo(v - 1));
     expect(below.status).toBe(406);
+    expect((await create({ driver: 'fake-hardware', [field]: value }, upTo(v - 1))).status).toBe(406);
+    if (v > MAX_VERSION) return;
     const at = await patch('fields', [{ op: 'add', path: `/${field}`, value }], `1.${v}`);
     expect(at.status, JSON.stringify(at.body)).toBe(200);
     expect(at.body[field]).toEqual(value);
-    expect((await create({ driver: 'fake-hardware', [field]: value }, `1.${v - 1}`)).status).toBe(406);
     const made = await create({ driver: 'fake-hardware', [field]: value }, `1.${v}`);
     expect(made.status).toBe(201);
     expect(made.body[field]).toEqual(value);

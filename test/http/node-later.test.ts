@@ -85,3 +85,69 @@ describe('from their versions', () => {
     expect(fault(one.body)).toContain('deploy.x');
   });
 });
+
+describe('servicing (1.87)', () => {
+  it.runIf(since('provision', 'node', 'service') <= MAX_VERSION)('runs service steps on an active node, which returns to active; refuses unknown steps and wrong states', async () => {
+    const put = (payload: Record<string, unknown>) => h.call({ method: 'PUT', url: '/v1/nodes/svc/states/provision?wait=10', payload });
+    expect((await h.call({ method: 'POST', url: '/v1/nodes', payload: { driver: 'fake-hardware', name: 'svc', deploy_interface: 'fake' } })).status).toBe(201);
+    const early = await put({ target: 'service', service_steps: [{ interface: 'deploy', step: 'reboot' }] });
+    expect(early.status).toBe(400);
+    expect(fault(early.body)).toContain('"service" can not be performed on a node in provision state "enroll"');
+    for (const target of ['manage', 'provide', 'active']) expect((await put({ target })).status).toBe(202);
+    await waitFor(h, 'svc', (n) => n.provision_state === 'active' && n.reservation === null);
+    expect(fault((await put({ target: 'service' })).body)).toContain('service_steps');
+    expect(fault((await put({ target: 'service', service_steps: [] })).body)).toContain('at least one step');
+    const unknown = await put({ target: 'service', service_steps: [{ interface: 'deploy', step: 'flash' }] });
+    expect(unknown.status).toBe(400);
+    expect(fault(unknown.body)).toContain('deploy.reboot');
+    expect((await put({ target: 'service', service_steps: [{ interface: 'deploy', step: 'reboot' }] })).status).toBe(202);
+    const done = await waitFor(h, 'svc', (n) => n.provision_state === 'active' && n.reservation === null);
+    expect(done.driver_internal_info).not.toHaveProperty('service_steps');
+    expect(done.power_state).toBe('power on');
+    const history = (await h.call({ method: 'GET', url: '/v1/nodes/svc/history' })).body.history.map((e: { event: string }) => e.event);
+    expect(history).toContain('serviced');
+  });
+
+  it('refuses the service target below 1.87 (406)', async () => {
+    const r = await h.call({ method: 'PUT', url: '/v1/nodes/later/states/provision', payload: { target: 'service', service_steps: [] }, version: at(since('provision', 'node', 'service') - 1) });
+    expect(r.status).toBe(406);
+  });
+});
+
+describe('driver fields (1.77)', () => {
+  it.runIf(since('query', 'drivers', 'fields') <= MAX_VERSION)('selects fields of the driver list and of one driver', async () => {
+    const list = await h.call({ method: 'GET', url: '/v1/drivers?fields=name,default_rescue_interface' });
+    expect(list.status).toBe(200);
+    expect(list.body.drivers.find((d: { name: string }) => d.name === 'fake-hardware')).toEqual({ name: 'fake-hardware', default_rescue_interface: 'no-rescue' });
+    expect((await h.call({ method: 'GET', url: '/v1/drivers/fake-hardware?fields=name,enabled_rescue_interfaces' })).body).toEqual({ name: 'fake-hardware', enabled_rescue_interfaces: ['fake', 'no-rescue'] });
+    expect((await h.call({ method: 'GET', url: '/v1/drivers?fields=nope' })).status).toBe(400);
+  });
+
+  it('refuses ?fields on drivers below 1.77 (406)', async () => {
+    expect((await h.call({ method: 'GET', url: '/v1/drivers?fields=name', version: at(since('query', 'drivers', 'fields') - 1) })).status).toBe(406);
+  });
+});
+
+describe('disable_ramdisk (1.70)', () => {
+  it('refuses disable_ramdisk below 1.70 (406) and outside clean/service (400)', async () => {
+    const put = (payload: Record<string, unknown>, version?: string) => h.call({ method: 'PUT', url: '/v1/nodes/later/states/provision', payload, version });
+    expect((await put({ target: 'clean', clean_steps: [], disable_ramdisk: true }, at(since('behaviour', 'node', 'disable-ramdisk') - 1))).status).toBe(406);
+    if (since('behaviour', 'node', 'disable-ramdisk') > MAX_VERSION) return;
+    expect((await put({ target: 'provide', disable_ramdisk: true })).status).toBe(400);
+    const steps = await put({ target: 'clean', clean_steps: [{ interface: 'deploy', step: 'erase_devices_metadata' }], disable_ramdisk: true });
+    expect(steps.status).toBe(400);
+  });
+
+  it.runIf(since('provision', 'node', 'service') <= MAX_VERSION)('lets servicing run fake deploy\'s reboot without the ramdisk; the agent\'s erase needs it (400)', async () => {
+    await waitFor(h, 'svc', (n) => n.provision_state === 'active' && n.reservation === null);
+    const put = (ident: string, payload: Record<string, unknown>) => h.call({ method: 'PUT', url: `/v1/nodes/${ident}/states/provision?wait=10`, payload });
+    expect((await put('svc', { target: 'service', service_steps: [{ interface: 'deploy', step: 'reboot' }], disable_ramdisk: true })).status).toBe(202);
+    await waitFor(h, 'svc', (n) => n.provision_state === 'active' && n.reservation === null);
+    expect((await h.call({ method: 'POST', url: '/v1/nodes', payload: { driver: 'fake-hardware', name: 'agentclean' } })).status).toBe(201);
+    expect((await put('agentclean', { target: 'manage' })).status).toBe(202);
+    await waitFor(h, 'agentclean', (n) => n.provision_state === 'manageable' && n.reservation === null);
+    const erase = await put('agentclean', { target: 'clean', clean_steps: [{ interface: 'deploy', step: 'erase_devices_metadata' }], disable_ramdisk: true });
+    expect(erase.status).toBe(400);
+    expect(fault(erase.body)).toContain('requires the ramdisk');
+  });
+});

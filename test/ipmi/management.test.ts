@@ -60,3 +60,14 @@ describe('ipmitool management against ipmi_sim', () => {
     expect(await management.getSupportedBootDevices(task)).toEqual(['pxe', 'disk', 'cdrom', 'bios', 'safe']);
   });
 });
+
+describe('ipmitool inject NMI against ipmi_sim', () => {
+  // Ironic's "chassis power diag". ipmi_sim implements power on/off/cycle/reset but not the diagnostic
+  // interrupt, so its refusal is what comes back, with the BMC and the command named.
+  it('sends chassis power diag; a BMC without it (ipmi_sim) refuses, and the error says so', async () => {
+    const { task } = makeTask(driverInfoFor(lab.bmc));
+    const err = await management.injectNmi!(task).then(() => undefined, (e: unknown) => e as Error);
+    expect(err?.message).toContain(`BMC ${lab.bmc.address}:${lab.bmc.port}`);
+    expect(err?.message).toContain('Set Chassis Power Control to Diag failed');
+  });
+});
