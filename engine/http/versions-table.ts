@@ -266,7 +266,7 @@ export const MICROVERSIONS = [
   version(76, 'Changing boot mode and secure boot', endpoints(['/v1/nodes/{node}/states/boot_mode', '/v1/nodes/{node}/states/secure_boot'], { support: 'none', note: '400: the management interfaces cannot change them' })),
   version(77, 'Field selection of drivers', queries('drivers', ['fields'])),
   version(78, 'Node history', endpoints(['/v1/nodes/{node}/history'], { note: "the node's events: failures as ERROR, the rest INFO" })),
-  version(79, 'Allocations prefer a node named as the allocation', behaviour('allocation-name-match', 'an allocation with a name prefers the node of that name', { support: 'no', note: 'no allocations on this branch' })),
+  version(79, 'Allocations prefer a node named as the allocation', behaviour('allocation-name-match', 'an allocation with a name prefers the node of that name', { support: 'any-version', note: 'the manager prefers it at every version, as Ironic 21.4\'s conductor does (1.79 only signals it)' })),
   version(80, 'Project-scoped node creation and deletion', behaviour('project-create-delete', 'a signifier: a project-scoped admin may create and delete nodes it owns', { support: 'no' })),
   version(81, 'Node inventory', endpoints(['/v1/nodes/{node}/inventory'], { support: 'no' })),
   version(82, 'Shards',
