@@ -17,6 +17,7 @@ import type { Event } from './generated/event.js';
 import { imageReasons, provisionPath, type Specs } from './plan.js';
 import { STABLE_STATES, allowedVerbs } from './states.js';
 import { CONFIGDRIVE_DIGEST_KEY, configdriveDigest } from './configdrive.js';
+import { findAllocation } from './store/allocations.js';
 
 export interface ApplyOptions {
   /** How many actions may run at once (nodes waiting for their agent do not count). */
@@ -408,10 +409,17 @@ export class Applier {
         const candidates = (await this.store.listNodes({ resource_class: sel.resource_class, maintenance: false, associated: false })).filter(
           (n) => fits(n) && !claimed.has(n.uuid) && !taken.has(n.uuid),
         );
-        const pick = candidates.find((n) => n.provision_state === 'available');
-        if (pick) {
-          claimed.add(pick.uuid);
-          return pick;
+        const free = candidates.filter((n) => n.provision_state === 'available');
+        if (free.length) {
+          const pick = await this.allocate(d, free, existing);
+          if (pick) {
+            claimed.add(pick.uuid);
+            return pick;
+          }
+          // Taken meanwhile (by another apply or an allocation): look again once something changes.
+          if (Date.now() > deadline) throw new EngineError('Conflict', `no available node could be allocated to deployment ${d.name}`);
+          await ctx.yieldSlot(change.promise);
+          continue;
         }
         const coming = candidates.filter(
           (n) => (['cleaning', 'clean wait'].includes(n.provision_state) && n.target_provision_state === 'available') || ctx.willProvide(new Set([n.uuid, ...(n.name ? [n.name] : [])])),
@@ -424,6 +432,28 @@ export class Applier {
         change.dispose();
       }
     }
+  }
+
+  /**
+   * Claims one of `free` for a deployment by selector through an allocation, so the manager picks by the
+   * rule every allocation follows (engine/conductor/allocations.ts), as the Terraform provider's
+   * deployments by selector do. The allocation's UUID is the deployment's (recorded at once), which the
+   * node then carries as its instance; undeploying ends the allocation. Undefined if none could be had.
+   */
+  private async allocate(d: DeploymentSpec, free: NodeRecord[], existing: DeploymentRecord | undefined): Promise<NodeRecord | undefined> {
+    const sel = d.node_selector!;
+    const uuid = existing?.uuid ?? newUuid();
+    // A failed attempt of this deployment left its allocation without a node: it is replaced.
+    const stale = await findAllocation(this.store.db, uuid);
+    if (stale && !stale.node_uuid) await this.deps.manager.deleteAllocation(uuid, 'apply');
+    const a = await this.deps.manager.createAllocation({ uuid, resource_class: sel.resource_class, traits: sel.traits ?? [], candidate_nodes: free.map((n) => n.uuid) }, 'apply');
+    if (a.state !== 'active' || !a.node_uuid) {
+      await this.deps.manager.deleteAllocation(a.uuid, 'apply');
+      return undefined;
+    }
+    const node = await this.deps.nodes.getNode(a.node_uuid);
+    await this.recordDeployment(d, node, a.uuid);
+    return node;
   }
 
   /**
@@ -453,11 +483,11 @@ export class Applier {
     return { promise, dispose: () => dispose() };
   }
 
-  private async recordDeployment(d: DeploymentSpec, node: NodeRecord): Promise<DeploymentRecord> {
+  private async recordDeployment(d: DeploymentSpec, node: NodeRecord, uuid?: string): Promise<DeploymentRecord> {
     const existing = await this.store.findDeployment(d.name);
     const t = now();
     const rec: DeploymentRecord = {
-      uuid: existing?.uuid ?? newUuid(),
+      uuid: existing?.uuid ?? uuid ?? newUuid(),
       name: d.name,
       node_uuid: node.uuid,
       image_source: d.image_source,

@@ -11,7 +11,7 @@ import { now } from '../store/store.js';
 import * as rows from '../store/allocations.js';
 import { baseUrl, identParam, param, type HttpContext } from './context.js';
 import { nextLink, pageParams } from './list.js';
-import { applyPatch, asPatch, parsePointer } from './jsonpatch.js';
+import { applyPatch, patchOf } from './jsonpatch.js';
 import { atVersion, links, parseFields, pick } from './repr.js';
 import { checkQuery, requireVersion, versionHas } from './version.js';
 import { isLogicalName } from './names.js';
@@ -22,22 +22,8 @@ const PATCHABLE = ['name', 'extra'];
 const invalid = (message: string, field?: string) => new EngineError('InvalidParameter', message, field);
 
 export function allocationDetail(a: AllocationRecord, v: number, base: string): Record<string, unknown> {
-  const full: Record<string, unknown> = {
-    uuid: a.uuid,
-    name: a.name,
-    node_uuid: a.node_uuid,
-    state: a.state,
-    last_error: a.last_error,
-    resource_class: a.resource_class,
-    traits: a.traits,
-    candidate_nodes: a.candidate_nodes,
-    extra: a.extra,
-    owner: a.owner,
-    created_at: a.created_at,
-    updated_at: a.updated_at,
-    links: links(base, `allocations/${a.uuid}`),
-  };
-  return atVersion(full, 'allocation', v);
+  // The record's fields are Ironic's, in its order.
+  return atVersion({ ...a, links: links(base, `allocations/${a.uuid}`) }, 'allocation', v);
 }
 
 function view(a: AllocationRecord, v: number, base: string, fields?: readonly string[]) {
@@ -123,11 +109,7 @@ export function registerAllocationRoutes(app: FastifyInstance, ctx: HttpContext)
   app.patch('/v1/allocations/:ident', { schema: { summary: 'Change an allocation\'s name or extra with a JSON Patch (1.57)', tags } }, async (req) => {
     gate(req);
     requireVersion(req, 'behaviour', 'node', 'allocation-patch', 'Updating allocations');
-    const ops = asPatch(req.body);
-    for (const op of ops) {
-      const top = parsePointer(op.path)[0]!;
-      if (!PATCHABLE.includes(top)) throw invalid(`Cannot update ${op.path}: only ${PATCHABLE.join(', ')} may be changed`, op.path);
-    }
+    const ops = patchOf(req.body, PATCHABLE);
     const updated = await store.transaction(async (tx) => {
       const current = await rows.getAllocation(tx.db, identParam(req));
       const after = applyPatch({ name: current.name, extra: current.extra }, ops) as { name?: unknown; extra?: unknown };

@@ -11,7 +11,7 @@ import { now } from '../store/store.js';
 import * as rows from '../store/deploy-templates.js';
 import { baseUrl, boolParam, identParam, param, type HttpContext } from './context.js';
 import { nextLink, pageParams } from './list.js';
-import { applyPatch, asPatch, parsePointer } from './jsonpatch.js';
+import { applyPatch, patchOf } from './jsonpatch.js';
 import { atVersion, links, parseFields, pick } from './repr.js';
 import { checkQuery, requireVersion } from './version.js';
 
@@ -105,11 +105,7 @@ export function registerDeployTemplateRoutes(app: FastifyInstance, ctx: HttpCont
 
   app.patch('/v1/deploy_templates/:ident', { schema: { summary: 'Change a deploy template with a JSON Patch (name, steps, extra)', tags } }, async (req) => {
     gate(req);
-    const ops = asPatch(req.body);
-    for (const op of ops) {
-      const top = parsePointer(op.path)[0]!;
-      if (!PATCHABLE.includes(top)) throw invalid(`Cannot update ${op.path}: only ${PATCHABLE.join(', ')} may be changed`, op.path);
-    }
+    const ops = patchOf(req.body, PATCHABLE);
     const updated = await store.transaction(async (tx) => {
       const current = await rows.getDeployTemplate(tx.db, identParam(req));
       const after = applyPatch({ name: current.name, steps: current.steps, extra: current.extra }, ops) as Record<string, unknown>;

@@ -120,3 +120,14 @@ export function applyPatch<T>(doc: T, ops: PatchOp[]): T {
   }
   return out as T;
 }
+
+/** The request's JSON Patch, each operation on one of `allowed` top-level fields (400 naming the path otherwise). */
+export function patchOf(body: unknown, allowed: readonly string[]): PatchOp[] {
+  const ops = asPatch(body);
+  for (const op of ops) {
+    if (!allowed.includes(parsePointer(op.path)[0]!)) {
+      throw new EngineError('InvalidParameter', `Cannot patch ${op.path}. Only the following can be updated: ${allowed.join(', ')}`, op.path);
+    }
+  }
+  return ops;
+}

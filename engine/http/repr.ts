@@ -43,13 +43,13 @@ export const CHASSIS_LIST_FIELDS = ['uuid', 'description', 'links'];
 export const PORTGROUP_LIST_FIELDS = ['uuid', 'address', 'name', 'links'];
 
 /** The collection whose `fields` parameter selects fields of a resource. */
-const COLLECTION: Record<string, OfKind<'query'>> = { node: 'nodes', port: 'ports', chassis: 'chassis', portgroup: 'portgroups', driver: 'drivers', allocation: 'allocations', deploy_template: 'deploy_templates' };
+const COLLECTION: Record<string, OfKind<'query'>> = { node: 'nodes', port: 'ports', chassis: 'chassis', portgroup: 'portgroups', allocation: 'allocations', deploy_template: 'deploy_templates', volume_connector: 'volume_connectors', volume_target: 'volume_targets', driver: 'drivers' };
 
 /**
  * The `fields` query parameter, as Ironic checks it: 406 before 1.8 or for a field of a later version,
  * 400 for a name that is no field of the resource.
  */
-export function parseFields(raw: string | undefined, of: 'node' | 'port' | 'chassis' | 'portgroup' | 'driver' | 'allocation' | 'deploy_template', v: number): string[] | undefined {
+export function parseFields(raw: string | undefined, of: 'node' | 'port' | 'chassis' | 'portgroup' | 'allocation' | 'deploy_template' | 'volume_connector' | 'volume_target' | 'driver', v: number): string[] | undefined {
   if (raw === undefined || raw === '') return undefined;
   const needs = since('query', COLLECTION[of]!, 'fields');
   if (v < needs) throw new NotAcceptable(`Request not acceptable: ?fields requires API version 1.${needs} or later (this request is 1.${v}).`);

@@ -26,6 +26,7 @@ import { registerDeclarativeRoutes } from './declarative.js';
 import { registerEventRoutes } from './events.js';
 import { registerAllocationRoutes } from './allocations.js';
 import { registerDeployTemplateRoutes } from './deploy-templates.js';
+import { registerVolumeRoutes } from './volume.js';
 import { registerMetrics } from './metrics.js';
 import { collectRoutes, registerOpenApi } from './openapi.js';
 import { serverTlsOptions, type TlsServerFiles } from '../secrets/tls.js';
@@ -173,6 +174,7 @@ export async function buildServer(engine: Engine, opts: ServerOptions = {}): Pro
   registerEventRoutes(app, ctx);
   registerAllocationRoutes(app, ctx);
   registerDeployTemplateRoutes(app, ctx);
+  registerVolumeRoutes(app, ctx);
   registerOpenApi(app, routes);
   registerUiRoutes(app);
 

@@ -147,7 +147,7 @@ export function registerVersionRoutes(app: FastifyInstance, baseUrl: (req: Fasti
       media_types: [{ base: 'application/json', type: 'application/vnd.openstack.ironic.v1+json' }],
     };
     // The resources the request's version has (lookup and heartbeat from 1.22, as Ironic lists them).
-    for (const name of ['chassis', 'nodes', 'ports', 'portgroups', 'drivers', 'lookup', 'heartbeat', 'conductors', 'allocations', 'events', 'deploy_templates', 'shards'] as const) {
+    for (const name of ['chassis', 'nodes', 'ports', 'portgroups', 'volume', 'drivers', 'lookup', 'heartbeat', 'conductors', 'allocations', 'events', 'deploy_templates', 'shards'] as const) {
       if (versionHas(req, 'field', 'v1', name)) out[name] = links(base, name);
     }
     out.version = versionDoc(base);

@@ -76,22 +76,10 @@ export async function insertAllocation(db: Db, a: AllocationRecord): Promise<voi
   if (a.name && (await db.selectFrom('allocations').select('uuid').where('name', '=', a.name).executeTakeFirst())) {
     throw new EngineError('Conflict', `Allocation with name ${a.name} already exists.`, 'name');
   }
+  const json = (v: unknown) => JSON.stringify(v);
   await db
     .insertInto('allocations')
-    .values({
-      uuid: a.uuid,
-      name: a.name,
-      node_uuid: a.node_uuid,
-      state: a.state,
-      last_error: a.last_error,
-      resource_class: a.resource_class,
-      traits: JSON.stringify(a.traits),
-      candidate_nodes: JSON.stringify(a.candidate_nodes),
-      extra: JSON.stringify(a.extra),
-      owner: a.owner,
-      created_at: a.created_at,
-      updated_at: a.updated_at,
-    })
+    .values({ ...a, traits: json(a.traits), candidate_nodes: json(a.candidate_nodes), extra: json(a.extra) })
     .execute();
 }
 
@@ -138,17 +126,13 @@ export async function claimNode(db: Db, nodeUuid: string, allocationUuid: string
 /** Frees the allocation's node: clears the allocation and the instance it set, then deletes the row. */
 export async function deleteAllocation(db: Db, a: AllocationRecord, at: string): Promise<void> {
   if (a.node_uuid) {
+    // Each of the two is cleared only if it is still this allocation's.
+    const clear = (col: 'allocation_uuid' | 'instance_uuid') => sql<string | null>`case when ${sql.ref(col)} = ${a.uuid} then null else ${sql.ref(col)} end`;
     await db
       .updateTable('nodes')
-      .set({ allocation_uuid: null, updated_at: at, version: sql<number>`version + 1` })
+      .set({ allocation_uuid: clear('allocation_uuid'), instance_uuid: clear('instance_uuid'), updated_at: at, version: sql<number>`version + 1` })
       .where('uuid', '=', a.node_uuid)
-      .where('allocation_uuid', '=', a.uuid)
-      .execute();
-    await db
-      .updateTable('nodes')
-      .set({ instance_uuid: null, updated_at: at, version: sql<number>`version + 1` })
-      .where('uuid', '=', a.node_uuid)
-      .where('instance_uuid', '=', a.uuid)
+      .where((eb) => eb.or([eb('allocation_uuid', '=', a.uuid), eb('instance_uuid', '=', a.uuid)]))
       .execute();
   }
   await db.deleteFrom('allocations').where('uuid', '=', a.uuid).execute();

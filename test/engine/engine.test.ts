@@ -1,5 +1,7 @@
 // The engine on a real SQLite file: apply converges and is idempotent, locks and versions hold,
 // injected failures end in the right failed states, drift is observed, events are recorded.
+import type { NodeSpec } from '../../engine/generated/node-spec.js';
+import { allocationOfNode } from '../../engine/store/allocations.js';
 import { describe, it, expect, afterEach } from 'vitest';
 import { openTestEngine, SHA } from './helpers.js';
 import type { Engine } from '../../engine/engine.js';
@@ -51,8 +53,18 @@ describe('engine on SQLite', () => {
     expect(b.provision_state).toBe('active');
     expect(b.instance_info.image_source).toBe('http://img/w.raw');
     expect((await engine.store.listDeployments())[0]!.node_uuid).toBe(b.uuid);
+    // Claimed through an allocation (the manager's rule): its UUID is the deployment's, the node's instance.
+    const deployment = (await engine.store.listDeployments())[0]!;
+    expect(b.allocation_uuid).toBe(deployment.uuid);
+    expect(b.instance_uuid).toBe(deployment.uuid);
+    expect(await allocationOfNode(engine.store.db, b.uuid)).toMatchObject({ uuid: deployment.uuid, state: 'active', resource_class: 'std', traits: ['CUSTOM_X'] });
     const again = await engine.makePlan();
     expect(again.actions).toEqual([]);
+    // Undeploying ends the allocation with the instance.
+    await engine.putSpecs({ nodes: (await engine.store.listSpecs<NodeSpec>('node')), deployments: [] });
+    expect((await applyAll(engine)).result.status).toBe('succeeded');
+    expect(await allocationOfNode(engine.store.db, b.uuid)).toBeUndefined();
+    expect(await engine.nodes.getNode('b')).toMatchObject({ provision_state: 'available', instance_uuid: null, allocation_uuid: null });
   });
 
   it('records every transition as an event: who, from, to, why', async () => {

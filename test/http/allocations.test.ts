@@ -80,6 +80,13 @@ describe('allocations', () => {
     expect(other.body.node_uuid).toBe(a);
   });
 
+  it('prefers the node named as the allocation (Ironic 1.79, at every version)', async () => {
+    const nodes = await Promise.all([0, 1, 2, 3].map(() => availableNode('rc-named')));
+    const names = await Promise.all(nodes.map(async (u) => (await h.call({ method: 'GET', url: `/v1/nodes/${u}` })).body.name as string));
+    const r = await create({ resource_class: 'rc-named', name: names[2] }, '1.52');
+    expect(r.body).toMatchObject({ state: 'active', node_uuid: nodes[2] });
+  });
+
   it('refuses bad input with 400 naming the field, and nothing is written', async () => {
     const before = (await h.call({ method: 'GET', url: '/v1/allocations' })).body.allocations.length;
     const noClass = await create({});
