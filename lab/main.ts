@@ -1,13 +1,17 @@
-// `npm run lab`: one full cycle of the emulated lab, with the time of each phase.
+// `npm run lab`: one full cycle of the emulated lab, with the time of each phase. `--redfish`: the cycle
+// over Redfish virtual media (UEFI, qcow2, config drive, no network boot; lab/cycle-redfish.ts).
 import { runLabCycle } from './cycle.js';
+import { runRedfishLabCycle } from './cycle-redfish.js';
 
 const keep = process.argv.includes('--keep');
+const redfish = process.argv.includes('--redfish');
 // --split: `ironplan api` + `ironplan manager` processes on PostgreSQL (the deploy cycle only).
 const split = process.argv.includes('--split');
-const clean = !split && !process.argv.includes('--no-clean');
-runLabCycle({ keep, split, clean, inspect: clean && !process.argv.includes('--no-inspect') }).then(
+const clean = !split && !redfish && !process.argv.includes('--no-clean');
+const run = redfish ? runRedfishLabCycle({ keep }) : runLabCycle({ keep, split, clean, inspect: clean && !process.argv.includes('--no-inspect') });
+run.then(
   (r) => {
-    process.stdout.write(`lab: OK, the deployed image printed ${r.marker}\n`);
+    process.stdout.write(`lab: OK, the deployed image printed ${r.marker}${r.hostname ? ` and hostname=${r.hostname}` : ''}\n`);
   },
   (err: unknown) => {
     process.stderr.write(`lab: FAILED: ${(err as Error).stack ?? String(err)}\n`);
