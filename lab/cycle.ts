@@ -95,6 +95,8 @@ export interface LabResult {
   marker: string;
   /** What the deployed system printed as `hostname=...` (from its config drive). */
   hostname: string | null;
+  /** The VM's serial console from power on to the marker (firmware, ramdisk, deployed system). */
+  console: string;
   finalState: string;
   /** With `clean`: the state after the undeploy, and whether both ends of the disk read as zeros. */
   cleaned?: { state: string; diskHeadZero: boolean; diskTailZero: boolean; seconds: number };
@@ -232,7 +234,7 @@ export async function runLabCycle(opts: LabOptions = {}): Promise<LabResult> {
       print(`  inspected properties: ${JSON.stringify(after.properties)}`);
       phases.push({ name: 'inspection', seconds: inspected.seconds });
     }
-    return { phases, cycleSeconds, marker, hostname, finalState: node.provision_state, cleaned, inspected };
+    return { phases, cycleSeconds, marker, hostname, console: consoleText, finalState: node.provision_state, cleaned, inspected };
   } catch (err) {
     if (machine) print(`lab: console log tail:\n${(await readConsole(machine.vm).catch(() => '')).slice(-3000)}`);
     throw err;

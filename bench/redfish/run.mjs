@@ -2,15 +2,20 @@
 // until it settles, over the driver's session and keep-alive pool) against the raw Redfish round trip for
 // the same change (one POST Reset, GETs until PowerState settles, on one bare keep-alive connection), and
 // a single raw GET; same lab BMC (in-memory machine, PoweringOn/Off lasting `transitionMs`), same run.
-//   node bench/redfish/run.mjs [changes=20] [transitionMs=30]
+// Then the lab's deploy cycle twice, one after the other, phase by phase: over Redfish virtual media
+// (lab/cycle-redfish.ts: the ISO in the virtual CD, no network boot) and over IPMI + iPXE (lab/cycle.ts),
+// both UEFI, the same qcow2 image and config drive, so the difference is the ramdisk's way in.
+//   node bench/redfish/run.mjs [changes=20] [transitionMs=30] [--power-only]
 // Runs the built code: `npm run build` first (lab/ is part of the tsc build).
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Agent, request } from 'undici';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const changes = Number(process.argv[2] ?? 20);
-const transitionMs = Number(process.argv[3] ?? 30);
+const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const powerOnly = process.argv.includes('--power-only');
+const changes = Number(positional[0] ?? 20);
+const transitionMs = Number(positional[1] ?? 30);
 const USERNAME = 'admin';
 const PASSWORD = 'bench-secret';
 
@@ -80,4 +85,30 @@ try {
 } finally {
   await raw.close();
   await bmc.close();
+}
+
+if (!powerOnly) {
+  const { runLabCycle } = await load('lab/cycle.js');
+  const { runRedfishLabCycle } = await load('lab/cycle-redfish.js');
+  const quiet = () => {};
+  console.log('lab cycles (UEFI VM, qcow2 image, config drive), one after the other:');
+  const runs = [
+    ['virtual media (redfish)', () => runRedfishLabCycle({ hostname: 'bench-vmedia', print: quiet })],
+    ['iPXE (ipmi)', () => runLabCycle({ firmware: 'uefi', qcow2: true, hostname: 'bench-ipxe', print: quiet })],
+  ];
+  const results = [];
+  for (const [name, run] of runs) {
+    const r = await run();
+    if (r.hostname !== `bench-${name.startsWith('iPXE') ? 'ipxe' : 'vmedia'}`) throw new Error(`${name}: the deployed system printed hostname=${r.hostname}`);
+    results.push([name, new Map(r.phases.map((p) => [p.name, p.seconds]))]);
+  }
+  const names = [...new Set(results.flatMap(([, m]) => [...m.keys()]))];
+  const cell = (v) => (v === undefined || Number.isNaN(v) ? 'n/a' : `${v.toFixed(1)} s`).padStart(9);
+  const width = Math.max(...names.map((n) => n.length));
+  console.log(`  ${'phase'.padEnd(width)}  ${results.map(([n]) => n.padStart(24)).join('')}  difference`);
+  for (const n of names) {
+    const [a, b] = results.map(([, m]) => m.get(n));
+    const diff = a === undefined || b === undefined || Number.isNaN(a - b) ? '' : `${a - b >= 0 ? '+' : ''}${(a - b).toFixed(1)} s`;
+    console.log(`  ${n.padEnd(width)}  ${results.map(([, m]) => cell(m.get(n)).padStart(24)).join('')}  ${diff}`);
+  }
 }
