@@ -169,7 +169,8 @@ export async function runLabCycle(opts: LabOptions = {}): Promise<LabResult> {
     const password = `lab-${Math.random().toString(36).slice(2, 10)}`;
     machine = await (opts.machine ?? ipmiMachine)({ work, disk: diskPath, mac, firmware, guestApiUrl, password });
     const { vm } = machine;
-    phase(`start ironplan, ${machine.label}`);
+    print(`lab: the VM's BMC: ${machine.label}`);
+    phase('start ironplan, BMC and VM');
 
     const ctx: LabContext = {
       apiUrl,
@@ -286,6 +287,7 @@ export async function deployPhases(apiUrl: string, nodeUuid: string, t: { cycleS
   const rel = (a?: number, b?: number) => (a && b ? (b - a) / 1000 : Number.NaN);
   return [
     { name: 'enroll + manage + provide', seconds: rel(t.cycleStart, at('provision:deploying')) },
+    { name: 'image preparation, ramdisk boot set up, power on (deploying to wait call-back)', seconds: rel(at('provision:deploying'), at('provision:wait call-back')) },
     { name: "power on to ramdisk agent's first heartbeat", seconds: rel(at('provision:wait call-back'), at('progress:ready') ?? at('progress:busy')) },
     { name: 'image write + verify (agent ready to verified)', seconds: rel(at('progress:ready'), at('verb:resume')) },
     { name: 'boot from disk set, power cycle (verified to active)', seconds: rel(at('verb:resume'), t.active) },

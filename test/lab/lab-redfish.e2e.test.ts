@@ -8,7 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import type { LabContext } from '../../lab/cycle.js';
 import { runRedfishLabCycle } from '../../lab/cycle-redfish.js';
-import { buildProviderOnce, providerBlock, requireTerraform, tfOk, workdir, type Service } from '../provider/helpers.js';
+import { buildProviderOnce, requireTerraform, workdir } from '../provider/helpers.js';
+import { applyLab, destroyLab } from './terraform-lab.js';
 
 const haveTerraform = requireTerraform('the terraform-driven Redfish lab');
 
@@ -27,7 +28,7 @@ describe('emulated lab over Redfish virtual media (slow)', () => {
     expect(result.hostname).toBe('lab-rf-api');
     expect(result.cycleSeconds).toBeLessThan(150);
     expect(result.phases.map((p) => p.name)).toContain("power on to ramdisk agent's first heartbeat");
-    expect(lines.join('\n')).toMatch(/Redfish BMC \(HTTPS\) for a UEFI VM without network boot/);
+    expect(lines.join('\n')).toMatch(/the VM's BMC: Redfish BMC \(HTTPS\) for a UEFI VM without network boot/);
     expectVirtualMediaBoot(result.console);
     // The address from network_data, on the ISO's command line: the agent asked no DHCP server.
     expect(result.console).toMatch(/ironplan-agent: \[[\d.]+\] address 10\.0\.2\.15\/24 \(static\)/);
@@ -42,14 +43,10 @@ describe('emulated lab over Redfish virtual media (slow)', () => {
         hostname: 'lab-rf-tf',
         print: (l) => console.log(l),
         deploy: async (ctx: LabContext) => {
-          w.write(
-            'main.tf',
-            `${providerBlock({ url: ctx.apiUrl } as Service)}
-variable "bmc_password" {
-  type      = string
-  sensitive = true
-}
-resource "ironplan_node" "lab" {
+          await applyLab(
+            w,
+            ctx,
+            `resource "ironplan_node" "lab" {
   name       = "lab-node"
   driver     = "redfish"
   interfaces = { boot = "redfish-virtual-media" }
@@ -76,18 +73,10 @@ resource "ironplan_deployment" "lab" {
   }
 }
 `,
+            240_000,
           );
-          w.env.TF_VAR_bmc_password = ctx.bmc.password;
-          const apply = await tfOk(w, ['apply', '-auto-approve', '-no-color', '-input=false'], 240_000);
-          expect(apply.stdout).toContain('Apply complete! Resources: 2 added');
-          expect(apply.stdout + apply.stderr).not.toContain(ctx.bmc.password);
         },
-        after: async (ctx) => {
-          const destroy = await tfOk(w, ['destroy', '-auto-approve', '-no-color', '-input=false'], 120_000);
-          expect(destroy.stdout).toContain('Destroy complete! Resources: 2 destroyed');
-          const res = await fetch(`${ctx.apiUrl}/v1/nodes`, { headers: { 'x-openstack-ironic-api-version': 'latest' } });
-          expect(((await res.json()) as { nodes: unknown[] }).nodes).toEqual([]);
-        },
+        after: (ctx) => destroyLab(w, ctx, 120_000),
       });
       expect(result.finalState).toBe('active');
       expect(result.hostname).toBe('lab-rf-tf');

@@ -1,6 +1,6 @@
 // Failure paths of a deploy over Redfish virtual media, against the lab Redfish BMC (HTTPS, sessions) with an
 // in-memory machine: a wrong password, an unreachable BMC, a BMC that answers 500 twice (the deploy still
-// succeeds), a BMC that refuses InsertMedia, an agent that never calls back. Each failure leaves the node
+// succeeds), a BMC that refuses InsertMedia, an agent that never calls back, an abort. Each failure leaves the node
 // in deploy failed with a clear last_error, the machine powered off (read from the BMC's machine, not from
 // ironplan's record) and no medium in the virtual CD; the node's ISO is gone from the boot root.
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -138,6 +138,19 @@ describe('redfish virtual-media deploy failures (lab Redfish BMC, in-memory mach
     expect(after.last_error).not.toMatch(/[0-9a-f]{32}\.iso/);
     expect(await machineOff()).toBe('Off');
     expect(machine.history.some((h) => h.type === 'On')).toBe(false);
+    expect(isos()).toEqual([]);
+  }, 60_000);
+
+  it('an abort while waiting for the agent: machine powered off, CD ejected, ISO removed', async () => {
+    const node = await available();
+    await deploy(node.uuid);
+    await engine.nodes.waitForNode(node.uuid, (n) => n.reservation === null && n.provision_state === 'wait call-back', 30_000);
+    expect(machine.media).not.toBeNull();
+    await (await engine.conductor.provision(node.uuid, 'abort')).done;
+    const after = await settle(node.uuid);
+    expect(after.provision_state).toBe('deploy failed');
+    expect(await machineOff()).toBe('Off');
+    expect(machine.media).toBeNull();
     expect(isos()).toEqual([]);
   }, 60_000);
 
