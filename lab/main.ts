@@ -7,8 +7,9 @@ const keep = process.argv.includes('--keep');
 const redfish = process.argv.includes('--redfish');
 // --split: `ironplan api` + `ironplan manager` processes on PostgreSQL (the deploy cycle only).
 const split = process.argv.includes('--split');
-const clean = !split && !redfish && !process.argv.includes('--no-clean');
-const run = redfish ? runRedfishLabCycle({ keep }) : runLabCycle({ keep, split, clean, inspect: clean && !process.argv.includes('--no-inspect') });
+const clean = !split && !process.argv.includes('--no-clean');
+// The redfish node inspects out of band (its default inspect interface): the in-band inspection phase is iPXE's.
+const run = redfish ? runRedfishLabCycle({ keep, clean }) : runLabCycle({ keep, split, clean, inspect: clean && !process.argv.includes('--no-inspect') });
 run.then(
   (r) => {
     process.stdout.write(`lab: OK, the deployed image printed ${r.marker}${r.hostname ? ` and hostname=${r.hostname}` : ''}\n`);

@@ -3,8 +3,9 @@
 // ROM): the manager builds the node's deploy ISO, the BMC inserts it, the VM boots it from the virtual CD,
 // the agent writes the qcow2 image (converted by the manager) and its config drive, and the VM boots from
 // its disk in UEFI mode and prints the marker and the hostname from its config drive. Once through the
-// HTTP API (the ISO gives the agent a static address from network_data), once through `terraform apply`
-// with the real terraform binary and our provider.
+// HTTP API (the ISO gives the agent a static address from network_data; then undeployed with automated
+// cleaning, the agent booted from the CD again), once through `terraform apply` with the real terraform
+// binary and our provider.
 import { describe, expect, it } from 'vitest';
 import type { LabContext } from '../../lab/cycle.js';
 import { runRedfishLabCycle } from '../../lab/cycle-redfish.js';
@@ -21,9 +22,9 @@ function expectVirtualMediaBoot(console: string): void {
 }
 
 describe('emulated lab over Redfish virtual media (slow)', () => {
-  it('deploys through the HTTP API: UEFI, qcow2, config drive, static address, no network boot', async () => {
+  it('deploys through the HTTP API: UEFI, qcow2, config drive, static address, no network boot; undeploy cleans through the CD too', async () => {
     const lines: string[] = [];
-    const result = await runRedfishLabCycle({ hostname: 'lab-rf-api', print: (l) => (lines.push(l), console.log(l)) });
+    const result = await runRedfishLabCycle({ hostname: 'lab-rf-api', clean: true, print: (l) => (lines.push(l), console.log(l)) });
     expect(result.finalState).toBe('active');
     expect(result.hostname).toBe('lab-rf-api');
     expect(result.cycleSeconds).toBeLessThan(150);
@@ -33,6 +34,8 @@ describe('emulated lab over Redfish virtual media (slow)', () => {
     // The address from network_data, on the ISO's command line: the agent asked no DHCP server.
     expect(result.console).toMatch(/ironplan-agent: \[[\d.]+\] address 10\.0\.2\.15\/24 \(static\)/);
     expect(result.console).not.toContain('no DHCP answer');
+    // Automated cleaning boots the agent from a new ISO in the CD: it erases both ends of the disk.
+    expect(result.cleaned).toMatchObject({ state: 'available', diskHeadZero: true, diskTailZero: true });
   }, 180_000);
 
   it.skipIf(!haveTerraform)('deploys through terraform apply (redfish node, redfish-virtual-media boot, deployment with meta_data); destroy undeploys', async () => {
