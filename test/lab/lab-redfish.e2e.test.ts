@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { LabContext } from '../../lab/cycle.js';
 import { runRedfishLabCycle } from '../../lab/cycle-redfish.js';
 import { buildProviderOnce, requireTerraform, workdir } from '../provider/helpers.js';
-import { applyLab, destroyLab } from './terraform-lab.js';
+import { applyLab, destroyLab, labDeploymentHcl } from './terraform-lab.js';
 
 const haveTerraform = requireTerraform('the terraform-driven Redfish lab');
 
@@ -64,18 +64,7 @@ describe('emulated lab over Redfish virtual media (slow)', () => {
   properties        = { capabilities = "boot_mode:uefi" }
   ports             = [{ address = "${ctx.mac}" }]
 }
-resource "ironplan_deployment" "lab" {
-  name           = "lab"
-  node           = ironplan_node.lab.name
-  image_source   = "${ctx.image.url}"
-  image_checksum = "${ctx.image.checksum}"
-  user_data      = "#cloud-config\\n"
-  meta_data      = { hostname = "${ctx.hostname}" }
-  timeouts {
-    create = "5m"
-  }
-}
-`,
+${labDeploymentHcl(ctx, '5m', ['user_data      = "#cloud-config\\n"', `meta_data      = { hostname = "${ctx.hostname}" }`])}`,
             240_000,
           );
         },

@@ -4,7 +4,7 @@
 import { describe, it, expect } from 'vitest';
 import { runLabCycle } from '../../lab/cycle.js';
 import { buildProviderOnce, requireTerraform, tfOk, workdir } from '../provider/helpers.js';
-import { applyLab, destroyLab } from './terraform-lab.js';
+import { applyLab, destroyLab, labDeploymentHcl } from './terraform-lab.js';
 
 const haveTerraform = requireTerraform('the terraform-driven lab');
 
@@ -32,16 +32,7 @@ describe('emulated lab through terraform (slow)', () => {
   driver_secrets = { ipmi_password = var.bmc_password }
   ports          = [{ address = "${ctx.mac}" }]
 }
-resource "ironplan_deployment" "lab" {
-  name           = "lab"
-  node           = ironplan_node.lab.name
-  image_source   = "${ctx.image.url}"
-  image_checksum = "${ctx.image.checksum}"
-  timeouts {
-    create = "10m"
-  }
-}
-`,
+${labDeploymentHcl(ctx, '10m')}`,
           );
           const plan = await tfOk(w, ['plan', '-no-color', '-input=false', '-detailed-exitcode']);
           expect(plan.stdout).toContain('No changes');

@@ -4,6 +4,21 @@ import { expect } from 'vitest';
 import type { LabContext } from '../../lab/cycle.js';
 import { providerBlock, tfOk, type Service, type Workdir } from '../provider/helpers.js';
 
+/** The lab's ironplan_deployment of the lab image to ironplan_node.lab; `extra` lines go inside it. */
+export function labDeploymentHcl(ctx: LabContext, create: string, extra: string[] = []): string {
+  return [
+    'resource "ironplan_deployment" "lab" {',
+    '  name           = "lab"',
+    '  node           = ironplan_node.lab.name',
+    `  image_source   = "${ctx.image.url}"`,
+    `  image_checksum = "${ctx.image.checksum}"`,
+    ...extra.map((l) => `  ${l}`),
+    `  timeouts {\n    create = "${create}"\n  }`,
+    '}',
+    '',
+  ].join('\n');
+}
+
 /** Writes main.tf (the provider block, `variable "bmc_password"`, then `resources`) and applies it. */
 export async function applyLab(w: Workdir, ctx: LabContext, resources: string, timeoutMs = 600_000): Promise<void> {
   w.write('main.tf', `${providerBlock({ url: ctx.apiUrl } as Service)}\nvariable "bmc_password" {\n  type      = string\n  sensitive = true\n}\n${resources}`);
