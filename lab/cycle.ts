@@ -47,6 +47,33 @@ export interface LabOptions {
   qcow2?: boolean;
   /** Deploy with a config drive naming the instance this; the deployed image prints `hostname=<it>`. */
   hostname?: string;
+  /** Starts the VM's BMC (default: vm-chassis.sh under ipmi_sim; cycle-redfish.ts: the lab Redfish BMC). */
+  machine?: (env: LabMachineEnv) => Promise<LabMachine>;
+}
+
+/** What a lab's machine is made from. */
+export interface LabMachineEnv {
+  work: string;
+  disk: string;
+  mac: string;
+  firmware: 'bios' | 'uefi';
+  guestApiUrl: string;
+  /** The BMC's password (random per run). */
+  password: string;
+}
+
+/** A VM and the BMC that controls it, as the cycle drives them. */
+export interface LabMachine {
+  bmc: LabContext['bmc'];
+  /** The VM's serial console (read through lab/vm.ts). */
+  vm: VmLab;
+  /** The node the HTTP API cycle enrolls for it (driver, driver_info but the boot files, interfaces...). */
+  node: Record<string, unknown>;
+  /** What the phase line names it by. */
+  label: string;
+  /** Static network for the config drive (network_data): the virtual-media ISO gives it to the agent. */
+  networkData?: Record<string, unknown>;
+  stop(): Promise<void>;
 }
 
 export interface LabContext {
@@ -59,6 +86,9 @@ export interface LabContext {
   firmware: 'bios' | 'uefi';
   hostname?: string;
   bootFiles: { deploy_kernel: string; deploy_ramdisk: string };
+  /** The node the HTTP API cycle enrolls (LabMachine.node). */
+  node: Record<string, unknown>;
+  networkData?: Record<string, unknown>;
 }
 
 export interface LabResult {
@@ -67,6 +97,8 @@ export interface LabResult {
   marker: string;
   /** What the deployed system printed as `hostname=...` (from its config drive). */
   hostname: string | null;
+  /** The VM's serial console from power on to the marker (firmware, ramdisk, deployed system). */
+  console: string;
   finalState: string;
   /** With `clean`: the state after the undeploy, and whether both ends of the disk read as zeros. */
   cleaned?: { state: string; diskHeadZero: boolean; diskTailZero: boolean; seconds: number };
@@ -81,7 +113,7 @@ export const LAB_DISK_BYTES = 2 * 1024 ** 3;
 /** QEMU's memory for the lab VM (vm-chassis.sh's default). */
 export const LAB_VM_MEMORY_MB = 512;
 
-async function api<T>(base: string, method: string, path: string, body?: unknown): Promise<T> {
+export async function api<T>(base: string, method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${base}${path}`, {
     method,
     headers: { 'content-type': 'application/json', 'x-openstack-ironic-api-version': 'latest' },
@@ -105,8 +137,7 @@ export async function runLabCycle(opts: LabOptions = {}): Promise<LabResult> {
     mark = now;
   };
   let service: LabService | undefined;
-  let bmc: RunningBmc | undefined;
-  let vm: VmLab | undefined;
+  let machine: LabMachine | undefined;
   try {
     print(`lab: preparing (ramdisk, test image)${opts.split ? '; ironplan as separate API and manager processes on PostgreSQL' : ''}`);
     if (opts.split && (opts.clean || opts.inspect)) throw new Error('the split lab runs the deploy cycle only (a separate manager keeps its cleaning setting)');
@@ -140,15 +171,16 @@ export async function runLabCycle(opts: LabOptions = {}): Promise<LabResult> {
     // so only cleaning can erase it.
     await fillTail(diskPath, 0xa5);
     const firmware = opts.firmware ?? 'bios';
-    vm = await writeVmConfig({ stateDir: join(work, 'vm'), disk: diskPath, mac, bootfile: `${guestApiUrl}/boot/boot.ipxe`, firmware });
     const password = `lab-${Math.random().toString(36).slice(2, 10)}`;
-    bmc = await startBmc({ chassisControl: vm.chassisControl, stateDir: join(work, 'bmc'), username: 'admin', password });
-    phase('start ironplan, BMC (ipmi_sim) and VM chassis');
+    machine = await (opts.machine ?? ipmiMachine)({ work, disk: diskPath, mac, firmware, guestApiUrl, password });
+    const { vm } = machine;
+    print(`lab: the VM's BMC: ${machine.label}`);
+    phase('start ironplan, BMC and VM');
 
     const ctx: LabContext = {
       apiUrl,
       guestApiUrl,
-      bmc: { address: bmc.address, port: bmc.port, username: 'admin', password },
+      bmc: machine.bmc,
       mac,
       // The manager fetches a qcow2 itself (from the host side) and serves the raw conversion to the VM.
       image: {
@@ -160,6 +192,8 @@ export async function runLabCycle(opts: LabOptions = {}): Promise<LabResult> {
       firmware,
       hostname: opts.hostname,
       bootFiles: { deploy_kernel: 'deploy.vmlinuz', deploy_ramdisk: 'deploy.initrd.gz' },
+      node: machine.node,
+      networkData: machine.networkData,
     };
     const cycleStart = Date.now();
     if (opts.deploy) await opts.deploy(ctx);
@@ -172,20 +206,10 @@ export async function runLabCycle(opts: LabOptions = {}): Promise<LabResult> {
     const booted = Date.now();
     const hostname = /hostname=([^\r\n]*)/.exec(consoleText)?.[1] ?? null;
     print(`  the deployed system says hostname=${hostname ?? '(nothing)'}`);
-    // Each phase from the events' own times (recorded with each change, in whichever process made it).
-    const times = new Map<string, number>();
-    for (const e of (await api<{ events: Event[] }>(apiUrl, 'GET', `/v1/events?format=json&node=${node.uuid}`)).events) {
-      const keys = e.type === 'provision' ? [`provision:${e.to}`, `verb:${e.verb}`] : e.type === 'progress' ? [`progress:${e.verb}`] : [];
-      for (const key of keys) if (!times.has(key)) times.set(key, Date.parse(e.time));
+    for (const p of await deployPhases(apiUrl, node.uuid, { cycleStart, active, booted })) {
+      phases.push(p);
+      print(`  ${p.name}: ${Number.isNaN(p.seconds) ? 'n/a' : `${p.seconds.toFixed(1)} s`}`);
     }
-    const at = (k: string) => times.get(k);
-    const rel = (a?: number, b?: number) => (a && b ? `${((b - a) / 1000).toFixed(1)} s` : 'n/a');
-    print(`  enroll + manage + provide: ${rel(cycleStart, at('provision:deploying'))}`);
-    print(`  power on to ramdisk agent's first heartbeat: ${rel(at('provision:wait call-back'), at('progress:ready') ?? at('progress:busy'))}`);
-    print(`  image write + verify (agent ready to verified): ${rel(at('progress:ready'), at('verb:resume'))}`);
-    print(`  boot from disk set, power cycle (verified to active): ${rel(at('verb:resume'), active)}`);
-    print(`  deploy (deploying -> active): ${rel(at('provision:deploying'), active)}`);
-    print(`  disk boot to marker on the serial console: ${rel(active, booted)}`);
     const cycleSeconds = (booted - cycleStart) / 1000;
     phases.push({ name: 'full cycle (enroll to marker)', seconds: cycleSeconds });
     print(`lab: full cycle ${cycleSeconds.toFixed(1)} s (reference: the bare hand-built lab did it in 23-27 s)`);
@@ -216,17 +240,65 @@ export async function runLabCycle(opts: LabOptions = {}): Promise<LabResult> {
       print(`  inspected properties: ${JSON.stringify(after.properties)}`);
       phases.push({ name: 'inspection', seconds: inspected.seconds });
     }
-    return { phases, cycleSeconds, marker, hostname, finalState: node.provision_state, cleaned, inspected };
+    return { phases, cycleSeconds, marker, hostname, console: consoleText, finalState: node.provision_state, cleaned, inspected };
   } catch (err) {
-    if (vm) print(`lab: console log tail:\n${(await readConsole(vm).catch(() => '')).slice(-3000)}`);
+    if (machine) print(`lab: console log tail:\n${(await readConsole(machine.vm).catch(() => '')).slice(-3000)}`);
     throw err;
   } finally {
-    await bmc?.stop().catch(() => {});
-    if (vm) await destroyVm(vm).catch(() => {});
+    await machine?.stop().catch(() => {});
     await service?.close().catch(() => {});
     if (!opts.keep) await rm(work, { recursive: true, force: true });
     else print(`lab: kept ${work}`);
   }
+}
+
+/** The IPMI lab: vm-chassis.sh (QEMU, network boot through the bootfile QEMU's DHCP hands out) under ipmi_sim. */
+async function ipmiMachine(env: LabMachineEnv): Promise<LabMachine> {
+  const vm = await writeVmConfig({ stateDir: join(env.work, 'vm'), disk: env.disk, mac: env.mac, bootfile: `${env.guestApiUrl}/boot/boot.ipxe`, firmware: env.firmware });
+  let bmc: RunningBmc;
+  try {
+    bmc = await startBmc({ chassisControl: vm.chassisControl, stateDir: join(env.work, 'bmc'), username: 'admin', password: env.password });
+  } catch (err) {
+    await destroyVm(vm).catch(() => {});
+    throw err;
+  }
+  return {
+    bmc: { address: bmc.address, port: bmc.port, username: 'admin', password: env.password },
+    vm,
+    label: 'BMC (ipmi_sim) and VM chassis',
+    node: {
+      driver: 'ipmi',
+      driver_info: { ipmi_address: bmc.address, ipmi_port: bmc.port, ipmi_username: 'admin', ipmi_password: env.password },
+    },
+    async stop() {
+      await bmc.stop().catch(() => {});
+      await destroyVm(vm);
+    },
+  };
+}
+
+/**
+ * The deploy's phases from the events' own times (recorded with each change, in whichever process made
+ * it), with `cycleStart` (before enrolling), `active` (seen active) and `booted` (the marker seen); NaN
+ * where an event is missing.
+ */
+export async function deployPhases(apiUrl: string, nodeUuid: string, t: { cycleStart: number; active: number; booted: number }): Promise<LabResult['phases']> {
+  const times = new Map<string, number>();
+  for (const e of (await api<{ events: Event[] }>(apiUrl, 'GET', `/v1/events?format=json&node=${nodeUuid}`)).events) {
+    const keys = e.type === 'provision' ? [`provision:${e.to}`, `verb:${e.verb}`] : e.type === 'progress' ? [`progress:${e.verb}`] : [];
+    for (const key of keys) if (!times.has(key)) times.set(key, Date.parse(e.time));
+  }
+  const at = (k: string) => times.get(k);
+  const rel = (a?: number, b?: number) => (a && b ? (b - a) / 1000 : Number.NaN);
+  return [
+    { name: 'enroll + manage + provide', seconds: rel(t.cycleStart, at('provision:deploying')) },
+    { name: 'image preparation, ramdisk boot set up, power on (deploying to wait call-back)', seconds: rel(at('provision:deploying'), at('provision:wait call-back')) },
+    { name: "power on to ramdisk agent's first heartbeat", seconds: rel(at('provision:wait call-back'), at('progress:ready') ?? at('progress:busy')) },
+    { name: 'image write + verify (agent ready to verified)', seconds: rel(at('progress:ready'), at('verb:resume')) },
+    { name: 'boot from disk set, power cycle (verified to active)', seconds: rel(at('verb:resume'), t.active) },
+    { name: 'deploy (deploying -> active)', seconds: rel(at('provision:deploying'), t.active) },
+    { name: 'disk boot to marker on the serial console', seconds: rel(t.active, t.booted) },
+  ];
 }
 
 /** The node once unlocked in one of `states`, read through the API. */
@@ -269,16 +341,11 @@ async function diskEnds(path: string): Promise<{ headZero: boolean; tailZero: bo
 
 /** What an operator would do with the v1 API (the same calls the `baremetal` CLI makes). */
 async function deployThroughApi(ctx: LabContext, print: (l: string) => void): Promise<void> {
+  const enroll = ctx.node as { driver_info: Record<string, unknown> };
   const node = await api<{ uuid: string }>(ctx.apiUrl, 'POST', '/v1/nodes', {
     name: 'lab-node',
-    driver: 'ipmi',
-    driver_info: {
-      ipmi_address: ctx.bmc.address,
-      ipmi_port: ctx.bmc.port,
-      ipmi_username: ctx.bmc.username,
-      ipmi_password: ctx.bmc.password,
-      ...ctx.bootFiles,
-    },
+    ...enroll,
+    driver_info: { ...enroll.driver_info, ...ctx.bootFiles },
     ...(ctx.firmware === 'uefi' ? { properties: { capabilities: 'boot_mode:uefi' } } : {}),
   });
   await api(ctx.apiUrl, 'POST', '/v1/ports', { node_uuid: node.uuid, address: ctx.mac });
@@ -304,7 +371,10 @@ async function deployThroughApi(ctx: LabContext, print: (l: string) => void): Pr
     { op: 'add', path: '/instance_info/image_checksum', value: ctx.image.checksum },
     { op: 'add', path: '/instance_info/image_disk_format', value: ctx.image.disk_format },
   ]);
-  const configdrive = ctx.hostname ? { meta_data: { hostname: ctx.hostname }, user_data: '#cloud-config\n' } : undefined;
+  const configdrive =
+    ctx.hostname || ctx.networkData
+      ? { ...(ctx.hostname ? { meta_data: { hostname: ctx.hostname }, user_data: '#cloud-config\n' } : {}), ...(ctx.networkData ? { network_data: ctx.networkData } : {}) }
+      : undefined;
   await api(ctx.apiUrl, 'PUT', `/v1/nodes/${node.uuid}/states/provision`, { target: 'active', ...(configdrive ? { configdrive } : {}) });
   await waitFor('active', 300_000);
 }

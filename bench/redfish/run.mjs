@@ -2,15 +2,25 @@
 // until it settles, over the driver's session and keep-alive pool) against the raw Redfish round trip for
 // the same change (one POST Reset, GETs until PowerState settles, on one bare keep-alive connection), and
 // a single raw GET; same lab BMC (in-memory machine, PoweringOn/Off lasting `transitionMs`), same run.
-//   node bench/redfish/run.mjs [changes=20] [transitionMs=30]
+// Then the lab's deploy cycle twice, one after the other, phase by phase: over Redfish virtual media
+// (lab/cycle-redfish.ts: the ISO in the virtual CD, no network boot) and over IPMI + iPXE (lab/cycle.ts),
+// both UEFI, the same qcow2 image and config drive, so the difference is the ramdisk's way in.
+// With --cycles N, each cycle runs N times, alternating (the machine's load drifts), and each phase is
+// the median of its N runs.
+//   node bench/redfish/run.mjs [changes=20] [transitionMs=30] [--cycles N=1] [--power-only]
 // Runs the built code: `npm run build` first (lab/ is part of the tsc build).
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Agent, request } from 'undici';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const changes = Number(process.argv[2] ?? 20);
-const transitionMs = Number(process.argv[3] ?? 30);
+const args = process.argv.slice(2);
+const cyclesAt = args.indexOf('--cycles');
+const cycles = cyclesAt >= 0 ? Number(args.splice(cyclesAt, 2)[1]) : 1;
+const positional = args.filter((a) => !a.startsWith('--'));
+const powerOnly = args.includes('--power-only');
+const changes = Number(positional[0] ?? 20);
+const transitionMs = Number(positional[1] ?? 30);
 const USERNAME = 'admin';
 const PASSWORD = 'bench-secret';
 
@@ -80,4 +90,37 @@ try {
 } finally {
   await raw.close();
   await bmc.close();
+}
+
+if (!powerOnly) {
+  const { runLabCycle } = await load('lab/cycle.js');
+  const { runRedfishLabCycle } = await load('lab/cycle-redfish.js');
+  const quiet = () => {};
+  console.log(`lab cycles (UEFI VM, qcow2 image, config drive), alternating, ${cycles} run(s) each (median per phase):`);
+  const runs = [
+    ['virtual media (redfish)', 'bench-vmedia', (hostname) => runRedfishLabCycle({ hostname, print: quiet })],
+    ['iPXE (ipmi)', 'bench-ipxe', (hostname) => runLabCycle({ firmware: 'uefi', qcow2: true, hostname, print: quiet })],
+  ];
+  const seen = runs.map(() => new Map());
+  for (let i = 0; i < cycles; i++) {
+    // Each pair in the other order: neither cycle always runs on the machine the other has warmed.
+    for (const k of i % 2 ? [1, 0] : [0, 1]) {
+      const [name, hostname, run] = runs[k];
+      const r = await run(hostname);
+      if (r.hostname !== hostname) throw new Error(`${name}: the deployed system printed hostname=${r.hostname}`);
+      for (const p of r.phases) seen[k].set(p.name, [...(seen[k].get(p.name) ?? []), p.seconds]);
+    }
+  }
+  // The lower median with an even count.
+  const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+  const results = runs.map(([name], k) => [name, new Map([...seen[k]].map(([n, xs]) => [n, med(xs)]))]);
+  const names = [...new Set(results.flatMap(([, m]) => [...m.keys()]))];
+  const cell = (v) => (v === undefined || Number.isNaN(v) ? 'n/a' : `${v.toFixed(1)} s`).padStart(9);
+  const width = Math.max(...names.map((n) => n.length));
+  console.log(`  ${'phase'.padEnd(width)}  ${results.map(([n]) => n.padStart(24)).join('')}  difference`);
+  for (const n of names) {
+    const [a, b] = results.map(([, m]) => m.get(n));
+    const diff = a === undefined || b === undefined || Number.isNaN(a - b) ? '' : `${a - b >= 0 ? '+' : ''}${(a - b).toFixed(1)} s`;
+    console.log(`  ${n.padEnd(width)}  ${results.map(([, m]) => cell(m.get(n)).padStart(24)).join('')}  ${diff}`);
+  }
 }

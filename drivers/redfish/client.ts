@@ -143,6 +143,8 @@ export class RedfishClient {
       try {
         outcome = await this.once(conn, method, path, body, headers);
       } catch (err) {
+        // Our own refusal (an unreadable CA bundle) is no connection failure: no attempt again, said as is.
+        if (err instanceof DriverError) throw err;
         outcome = err instanceof Error ? err : new Error(String(err));
       }
       const retry = outcome instanceof Error || outcome.status >= 500;

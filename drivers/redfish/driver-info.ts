@@ -49,7 +49,7 @@ export class RedfishDriverInfoSchema {
       systemId: v.redfish_system_id ? normalizeSystemId(v.redfish_system_id) : undefined,
       username: v.redfish_username || undefined,
       password: v.redfish_password || undefined,
-      verifyCa: v.redfish_verify_ca,
+      verifyCa: verifyCaOf(v.redfish_verify_ca),
       authType: v.redfish_auth_type,
       timeoutMs: v.redfish_timeout * 1000,
       attempts: v.redfish_connection_attempts,
@@ -72,6 +72,18 @@ function originOf(address: string): string {
     throw new DriverError('InvalidParameterValue', `${ROOT}.redfish_address: "${address}" is not a host, host:port or http(s) URL`, 'redfish_address');
   }
   return url.origin;
+}
+
+/**
+ * "true"/"false" as strings mean the booleans, as Ironic reads them (oslo bool_from_string): driver_info
+ * often comes as strings (the CLI, terraform's map of strings), and no CA bundle is called "false".
+ */
+function verifyCaOf(v: boolean | string): boolean | string {
+  if (typeof v === 'boolean') return v;
+  const s = v.trim().toLowerCase();
+  if (['true', 'yes', 'on', '1'].includes(s)) return true;
+  if (['false', 'no', 'off', '0'].includes(s)) return false;
+  return v;
 }
 
 /** A bare id ("1", "System.Embedded.1") means the system of that id under /redfish/v1/Systems. */

@@ -1,5 +1,6 @@
 // The redfish management interface: the boot override (Boot.BootSourceOverrideTarget / Enabled / Mode),
 // Secure Boot where the system has the resource, NMI, and the BIOS settings (bios.ts).
+import { bootModeOf } from '../../contract/boot-mode.js';
 import { BOOT_DEVICES, DriverError, type BiosInterface, type BootDevice, type BootMode, type ManagementInterface, type Task } from '../types.js';
 import { readSystem, reset, type RedfishDeps } from './system.js';
 import type { Json } from './client.js';
@@ -40,7 +41,10 @@ export function createRedfishManagement(deps: RedfishDeps, bios: BiosInterface):
     async setBootDevice(task, device, persistent) {
       const target = TARGET[device];
       if (!target) throw new DriverError('UnsupportedDevice', `boot device "${String(device)}" is not one the redfish interface sets (${Object.keys(TARGET).join(', ')})`);
-      await patchBoot(task, { BootSourceOverrideTarget: target, BootSourceOverrideEnabled: persistent ? 'Continuous' : 'Once' });
+      // A uefi node's boot goes with its mode (as ipmi's efiboot option): a BMC left in Legacy would boot
+      // the CD or disk through the CSM, or not at all on UEFI-only firmware. Bios nodes keep the BMC's mode.
+      const mode = bootModeOf(task.node) === 'uefi' ? { BootSourceOverrideMode: MODE.uefi } : {};
+      await patchBoot(task, { BootSourceOverrideTarget: target, BootSourceOverrideEnabled: persistent ? 'Continuous' : 'Once', ...mode });
     },
 
     async getSupportedBootDevices(task) {

@@ -70,4 +70,10 @@ export async function runAbort(tm: TaskManager, nodeUuid: string, actor: string)
   } catch (err) {
     tm.log.warn({ node: nodeUuid, err: errorMessage(err) }, 'could not power off after abort');
   }
+  // As after a failure: the ramdisk's boot configuration (boot scripts, a virtual CD) does not outlive the wait.
+  try {
+    await task.driver.boot.cleanUpRamdisk(task);
+  } catch (err) {
+    tm.log.warn({ node: nodeUuid, err: errorMessage(err) }, 'could not clean up the ramdisk boot after abort');
+  }
 }

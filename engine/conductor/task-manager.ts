@@ -187,6 +187,13 @@ export class TaskManager {
     } catch (err) {
       this.log.warn({ node: task.node.uuid, err: errorMessage(err) }, `could not power the node off after ${after}`);
     }
+    // The ramdisk's boot configuration goes too (a virtual CD ejected, boot scripts removed), as it does
+    // when the flow ends well: nothing is left to boot the agent again.
+    try {
+      await task.driver.boot.cleanUpRamdisk(task);
+    } catch (err) {
+      this.log.warn({ node: task.node.uuid, err: errorMessage(err) }, `could not clean up the ramdisk boot after ${after}`);
+    }
   }
 
   /**

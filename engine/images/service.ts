@@ -134,10 +134,9 @@ export class ManagerImages implements ImageService {
 
   async virtualMediaIso(task: Task, boot: VirtualMediaBoot): Promise<string> {
     const cd = (task.node.instance_info as InstanceImage).configdrive as ConfigDriveContent | undefined;
-    // The deployment's network_data, else the node's (Ironic API 1.66), gives the agent its static address.
-    const given = cd && typeof cd === 'object' ? cd.network_data : undefined;
-    const nodeNetwork = task.node.network_data && Object.keys(task.node.network_data).length ? task.node.network_data : undefined;
-    const network = given || nodeNetwork ? staticNetworkArgs((given ?? nodeNetwork) as ConfigDriveContent['network_data'], boot.mac) : '';
+    // The node's network_data (Ironic's DHCP-less deploy), else the one given with the config drive.
+    const nodeNet = task.node.network_data && Object.keys(task.node.network_data).length ? task.node.network_data : undefined;
+    const network = staticNetworkArgs(nodeNet ?? (cd && typeof cd === 'object' ? cd.network_data : undefined), boot.mac);
     const scratch: string[] = [];
     try {
       const kernel = await this.bootFile(boot.kernel, 'kernel', scratch);

@@ -1,6 +1,7 @@
 // The lab's Redfish BMC on its own (as sushy-emulator runs): `node dist/lab/redfish/main.js [--port N]
-// [--user U --password P] [--http] [--vm DIR --disk FILE --mac MAC [--bootfile URL]]`. Without --vm the
-// system is in memory; with it, a QEMU VM whose state lives in DIR. Prints the address and runs until
+// [--user U --password P] [--http] [--vm DIR --disk FILE --mac MAC [--bootfile URL] [--uefi] [--no-nic-rom]]`.
+// Without --vm the system is in memory; with it, a QEMU VM whose state lives in DIR (--uefi: OVMF;
+// --no-nic-rom: the NIC cannot network-boot, virtual media only). Prints the address and runs until
 // interrupted. The password is read from the REDFISH_LAB_PASSWORD environment variable when not given.
 import { parseArgs } from 'node:util';
 import { QemuMachine } from './qemu.js';
@@ -16,6 +17,8 @@ const { values } = parseArgs({
     disk: { type: 'string' },
     mac: { type: 'string', default: '52:54:00:12:34:56' },
     bootfile: { type: 'string' },
+    uefi: { type: 'boolean', default: false },
+    'no-nic-rom': { type: 'boolean', default: false },
   },
 });
 
@@ -23,7 +26,7 @@ if (values.vm && !values.disk) {
   process.stderr.write('redfish-lab: --vm needs --disk (a raw disk image)\n');
   process.exit(2);
 }
-const machine = values.vm ? new QemuMachine({ stateDir: values.vm, disk: values.disk!, mac: values.mac!, bootfile: values.bootfile }) : undefined;
+const machine = values.vm ? new QemuMachine({ stateDir: values.vm, disk: values.disk!, mac: values.mac!, bootfile: values.bootfile, firmware: values.uefi ? 'uefi' : 'bios', nicBootRom: !values['no-nic-rom'] }) : undefined;
 const bmc = await startRedfishBmc({
   port: Number(values.port),
   username: values.user,

@@ -2,13 +2,15 @@
 // override (-boot order=n|c|d), ForceOff is `quit`, GracefulShutdown is `system_powerdown` (ACPI; the
 // guest decides), ForceRestart is `system_reset` (a restart with another boot order than the running one
 // is quit + start), Nmi is `inject-nmi`, and the virtual CD is `blockdev-change-medium` / `eject` on the
-// VM's IDE CD drive. Off is "no QEMU process", as vm-chassis.sh has it for the IPMI lab.
+// VM's IDE CD drive. Off is "no QEMU process", as vm-chassis.sh has it for the IPMI lab. Under UEFI
+// (firmware: 'uefi') the VM runs OVMF with a per-VM variable store, and the override is given as the
+// devices' bootindex, which OVMF follows (it ignores -boot order).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { VmConfig } from '../vm.js';
+import { OVMF_CODE, OVMF_VARS, type VmConfig } from '../vm.js';
 import type { BootTarget, Machine, RedfishPowerState, ResetType } from './machine.js';
 import type { Inventory } from './profile.js';
 import { QmpClient } from './qmp.js';
@@ -17,7 +19,15 @@ import { QmpClient } from './qmp.js';
  * The lab's VM configuration (lab/vm.ts), so a VM is described once whichever BMC plays its controller:
  * disk, MAC, DHCP bootfile, console log, memory, and a direct kernel boot for network boots when given.
  */
-export type QemuMachineOptions = VmConfig;
+export type QemuMachineOptions = VmConfig & {
+  /** false: the NIC has no option ROM, so the firmware cannot network-boot at all (virtual media only). */
+  nicBootRom?: boolean;
+  /**
+   * What a media URL is, seen from where the BMC runs: the lab's BMC is on the host, where the address
+   * the guest reaches the host by (QEMU user networking's 10.0.2.2) is the loopback.
+   */
+  mediaUrl?: (url: string) => string;
+};
 
 const BOOT_ORDER: Record<BootTarget, string> = { None: 'c', Hdd: 'c', BiosSetup: 'c', Pxe: 'n', UefiHttp: 'n', Cd: 'd' };
 const CD_DEVICE = 'cd0';
@@ -115,15 +125,25 @@ export class QemuMachine implements Machine {
     const netdev = ['user,id=n0', o.bootfile && `bootfile=${o.bootfile}`, o.netdevOpts].filter(Boolean).join(',');
     // As vm-chassis.sh does: a network boot with a kernel given is a direct kernel boot (faster tests).
     const direct = this.order === 'n' && o.kernel ? ['-kernel', resolve(o.kernel), ...(o.initrd ? ['-initrd', resolve(o.initrd)] : []), '-append', o.append ?? ''] : [];
+    const uefi = o.firmware === 'uefi';
+    // SeaBIOS goes by -boot order (a bootindex would override it); OVMF by bootindex only.
+    const bootindex = (order: string) => (uefi && !direct.length && this.order === order ? ',bootindex=1' : '');
+    const firmware: string[] = [];
+    if (uefi) {
+      const vars = join(resolve(o.stateDir), 'OVMF_VARS.fd');
+      if (!(await stat(vars).catch(() => null))) await copyFile(OVMF_VARS, vars);
+      firmware.push('-drive', `if=pflash,format=raw,unit=0,readonly=on,file=${OVMF_CODE}`, '-drive', `if=pflash,format=raw,unit=1,file=${vars}`);
+    }
     const args = [
       '-machine', 'pc,accel=tcg', '-m', String(this.opts.memoryMb ?? DEFAULT_MEMORY_MB), '-display', 'none', '-monitor', 'none', '-no-reboot',
       '-qmp', `unix:${this.socketPath},server=on,wait=off`,
-      '-netdev', netdev, '-device', `virtio-net-pci,netdev=n0,mac=${this.opts.mac}`,
-      '-drive', `file=${resolve(this.opts.disk)},if=virtio,format=raw`,
+      ...firmware,
+      '-netdev', netdev, '-device', `virtio-net-pci,netdev=n0,mac=${this.opts.mac}${o.nicBootRom === false ? ',romfile=' : ''}${bootindex('n')}`,
+      '-drive', `file=${resolve(this.opts.disk)},if=none,id=disk0,format=raw`, '-device', `virtio-blk-pci,drive=disk0${bootindex('c')}`,
       '-drive', `if=none,id=cdrom0,media=cdrom,readonly=on${this.media ? `,file=${this.media},format=raw` : ''}`,
-      '-device', `ide-cd,drive=cdrom0,id=${CD_DEVICE}`,
+      '-device', `ide-cd,drive=cdrom0,id=${CD_DEVICE}${bootindex('d')}`,
       '-chardev', `file,id=s0,path=${this.consoleLog},append=on`, '-serial', 'chardev:s0',
-      ...(direct.length ? direct : ['-boot', `order=${this.order}`]),
+      ...(direct.length ? direct : uefi ? [] : ['-boot', `order=${this.order}`]),
     ];
     const out = createWriteStream(join(this.opts.stateDir, 'qemu.out'), { flags: 'a' });
     await new Promise((r) => out.once('open', r));
@@ -160,8 +180,9 @@ export class QemuMachine implements Machine {
   private async localCopy(image: string): Promise<string> {
     if (image.startsWith('file://')) return fileURLToPath(image);
     if (!/^https?:\/\//.test(image)) return resolve(image);
-    const res = await fetch(image);
+    const res = await fetch(this.opts.mediaUrl?.(image) ?? image);
     if (!res.ok) throw new Error(`cannot fetch ${image}: HTTP ${res.status}`);
+    await mkdir(this.opts.stateDir, { recursive: true });
     const path = join(this.opts.stateDir, `media-${Date.now()}.iso`);
     await writeFile(path, Buffer.from(await res.arrayBuffer()));
     return path;

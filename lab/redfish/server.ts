@@ -42,6 +42,11 @@ export interface RedfishBmc {
   failNext(count: number, status?: number): void;
   /** Delays every answer (a slow BMC). */
   setLatency(ms: number): void;
+  /**
+   * Every request of `route` ("POST /redfish/v1/...") answers `status` with `message` as the BMC's
+   * @Message.ExtendedInfo (a BMC refusing one action), until called again with null.
+   */
+  refuse(route: string, answer: { status: number; message: string } | null): void;
   close(): Promise<void>;
 }
 
@@ -75,6 +80,7 @@ export async function startRedfishBmc(opts: RedfishBmcOptions = {}): Promise<Red
   const stats = { requests: 0, logins: 0, byRoute: new Map<string, number>() };
   let failures: { count: number; status: number } = { count: 0, status: 500 };
   let latencyMs = 0;
+  const refusals = new Map<string, { status: number; message: string }>();
 
   const bump = (path: string) => state.versions.set(path, (state.versions.get(path) ?? 0) + 1);
   const sameSecret = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
@@ -216,7 +222,10 @@ export async function startRedfishBmc(opts: RedfishBmcOptions = {}): Promise<Red
     for await (const c of req) chunks.push(c as Buffer);
     let answer: Answer;
     if (latencyMs) await new Promise((r) => setTimeout(r, latencyMs));
-    if (failures.count > 0) {
+    const refusal = refusals.get(routeKey);
+    if (refusal) {
+      answer = { status: refusal.status, body: redfishError('ActionNotSupported', refusal.message) };
+    } else if (failures.count > 0) {
       failures.count--;
       answer = { status: failures.status, body: redfishError('InternalError', 'The request failed due to an internal service error. The service is still operational.') };
     } else {
@@ -262,6 +271,10 @@ export async function startRedfishBmc(opts: RedfishBmcOptions = {}): Promise<Red
     },
     setLatency: (ms) => {
       latencyMs = ms;
+    },
+    refuse: (route, answer) => {
+      if (answer) refusals.set(route, answer);
+      else refusals.delete(route);
     },
     async close() {
       server.closeAllConnections();

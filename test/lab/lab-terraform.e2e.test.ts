@@ -4,6 +4,7 @@
 import { describe, it, expect } from 'vitest';
 import { runLabCycle } from '../../lab/cycle.js';
 import { buildProviderOnce, requireTerraform, tfOk, workdir } from '../provider/helpers.js';
+import { applyLab, destroyLab, labDeploymentHcl } from './terraform-lab.js';
 
 const haveTerraform = requireTerraform('the terraform-driven lab');
 
@@ -15,21 +16,10 @@ describe('emulated lab through terraform (slow)', () => {
       const result = await runLabCycle({
         print: (l) => console.log(l),
         deploy: async (ctx) => {
-          w.write(
-            'main.tf',
-            `terraform {
-  required_providers {
-    ironplan = { source = "ironplan/ironplan" }
-  }
-}
-provider "ironplan" {
-  endpoint = "${ctx.apiUrl}"
-}
-variable "bmc_password" {
-  type      = string
-  sensitive = true
-}
-resource "ironplan_node" "lab" {
+          await applyLab(
+            w,
+            ctx,
+            `resource "ironplan_node" "lab" {
   name   = "lab-node"
   driver = "ipmi"
   driver_info = {
@@ -42,30 +32,12 @@ resource "ironplan_node" "lab" {
   driver_secrets = { ipmi_password = var.bmc_password }
   ports          = [{ address = "${ctx.mac}" }]
 }
-resource "ironplan_deployment" "lab" {
-  name           = "lab"
-  node           = ironplan_node.lab.name
-  image_source   = "${ctx.image.url}"
-  image_checksum = "${ctx.image.checksum}"
-  timeouts {
-    create = "10m"
-  }
-}
-`,
+${labDeploymentHcl(ctx, '10m')}`,
           );
-          w.env.TF_VAR_bmc_password = ctx.bmc.password;
-          const apply = await tfOk(w, ['apply', '-auto-approve', '-no-color', '-input=false'], 600_000);
-          expect(apply.stdout).toContain('Apply complete! Resources: 2 added');
-          expect(apply.stdout + apply.stderr).not.toContain(ctx.bmc.password);
           const plan = await tfOk(w, ['plan', '-no-color', '-input=false', '-detailed-exitcode']);
           expect(plan.stdout).toContain('No changes');
         },
-        after: async (ctx) => {
-          const destroy = await tfOk(w, ['destroy', '-auto-approve', '-no-color', '-input=false'], 600_000);
-          expect(destroy.stdout).toContain('Destroy complete! Resources: 2 destroyed');
-          const res = await fetch(`${ctx.apiUrl}/v1/nodes`, { headers: { 'x-openstack-ironic-api-version': 'latest' } });
-          expect(((await res.json()) as { nodes: unknown[] }).nodes).toEqual([]);
-        },
+        after: (ctx) => destroyLab(w, ctx),
       });
       expect(result.finalState).toBe('active');
     } finally {

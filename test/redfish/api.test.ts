@@ -80,7 +80,7 @@ describe('redfish node through the API', () => {
     expect(node.last_error).not.toContain('wrong-one-123');
   });
 
-  it('a node booting its ramdisk from virtual media validates its deploy_iso', async () => {
+  it('a node booting its ramdisk from virtual media validates its deploy_iso, or asks for deploy_kernel without one', async () => {
     const r = await h.call({ method: 'POST', url: '/v1/nodes', payload: { name: 'rf-vm', driver: 'redfish', boot_interface: 'redfish-virtual-media', driver_info: driverInfoFor(bmc, { deploy_iso: 'https://images.example/deploy.iso' }) } });
     expect(r.status).toBe(201);
     expect(r.body.boot_interface).toBe('redfish-virtual-media');
@@ -88,7 +88,7 @@ describe('redfish node through the API', () => {
     expect(v.body.boot).toEqual({ result: true, reason: null });
     await h.call({ method: 'POST', url: '/v1/nodes', payload: { name: 'rf-vm2', driver: 'redfish', boot_interface: 'redfish-virtual-media', driver_info: driverInfoFor(bmc) } });
     const bad = await h.call({ method: 'GET', url: '/v1/nodes/rf-vm2/validate' });
-    expect(bad.body.boot).toMatchObject({ result: false, reason: expect.stringContaining('driver_info.deploy_iso is required') });
+    expect(bad.body.boot).toMatchObject({ result: false, reason: expect.stringContaining('driver_info.deploy_kernel is required') });
   });
 
   it('refuses a redfish node without redfish_address, naming the field', async () => {

@@ -145,6 +145,19 @@ describe('redfish client', () => {
     }
   });
 
+  it('takes "false"/"true" strings (the CLI\'s, terraform\'s) as the booleans; an unreadable CA bundle is said at once, not as an unreachable BMC', async () => {
+    lab = await startLab();
+    expect(await lab.power.getPowerState(lab.task({ redfish_verify_ca: 'False' }))).toBe('power off');
+    await expect(lab.power.getPowerState(lab.task({ redfish_verify_ca: 'true', redfish_connection_attempts: 1 }))).rejects.toMatchObject({ code: 'BmcUnreachable' });
+    const started = Date.now();
+    await expect(lab.power.getPowerState(lab.task({ redfish_verify_ca: '/nonexistent/ca.pem', redfish_retry_interval: 1 }))).rejects.toMatchObject({
+      code: 'InvalidParameterValue',
+      field: 'redfish_verify_ca',
+      message: expect.stringMatching(/^driver_info\.redfish_verify_ca: cannot read CA bundle \/nonexistent\/ca\.pem/),
+    });
+    expect(Date.now() - started).toBeLessThan(900);
+  });
+
   it('speaks plain http when the address says http://', async () => {
     lab = await startLab({ http: true });
     expect(lab.bmc.address).toMatch(/^http:\/\//);
