@@ -81,7 +81,7 @@ afterAll(async () => {
   await rm(h.dir, { recursive: true, force: true });
 });
 
-describe('BMCs that time out', () => {
+describe('BMCs that time out (slow)', () => {
   it('a sync pass over 1,000 of them is bounded and the API answers lists within 500 ms (p99) meanwhile', async () => {
     const during = await lists(() => passes.length > 0, 80_000);
     const pass = passes.at(-1)!;

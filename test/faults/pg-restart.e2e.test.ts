@@ -45,7 +45,7 @@ afterAll(async () => {
   unwatch();
 });
 
-describe.skipIf(!hasPostgres)('PostgreSQL restarted under load', () => {
+describe.skipIf(!hasPostgres)('PostgreSQL restarted under load (slow)', () => {
   it('answers 503 at worst during the restart, reconnects, and loses no acknowledged node', async () => {
     const load = runLoad({ endpoint, clients: 20, seconds: 12 });
     await new Promise((r) => setTimeout(r, 3000));
