@@ -128,7 +128,8 @@ export async function vendorMethods(tm: TaskManager, ident: string): Promise<Rec
 export async function vendorPassthru(tm: TaskManager, ident: string, method: string, httpMethod: string, body: unknown): Promise<{ async: boolean; result: unknown }> {
   const node = await tm.store.getNode(ident);
   const vendor = tm.registry.driverFor(node).vendor;
-  const m = vendor.methods[method];
+  // Own methods only: "__proto__" or "constructor" would otherwise find Object's and fail as a 500.
+  const m = Object.hasOwn(vendor.methods, method) ? vendor.methods[method] : undefined;
   if (!m) throw new EngineError('InvalidParameter', `method: no vendor passthru method "${method}" (known: ${Object.keys(vendor.methods).join(', ') || 'none'})`, 'method');
   if (!m.http_methods.includes(httpMethod as never)) throw new EngineError('InvalidParameter', `method ${method} does not accept HTTP ${httpMethod} (accepts ${m.http_methods.join(', ')})`, 'method');
   const run = async () => {

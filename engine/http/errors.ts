@@ -22,6 +22,13 @@ function storageFull(err: unknown): boolean {
   return code === 'SQLITE_FULL' || code === '53100' || code === 'ENOSPC';
 }
 
+/** The database cannot be reached now: PostgreSQL shutting down or starting (57P0x), a lost connection (08xxx, reset, refused). */
+function databaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  return /^(57P0[123]|08\d{3}|ECONNREFUSED|ECONNRESET|EPIPE)$/.test(code) || /^Connection terminated|connection error and is not queryable/.test(String(e?.message ?? ''));
+}
+
 /** Status and message for anything a handler throws; unknown errors are 500s whose details stay in the log. */
 export function classify(err: unknown): { status: number; message: string; internal: boolean } {
   if (err instanceof EngineError) return { status: err.status, message: err.message, internal: false };
@@ -29,6 +36,7 @@ export function classify(err: unknown): { status: number; message: string; inter
   // A driver refusing a request (bad parameter, unsupported device) is the client's to fix.
   if (err instanceof DriverError) return { status: 400, message: err.message, internal: false };
   // Nothing was written (the transaction rolled back); the client may retry once an operator frees space.
+  if (databaseUnavailable(err)) return { status: 503, message: 'The database is unavailable (restarting or unreachable); the request may not have been carried out: retry.', internal: false };
   if (storageFull(err)) return { status: 507, message: "Insufficient storage: the database's disk is full, nothing was written; retry once space is freed.", internal: false };
   const fe = err as FastifyError & { validation?: ErrorObject[]; validationContext?: string };
   if (fe.validation?.length) {

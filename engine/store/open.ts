@@ -91,6 +91,12 @@ export async function openStore(url: string, opts: StoreOptions = {}): Promise<S
     const box = secretBox(keyFile);
     const pg = await import('pg');
     const pool = new pg.default.Pool({ connectionString: url, max: 10 });
+    // An idle connection closed by the server (a restart, a failover) is reported here; the pool has already
+    // dropped it and connects anew on demand. Without a listener the 'error' event would end the process.
+    pool.on('error', () => undefined);
+    // The same for a connection in use (inside a transaction, between its queries): the query under way
+    // fails with that error (the request is answered 503), so the event itself only needs a listener.
+    pool.on('connect', (client) => client.on('error', () => undefined));
     return ready(new Store(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres', box), keyFile);
   }
   const path = sqlitePath(url);

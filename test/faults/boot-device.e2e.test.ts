@@ -26,7 +26,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('a BMC that answers for power but not for the boot device', () => {
+describe('a BMC that answers for power but not for the boot device (slow)', () => {
   it('powers the node, refuses the boot device clearly, and fails a deploy with a clear last_error', async () => {
     const created = await h.call({
       method: 'POST',

@@ -37,7 +37,7 @@ afterAll(async () => {
   await rm(mnt, { recursive: true, force: true });
 });
 
-describe.skipIf(!root)('the database disk fills up', () => {
+describe.skipIf(!root)('the database disk fills up (slow)', () => {
   it('refuses writes with 507, keeps reads, loses nothing, and recovers when space returns', async () => {
     const created: string[] = [];
     let full: { status: number; body: any } | undefined;

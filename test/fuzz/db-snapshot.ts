@@ -3,6 +3,8 @@
 import SQLite from 'better-sqlite3';
 
 const SKIP = new Set(['conductors', 'kysely_migration', 'kysely_migration_lock', 'sqlite_sequence']);
+/** Append-only tables: an added row shows in their count and last id, and reading them whole each time grows with the run. */
+const APPEND_ONLY = new Set(['events']);
 
 export interface DbSnapshotter {
   take(): string;
@@ -14,7 +16,7 @@ export function dbSnapshotter(file: string): DbSnapshotter {
   const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>)
     .map((r) => r.name)
     .filter((n) => !SKIP.has(n));
-  const reads = tables.map((t) => [t, db.prepare(`SELECT * FROM "${t}" ORDER BY rowid`)] as const);
+  const reads = tables.map((t) => [t, db.prepare(APPEND_ONLY.has(t) ? `SELECT count(*) AS n, max(rowid) AS last FROM "${t}"` : `SELECT * FROM "${t}" ORDER BY rowid`)] as const);
   return {
     take: () => JSON.stringify(reads.map(([t, s]) => [t, s.all()])),
     close: () => db.close(),

@@ -83,6 +83,7 @@ function knownValues(param: string, s: Seed = PLACEHOLDERS): string[] {
     case 'uuid': return [s.chassis];
     case 'name': return ['fake-hardware', 'ipmi', 'fzs'];
     case 'hostname': return ['localhost'];
+    case 'method': return ['__proto__', 'constructor', 'toString', 'first_method'];
     case 'id': return ['0', 'latest'];
     case '*': return ['ipxe/boot.ipxe', 'nodes/x', '../../etc/passwd', '..%2f..%2fetc%2fpasswd', '%2e%2e/x', 'a/../../b', '/etc/passwd'];
     default: return ['x'];

@@ -16,4 +16,15 @@ describe('found by fuzzing', () => {
     const apply = await h.call({ method: 'POST', url: `/v1/plans/${plan.body.id}/apply` });
     expect(apply.status, apply.text).toBe(202);
   });
+
+  it('a vendor passthru method named like an Object property (__proto__, constructor) is a 400, not a 500', async () => {
+    expect((await h.call({ method: 'POST', url: '/v1/nodes', payload: { driver: 'fake-hardware', name: 'vp' } })).status).toBe(201);
+    for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      for (const method of ['GET', 'HEAD', 'POST'] as const) {
+        const r = await h.call({ method, url: `/v1/nodes/vp/vendor_passthru/${name}` });
+        expect(r.status, `${method} ${name}: ${r.text}`).toBe(400);
+      }
+      expect((await h.call({ method: 'GET', url: `/v1/nodes/vp/vendor_passthru?method=${name}` })).status).toBe(400);
+    }
+  });
 });
