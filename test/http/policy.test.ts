@@ -2,8 +2,9 @@
 // or leases (others are 404), acts on them as its role and relation allow (else 403); system tokens keep
 // their meaning. Real engine, real SQLite, real fake-hardware deploys.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { CHECKSUM, fault, startHarness, waitFor, type Harness } from './helpers.js';
-import { POLICY, ruleOf } from '../../engine/http/policy.js';
+import { BEGIN, END, POLICY, renderPolicyTable, ruleOf } from '../../engine/http/policy-rules.js';
 import type { TokenEntry } from '../../engine/generated/tokens.js';
 
 const TOKENS: TokenEntry[] = [
@@ -216,5 +217,11 @@ describe('the table', () => {
     const vendor = (r: string) => r.includes('vendor_passthru'); // the system admin's (Ironic's default)
     expect(scoped.filter((r) => !vendor(r) && !POLICY[r])).toEqual([]);
     expect(ruleOf({ method: 'GET', routeOptions: { url: '/v1/chassis', config: {} } } as never).system).toBe('reader');
+  });
+
+  it('is what engine/http/README.md shows (node scripts/gen-policy-doc.mjs)', () => {
+    const readme = readFileSync(new URL('../../engine/http/README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf(BEGIN), readme.indexOf(END) + END.length);
+    expect(section, 'stale: run node scripts/gen-policy-doc.mjs').toBe(renderPolicyTable());
   });
 });
