@@ -177,10 +177,12 @@ export function visible(caller: Caller, node: Pick<NodeRecord, 'owner' | 'lessee
 
 /** The rules a node PATCH must pass: one per field it touches (Ironic's _authorize_patch_and_get_node). */
 export function patchRules(body: unknown): Rule[] {
-  const ops = Array.isArray(body) ? (body as Array<{ path?: unknown }>) : [];
+  const ops = Array.isArray(body) ? (body as Array<{ op?: unknown; path?: unknown; from?: unknown }>) : [];
   const out: Rule[] = [];
-  for (const op of ops) {
-    const top = typeof op?.path === 'string' ? (parsePointer(op.path)[0] ?? '') : '';
+  // A move changes the field it takes from as well as the one it writes.
+  const paths = ops.flatMap((op) => [op?.path, op?.op === 'move' ? op.from : undefined]);
+  for (const path of paths) {
+    const top = typeof path === 'string' ? (parsePointer(path)[0] ?? '') : '';
     const rule = PATCH_RULES[top] ?? (top.endsWith('_interface') ? INTERFACE_RULE : undefined);
     if (rule) out.push(rule);
   }

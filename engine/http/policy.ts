@@ -103,9 +103,27 @@ export function registerPolicy(app: FastifyInstance, ctx: HttpContext): void {
     if (req.method === 'PATCH' && rule.target === 'node') {
       for (const fieldRule of patchRules(req.body)) if (!allows(fieldRule, caller, node)) throw denied(caller, fieldRule, req);
     }
+    // Nodes the body names besides: a port moved to a node, an allocation's node or candidates. They must be
+    // the project's too (404 otherwise, as any other node), and a port may only move where it may be made.
+    for (const named of otherNodes(req, rule.target)) {
+      const other = await visibleNode(caller, named, 'Node', named);
+      if (rule.target !== 'new-allocation' && !allows(rule, caller, other)) throw denied(caller, rule, req);
+    }
     req.policyNode = node;
   });
   registerAnswerFilter(app, ctx);
+}
+
+/** The nodes a request's body names beside the one its route names (a PATCH's /node_uuid, an allocation's). */
+function otherNodes(req: FastifyRequest, target: string | undefined): string[] {
+  if (target === 'new-allocation') {
+    const body = req.body as { node?: unknown; candidate_nodes?: unknown };
+    const named = [body.node, ...(Array.isArray(body.candidate_nodes) ? body.candidate_nodes : [])];
+    return named.filter((n): n is string => typeof n === 'string');
+  }
+  if (req.method !== 'PATCH' || (target !== 'port' && target !== 'portgroup') || !Array.isArray(req.body)) return [];
+  const ops = req.body as Array<{ path?: unknown; value?: unknown }>;
+  return ops.filter((op) => op?.path === '/node_uuid' && typeof op.value === 'string').map((op) => op.value as string);
 }
 
 /** What Ironic shows in place of a node field its policy hides from a lessee (node_sanitize). */

@@ -123,6 +123,8 @@ describe('what a project may do', () => {
     expect(owner.status).toBe(403);
     expect(fault(owner.body)).toContain('baremetal:node:update:owner');
     expect((await patch('beta-manager', leased, [{ op: 'add', path: '/driver_info/fake_note', value: 'x' }])).status).toBe(403);
+    // A move writes the field it takes from too: the owner is not moved away.
+    expect((await patch('beta-member', leased, [{ op: 'move', from: '/owner', path: '/extra/was' }])).status).toBe(403);
     expect((await patch('beta-member', leased, [{ op: 'add', path: '/extra/tag', value: 'beta' }])).status).toBe(200);
     expect((await admin({ method: 'GET', url: `/v1/nodes/${leased}` })).body).toMatchObject({ owner: 'acme', driver_info: { fake_note: 'bmc-1' }, extra: { tag: 'beta' } });
   });
@@ -148,6 +150,10 @@ describe('what a project may do', () => {
     expect((await as('acme-manager', { ...port, payload: { node_uuid: others, address: '52:54:00:aa:00:09' } })).status).toBe(404);
     const made = await as('acme-manager', port);
     expect(made.status).toBe(201);
+    // Nor may it move its port to a node of another project (404: that node does not exist for it).
+    const moved = await as('acme-manager', { method: 'PATCH', url: `/v1/ports/${made.body.uuid}`, payload: [{ op: 'replace', path: '/node_uuid', value: others }] });
+    expect(moved.status).toBe(404);
+    expect((await admin({ method: 'GET', url: `/v1/ports/${made.body.uuid}` })).body.node_uuid).toBe(leased);
     expect((await as('acme-manager', { method: 'DELETE', url: `/v1/ports/${made.body.uuid}` })).status).toBe(204);
   });
 
@@ -181,6 +187,8 @@ describe('allocations are scoped by their owner', () => {
     expect(made.status).toBe(201);
     expect(made.body.owner).toBe('other');
     expect((await as('other-member', { method: 'POST', url: '/v1/allocations', payload: { resource_class: 'rc-none', owner: 'acme' } })).status).toBe(403);
+    expect((await as('other-member', { method: 'POST', url: '/v1/allocations', payload: { resource_class: 'rc-none', candidate_nodes: [leased] } })).status).toBe(404);
+    expect((await as('other-member', { method: 'POST', url: '/v1/allocations', payload: { node: 'leased' } })).status).toBe(404);
     const sys = await admin({ method: 'POST', url: '/v1/allocations', payload: { resource_class: 'rc-none', name: 'sys-alloc' } });
     expect(sys.status).toBe(201);
     expect((await as('other-member', { method: 'GET', url: '/v1/allocations' })).body.allocations.map((a: any) => a.name)).toEqual(['other-alloc']);
