@@ -3,8 +3,11 @@
 // "could not be found", the owner field is the system's; a system token works as before.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { CHECKSUM, startHarness, waitFor, type Harness } from './helpers.js';
+import { runCli, startServe } from '../engine/serve-process.js';
 
 let h: Harness;
 let endpoint = '';
@@ -81,4 +84,24 @@ describe('baremetal with a project token', () => {
     expect((await bm('beta-manager', 'node', 'power', 'on', 'theirs')).err).toContain('could not be found');
     expect(await ok('sys-admin', 'node', 'show', 'leased', '-f', 'value', '-c', 'owner')).toBe('acme');
   }, 240_000);
+
+  it('`ironplan serve` reads project tokens from the tokens file (schemas/tokens.schema.json), and refuses a bad one', async () => {
+    const file = join(h.dir, 'tokens.json');
+    writeFileSync(file, JSON.stringify([{ token: 'sys-admin', role: 'admin' }, { token: 'acme-member', role: 'member', project: 'acme' }]));
+    const served = await startServe(h.dir, ['--auth', 'token', '--tokens-file', file]);
+    try {
+      const who = await fetch(`${served.endpoint}/v1/auth/whoami`, { headers: { 'x-auth-token': 'acme-member' } });
+      expect(await who.json()).toEqual({ role: 'member', project: 'acme', auth: 'token' });
+      const nodes = await fetch(`${served.endpoint}/v1/nodes`, { headers: { authorization: 'Bearer acme-member' } });
+      expect(await nodes.json()).toEqual({ nodes: [] });
+    } finally {
+      served.kill();
+      await served.exited;
+    }
+    // A member needs a project: a system token is admin or reader.
+    writeFileSync(file, JSON.stringify([{ token: 'x', role: 'member' }]));
+    const bad = await runCli(['serve', '--port', '0', '--db', join(h.dir, 'bad.db'), '--state-dir', join(h.dir, 'bad'), '--auth', 'token', '--tokens-file', file], h.dir);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('tokens.0.role: must be one of: "admin", "reader"');
+  }, 60_000);
 });
