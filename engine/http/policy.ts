@@ -8,11 +8,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { NodeRecord } from '../../contract/generated/node-record.js';
 import { EngineError } from '../errors.js';
-import { getAllocation } from '../store/allocations.js';
+import { getAllocation, listAllocations } from '../store/allocations.js';
 import { getPortgroup } from '../store/portgroups.js';
 import { identParam, objectBody, param, pathOf, type HttpContext, type Query } from './context.js';
 import type { Caller } from './auth.js';
 import { allows, patchRules, ruleOf, visible, type Rule } from './policy-rules.js';
+import { versionHas } from './version.js';
 
 function denied(caller: Caller, rule: Rule, req: FastifyRequest): EngineError {
   const who = caller.project === null ? `the ${caller.role} role` : `the ${caller.role} role of project ${caller.project}`;
@@ -73,12 +74,16 @@ export function registerPolicy(app: FastifyInstance, ctx: HttpContext): void {
         if (named !== undefined) await visibleNode(caller, named, 'Node', named);
         if (!allows(rule, caller, { owner: caller.project, lessee: caller.project })) throw denied(caller, rule, req);
         askTie(req);
-        return; // the members of other projects' nodes are filtered out of the answer (registerListFilter)
+        return; // the members of other projects' nodes are filtered out of the answer (registerAnswerFilter)
       }
       case 'allocations': {
         const asked = param(req, 'owner');
         if (asked !== undefined && asked !== caller.project) throw denied(caller, rule, req);
-        (req.query as Query).owner = caller.project;
+        const named = param(req, 'node');
+        if (named !== undefined) await visibleNode(caller, named, 'Node', named);
+        // From 1.60 the store filters by owner (whole pages); before it the answer is cut (registerAnswerFilter).
+        if (versionHas(req, 'field', 'allocation', 'owner')) (req.query as Query).owner = caller.project;
+        askTie(req);
         node = { owner: caller.project, lessee: null } as NodeRecord;
         break;
       }
@@ -143,14 +148,18 @@ export function maskForProject(view: Record<string, unknown>, project: string, o
 }
 
 const NODE_ANSWERS = new Set(['GET /v1/nodes/:ident', 'PATCH /v1/nodes/:ident']);
-/** The collections a project gets cut or masked: their key, and the member field that ties one to a node. */
-const LISTS: Record<string, { kind: 'nodes' | 'ports' | 'portgroups'; tie: 'uuid' | 'node_uuid' }> = {
+/**
+ * The collections a project gets cut or masked: their key, and the member field that ties one to what the
+ * project has (a node of its own, or for allocations an allocation of its own).
+ */
+const LISTS: Record<string, { kind: 'nodes' | 'ports' | 'portgroups' | 'allocations'; tie: 'uuid' | 'node_uuid' }> = {
   '/v1/nodes': { kind: 'nodes', tie: 'uuid' },
   '/v1/nodes/detail': { kind: 'nodes', tie: 'uuid' },
   '/v1/ports': { kind: 'ports', tie: 'node_uuid' },
   '/v1/ports/detail': { kind: 'ports', tie: 'node_uuid' },
   '/v1/portgroups': { kind: 'portgroups', tie: 'node_uuid' },
   '/v1/portgroups/detail': { kind: 'portgroups', tie: 'node_uuid' },
+  '/v1/allocations': { kind: 'allocations', tie: 'uuid' },
 };
 
 /** A ?fields without the tying field gets it (so members can be told apart), removed again from the answer. */
@@ -163,11 +172,17 @@ function askTie(req: FastifyRequest): void {
 }
 
 /**
- * The answers a project token gets: nodes masked as their relation asks, and the port and port group
- * collections cut to its nodes' members (the node list itself is filtered by the store: nodes.ts).
+ * The answers a project token gets: nodes masked as their relation asks, the port and port group
+ * collections cut to its nodes' members, allocations to its own (the node list itself is filtered by the
+ * store: nodes.ts).
  */
 function registerAnswerFilter(app: FastifyInstance, ctx: HttpContext): void {
-  const { nodes } = ctx.engine;
+  const { nodes, store } = ctx.engine;
+  /** What the project has, by uuid, with its owner (which decides a node's masking). */
+  const ownedBy = async (project: string, kind: string): Promise<Map<string, string | null>> => {
+    const owned = kind === 'allocations' ? await listAllocations(store.db, { owner: project }) : await nodes.listNodes({ project });
+    return new Map(owned.map((x) => [x.uuid, x.owner ?? null]));
+  };
   app.addHook('preSerialization', async (req, _reply, payload: unknown) => {
     const project = req.caller?.project;
     if (!project || !req.routeOptions.url || payload === null || typeof payload !== 'object') return payload;
@@ -175,14 +190,14 @@ function registerAnswerFilter(app: FastifyInstance, ctx: HttpContext): void {
     if (NODE_ANSWERS.has(`${req.method} ${req.routeOptions.url}`)) return maskForProject(body, project, req.policyNode?.owner);
     const list = req.method === 'GET' ? LISTS[req.routeOptions.url] : undefined;
     if (!list || !Array.isArray(body[list.kind])) return payload;
-    // The project's nodes, read once: their owners decide the masking, their uuids the members kept.
-    const mine = new Map((await nodes.listNodes({ project })).map((n) => [n.uuid, n]));
+    // Read once: the uuids decide the members kept, a node's owner its masking.
+    const mine = await ownedBy(project, list.kind);
     const added = req.policyAddedField;
     const out: Array<Record<string, unknown>> = [];
     for (const item of body[list.kind] as Array<Record<string, unknown>>) {
-      const node = mine.get(item[list.tie] as string);
-      if (!node) continue;
-      const shown = list.kind === 'nodes' ? maskForProject(item, project, node.owner) : { ...item };
+      const key = item[list.tie] as string;
+      if (!mine.has(key)) continue;
+      const shown = list.kind === 'nodes' ? maskForProject(item, project, mine.get(key)) : { ...item };
       if (added) delete shown[added];
       out.push(shown);
     }

@@ -193,6 +193,11 @@ describe('allocations are scoped by their owner', () => {
     expect(sys.status).toBe(201);
     expect((await as('other-member', { method: 'GET', url: '/v1/allocations' })).body.allocations.map((a: any) => a.name)).toEqual(['other-alloc']);
     expect((await as('other-member', { method: 'GET', url: '/v1/allocations?owner=acme' })).status).toBe(403);
+    // Before 1.60 (no ?owner yet) the answer is cut to its own; ?fields without uuid as well.
+    const old = await h.call({ method: 'GET', url: '/v1/allocations', version: '1.59', headers: { authorization: 'Bearer other-member' } });
+    expect(old.body.allocations.map((a: any) => a.name)).toEqual(['other-alloc']);
+    expect((await as('other-member', { method: 'GET', url: '/v1/allocations?fields=name' })).body.allocations).toEqual([{ name: 'other-alloc' }]);
+    expect((await as('acme-member', { method: 'GET', url: `/v1/allocations?node=${others}` })).status).toBe(404);
     expect((await as('acme-member', { method: 'GET', url: `/v1/allocations/${made.body.uuid}` })).status).toBe(404);
     expect((await as('acme-member', { method: 'DELETE', url: `/v1/allocations/${made.body.uuid}` })).status).toBe(404);
     expect((await as('sys-reader', { method: 'GET', url: '/v1/allocations' })).body.allocations).toHaveLength(2);
