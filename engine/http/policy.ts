@@ -190,11 +190,16 @@ function registerAnswerFilter(app: FastifyInstance, ctx: HttpContext): void {
     if (NODE_ANSWERS.has(`${req.method} ${req.routeOptions.url}`)) return maskForProject(body, project, req.policyNode?.owner);
     const list = req.method === 'GET' ? LISTS[req.routeOptions.url] : undefined;
     if (!list || !Array.isArray(body[list.kind])) return payload;
+    const items = body[list.kind] as Array<Record<string, unknown>>;
+    // The store filtered the nodes already: when each shows its owner, that is all the masking needs.
+    if (list.kind === 'nodes' && items.every((n) => 'owner' in n) && !req.policyAddedField) {
+      return { ...body, nodes: items.map((n) => maskForProject(n, project, n.owner as string | null)) };
+    }
     // Read once: the uuids decide the members kept, a node's owner its masking.
     const mine = await ownedBy(project, list.kind);
     const added = req.policyAddedField;
     const out: Array<Record<string, unknown>> = [];
-    for (const item of body[list.kind] as Array<Record<string, unknown>>) {
+    for (const item of items) {
       const key = item[list.tie] as string;
       if (!mine.has(key)) continue;
       const shown = list.kind === 'nodes' ? maskForProject(item, project, mine.get(key)) : { ...item };
