@@ -7,13 +7,19 @@
 // system's.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { NodeRecord } from '../../contract/generated/node-record.js';
-import { EngineError } from '../errors.js';
+import { EngineError, notFound } from '../errors.js';
 import { getAllocation, listAllocations } from '../store/allocations.js';
 import { getPortgroup } from '../store/portgroups.js';
 import { identParam, objectBody, param, pathOf, type HttpContext, type Query } from './context.js';
 import type { Caller } from './auth.js';
 import { allows, patchRules, ruleOf, visible, type Rule } from './policy-rules.js';
 import { versionHas } from './version.js';
+
+/**
+ * The routes that answer a node named in their body or query, and not found, with a 400 (the others: 404).
+ * A node of another project is answered the same, so that a project cannot tell it from one that is not.
+ */
+const NAMED_NODE_400 = new Set(['POST /v1/portgroups', 'PATCH /v1/portgroups/:ident', 'POST /v1/allocations', 'GET /v1/allocations']);
 
 function denied(caller: Caller, rule: Rule, req: FastifyRequest): EngineError {
   const who = caller.project === null ? `the ${caller.role} role` : `the ${caller.role} role of project ${caller.project}`;
@@ -26,7 +32,6 @@ function denied(caller: Caller, rule: Rule, req: FastifyRequest): EngineError {
  */
 export function registerPolicy(app: FastifyInstance, ctx: HttpContext): void {
   const { nodes, store } = ctx.engine;
-  const notFound = (what: string, ident: string) => new EngineError('NotFound', `${what} ${ident} could not be found.`);
 
   /** The node a project may see, or a 404 naming what the route named. */
   const visibleNode = async (caller: Caller, uuidOrName: string, what: string, ident: string): Promise<NodeRecord> => {
@@ -36,6 +41,12 @@ export function registerPolicy(app: FastifyInstance, ctx: HttpContext): void {
     if (!visible(caller, node)) throw notFound(what, ident);
     return node;
   };
+  /** A node named in the body or query: as the route answers one that does not exist (404 or 400). */
+  const namedNode = (caller: Caller, req: FastifyRequest, ident: string): Promise<NodeRecord> =>
+    visibleNode(caller, ident, 'Node', ident).catch((err: unknown) => {
+      const as400 = err instanceof EngineError && err.code === 'NotFound' && NAMED_NODE_400.has(`${req.method} ${req.routeOptions.url}`);
+      throw as400 ? new EngineError('InvalidParameter', err.message) : err;
+    });
 
   app.addHook('preValidation', async (req) => {
     const caller = req.caller;
@@ -66,12 +77,12 @@ export function registerPolicy(app: FastifyInstance, ctx: HttpContext): void {
       case 'body-node': {
         const named = objectBody(req).node_uuid;
         if (typeof named !== 'string') throw denied(caller, rule, req);
-        node = await visibleNode(caller, named, 'Node', named);
+        node = await namedNode(caller, req, named);
         break;
       }
       case 'list': {
         const named = param(req, 'node') ?? param(req, 'node_uuid');
-        if (named !== undefined) await visibleNode(caller, named, 'Node', named);
+        if (named !== undefined) await namedNode(caller, req, named);
         if (!allows(rule, caller, { owner: caller.project, lessee: caller.project })) throw denied(caller, rule, req);
         askTie(req);
         return; // the members of other projects' nodes are filtered out of the answer (registerAnswerFilter)
@@ -80,7 +91,7 @@ export function registerPolicy(app: FastifyInstance, ctx: HttpContext): void {
         const asked = param(req, 'owner');
         if (asked !== undefined && asked !== caller.project) throw denied(caller, rule, req);
         const named = param(req, 'node');
-        if (named !== undefined) await visibleNode(caller, named, 'Node', named);
+        if (named !== undefined) await namedNode(caller, req, named);
         // From 1.60 the store filters by owner (whole pages); before it the answer is cut (registerAnswerFilter).
         if (versionHas(req, 'field', 'allocation', 'owner')) (req.query as Query).owner = caller.project;
         askTie(req);
@@ -111,7 +122,7 @@ export function registerPolicy(app: FastifyInstance, ctx: HttpContext): void {
     // Nodes the body names besides: a port moved to a node, an allocation's node or candidates. They must be
     // the project's too (404 otherwise, as any other node), and a port may only move where it may be made.
     for (const named of otherNodes(req, rule.target)) {
-      const other = await visibleNode(caller, named, 'Node', named);
+      const other = await namedNode(caller, req, named);
       if (rule.target !== 'new-allocation' && !allows(rule, caller, other)) throw denied(caller, rule, req);
     }
     req.policyNode = node;

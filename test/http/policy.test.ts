@@ -87,6 +87,29 @@ describe('what a project sees', () => {
     expect((await as('beta-member', { method: 'GET', url: `/v1/ports?node=${others}` })).status).toBe(404);
   });
 
+  it('answers a node of another project named in a body or query as each route answers one that does not exist', async () => {
+    const missing = 'aaaaaaaa-0000-4000-8000-00000000abcd';
+    const port = (await admin({ method: 'GET', url: `/v1/ports?node=${leased}` })).body.ports[0].uuid;
+    const group = (await admin({ method: 'POST', url: '/v1/portgroups', payload: { node_uuid: leased } })).body.uuid;
+    const calls = (node: string): Call[] => [
+      { method: 'POST', url: '/v1/ports', payload: { node_uuid: node, address: '52:54:00:aa:00:0a' } },
+      { method: 'POST', url: '/v1/portgroups', payload: { node_uuid: node } },
+      { method: 'PATCH', url: `/v1/ports/${port}`, payload: [{ op: 'replace', path: '/node_uuid', value: node }] },
+      { method: 'PATCH', url: `/v1/portgroups/${group}`, payload: [{ op: 'replace', path: '/node_uuid', value: node }] },
+      { method: 'GET', url: `/v1/ports?node=${node}` },
+      { method: 'GET', url: `/v1/portgroups?node=${node}` },
+      { method: 'GET', url: `/v1/allocations?node=${node}` },
+      { method: 'POST', url: '/v1/allocations', payload: { node } },
+    ];
+    // What the project is told of another project's node, and what the route itself tells of a missing one.
+    const answer = async (token: string, c: Call, node: string) => {
+      const r = await as(token, c);
+      return `${c.method} ${c.url.split('?')[0]} ${r.status} ${r.status < 300 ? '' : fault(r.body).replace(node, 'N')}`;
+    };
+    for (const [i, c] of calls(others).entries()) expect(await answer('acme-manager', c, others)).toBe(await answer('sys-admin', calls(missing)[i]!, missing));
+    expect((await admin({ method: 'DELETE', url: `/v1/portgroups/${group}` })).status).toBe(204);
+  });
+
   it('ports and port groups are cut to its nodes', async () => {
     const mine = await as('beta-reader', { method: 'GET', url: '/v1/ports?fields=address' });
     expect(mine.body.ports.map((p: any) => p.address)).toEqual(['52:54:00:aa:00:01']);
@@ -187,8 +210,8 @@ describe('allocations are scoped by their owner', () => {
     expect(made.status).toBe(201);
     expect(made.body.owner).toBe('other');
     expect((await as('other-member', { method: 'POST', url: '/v1/allocations', payload: { resource_class: 'rc-none', owner: 'acme' } })).status).toBe(403);
-    expect((await as('other-member', { method: 'POST', url: '/v1/allocations', payload: { resource_class: 'rc-none', candidate_nodes: [leased] } })).status).toBe(404);
-    expect((await as('other-member', { method: 'POST', url: '/v1/allocations', payload: { node: 'leased' } })).status).toBe(404);
+    expect((await as('other-member', { method: 'POST', url: '/v1/allocations', payload: { resource_class: 'rc-none', candidate_nodes: [leased] } })).status).toBe(400);
+    expect((await as('other-member', { method: 'POST', url: '/v1/allocations', payload: { node: 'leased' } })).status).toBe(400);
     const sys = await admin({ method: 'POST', url: '/v1/allocations', payload: { resource_class: 'rc-none', name: 'sys-alloc' } });
     expect(sys.status).toBe(201);
     expect((await as('other-member', { method: 'GET', url: '/v1/allocations' })).body.allocations.map((a: any) => a.name)).toEqual(['other-alloc']);
@@ -197,7 +220,7 @@ describe('allocations are scoped by their owner', () => {
     const old = await h.call({ method: 'GET', url: '/v1/allocations', version: '1.59', headers: { authorization: 'Bearer other-member' } });
     expect(old.body.allocations.map((a: any) => a.name)).toEqual(['other-alloc']);
     expect((await as('other-member', { method: 'GET', url: '/v1/allocations?fields=name' })).body.allocations).toEqual([{ name: 'other-alloc' }]);
-    expect((await as('acme-member', { method: 'GET', url: `/v1/allocations?node=${others}` })).status).toBe(404);
+    expect((await as('acme-member', { method: 'GET', url: `/v1/allocations?node=${others}` })).status).toBe(400);
     expect((await as('acme-member', { method: 'GET', url: `/v1/allocations/${made.body.uuid}` })).status).toBe(404);
     expect((await as('acme-member', { method: 'DELETE', url: `/v1/allocations/${made.body.uuid}` })).status).toBe(404);
     expect((await as('sys-reader', { method: 'GET', url: '/v1/allocations' })).body.allocations).toHaveLength(2);
