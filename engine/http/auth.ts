@@ -21,8 +21,8 @@ export interface Caller {
   role: Role;
   project: string | null;
 }
-/** Without auth everyone is a system admin, as today. */
-export const SYSTEM_ADMIN: Caller = { role: 'admin', project: null };
+/** Without auth everyone is a system admin, as before tokens had projects. */
+const SYSTEM_ADMIN: Caller = { role: 'admin', project: null };
 
 export function isOpenPath(method: string, url: string): boolean {
   const path = pathOf(url);
@@ -54,12 +54,12 @@ declare module 'fastify' {
 }
 
 /**
- * GET /v1/auth/whoami (ironplan's own): the caller's role as the checks below will treat it, so a client
- * (the console) can show or hide what it may do without trying a write. Without a valid token it is a
+ * GET /v1/auth/whoami (ironplan's own): the caller's role and project as the policy (policy.ts) treats
+ * them, so a client (the console) can show or hide what it may do without trying a write. Without a valid token it is a
  * 401 like any other call; without auth everyone is an admin.
  */
 function registerWhoami(app: FastifyInstance, mode: AuthOptions['mode']): void {
-  app.get('/v1/auth/whoami', { schema: { summary: "The caller's role, its project (null: system scope) and whether the service asks for tokens (ironplan)", tags: ['auth'], responses: { 200: { $ref: 'whoami.schema.json' } } } }, async (req): Promise<Whoami> => {
+  app.get('/v1/auth/whoami', { schema: { summary: "The caller's role, its project (absent: system scope) and whether the service asks for tokens (ironplan)", tags: ['auth'], responses: { 200: { $ref: 'whoami.schema.json' } } } }, async (req): Promise<Whoami> => {
     const caller = mode === 'none' ? SYSTEM_ADMIN : req.caller!;
     return caller.project === null ? { role: caller.role, auth: mode } : { role: caller.role, project: caller.project, auth: mode };
   });
