@@ -116,7 +116,7 @@ export function buildCli(): Command {
     .option('--deploy-callback-timeout <sec>', 'seconds a node waits for its agent', (v) => Number(v), 1800)
     .option('--no-automated-clean', 'cleaning (on provide and after undeploy) only powers off and removes boot config, without booting the agent to erase disk metadata (or IRONPLAN_AUTOMATED_CLEAN=false)')
     .addOption(new Option('--auth <mode>', 'API authentication').choices(['none', 'token']).default('none'))
-    .option('--tokens-file <path>', 'with --auth token: a JSON file [{"token": "...", "role": "admin"|"reader"}] (or IRONPLAN_TOKENS)')
+    .option('--tokens-file <path>', 'with --auth token: a JSON file [{"token": "...", "role": "admin"|"reader"}], or project-scoped [{"token", "role": "admin"|"manager"|"member"|"reader", "project"}] (schemas/tokens.schema.json; or IRONPLAN_TOKENS)')
     .option('--driver <module...>', 'extra driver modules to load')
     .option('--tftp-port <n>', 'also serve the boot root over TFTP on this UDP port (69 needs root)', (v) => Number(v))
     .option('--tftp-host <addr>', 'address for TFTP (default: --host)')
@@ -137,7 +137,7 @@ export function buildCli(): Command {
     .option('--rpc-secret-file <path>', "file holding the managers' shared RPC secret (or IRONPLAN_RPC_SECRET)")
     .option('--heartbeat-timeout <sec>', 'seconds without a heartbeat after which a manager is dead', (v) => Number(v), 60)
     .addOption(new Option('--auth <mode>', 'API authentication').choices(['none', 'token']).default('none'))
-    .option('--tokens-file <path>', 'with --auth token: a JSON file [{"token": "...", "role": "admin"|"reader"}] (or IRONPLAN_TOKENS)')
+    .option('--tokens-file <path>', 'with --auth token: a JSON file [{"token": "...", "role": "admin"|"reader"}], or project-scoped [{"token", "role": "admin"|"manager"|"member"|"reader", "project"}] (schemas/tokens.schema.json; or IRONPLAN_TOKENS)')
     .option('--secrets-key-file <path>', SECRETS_KEY_FILE_HELP)
     .option('--state-dir <dir>', 'data directory (where the secrets key file is by default)', '.ironplan');
   addTlsOptions(apiCmd, 'the API', { client: true }).action(async (o) => {

@@ -9,6 +9,8 @@ import { Engine } from '../engine.js';
 import { BUILTIN_DRIVERS, loadTftpServer } from './compose.js';
 import type { Logger } from '../../contract/types.js';
 import { tlsClientFiles, tlsServerFiles, type TlsFlags } from './tls.js';
+import type { Tokens } from '../generated/tokens.js';
+import { assertValid } from '../validation.js';
 
 /** How long responses in flight get to finish on shutdown before their connections are cut. */
 const SHUTDOWN_GRACE_MS = 3000;
@@ -78,14 +80,15 @@ function loadRpcSecret(file: string | undefined): string {
   return text;
 }
 
-function loadTokens(o: HttpOptions): Array<{ token: string; role: 'admin' | 'reader' }> {
+/** The tokens file (schemas/tokens.schema.json): system tokens, and project-scoped ones with a project. */
+function loadTokens(o: HttpOptions): Tokens {
   const text = o.tokensFile ? readFileSync(o.tokensFile, 'utf8') : process.env.IRONPLAN_TOKENS;
   if (!text) throw new Error('--auth token needs --tokens-file or IRONPLAN_TOKENS (JSON: [{"token": "...", "role": "admin"}])');
-  const tokens = JSON.parse(text) as Array<{ token: string; role: 'admin' | 'reader' }>;
-  if (!Array.isArray(tokens) || tokens.some((t) => !t.token || (t.role !== 'admin' && t.role !== 'reader'))) {
-    throw new Error('tokens must be a JSON array of {"token": string, "role": "admin" | "reader"}');
+  try {
+    return assertValid<Tokens>('tokens.schema.json', JSON.parse(text), 'tokens');
+  } catch (err) {
+    throw new Error(`tokens must be a JSON array of {"token": string, "role": "admin" | "reader"} or, scoped to a project, {"token", "role": "admin" | "manager" | "member" | "reader", "project": string}: ${(err as Error).message}`);
   }
-  return tokens;
 }
 
 function managerSettings(o: ManagerOptions, apiUrl: string) {

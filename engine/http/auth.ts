@@ -1,19 +1,28 @@
-// Optional bearer tokens: an admin may do anything, a reader only read. The agent's endpoints, boot
-// files and version discovery stay open: the ramdisk and the boot loader have no API credentials (the
-// agent proves itself with its per-deploy token instead).
+// Optional bearer tokens: who the caller is (a role, and the project a project-scoped token belongs to).
+// What each caller may do is policy.ts's. The agent's endpoints, boot files and version discovery stay
+// open: the ramdisk and the boot loader have no API credentials (the agent proves itself with its
+// per-deploy token instead).
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Whoami } from '../generated/whoami.js';
+import type { Role, TokenEntry } from '../generated/tokens.js';
 import { sendError } from './errors.js';
 import { isAgentPath, isDiscoveryPath, pathOf } from './context.js';
 
-export type Role = 'admin' | 'reader';
+export type { Role, TokenEntry };
 export interface AuthOptions {
   mode: 'none' | 'token';
-  tokens: Array<{ token: string; role: Role }>;
+  /** schemas/tokens.schema.json: without a project a token is system-scoped (admin or reader). */
+  tokens: TokenEntry[];
 }
 
-const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Who made a request: its token's role, and its project (null: system scope). */
+export interface Caller {
+  role: Role;
+  project: string | null;
+}
+/** Without auth everyone is a system admin, as before tokens had projects. */
+const SYSTEM_ADMIN: Caller = { role: 'admin', project: null };
 
 export function isOpenPath(method: string, url: string): boolean {
   const path = pathOf(url);
@@ -39,21 +48,21 @@ function sameToken(a: string, b: string): boolean {
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The role of the token presented (set by the auth hook; undefined on open paths and without auth). */
-    authRole?: Role;
+    /** Who presented the token (set by the auth hook; undefined on open paths and without auth). */
+    caller?: Caller;
   }
 }
 
 /**
- * GET /v1/auth/whoami (ironplan's own): the caller's role as the checks below will treat it, so a client
- * (the console) can show or hide what it may do without trying a write. Without a valid token it is a
+ * GET /v1/auth/whoami (ironplan's own): the caller's role and project as the policy (policy.ts) treats
+ * them, so a client (the console) can show or hide what it may do without trying a write. Without a valid token it is a
  * 401 like any other call; without auth everyone is an admin.
  */
 function registerWhoami(app: FastifyInstance, mode: AuthOptions['mode']): void {
-  app.get('/v1/auth/whoami', { schema: { summary: "The caller's role (admin or reader) and whether the service asks for tokens (ironplan)", tags: ['auth'], responses: { 200: { $ref: 'whoami.schema.json' } } } }, async (req): Promise<Whoami> => ({
-    role: mode === 'none' ? 'admin' : req.authRole!,
-    auth: mode,
-  }));
+  app.get('/v1/auth/whoami', { schema: { summary: "The caller's role, its project (absent: system scope) and whether the service asks for tokens (ironplan)", tags: ['auth'], responses: { 200: { $ref: 'whoami.schema.json' } } } }, async (req): Promise<Whoami> => {
+    const caller = mode === 'none' ? SYSTEM_ADMIN : req.caller!;
+    return caller.project === null ? { role: caller.role, auth: mode } : { role: caller.role, project: caller.project, auth: mode };
+  });
 }
 
 export function registerAuth(app: FastifyInstance, opts: AuthOptions | undefined): void {
@@ -68,10 +77,6 @@ export function registerAuth(app: FastifyInstance, opts: AuthOptions | undefined
       reply.header('WWW-Authenticate', 'Bearer realm="ironplan"');
       return sendError(reply, 401, token ? 'The token presented is not valid.' : 'Authentication required: send Authorization: Bearer <token>.');
     }
-    req.authRole = match.role;
-    // A route marked readOnly changes nothing although it is a POST (a dry-run plan): readers may call it.
-    if (match.role !== 'admin' && !READ_METHODS.has(req.method) && !req.routeOptions.config.readOnly) {
-      return sendError(reply, 403, `Access was denied: the reader role may not ${req.method} ${pathOf(req.url)}.`);
-    }
+    req.caller = { role: match.role, project: match.project ?? null };
   });
 }

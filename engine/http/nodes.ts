@@ -292,6 +292,9 @@ export function registerNodeRoutes(app: FastifyInstance, ctx: HttpContext): void
     const sortField = page.sort_key && findEntry('field', 'node', page.sort_key);
     if (sortField) refuseBelow(req, sortField, `sort_key=${page.sort_key}`);
     const filter: NodeFilter = { ...listFilter(req), limit: page.limit, marker: page.marker };
+    // A project-scoped token lists only its project's nodes (owned or leased: policy.ts).
+    const project = req.caller?.project ?? undefined;
+    if (project) filter.project = project;
     if (opts.inChassis) filter.chassis_uuid = checkChassisUuid(identParam(req, 'uuid'))!;
     // An unknown chassis is a 404, not an empty list (Ironic).
     if (filter.chassis_uuid) await ctx.engine.store.getChassis(filter.chassis_uuid);
@@ -311,7 +314,8 @@ export function registerNodeRoutes(app: FastifyInstance, ctx: HttpContext): void
     const path = req.routeOptions.url!.replace(':uuid', filter.chassis_uuid ?? '');
     const next = nextLink(base, path, req, found, page.limit);
     const tail = next ? `],"next":${JSON.stringify(next)}}` : ']}';
-    if (detail && !fields) {
+    // A project's answer is masked per node after serialization's hook (policy.ts): no shared cached bytes.
+    if (detail && !fields && !project) {
       const parts: Buffer[] = [LIST_HEAD];
       for (let i = 0; i < found.length; i++) {
         if (i) parts.push(COMMA);
@@ -321,11 +325,11 @@ export function registerNodeRoutes(app: FastifyInstance, ctx: HttpContext): void
       return reply.type('application/json; charset=utf-8').send(Buffer.concat(parts));
     }
     // Secrets only appear in the long forms; the short list skips the masking work.
-    const needsRedact = (fields ?? NODE_LIST_FIELDS).some((f) => f === 'driver_info' || f === 'driver_internal_info');
+    const needsRedact = detail || (fields ?? NODE_LIST_FIELDS).some((f) => f === 'driver_info' || f === 'driver_internal_info');
     const out = new Array<Record<string, unknown>>(found.length);
     for (let i = 0; i < found.length; i++) {
       const n = needsRedact ? nodes.redact(found[i]!) : found[i]!;
-      out[i] = nodeView(n, v, base, { fields, conductor: owner(n) });
+      out[i] = nodeView(n, v, base, { detail, fields, conductor: owner(n) });
     }
     return next ? { nodes: out, next } : { nodes: out };
   };

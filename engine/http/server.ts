@@ -11,6 +11,7 @@ import { registerErrorHandling } from './errors.js';
 import { registerVersioning, registerVersionRoutes } from './version.js';
 import { baseUrl } from './context.js';
 import { registerAuth, type AuthOptions } from './auth.js';
+import { registerPolicy } from './policy.js';
 import { registerNodeRoutes } from './nodes.js';
 import { registerNodeActionRoutes } from './node-actions.js';
 import { registerPortRoutes } from './ports.js';
@@ -157,6 +158,7 @@ export async function buildServer(engine: Engine, opts: ServerOptions = {}): Pro
   });
   registerVersioning(app);
   registerAuth(app, opts.auth);
+  registerPolicy(app, ctx);
   registerMetrics(app, ctx);
 
   registerVersionRoutes(app, baseUrl);

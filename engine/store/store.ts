@@ -54,6 +54,8 @@ export interface NodeFilter {
   conductor_group?: string;
   owner?: string;
   lessee?: string;
+  /** A project's nodes: those it owns or leases (what a project-scoped token may see: http/policy.ts). */
+  project?: string;
   shard?: string;
   parent_node?: string;
   retired?: boolean;
@@ -554,6 +556,7 @@ export class TxStore {
     for (const col of ['fault', 'conductor_group', 'owner', 'lessee', 'shard', 'parent_node'] as const) {
       if (f[col] !== undefined) q = q.where(col, '=', f[col]);
     }
+    if (f.project !== undefined) q = q.where((eb) => eb.or([eb('owner', '=', f.project!), eb('lessee', '=', f.project!)]));
     if (f.retired !== undefined) q = q.where('retired', '=', f.retired ? 1 : 0);
     if (f.sharded !== undefined) q = q.where('shard', f.sharded ? 'is not' : 'is', null);
     if (f.description_contains !== undefined) {
