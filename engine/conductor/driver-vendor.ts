@@ -22,7 +22,8 @@ export function driverVendorMethods(tm: TaskManager, driver: string): Record<str
 
 export async function driverVendorPassthru(tm: TaskManager, driver: string, method: string, httpMethod: string, body: unknown): Promise<{ async: boolean; result: unknown }> {
   const methods = vendorOf(tm, driver).driverMethods ?? {};
-  const m = methods[method];
+  // Only the driver's own methods: a name like __proto__ or constructor must not find Object's.
+  const m = Object.hasOwn(methods, method) ? methods[method] : undefined;
   if (!m) throw new EngineError('InvalidParameter', `method: no driver vendor passthru method "${method}" for driver ${driver} (known: ${Object.keys(methods).join(', ') || 'none'})`, 'method');
   if (!m.http_methods.includes(httpMethod as never)) throw new EngineError('InvalidParameter', `method ${method} does not accept HTTP ${httpMethod} (accepts ${m.http_methods.join(', ')})`, 'method');
   const run = () => m.handler({ log: tm.log, settings: tm.settings }, httpMethod, body);

@@ -25,6 +25,9 @@ describe('found by fuzzing', () => {
         expect(r.status, `${method} ${name}: ${r.text}`).toBe(400);
       }
       expect((await h.call({ method: 'GET', url: `/v1/nodes/vp/vendor_passthru?method=${name}` })).status).toBe(400);
+      // The same at the driver level (found again by the fuzzer once driver-level passthru existed).
+      const d = await h.call({ method: 'GET', url: `/v1/drivers/fake-hardware/vendor_passthru/${name}`, headers: { 'X-OpenStack-Ironic-API-Version': '1.37' } });
+      expect(d.status, `driver ${name}: ${d.text}`).toBe(400);
     }
   });
 });
