@@ -195,7 +195,7 @@ export function NodeTable() {
         {has('owner') && <input aria-label="owner" placeholder="owner" value={filters.owner} onChange={set('owner')} />}
         {has('conductor_group') && (
           <>
-            <input aria-label="conductor group" placeholder="conductor group" list="conductor-groups" value={filters.conductor_group} onChange={set('conductor_group')} />
+            <input aria-label="conductor group" placeholder="conductor group" list="conductor-groups" value={filters.conductor_group} onInput={set('conductor_group')} />
             <datalist id="conductor-groups">
               {[...new Set(conductors.map((c) => c.conductor_group).filter(Boolean))].sort().map((g) => <option key={g} value={g} />)}
             </datalist>
