@@ -49,14 +49,21 @@ interface Run {
   plannedAtMs?: number;
 }
 
-function cli(args: string[], killAfterMs?: number): Promise<Run> {
+/**
+ * Runs the CLI; kills it `killAfterMs` after it starts or, with `afterPlanMs`, that long after it has
+ * printed its plan (applying has begun: a kill there is surely mid-apply, however fast the machine is).
+ */
+function cli(args: string[], killAfterMs?: number, afterPlanMs?: number): Promise<Run> {
   const start = Date.now();
   const proc = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, IRONPLAN_LOG_LEVEL: 'error' } });
   let out = '';
   let plannedAtMs: number | undefined;
   proc.stdout.on('data', (d: Buffer) => {
     out += d.toString();
-    if (plannedAtMs === undefined && out.includes('ironplan will perform')) plannedAtMs = Date.now() - start;
+    if (plannedAtMs === undefined && out.includes('ironplan will perform')) {
+      plannedAtMs = Date.now() - start;
+      if (afterPlanMs !== undefined) setTimeout(() => proc.kill('SIGKILL'), afterPlanMs);
+    }
   });
   proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const timer = killAfterMs === undefined ? undefined : setTimeout(() => proc.kill('SIGKILL'), killAfterMs);
@@ -95,8 +102,11 @@ async function killedApplies(db: string, file: string): Promise<void> {
   for (let i = 0; i < KILLS; i++) {
     // The first kill surely cuts the first apply short (a run outlasting its kill converges, and every
     // later one then finds nothing to do); the others fall anywhere in a run's length.
-    const at = Math.round(i === 0 ? applyingFrom + Math.random() * 0.8 * (duration - applyingFrom) : Math.random() * duration);
-    const r = await cli(apply, at);
+    // The first is timed from the printed plan, not from the start: a loaded machine makes the probe's
+    // timings a poor guide, and a first run outlasting its kill would leave nothing to cut short later.
+    const first = i === 0;
+    const at = Math.round(first ? Math.random() * 0.5 * (duration - applyingFrom) : Math.random() * duration);
+    const r = first ? await cli(apply, undefined, at) : await cli(apply, at);
     if (r.signal === 'SIGKILL' && /ironplan will perform/.test(r.out)) midApply++;
     log.push(`kill ${i} at ${at} ms: ${r.signal ?? `exit ${r.code}`} after ${r.ms} ms: ${r.out.trim().split('\n').slice(-1)[0] ?? ''}`);
   }
