@@ -121,6 +121,12 @@ http() {
   return 1
 }
 
+# The reason in a download's error output: curl's one "curl: (N) ..." line (the rest is advice), else
+# wget's last lines without its indented headers and progress.
+fetch_error() {
+  grep -m 1 '^curl: (' "$1" || grep -v '^ ' "$1" | grep -iv 'connecting to' | tail -n 2
+}
+
 # download URL FILE LOG, run in the background only (it execs): the body into FILE; response headers for
 # content_length in LOG (wget -S) or LOG.hdr (curl), errors in LOG.
 download() {
@@ -312,7 +318,7 @@ write_image() {
     fail "download of $url stalled (no progress for $STALL_LIMIT s)" "$counts"; return
   fi
   if [ $wget_rc -ne 0 ]; then
-    fail "download of $url failed: $(grep -v '^ ' "$WORK/wget.log" | grep -iv 'connecting to' | tail -n 2)" "$counts"; return
+    fail "download of $url failed: $(fetch_error "$WORK/wget.log")" "$counts"; return
   fi
   if [ $dd_rc -ne 0 ]; then
     fail "writing $dev failed: $(tail -n 2 "$WORK/dd.err")" "$counts"; return
