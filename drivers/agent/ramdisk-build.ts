@@ -1,20 +1,18 @@
 // Builds the deploy ramdisk (Debian kernel + busybox-static initramfs with our agent) without root:
 // packages come from `apt-get download`, the initramfs is written by our own cpio writer so that
 // device nodes need no mknod and the archive is byte-for-byte reproducible.
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, copyFile, mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { packageRoot } from '../../contract/paths.js';
 import { installIpxeLoaders } from '../ipxe/loaders.js';
-
-const run = promisify(execFile);
+import { aptShow, debInfo, debLine, extractMembers, fetchDeb, run, sha256File, type DebInfo } from './ramdisk-debs.js';
+import { RAMDISK_CA_PATH, readCaBundle, tlsClientEntries, tlsClientPackages } from './ramdisk-tls.js';
 
 /** Bump when the layout of the initramfs changes, so old caches are rebuilt. */
-const FORMAT = 'ironplan-ramdisk 2';
+const FORMAT = 'ironplan-ramdisk 3';
 
 /** The virtio drivers are modules in Debian's kernel; init loads them in this order. */
 export const RAMDISK_MODULES = [
@@ -43,6 +41,8 @@ export interface RamdiskBuildOptions {
   log?: (message: string) => void;
   /** Where init, agent.sh, configdrive.sh and udhcpc.script live; defaults to the ramdisk/ directory next to this module. */
   sourceDir?: string;
+  /** A PEM file of the CA(s) the agent verifies an https API and image URLs with, baked in as /etc/ironplan/ca.pem. */
+  caFile?: string;
 }
 
 export interface RamdiskArtifacts {
@@ -91,13 +91,6 @@ export function writeCpio(entries: readonly CpioEntry[]): Buffer {
   return Buffer.concat(chunks);
 }
 
-interface DebInfo {
-  pkg: string;
-  version: string;
-  arch: string;
-  sha256: string;
-}
-
 interface CacheManifest {
   digest: string;
   kernelPackage: string;
@@ -107,29 +100,6 @@ interface CacheManifest {
 /** The shell sources are not compiled into dist/: they are read from the package tree. */
 export const RAMDISK_SOURCE_DIR = join(packageRoot, 'drivers', 'agent', 'ramdisk');
 
-/** apt-cache show records (--no-all-versions: one per package), keyed by package name. */
-async function aptShow(pkgs: string[]): Promise<Map<string, string>> {
-  const { stdout } = await run('apt-cache', ['show', '--no-all-versions', ...pkgs], { maxBuffer: 16 << 20 });
-  const records = new Map<string, string>();
-  for (const rec of stdout.split(/\n\n+/)) {
-    const m = /^Package: (.*)$/m.exec(rec);
-    if (m) records.set(m[1]!.trim(), rec);
-  }
-  return records;
-}
-
-function field(record: string, name: string, pkg: string): string {
-  const m = new RegExp(`^${name}: (.*)$`, 'm').exec(record);
-  if (!m) throw new Error(`apt-cache show ${pkg}: no ${name} field`);
-  return m[1]!.trim();
-}
-
-function debInfo(pkg: string, records: Map<string, string>): DebInfo {
-  const rec = records.get(pkg);
-  if (!rec) throw new Error(`apt-cache knows no package ${pkg} (is apt-get update done?)`);
-  return { pkg, version: field(rec, 'Version', pkg), arch: field(rec, 'Architecture', pkg), sha256: field(rec, 'SHA256', pkg) };
-}
-
 /** The kernel package linux-image-amd64 depends on, and busybox-static, as the archive has them now. */
 async function resolvePackages(): Promise<[DebInfo, DebInfo]> {
   const first = await aptShow(['linux-image-amd64', 'busybox-static']);
@@ -138,35 +108,6 @@ async function resolvePackages(): Promise<[DebInfo, DebInfo]> {
   if (!kernelName) throw new Error('cannot tell which kernel package linux-image-amd64 depends on');
   const kernel = debInfo(kernelName, await aptShow([kernelName]));
   return [kernel, debInfo('busybox-static', first)];
-}
-
-async function sha256File(path: string): Promise<string> {
-  return createHash('sha256').update(await readFile(path)).digest('hex');
-}
-
-/** apt-get download names files pkg_version_arch.deb with the epoch colon URL-encoded. */
-function debFileName(d: DebInfo): string {
-  return `${d.pkg}_${d.version.replace(/:/g, '%3a')}_${d.arch}.deb`;
-}
-
-async function fetchDeb(d: DebInfo, debDir: string, log: (m: string) => void): Promise<string> {
-  const path = join(debDir, debFileName(d));
-  if (existsSync(path) && (await sha256File(path)) === d.sha256) return path;
-  log(`apt-get download ${d.pkg}=${d.version}`);
-  await run('apt-get', ['download', `${d.pkg}=${d.version}`], { cwd: debDir, maxBuffer: 16 << 20 });
-  if (!existsSync(path)) throw new Error(`apt-get download did not produce ${path}`);
-  const got = await sha256File(path);
-  if (got !== d.sha256) throw new Error(`${path}: sha256 ${got}, the archive says ${d.sha256}`);
-  return path;
-}
-
-/** Extracts only the members we need: a full dpkg -x of the kernel package writes ~400 MB. */
-async function extractMembers(deb: string, dir: string, patterns: string[]): Promise<void> {
-  await run(
-    'sh',
-    ['-c', 'deb=$1; dir=$2; shift 2; dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dir" --wildcards "$@"', 'sh', deb, dir, ...patterns],
-    { maxBuffer: 16 << 20 },
-  );
 }
 
 async function findFiles(root: string): Promise<string[]> {
@@ -196,6 +137,8 @@ async function assembleInitramfs(opts: {
   applets: string[];
   modules: Map<string, Buffer>;
   sources: Map<string, Buffer>;
+  /** curl, its libraries and the CA bundle (if any). */
+  extra: CpioEntry[];
 }): Promise<Buffer> {
   const entries = new Map<string, CpioEntry>();
   const add = (e: CpioEntry): void => {
@@ -218,6 +161,7 @@ async function assembleInitramfs(opts: {
   add({ path: 'bin/configdrive.sh', type: 'file', mode: 0o644, data: opts.sources.get('configdrive.sh')! });
   add({ path: 'usr/share/udhcpc/default.script', type: 'file', mode: 0o755, data: opts.sources.get('udhcpc.script')! });
   for (const [name, data] of opts.modules) add({ path: `lib/modules/${name}.ko`, type: 'file', mode: 0o644, data });
+  for (const e of opts.extra) add(e);
   const sorted = [...entries.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return gzipSync(writeCpio(sorted), { level: 9 });
 }
@@ -234,13 +178,16 @@ export async function buildRamdisk(options: RamdiskBuildOptions): Promise<Ramdis
   await mkdir(debDir, { recursive: true });
 
   const [kernelPkg, busyboxPkg] = await resolvePackages();
+  const tlsPkgs = await tlsClientPackages();
+  const ca = options.caFile ? await readCaBundle(options.caFile) : undefined;
   const sources = new Map<string, Buffer>();
   for (const name of RAMDISK_SOURCES) sources.set(name, await readFile(join(sourceDir, name)));
 
   const h = createHash('sha256').update(FORMAT + '\n');
-  for (const d of [kernelPkg, busyboxPkg]) h.update(`${d.pkg} ${d.version} ${d.arch} ${d.sha256}\n`);
+  for (const d of [kernelPkg, busyboxPkg, ...tlsPkgs]) h.update(debLine(d));
   for (const [name, data] of sources) h.update(`${name} ${createHash('sha256').update(data).digest('hex')}\n`);
   h.update(`modules ${[...RAMDISK_MODULES, ...EXTRA_MODULES].join(' ')}\n`);
+  h.update(`ca ${ca ? createHash('sha256').update(ca).digest('hex') : 'none'}\n`);
   const digest = h.digest('hex');
 
   const kernel = join(cacheDir, 'vmlinuz');
@@ -257,6 +204,8 @@ export async function buildRamdisk(options: RamdiskBuildOptions): Promise<Ramdis
   }
 
   const [kernelDeb, busyboxDeb] = await Promise.all([fetchDeb(kernelPkg, debDir, log), fetchDeb(busyboxPkg, debDir, log)]);
+  const tlsDebs: string[] = [];
+  for (const d of tlsPkgs) tlsDebs.push(await fetchDeb(d, debDir, log));
   const work = await mkdtemp(join(cacheDir, 'extract-'));
   try {
     log(`extracting ${kernelPkg.pkg} and busybox-static`);
@@ -286,7 +235,9 @@ export async function buildRamdisk(options: RamdiskBuildOptions): Promise<Ramdis
     const applets = stdout.split('\n').map((s) => s.trim()).filter(Boolean).sort();
 
     const initramfsModules = new Map(RAMDISK_MODULES.map((m) => [m, modules.get(m)!]));
-    const image = await assembleInitramfs({ busybox: await readFile(busyboxPath), applets, modules: initramfsModules, sources });
+    const extra = await tlsClientEntries(tlsDebs, work, log);
+    if (ca) extra.push({ path: RAMDISK_CA_PATH, type: 'file', mode: 0o644, data: ca });
+    const image = await assembleInitramfs({ busybox: await readFile(busyboxPath), applets, modules: initramfsModules, sources, extra });
     await mkdir(modulesDir, { recursive: true });
     for (const [name, data] of modules) await atomicWrite(join(modulesDir, `${name}.ko`), data);
     await atomicWrite(kernel, await readFile(vmlinuz));

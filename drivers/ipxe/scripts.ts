@@ -18,12 +18,32 @@ export interface DeployScriptOptions {
   extraArgs?: string;
   /** The agent boot this ramdisk is for: the agent gives it on lookup, so a stale boot is refused. */
   bootId?: string;
+  /** PEM of the CA the agent verifies an https API with, when the ramdisk was not built with it (ipa-api-ca=). */
+  apiCa?: string;
+}
+
+/**
+ * x86 Linux keeps 2048 bytes of command line in all: a CA passed there must leave room for the rest. A
+ * single P-256 CA certificate takes about 900; an RSA one or a bundle belongs in the ramdisk (--ca-file).
+ */
+export const MAX_API_CA_ARG = 1200;
+
+/** `ipa-api-ca=<base64 of the PEM>`: the agent decodes it and trusts it for https, over the baked-in CA. */
+export function apiCaKernelArg(pem: string): string {
+  const arg = `ipa-api-ca=${Buffer.from(pem.trim() + '\n').toString('base64')}`;
+  if (arg.length > MAX_API_CA_ARG) {
+    throw new Error(
+      `ipa-api-ca: the CA takes ${arg.length} bytes of kernel command line (at most ${MAX_API_CA_ARG}); bake it into the ramdisk with \`ironplan ramdisk build --ca-file\``,
+    );
+  }
+  return arg;
 }
 
 /** Kernel command line of the deploy ramdisk: what the agent reads from /proc/cmdline. */
-export function deployKernelArgs(o: Pick<DeployScriptOptions, 'apiUrl' | 'mac' | 'extraArgs' | 'bootId'>): string {
+export function deployKernelArgs(o: Pick<DeployScriptOptions, 'apiUrl' | 'mac' | 'extraArgs' | 'bootId' | 'apiCa'>): string {
   const args = [`ipa-api-url=${trimSlash(o.apiUrl)}`, `BOOTIF=01-${macToHexhyp(o.mac)}`, 'console=ttyS0,115200'];
   if (o.bootId) args.push(`ipa-boot-id=${o.bootId}`);
+  if (o.apiCa) args.push(apiCaKernelArg(o.apiCa));
   const extra = o.extraArgs?.trim();
   if (extra) args.push(extra.replace(/[\r\n]+/g, ' '));
   return args.join(' ');

@@ -303,9 +303,11 @@ export function buildCli(): Command {
     .description('Assemble the deploy kernel and initramfs from Debian packages into a cache directory.')
     .option('--cache <dir>', 'cache directory', join('.ironplan', 'ramdisk'))
     .option('--install <bootRoot>', 'also copy deploy.vmlinuz and deploy.initrd.gz into this boot root (what `serve` serves under /boot/)')
+    .option('--ca-file <pem>', 'CA certificate(s) the agent verifies an https API and image URLs with (baked in as /etc/ironplan/ca.pem)')
     .action(async (o) => {
       const { buildRamdisk, installRamdisk } = await loadRamdiskBuild();
-      const out = await buildRamdisk({ cacheDir: resolve(o.cache), log: (m: string) => process.stderr.write(`${m}\n`) });
+      const caFile = o.caFile ? resolve(o.caFile) : undefined;
+      const out = await buildRamdisk({ cacheDir: resolve(o.cache), caFile, log: (m: string) => process.stderr.write(`${m}\n`) });
       const installed = o.install ? await installRamdisk(out, resolve(o.install)) : undefined;
       console.log(JSON.stringify({ ...out, installed }, null, 2));
     });

@@ -3,6 +3,7 @@
 # It only ever streams the image (wget | dd): the ramdisk has far less memory than an image.
 AGENT_VERSION="ironplan-agent 1"
 WORK=/tmp/agent
+BAKED_CA=/etc/ironplan/ca.pem
 LOOKUP_DELAY=3
 INTERVAL=2
 STALL_LIMIT=120
@@ -55,9 +56,59 @@ json_safe() { printf '%s' "$1" | tr -d '"\\' | tr '\n\r\t' '   ' | tr -cd ' -~' 
 # Without a fork (busy_while asks ten times a second): the state follows the last ") " of the stat line.
 alive() { st=; read -r st 2>/dev/null <"/proc/$1/stat" || return 1; case "${st##*") "}" in Z*) return 1 ;; esac; }
 
-# http METHOD URL [BODY]: reply body in $WORK/resp, HTTP_STATUS set (000: no HTTP answer).
+is_https() { case "$1" in [Hh][Tt][Tt][Pp][Ss]://*) return 0 ;; esac; return 1; }
+
+# The CA curl verifies https with: ipa-api-ca= on the kernel command line (base64 of a PEM) before the one
+# baked in by `ironplan ramdisk build --ca-file`. Without either, an https URL is refused, never trusted.
+setup_ca() {
+  CA_FILE=
+  b64=$(cmdline_arg ipa-api-ca)
+  if [ -n "$b64" ]; then
+    if printf '%s' "$b64" | base64 -d >"$WORK/ca.pem" 2>/dev/null && grep -q -- '-----BEGIN CERTIFICATE-----' "$WORK/ca.pem"; then
+      CA_FILE=$WORK/ca.pem
+      log "CA for https: ipa-api-ca from the kernel command line"
+      return 0
+    fi
+    log "ipa-api-ca= on the kernel command line is not base64 of a PEM certificate; not using it"
+  fi
+  if [ -s "$BAKED_CA" ]; then
+    CA_FILE=$BAKED_CA
+    log "CA for https: $BAKED_CA (baked into the ramdisk)"
+  fi
+}
+
+# curl's exit statuses for a TLS peer it will not trust: 60 not issued by the CA, 51 wrong name, 77 no
+# usable CA file, 35 handshake, 58 local certificate, 83 issuer check, 90 pinned key, 91 status check.
+tls_refused() { case "$1" in 35 | 51 | 58 | 60 | 77 | 83 | 90 | 91) return 0 ;; esac; return 1; }
+
+# curl verifying the peer against CA_FILE (with no CA_FILE curl looks for a system bundle the ramdisk lacks,
+# so it fails with 77: nothing is trusted by default).
+curl_tls() { curl -sS ${CA_FILE:+--cacert "$CA_FILE"} "$@"; }
+
+tls_message() {
+  echo "TLS certificate verification failed for ${1%%/v1/*} (CA: ${CA_FILE:-none; build the ramdisk with --ca-file or pass ipa-api-ca=}): $(json_safe "$(head -n 1 "$2")")"
+}
+
+# http METHOD URL [BODY]: reply body in $WORK/resp, HTTP_STATUS set (000: no HTTP answer, tls: the
+# server's certificate was refused). https goes through curl, verifying; http through busybox wget.
 http() {
   rm -f "$WORK/resp" "$WORK/err"
+  if is_https "$2"; then
+    if [ "$1" = POST ]; then
+      HTTP_STATUS=$(curl_tls --max-time 30 -o "$WORK/resp" -w '%{http_code}' -H 'Content-Type: application/json' --data-binary "$3" "$2" 2>"$WORK/err")
+    else
+      HTTP_STATUS=$(curl_tls --max-time 30 -o "$WORK/resp" -w '%{http_code}' "$2" 2>"$WORK/err")
+    fi
+    rc=$?
+    if tls_refused $rc; then
+      log "$(tls_message "$2" "$WORK/err"); nothing was sent"
+      HTTP_STATUS=tls
+      return 1
+    fi
+    case "$HTTP_STATUS" in 2[0-9][0-9]) [ $rc -eq 0 ] && return 0 ;; esac
+    [ -n "$HTTP_STATUS" ] || HTTP_STATUS=000
+    return 1
+  fi
   if [ "$1" = POST ]; then
     timeout 30 wget -q -O "$WORK/resp" --header 'Content-Type: application/json' --post-data "$3" "$2" 2>"$WORK/err"
   else
@@ -68,6 +119,19 @@ http() {
   HTTP_STATUS=$(sed -n 's/.*server returned error: HTTP\/[0-9.]* \([0-9][0-9][0-9]\).*/\1/p' "$WORK/err" | head -n 1)
   [ -n "$HTTP_STATUS" ] || HTTP_STATUS=000
   return 1
+}
+
+# The reason in a download's error output: curl's one "curl: (N) ..." line (the rest is advice), else
+# wget's last lines without its indented headers and progress.
+fetch_error() {
+  grep -m 1 '^curl: (' "$1" || grep -v '^ ' "$1" | grep -iv 'connecting to' | tail -n 2
+}
+
+# download URL FILE LOG, run in the background only (it execs): the body into FILE; response headers for
+# content_length in LOG (wget -S) or LOG.hdr (curl), errors in LOG.
+download() {
+  if is_https "$1"; then exec curl -sS -f ${CA_FILE:+--cacert "$CA_FILE"} -D "$3.hdr" -o "$2" "$1" 2>"$3"; fi
+  exec wget -S -O "$2" "$1" 2>"$3"
 }
 
 bring_up_network() {
@@ -121,6 +185,8 @@ lookup() {
         return 0
       fi
       log "lookup: answer without node uuid or usable token, retrying"
+    elif [ "$HTTP_STATUS" = tls ]; then
+      log "lookup refused: the API's certificate does not verify; retrying"
     elif [ "$HTTP_STATUS" = 404 ]; then
       log "lookup: no node in a deploy state has $MAC yet"
     else
@@ -191,7 +257,7 @@ busy_while() {
   return 0
 }
 
-content_length() { sed -n 's/^ *[Cc]ontent-[Ll]ength: *\([0-9][0-9]*\).*/\1/p' "$WORK/wget.log" 2>/dev/null | tail -n 1; }
+content_length() { cat "$WORK/wget.log" "$WORK/wget.log.hdr" 2>/dev/null | sed -n 's/^ *[Cc]ontent-[Ll]ength: *\([0-9][0-9]*\).*/\1/p' | tail -n 1; }
 dd_progress() { sed -n 's/^wchar: //p' "/proc/$DD_PID/io" 2>/dev/null; }
 no_progress() { echo "$DONE_BYTES"; }
 
@@ -215,12 +281,12 @@ write_image() {
   # exit status from wget). Busybox dd prints no byte count and an extra counting stage in the pipe
   # costs seconds under emulation, so dd runs under a shell of its own: once that shell has reaped dd,
   # the kernel has added dd's I/O to the shell's /proc/PID/io, which the shell then reads.
-  rm -f "$WORK/pipe" "$WORK/wget.log" "$WORK/dd.err" "$WORK/dd.pid" "$WORK/dd.res"
+  rm -f "$WORK/pipe" "$WORK/wget.log" "$WORK/wget.log.hdr" "$WORK/dd.err" "$WORK/dd.pid" "$WORK/dd.res"
   mkfifo "$WORK/pipe"
   sh -c 'dd if="$1" of="$2" bs=1M conv=fsync 2>"$3" & echo $! >"$4"; wait $!; rc=$?; echo "$rc $(sed -n "s/^wchar: //p" /proc/$$/io)" >"$5"' \
     sh "$WORK/pipe" "$dev" "$WORK/dd.err" "$WORK/dd.pid" "$WORK/dd.res" &
   writer_pid=$!
-  wget -S -O "$WORK/pipe" "$url" 2>"$WORK/wget.log" &
+  download "$url" "$WORK/pipe" "$WORK/wget.log" &
   wget_pid=$!
   i=0
   while [ ! -s "$WORK/dd.pid" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
@@ -252,7 +318,7 @@ write_image() {
     fail "download of $url stalled (no progress for $STALL_LIMIT s)" "$counts"; return
   fi
   if [ $wget_rc -ne 0 ]; then
-    fail "download of $url failed: $(grep -v '^ ' "$WORK/wget.log" | grep -iv 'connecting to' | tail -n 2)" "$counts"; return
+    fail "download of $url failed: $(fetch_error "$WORK/wget.log")" "$counts"; return
   fi
   if [ $dd_rc -ne 0 ]; then
     fail "writing $dev failed: $(tail -n 2 "$WORK/dd.err")" "$counts"; return
@@ -380,6 +446,7 @@ main() {
   BOOT_ID=$(cmdline_arg ipa-boot-id)
   [ -n "$API" ] || { log "no ipa-api-url= on the kernel command line"; return 1; }
   bring_up_network || return 1
+  setup_ca
   log "api $API"
   lookup
   STATUS=ready

@@ -110,8 +110,13 @@ write_configdrive() {
   dev=$1
   image_bytes=$2
   rm -f "$WORK/configdrive.iso"
-  if ! timeout 120 wget -q -O "$WORK/configdrive.iso" "$3" 2>"$WORK/cd.err"; then
-    CD_ERROR="download failed: $(tail -n 1 "$WORK/cd.err")"; return 1
+  if is_https "$3"; then
+    curl_tls -f --max-time 120 -o "$WORK/configdrive.iso" "$3" 2>"$WORK/cd.err"
+  else
+    timeout 120 wget -q -O "$WORK/configdrive.iso" "$3" 2>"$WORK/cd.err"
+  fi
+  if [ $? -ne 0 ]; then
+    CD_ERROR="download failed: $(fetch_error "$WORK/cd.err" | tail -n 1)"; return 1
   fi
   cd_bytes=$(wc -c <"$WORK/configdrive.iso")
   [ "$cd_bytes" -le $((CONFIGDRIVE_MIB << 20)) ] || { CD_ERROR="larger than $CONFIGDRIVE_MIB MiB"; return 1; }
