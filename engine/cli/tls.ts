@@ -14,7 +14,7 @@ export function addTlsOptions(cmd: Command, listener: string, opts: { client?: b
     .option('--tls-cert <pem>', `certificate (chain) ${listener} presents over HTTPS`)
     .option('--tls-key <pem>', 'private key of --tls-cert')
     .option('--tls-client-ca <pem>', `${listener} accepts only clients presenting a certificate from this CA (mutual TLS)`);
-  if (listener === 'the API') cmd.option('--agent-listen <host:port>', "also serve the deploy agent's endpoints (lookup, heartbeat, boot files) over plain HTTP here: the ramdisk cannot verify TLS");
+  if (listener === 'the API') cmd.option('--agent-listen <host:port>', "also serve the deploy agent's endpoints (lookup, heartbeat, boot files) over plain HTTP here, for ramdisks built without a CA (--ca-file) or iPXE firmware that cannot trust the service's CA");
   if (opts.client) cmd.option('--tls-ca <pem>', "CA bundle the managers' RPC certificates are verified with (this process presents --tls-cert/--tls-key to them)");
   return cmd;
 }

@@ -133,7 +133,7 @@ function newApp(opts: ServerOptions): FastifyInstance {
 
 /**
  * The deploy agent's way in alone (lookup, heartbeat, boot files) on a listener of its own: plain HTTP on
- * the provisioning network while the API proper speaks HTTPS, since the ramdisk's agent cannot verify TLS
+ * the provisioning network while the API proper speaks HTTPS, for ramdisks built without a CA and firmware iPXE that cannot trust one
  * (README, Security). Nothing else of the API answers here.
  */
 export async function buildAgentServer(engine: Engine, opts: Omit<ServerOptions, 'tls' | 'auth'> = {}): Promise<FastifyInstance> {
