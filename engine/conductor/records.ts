@@ -220,6 +220,9 @@ export async function createPort(tm: TaskManager, input: PortCreate, actor: stri
     extra: input.extra ?? {},
     portgroup_uuid: await memberOf(tm, node.uuid, input.portgroup_uuid, input.pxe_enabled),
     internal_info: {},
+    local_link_connection: input.local_link_connection ?? {},
+    is_smartnic: input.is_smartnic ?? false,
+    name: input.name ?? null,
     created_at: t,
     updated_at: null,
   };

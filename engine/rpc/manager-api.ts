@@ -6,17 +6,15 @@ import type { NodeRecord } from '../../contract/generated/node-record.js';
 import type { PortRecord } from '../../contract/generated/port-record.js';
 import type { AgentCommand, AgentHeartbeat, BootDevice, BootDeviceInfo, PowerState } from '../../contract/types.js';
 import type { NodeCreate, NodeUpdate, ProvisionArgs, ValidationReport } from '../conductor.js';
-import type { PowerTarget } from '../conductor/types.js';
+import type { PortCreate, PortUpdate, PowerTarget } from '../conductor/types.js';
 import type { UserVerb } from '../states.js';
 import type { VifInfo } from '../conductor/vifs.js';
 import type { AllocationCreate } from '../conductor/allocations.js';
 import type { AllocationRecord } from '../generated/allocation-record.js';
 import type { VolumeChange, VolumeKind, VolumeRecords } from '../store/volume.js';
 
-export type PortCreate = { node_uuid: string; address: string; pxe_enabled?: boolean; extra?: Record<string, unknown>; uuid?: string; portgroup_uuid?: string | null };
-export type PortUpdate = { address?: string; pxe_enabled?: boolean; extra?: Record<string, unknown>; node_uuid?: string; portgroup_uuid?: string | null };
 export type VendorMethods = Record<string, { http_methods: string[]; description: string; async: boolean; require_exclusive_lock: boolean }>;
-export type { PowerTarget } from '../conductor/types.js';
+export type { PortCreate, PortUpdate, PowerTarget } from '../conductor/types.js';
 
 export interface ManagerApi {
   createNode(input: NodeCreate, actor?: string): Promise<NodeRecord>;

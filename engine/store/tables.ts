@@ -61,6 +61,12 @@ export interface PortsTable {
   portgroup_uuid: string | null;
   /** JSON object (0005_portgroups). */
   internal_info: string;
+  /** JSON object (0009_ports_tail). */
+  local_link_connection: string;
+  /** 0/1 (0009_ports_tail). */
+  is_smartnic: number;
+  /** Unique (0009_ports_tail). */
+  name: string | null;
   created_at: string;
   updated_at: string | null;
 }
