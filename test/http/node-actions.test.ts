@@ -95,7 +95,7 @@ describe('provision', () => {
   });
 
   it.each([
-    [{ target: 'adopt' }, 'can not be performed on a node in provision state "enroll"'],
+    [{ target: 'adopt' }, 'while it is in state "enroll"'],
     [{ target: 'fly' }, 'not a valid provision target'],
     [{ target: 'clean' }, 'clean_steps'],
     [{ target: 'provide', clean_steps: [] }, 'clean_steps'],

@@ -32,7 +32,7 @@ describe('rescue and unrescue (1.38)', () => {
     expect((await provision('rescuable', { target: 'active', rescue_password: 'pw' })).status).toBe(400);
     const wrong = await provision('rescuable', { target: 'unrescue' });
     expect(wrong.status).toBe(400);
-    expect(fault(wrong.body)).toContain('"unrescue" can not be performed on a node in provision state "active"');
+    expect(fault(wrong.body)).toMatch(/^The requested action "unrescue" can not be performed on node "[0-9a-f-]{36}" while it is in state "active"\./);
   });
 
   it('rescues a fake-deploy node (password kept masked), then unrescues it back to active (password gone)', async () => {
