@@ -5,6 +5,7 @@ import { EngineError } from '../errors.js';
 import type { TaskManager } from './task-manager.js';
 import { errorMessage } from './task-manager.js';
 import { createPort } from './records.js';
+import type { NodeInventory } from '../generated/node-inventory.js';
 
 export async function runInspect(tm: TaskManager, nodeUuid: string, actor: string): Promise<void> {
   const task = await tm.makeTask(nodeUuid);
@@ -28,7 +29,20 @@ export function inspectHeartbeat(task: Task, body: AgentHeartbeat): Promise<Hear
 export async function finishInspection(tm: TaskManager, task: Task, inventory: Inventory | undefined): Promise<void> {
   if (!inventory) throw new Error(`inspect interface "${task.driver.inspect.name}" finished without an inventory`);
   await task.driver.inspect.finishInspection?.(task);
+  await tm.store.putInventory(task.node.uuid, asIronicInventory(inventory, []));
   await tm.transition(task.node.uuid, 'done', 'agent', { power_state: 'power off', properties: { ...task.node.properties, ...inventory } }, inspectedReason(inventory));
+}
+
+/**
+ * The inventory in Ironic's layout (API 1.81) as far as ironplan's inspections see: the CPU count and
+ * architecture, the memory, and (out of band) the NICs' MACs. The largest disk's size, which Ironic's
+ * layout would place in a disk list ironplan does not have, goes to plugin_data.
+ */
+function asIronicInventory({ cpus, memory_mb, local_gb, cpu_arch }: Inventory, macs: readonly string[]): NodeInventory {
+  return {
+    inventory: { cpu: { count: cpus, architecture: cpu_arch }, memory: { physical_mb: memory_mb }, interfaces: macs.map((mac) => ({ mac_address: mac.toLowerCase() })) },
+    plugin_data: { local_gb },
+  };
 }
 
 const inspectedReason = ({ cpus, memory_mb, local_gb, cpu_arch }: Inventory): string => `inspected: ${cpus} CPUs, ${memory_mb} MiB, ${local_gb} GiB disk, ${cpu_arch}`;
@@ -51,6 +65,7 @@ async function recordInventory(tm: TaskManager, task: Task, inventory: Inventory
       tm.log.warn({ node: task.node.uuid, mac }, `inspection of node ${task.node.uuid}: a port with MAC ${mac} already exists on another node; not added`);
     }
   }
+  await tm.store.putInventory(task.node.uuid, asIronicInventory(inventory, macs));
   const note = elsewhere.length ? ` (ports of ${elsewhere.join(', ')} already exist on other nodes)` : '';
   await tm.transition(task.node.uuid, 'done', actor, { properties: { ...task.node.properties, ...inventory } }, `${inspectedReason(inventory)}${note}`);
 }

@@ -263,7 +263,7 @@ export const MICROVERSIONS = [
   // from its version, so not until MAX_VERSION reaches it, unless the row says it is answered at any version.
   version(79, 'Allocations prefer a node named as the allocation', behaviour('allocation-name-match', 'an allocation with a name prefers the node of that name', { support: 'no', note: 'no allocations on this branch' })),
   version(80, 'Project-scoped node creation and deletion', behaviour('project-create-delete', 'a signifier: a project-scoped admin may create and delete nodes it owns', { support: 'none', note: 'no project-scoped tokens: writer tokens create and delete nodes' })),
-  version(81, 'Node inventory', endpoints(['/v1/nodes/{node}/inventory'], { support: 'no' })),
+  version(81, 'Node inventory', endpoints(['/v1/nodes/{node}/inventory'], { note: 'the last inspection\'s (agent or BMC), in Ironic\'s layout as far as ironplan inspects: cpu, memory, interfaces; the largest disk\'s local_gb in plugin_data; 404 when never inspected' })),
   version(82, 'Shards',
     fields('node', ['shard']),
     queries('nodes', ['shard', 'sharded']),

@@ -294,6 +294,15 @@ const migrations = (dialect: SqlDialectName): Record<string, Migration> => ({
       await ports().addColumn('is_smartnic', 'integer', (c) => c.notNull().defaultTo(0)).execute();
       await ports().addColumn('name', 'varchar(255)').execute();
       await db.schema.createIndex('ports_name').on('ports').column('name').unique().execute();
+
+      // With them, the other table Ironic's API gained late (1.81): what a node's last inspection found.
+      await db.schema
+        .createTable('node_inventory')
+        .addColumn('node_uuid', 'varchar(36)', (c) => c.primaryKey().references('nodes.uuid').onDelete('cascade'))
+        .addColumn('inventory', 'text', (c) => c.notNull())
+        .addColumn('plugin_data', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(40)', (c) => c.notNull())
+        .execute();
     },
   },
 });

@@ -16,6 +16,8 @@ import * as chassis from './chassis.js';
 import type { PortgroupRecord } from '../generated/portgroup-record.js';
 import * as portgroups from './portgroups.js';
 import * as applies from './applies.js';
+import * as inventory from './inventory.js';
+import type { NodeInventory } from '../generated/node-inventory.js';
 import { migrationProvider, type SqlDialectName } from './migrations.js';
 import { EngineError, nodeLocked, notFound } from '../errors.js';
 import { isUuid } from '../ids.js';
@@ -379,6 +381,13 @@ export class Store {
   }
   getPort(uuid: string) {
     return this.reader().getPort(uuid);
+  }
+  /** What the node's last inspection found (API 1.81); written once the inspection succeeds. */
+  putInventory(nodeUuid: string, inv: NodeInventory): Promise<void> {
+    return inventory.putInventory(this.db, nodeUuid, inv, now());
+  }
+  findInventory(nodeUuid: string): Promise<NodeInventory | undefined> {
+    return inventory.findInventory(this.db, nodeUuid);
   }
   findPortByAddress(address: string) {
     return this.reader().findPortByAddress(address);

@@ -71,6 +71,14 @@ export interface PortsTable {
   updated_at: string | null;
 }
 
+/** What a node's last inspection found (0009_ports_tail): JSON objects. */
+export interface NodeInventoryTable {
+  node_uuid: string;
+  inventory: string;
+  plugin_data: string;
+  created_at: string;
+}
+
 /** Ironic's port groups: a node's bonded ports (0005_portgroups). */
 export interface PortgroupsTable {
   uuid: string;
@@ -191,6 +199,7 @@ export interface Database {
   nodes: NodesTable;
   ports: PortsTable;
   portgroups: PortgroupsTable;
+  node_inventory: NodeInventoryTable;
   chassis: ChassisTable;
   deployments: DeploymentsTable;
   specs: SpecsTable;
