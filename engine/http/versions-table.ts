@@ -275,7 +275,7 @@ export const MICROVERSIONS = [
     queries('nodes', ['parent_node', 'include_children'], { note: 'from 1.83 child nodes are listed only with include_children=true or parent_node' }),
     endpoints(['/v1/nodes/{node}/children']),
   ),
-  version(84, 'The ramdisk\'s continue_inspection callback', endpoints(['/v1/continue_inspection'], { support: 'no' })),
+  version(84, 'The ramdisk\'s continue_inspection callback', endpoints(['/v1/continue_inspection'], { support: 'any-version', note: 'the agent endpoints answer at any version (Ironic takes it at 1.1 too, for ramdisks that send no version): the inventory (Ironic\'s layout) finishes the node\'s in-band inspection at once and is kept whole; 202 with lookup\'s answer' })),
   version(85, 'The unhold verb', targets('provision', ['unhold'], { note: 'no step holds, so no node is in a hold state: 400' })),
   version(86, 'Firmware',
     fields('node', ['firmware_interface'], { support: 'none', note: '"no-firmware"' }),

@@ -48,4 +48,38 @@ describe('node inventory', () => {
     expect(r.status).toBe(404);
     expect(fault(r.body)).toMatch(/^Node inventory for node [0-9a-f-]{36} could not be found\.$/);
   });
+
+  it('continue_inspection (1.84): a ramdisk posts Ironic\'s inventory; the inspection finishes and keeps it whole', async () => {
+    const c = h.engine.conductor;
+    const n = await c.createNode({ name: 'ci', driver: 'fake-hardware', interfaces: { inspect: 'agent', boot: 'ipxe' }, driver_info: PXE_INFO });
+    await c.createPort({ node_uuid: n.uuid, address: '52:54:00:77:00:09' });
+    await (await c.provision('ci', 'manage')).done;
+    const post = (payload: unknown) => h.call({ method: 'POST', url: '/v1/continue_inspection', payload, version: null });
+    const inventory = {
+      interfaces: [{ name: 'eth0', mac_address: '52:54:00:77:00:09' }],
+      cpu: { count: 16, architecture: 'x86_64' },
+      memory: { physical_mb: 65536 },
+      disks: [{ name: '/dev/sda', size: 100 * 2 ** 30 }, { name: '/dev/sdb', size: 500 * 2 ** 30 + 5 }],
+    };
+    // Not waiting for an inspection ramdisk: 404.
+    expect((await post({ inventory })).status).toBe(404);
+    await (await c.provision('ci', 'inspect')).done;
+    const noMacs = await post({ inventory: { interfaces: [] } });
+    expect(noMacs.status).toBe(400);
+    expect(fault(noMacs.body)).toContain('interfaces');
+    const partial = await post({ inventory: { interfaces: inventory.interfaces, cpu: { count: 2 } } });
+    expect(partial.status).toBe(400);
+    expect(fault(partial.body)).toContain('cpu.count, cpu.architecture, memory.physical_mb and disks[].size are needed');
+    expect((await h.engine.nodes.getNode('ci')).provision_state).toBe('inspect wait');
+
+    const r = await post({ inventory, root_disk: { name: '/dev/sdb' } });
+    expect(r.status).toBe(202);
+    expect(r.body.node.uuid).toBe(n.uuid);
+    expect(r.body.config.agent_token).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+    const done = await waitFor(h, 'ci', (x) => x.provision_state === 'manageable' && x.reservation === null);
+    expect(done.properties).toEqual({ cpus: 16, memory_mb: 65536, local_gb: 500, cpu_arch: 'x86_64' });
+    expect(await h.engine.store.findInventory(n.uuid)).toEqual({ inventory, plugin_data: { root_disk: { name: '/dev/sdb' } } });
+    // The inspection is over: the same post finds no node waiting.
+    expect((await post({ inventory })).status).toBe(404);
+  });
 });
