@@ -50,7 +50,7 @@ export function checkBoolean(field: string, v: unknown): boolean {
   throw invalid(`Invalid boolean value for ${field}: ${JSON.stringify(v)}`, field);
 }
 
-/** A Smart NIC port must say where its host is, as Ironic refuses it otherwise. */
+/** A Smart NIC port's link must say where its host is (Ironic checks it on create, when a link is given). */
 export function checkSmartNic(isSmartnic: boolean, link: LocalLinkConnection): void {
   if (isSmartnic && !(link.port_id !== undefined && link.hostname !== undefined)) {
     throw invalid('Smart NIC port must have port_id and hostname in local_link_connection', 'is_smartnic');

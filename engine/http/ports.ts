@@ -140,7 +140,8 @@ export function registerPortRoutes(app: FastifyInstance, ctx: HttpContext): void
     checkChange(req, body, change);
     if (!change.node_uuid) throw invalid('node_uuid: is required', 'node_uuid');
     if (!change.address) throw invalid('address: is required', 'address');
-    checkSmartNic(change.is_smartnic ?? false, change.local_link_connection ?? {});
+    // As Ironic 21.4: a Smart NIC's link is checked on create, and only when one is given.
+    if (body.local_link_connection != null) checkSmartNic(change.is_smartnic ?? false, change.local_link_connection ?? {});
     const port = await manager.createPort({ ...change, node_uuid: change.node_uuid, address: change.address, uuid: body.uuid as string | undefined });
     const base = baseUrl(req);
     reply.code(201).header('Location', `${base}/v1/ports/${port.uuid}`);
@@ -181,7 +182,6 @@ export function registerPortRoutes(app: FastifyInstance, ctx: HttpContext): void
       } else body[field] = after[field];
     }
     checkChange(req, body, change);
-    checkSmartNic(change.is_smartnic ?? port.is_smartnic ?? false, change.local_link_connection ?? port.local_link_connection ?? {});
     const updated = Object.keys(change).length ? await manager.updatePort(port.uuid, change) : port;
     return portDetail(updated, v, base);
   });

@@ -219,7 +219,7 @@ export const MICROVERSIONS = [
     fields('v1', ['allocations']),
     queries('allocations', ['node', 'resource_class', 'state', 'marker', 'limit', 'sort_key', 'sort_dir', 'fields']),
   ),
-  version(53, 'Smart NIC ports', fields('port', ['is_smartnic'], { note: 'stored; a Smart NIC port needs port_id and hostname in local_link_connection (400)' })),
+  version(53, 'Smart NIC ports', fields('port', ['is_smartnic'], { note: 'stored; a local_link_connection given on create with it needs port_id and hostname (400), as Ironic 21.4 checks' })),
   version(54, 'Network events',
     endpoints(['/v1/events'], { note: 'POST: validated and logged, as Ironic does; GET is ironplan\'s event log (also /v1/events/stream), at any version' }),
     fields('v1', ['events']),

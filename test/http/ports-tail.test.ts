@@ -66,16 +66,15 @@ describe('is_smartnic (1.53)', () => {
     expect((await createPort({ is_smartnic: true }, '1.52')).status).toBe(406);
   });
 
-  it('needs port_id and hostname in local_link_connection, on create and on PATCH', async () => {
-    const bare = await createPort({ is_smartnic: true });
-    expect(bare.status).toBe(400);
-    expect(fault(bare.body)).toBe('Smart NIC port must have port_id and hostname in local_link_connection');
+  it('needs port_id and hostname in a local_link_connection given on create, as Ironic 21.4 checks it', async () => {
+    const linked = await createPort({ is_smartnic: true, local_link_connection: { switch_id: 'aa:bb:cc:dd:ee:ff', port_id: 'p1' } });
+    expect(linked.status).toBe(400);
+    expect(fault(linked.body)).toBe('Smart NIC port must have port_id and hostname in local_link_connection');
+    // Without a link, or on PATCH, Ironic 21.4 does not check it (bench/compat: port-create-smartnic-bare).
+    expect((await createPort({ is_smartnic: true })).status).toBe(201);
     const r = await createPort({ is_smartnic: true, local_link_connection: { port_id: 'rep0-0', hostname: 'dpu-host' } });
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ is_smartnic: true, local_link_connection: { port_id: 'rep0-0', hostname: 'dpu-host' } });
-    const unlinked = await patchPort(r.body.uuid, [{ op: 'remove', path: '/local_link_connection/hostname' }]);
-    expect(unlinked.status).toBe(400);
-    expect((await h.call({ method: 'GET', url: `/v1/ports/${r.body.uuid}` })).body.local_link_connection.hostname).toBe('dpu-host');
     const plain = await patchPort(r.body.uuid, [{ op: 'replace', path: '/is_smartnic', value: false }]);
     expect(plain.body.is_smartnic).toBe(false);
     expect((await patchPort(r.body.uuid, [{ op: 'replace', path: '/is_smartnic', value: 'maybe' }])).status).toBe(400);
