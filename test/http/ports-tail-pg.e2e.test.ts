@@ -1,22 +1,14 @@
 // 0009_ports_tail on a real PostgreSQL 15: port names unique (the 409 names the name, a MAC conflict still
 // the MAC), local_link_connection and is_smartnic stored, and a node's inventory kept and replaced.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from './helpers.js';
-import { hasPostgres, startPostgres, type Postgres } from '../engine/pg.js';
+import { describe, expect, it } from 'vitest';
+import { hasPostgres } from '../engine/pg.js';
+import { pgHarness } from './pg-harness.js';
 
 describe.skipIf(!hasPostgres)('later port fields and inventory on PostgreSQL (slow)', () => {
-  let pg: Postgres | undefined;
-  let h: Harness;
-  beforeAll(async () => {
-    pg = await startPostgres();
-    h = await startHarness({}, { database: pg.url });
-  }, 60_000);
-  afterAll(async () => {
-    await h?.close();
-    await pg?.stop();
-  });
+  const harness = pgHarness();
 
   it('keeps names unique and says which key a conflict broke', async () => {
+    const h = harness();
     const node = (await h.call({ method: 'POST', url: '/v1/nodes', payload: { driver: 'fake-hardware' } })).body.uuid;
     const m = h.engine.manager;
     const link = { port_id: 'rep0', hostname: 'dpu' };
