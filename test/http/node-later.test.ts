@@ -93,7 +93,7 @@ describe('servicing (1.87)', () => {
     expect((await h.call({ method: 'POST', url: '/v1/nodes', payload: { driver: 'fake-hardware', name: 'svc', deploy_interface: 'fake' } })).status).toBe(201);
     const early = await put({ target: 'service', service_steps: [{ interface: 'deploy', step: 'reboot' }] });
     expect(early.status).toBe(400);
-    expect(fault(early.body)).toContain('"service" can not be performed on a node in provision state "enroll"');
+    expect(fault(early.body)).toContain('while it is in state "enroll"');
     for (const target of ['manage', 'provide', 'active']) expect((await put({ target })).status).toBe(202);
     await waitFor(h, 'svc', (n) => n.provision_state === 'active' && n.reservation === null);
     expect(fault((await put({ target: 'service' })).body)).toContain('service_steps');
