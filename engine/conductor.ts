@@ -25,6 +25,8 @@ import type { VolumeChange, VolumeKind, VolumeRecords } from './store/volume.js'
 import type { AllocationRecord } from './generated/allocation-record.js';
 import * as nodeOps from './conductor/node-ops.js';
 import * as agent from './conductor/agent.js';
+import * as inspection from './conductor/inspection.js';
+import type { ContinueInspection } from './generated/continue-inspection.js';
 import { provision } from './conductor/provision.js';
 
 export type { ConductorOptions, NodeCreate, NodeUpdate, Operation, ProvisionArgs, ValidationReport } from './conductor/types.js';
@@ -231,5 +233,9 @@ export class Conductor implements AgentChannel {
 
   async heartbeat(nodeIdent: string, body: AgentHeartbeat): Promise<AgentCommand> {
     return agent.heartbeat(this.tasks, nodeIdent, body);
+  }
+
+  async continueInspection(query: { addresses: string[]; node_uuid?: string }, data: ContinueInspection): Promise<{ node_uuid: string; agent_token: string | null }> {
+    return inspection.continueInspection(this.tasks, query, data);
   }
 }

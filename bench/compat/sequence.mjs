@@ -90,6 +90,20 @@ export const SEQUENCE = [
   { id: 'vif-attach', method: 'POST', path: '/v1/nodes/{node}/vifs', version: '1.28', body: { id: 'compat-vif-1' } },
   { id: 'vif-list', method: 'GET', path: '/v1/nodes/{node}/vifs', version: '1.28' },
   { id: 'vif-detach', method: 'DELETE', path: '/v1/nodes/{node}/vifs/compat-vif-1', version: '1.28' },
+  // The later port fields (1.53, 1.64), VIF attachment to a named port (1.67) and the BIOS registry's query (1.74).
+  { id: 'port-create-link', method: 'POST', path: '/v1/ports', version: '1.64', body: { node_uuid: '{node}', address: '52:54:00:aa:bb:03', local_link_connection: { switch_id: 'AA:BB:CC:DD:EE:FF', port_id: 'Eth1/3', network_type: 'managed' } }, capture: { port2: 'uuid' } },
+  { id: 'port-create-link-early', method: 'POST', path: '/v1/ports', version: '1.63', body: { node_uuid: '{node}', address: '52:54:00:aa:bb:04', local_link_connection: { network_type: 'unmanaged' } } },
+  { id: 'port-create-link-bad', method: 'POST', path: '/v1/ports', version: '1.64', body: { node_uuid: '{node}', address: '52:54:00:aa:bb:04', local_link_connection: { switch_id: 'tor-1', port_id: 'Eth1/4' } } },
+  { id: 'port-create-smartnic-bad', method: 'POST', path: '/v1/ports', version: '1.53', body: { node_uuid: '{node}', address: '52:54:00:aa:bb:04', is_smartnic: true, local_link_connection: { switch_id: 'aa:bb:cc:dd:ee:ff', port_id: 'Eth1/4' } } },
+  { id: 'port-create-smartnic-bare', method: 'POST', path: '/v1/ports', version: '1.53', body: { node_uuid: '{node}', address: '52:54:00:aa:bb:05', is_smartnic: true }, capture: { port3: 'uuid' } },
+  { id: 'port-delete-smartnic', method: 'DELETE', path: '/v1/ports/{port3}', version: '1.53' },
+  { id: 'port-show-link', method: 'GET', path: '/v1/ports/{port2}', version: '1.64' },
+  { id: 'vif-attach-both', method: 'POST', path: '/v1/nodes/{node}/vifs', version: '1.67', body: { id: 'compat-vif-2', port_uuid: '{port2}', portgroup_uuid: '{pg}' } },
+  { id: 'vif-attach-port', method: 'POST', path: '/v1/nodes/{node}/vifs', version: '1.67', body: { id: 'compat-vif-2', port_uuid: '{port2}' } },
+  { id: 'vif-detach-port', method: 'DELETE', path: '/v1/nodes/{node}/vifs/compat-vif-2', version: '1.67' },
+  { id: 'port-delete-link', method: 'DELETE', path: '/v1/ports/{port2}', version: '1.64' },
+  { id: 'node-bios-detail-early', method: 'GET', path: '/v1/nodes/{node}/bios?detail=True', version: '1.73' },
+  { id: 'node-bios-detail', method: 'GET', path: '/v1/nodes/{node}/bios?detail=True', version: '1.74' },
 
   // Provisioning on fake-hardware: manage, provide, deploy (the fake deploy interface needs no image), undeploy.
   { id: 'prov-deploy-from-enroll', method: 'PUT', path: '/v1/nodes/{node}/states/provision', version: '1.37', body: { target: 'active' } },

@@ -40,5 +40,9 @@ export interface AgentHeartbeat {
    */
   cpu_arch?: string;
   error?: string;
+  /**
+   * The CA of the agent's own TLS API (Ironic API 1.68), for a server that calls the agent. Accepted and not used: ironplan never calls the agent (commands ride on heartbeat replies).
+   */
+  agent_verify_ca?: string;
   [k: string]: unknown;
 }

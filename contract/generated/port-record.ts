@@ -30,6 +30,31 @@ export interface PortRecord {
   internal_info?: {
     [k: string]: unknown;
   };
+  local_link_connection?: LocalLinkConnection;
+  /**
+   * A Smart NIC port (API 1.53): its local_link_connection names port_id and hostname. Absent: false.
+   */
+  is_smartnic?: boolean;
+  /**
+   * A name unique among ports (API 1.88). Absent: null.
+   */
+  name?: string | null;
   created_at: string;
   updated_at: string | null;
+}
+/**
+ * The switch port the NIC is cabled to (Ironic's local_link_connection, API 1.19; network_type from 1.64). Empty, or switch_id and port_id, or port_id and hostname (a Smart NIC), or network_type unmanaged. Absent: {}.
+ */
+export interface LocalLinkConnection {
+  /**
+   * The switch's MAC address or OpenFlow datapath_id (16 hex digits), lower case.
+   */
+  switch_id?: string;
+  port_id?: string;
+  switch_info?: string;
+  /**
+   * The Smart NIC's host name.
+   */
+  hostname?: string;
+  network_type?: 'managed' | 'unmanaged';
 }

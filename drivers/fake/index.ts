@@ -88,10 +88,7 @@ export class FakeManagement implements ManagementInterface {
   async getSupportedBootDevices(): Promise<BootDevice[]> {
     return [...FAKE_BOOT_DEVICES];
   }
-  /** Ironic's fake management accepts an NMI; the simulated BMC has nothing to interrupt. */
-  async injectNmi(task: Task): Promise<void> {
-    await simulateBmc(task);
-  }
+  // No injectNmi: Ironic's fake management has none either, so an NMI to fake-hardware is a 400 there too.
   async getPciDevices(): Promise<unknown> {
     return { pci_devices: [{ address: '0000:00:03.0', vendor_id: '1af4', product_id: '1000', class: '020000', description: 'fake virtio network device' }] };
   }

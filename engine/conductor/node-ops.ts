@@ -84,7 +84,8 @@ export function setBootDevice(tm: TaskManager, ident: string, device: BootDevice
 export function injectNmi(tm: TaskManager, ident: string): Promise<void> {
   return tm.withTask(ident, async (task) => {
     const management = task.driver.management;
-    if (!management.injectNmi) throw invalidParameter('management_interface', `management interface "${management.name}" of node ${task.node.uuid} does not support injecting an NMI`);
+    // Ironic's words (UnsupportedDriverExtension).
+    if (!management.injectNmi) throw invalidParameter('management_interface', `Driver ${task.node.driver} does not support inject_nmi (disabled or not implemented).`);
     await management.injectNmi(task);
   });
 }
@@ -100,7 +101,8 @@ export async function validate(tm: TaskManager, ident: string): Promise<Validati
   const node = await tm.store.getNode(ident);
   const task = await tm.makeTask(node.uuid, node);
   const report: ValidationReport = {};
-  const kinds = ['power', 'management', 'boot', 'deploy', 'inspect', 'vendor'] as const;
+  // Not vendor: Ironic's validate leaves it out (its methods check their own arguments).
+  const kinds = ['power', 'management', 'boot', 'deploy', 'inspect'] as const;
   for (const kind of kinds) {
     try {
       if (kind === 'power') tm.registry.validateDriverInfo(node.interfaces, node.driver_info);

@@ -138,12 +138,13 @@ export function updateNode(tm: TaskManager, ident: string, update: NodeUpdate, a
     checkFlag(node, patch, update, 'protected', 'protected_reason', () => {
       // Only a deployed (or rescued) node is protected: protection guards an instance.
       if (node.provision_state !== 'active' && node.provision_state !== 'rescue') {
-        throw new EngineError('InvalidState', `Node ${node.uuid} can only be made protected in provision states 'active' or 'rescue', the current state is '${node.provision_state}'`, 'protected');
+        // Ironic's InvalidState here is a 409 (not the 400 of a refused provision verb).
+        throw new EngineError('Conflict', `Node ${node.uuid} can only be made protected in provision states 'active' or 'rescue', the current state is '${node.provision_state}'`, 'protected');
       }
     });
     checkFlag(node, patch, update, 'retired', 'retired_reason', () => {
       if (node.provision_state === 'available') {
-        throw new EngineError('InvalidState', `Node ${node.uuid} can not have 'retired' set in provision state 'available', the current state is '${node.provision_state}'`, 'retired');
+        throw new EngineError('Conflict', `Node ${node.uuid} can not have 'retired' set in provision state 'available', the current state is '${node.provision_state}'`, 'retired');
       }
     });
     if ((patch.driver || patch.interfaces) && !IDLE_STATES.includes(node.provision_state) && !node.maintenance) {
@@ -220,6 +221,9 @@ export async function createPort(tm: TaskManager, input: PortCreate, actor: stri
     extra: input.extra ?? {},
     portgroup_uuid: await memberOf(tm, node.uuid, input.portgroup_uuid, input.pxe_enabled),
     internal_info: {},
+    local_link_connection: input.local_link_connection ?? {},
+    is_smartnic: input.is_smartnic ?? false,
+    name: input.name ?? null,
     created_at: t,
     updated_at: null,
   };

@@ -1,6 +1,7 @@
 // The shapes of the Conductor's public API, apart from the class so that its modules can share them
 // without importing the entry module (engine/conductor.ts re-exports them all).
 import type { NodeRecord } from '../../contract/generated/node-record.js';
+import type { LocalLinkConnection } from '../../contract/generated/port-record.js';
 import type { InterfaceNames } from '../generated/node-spec.js';
 import type { CleanStep, Logger, PowerState, ServiceSettings } from '../../contract/types.js';
 import type { Store } from '../store/store.js';
@@ -87,7 +88,9 @@ export type ValidationReport = Record<string, { result: boolean | null; reason: 
 
 /** What a power change may ask for: a state, a reboot, or their soft forms (Ironic API 1.27). */
 export type PowerTarget = PowerState | 'reboot' | 'soft power off' | 'soft reboot';
-export type PortCreate = { node_uuid: string; address: string; pxe_enabled?: boolean; extra?: Record<string, unknown>; uuid?: string; portgroup_uuid?: string | null };
-export type PortUpdate = { address?: string; pxe_enabled?: boolean; extra?: Record<string, unknown>; node_uuid?: string; portgroup_uuid?: string | null };
+/** What a client sets of a port (API 1.53 is_smartnic, 1.19/1.64 local_link_connection, 1.88 name). */
+type PortFields = { pxe_enabled?: boolean; extra?: Record<string, unknown>; portgroup_uuid?: string | null; local_link_connection?: LocalLinkConnection; is_smartnic?: boolean; name?: string | null };
+export type PortCreate = PortFields & { node_uuid: string; address: string; uuid?: string };
+export type PortUpdate = PortFields & { address?: string; node_uuid?: string };
 
 export type VendorMethodInfo = { http_methods: string[]; description: string; async: boolean; require_exclusive_lock: boolean };

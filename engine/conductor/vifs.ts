@@ -40,8 +40,14 @@ const byCreation = (a: PortRecord, b: PortRecord) => (a.created_at < b.created_a
  * Ironic's get_free_port_like_object, with no physical networks: free ports outside groups, and groups
  * with free member ports (a group one of whose ports has a VIF gives its free ports instead); then groups
  * before ports and PXE-enabled ports before others. The VIF attached anywhere on the node is a 409.
+ * A vif_info naming port_uuid (API 1.67) considers only that port; naming portgroup_uuid, only that group.
  */
-function freePortLike(vifId: string, ports: PortRecord[], groups: PortgroupRecord[]): PortLike {
+function freePortLike(vif: VifInfo, allPorts: PortRecord[], allGroups: PortgroupRecord[]): PortLike {
+  const vifId = vif.id;
+  const portUuid = typeof vif.port_uuid === 'string' ? vif.port_uuid : undefined;
+  const groupUuid = portUuid === undefined && typeof vif.portgroup_uuid === 'string' ? vif.portgroup_uuid : undefined;
+  const ports = portUuid === undefined ? allPorts : allPorts.filter((p) => p.uuid === portUuid);
+  const groups = portUuid !== undefined ? [] : groupUuid === undefined ? allGroups : allGroups.filter((g) => g.uuid === groupUuid);
   const attached = (p: PortLike) => {
     const current = vifOf(p.rec);
     if (current === vifId) throw new EngineError('Conflict', `Unable to attach VIF because VIF ${vifId} is already attached to Ironic ${p.kind} ${p.rec.uuid}`);
@@ -55,14 +61,17 @@ function freePortLike(vifId: string, ports: PortRecord[], groups: PortgroupRecor
       unusable.add(p.portgroup_uuid ?? null);
       continue;
     }
-    if (!p.portgroup_uuid) free.push({ kind: 'Port', rec: p });
-    else byGroup.set(p.portgroup_uuid, [...(byGroup.get(p.portgroup_uuid) ?? []), p]);
+    // Outside groups: a candidate unless a group was named.
+    if (!p.portgroup_uuid) {
+      if (groupUuid === undefined) free.push({ kind: 'Port', rec: p });
+    } else byGroup.set(p.portgroup_uuid, [...(byGroup.get(p.portgroup_uuid) ?? []), p]);
   }
   for (const g of groups) {
     if (attached({ kind: 'Portgroup', rec: g })) continue;
     const members = byGroup.get(g.uuid) ?? [];
-    if (unusable.has(g.uuid)) free.push(...members.map((rec) => ({ kind: 'Port' as const, rec })));
-    else if (members.length) free.push({ kind: 'Portgroup', rec: g });
+    if (unusable.has(g.uuid)) {
+      if (groupUuid === undefined) free.push(...members.map((rec) => ({ kind: 'Port' as const, rec })));
+    } else if (members.length) free.push({ kind: 'Portgroup', rec: g });
   }
   if (!free.length) throw new EngineError('InvalidParameter', `Unable to attach VIF ${vifId}, not enough free physical ports.`);
   const rank = (p: PortLike) => (p.kind === 'Portgroup' ? 2 : p.rec.pxe_enabled ? 1 : 0);
@@ -81,7 +90,7 @@ async function save(tx: TxStore, p: PortLike, vifId: string | null): Promise<voi
 export function attachVif(tm: TaskManager, ident: string, vif: VifInfo, actor: string): Promise<void> {
   return tm.withLockedNode(ident, (node) =>
     tm.store.transaction(async (tx) => {
-      const target = freePortLike(vif.id, await tx.listPorts({ node_uuid: node.uuid }), await tx.listPortgroups({ node_uuid: node.uuid }));
+      const target = freePortLike(vif, await tx.listPorts({ node_uuid: node.uuid }), await tx.listPortgroups({ node_uuid: node.uuid }));
       await save(tx, target, vif.id);
       await tx.addEvent({ type: 'port', node_uuid: node.uuid, node_name: node.name, verb: 'vif-attach', actor, reason: `VIF ${vif.id} attached to ${target.kind.toLowerCase()} ${target.rec.uuid}` });
     }),

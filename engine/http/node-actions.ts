@@ -11,7 +11,7 @@ import { BOOT_DEVICES, type BootDevice, type CleanStep } from '../../contract/ty
 import { EngineError } from '../errors.js';
 import { validator } from '../validation.js';
 import { baseUrl, identParam, objectBody, param, type HttpContext } from './context.js';
-import { nodeStates } from './repr.js';
+import { nodeStates, rescueInterface } from './repr.js';
 import { refuseBelow, requireVersion, versionHas } from './version.js';
 import { findEntry } from './versions-table.js';
 import { nodeSchemas } from './openapi-shapes.js';
@@ -193,12 +193,16 @@ export function registerNodeActionRoutes(app: FastifyInstance, ctx: HttpContext)
   }));
 
   app.get('/v1/nodes/:ident/validate', { schema: { summary: "Check each interface's configuration", tags } }, async (req) => {
-    const report: Record<string, { result: boolean | null; reason: string | null }> = { ...(await manager.validate(identParam(req))) };
-    // Ironic's kinds ironplan lacks: no-op network and storage are valid; console and raid are absent.
-    report.console = { result: null, reason: 'not supported' };
+    const ident = identParam(req);
+    const report: Record<string, { result: boolean | null; reason: string | null }> = { ...(await manager.validate(ident)) };
+    // Ironic lists every interface but vendor, at any version. The kinds ironplan has only as Ironic's
+    // "none" implementations fail as those do (UnsupportedDriverExtension); no-op network and storage pass.
+    const node = await nodes.getNode(ident);
+    const unsupported = (kind: string) => ({ result: false, reason: `Driver ${node.driver} does not support ${kind} (disabled or not implemented).` });
+    for (const kind of ['bios', 'console', 'raid'] as const) report[kind] = unsupported(kind);
+    report.rescue = rescueInterface(node) === 'no-rescue' ? unsupported('rescue') : { result: true, reason: null };
     report.network = { result: true, reason: null };
-    report.raid = { result: null, reason: 'not supported' };
-    if (versionHas(req, 'field', 'node', 'storage_interface')) report.storage = { result: true, reason: null };
+    report.storage = { result: true, reason: null };
     return Object.fromEntries(Object.keys(report).sort().map((k) => [k, report[k]]));
   });
 

@@ -38,6 +38,15 @@ export function registerLaterNodeRoutes(app: FastifyInstance, ctx: HttpContext):
   const store = ctx.engine.store;
   const tags = ['node actions'];
 
+  // What the last inspection found (agent or BMC); Ironic's 404 when the node has never been inspected.
+  app.get('/v1/nodes/:ident/inventory', { schema: { summary: "The node's inspection inventory", tags } }, async (req) => {
+    requireVersion(req, 'endpoint', 'v1', '/v1/nodes/{node}/inventory', 'The node inventory');
+    const node = await nodes.getNode(identParam(req));
+    const found = await store.findInventory(node.uuid);
+    if (!found) throw new EngineError('NotFound', `Node inventory for node ${node.uuid} could not be found.`);
+    return found;
+  });
+
   app.get('/v1/nodes/:ident/management/indicators', { schema: { summary: "The node's indicators (none)", tags } }, async (req) => {
     requireVersion(req, 'endpoint', 'v1', '/v1/nodes/{node}/management/indicators', 'Indicators');
     await nodes.getNode(identParam(req));

@@ -3,13 +3,26 @@
 // interface of that kind is the "none" one (no-bios, no-raid, no-console), which is what these nodes are.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { EngineError } from '../errors.js';
-import { identParam, objectBody, type HttpContext } from './context.js';
+import { boolParam, identParam, objectBody, param, type HttpContext } from './context.js';
 import { NOOP_INTERFACES } from './repr.js';
-import { requireVersion } from './version.js';
+import { requireVersion, versionHas } from './version.js';
 
 /** Ironic's UnsupportedDriverExtension (400): the node's interface of that kind is the "none" one. */
 function unsupported(kind: 'bios' | 'console' | 'raid', uuid: string): EngineError {
   return new EngineError('InvalidParameter', `Driver of node ${uuid} does not support ${kind} (disabled or not implemented): its ${kind}_interface is "${NOOP_INTERFACES[`${kind}_interface`]}".`, `${kind}_interface`);
+}
+
+/**
+ * ?detail and ?fields of the BIOS list, as Ironic's get_request_return_fields checks them: 400 below 1.74
+ * (the BIOS registry), and not both at once. Every answer is the empty list of a no-bios node.
+ */
+function checkBiosQuery(req: FastifyRequest): void {
+  const detail = param(req, 'detail');
+  const fields = param(req, 'fields');
+  const registry = versionHas(req, 'behaviour', 'node', 'bios-registry');
+  if (detail !== undefined && !registry) throw new EngineError('InvalidParameter', `Invalid query parameter ?detail=${detail} received.`, 'detail');
+  if (fields !== undefined && !registry) throw new EngineError('InvalidParameter', `Invalid query parameter ?fields=${fields} received.`, 'fields');
+  if (fields !== undefined && detail !== undefined && boolParam(req, 'detail')) throw new EngineError('InvalidParameter', 'Can not specify ?detail=True and fields in the same request.', 'fields');
 }
 
 export function registerNodeManagementRoutes(app: FastifyInstance, ctx: HttpContext): void {
@@ -28,8 +41,9 @@ export function registerNodeManagementRoutes(app: FastifyInstance, ctx: HttpCont
     requireVersion(req, 'endpoint', 'v1', '/v1/nodes/{node}/bios', 'BIOS settings');
     return nodes.getNode(identParam(req));
   };
-  app.get('/v1/nodes/:ident/bios', { schema: { summary: "The node's cached BIOS settings", tags } }, async (req) => {
+  app.get('/v1/nodes/:ident/bios', { schema: { summary: "The node's cached BIOS settings (?detail, ?fields from 1.74)", tags } }, async (req) => {
     await biosNode(req);
+    checkBiosQuery(req);
     return { bios: [] };
   });
   app.get('/v1/nodes/:ident/bios/:setting', { schema: { summary: 'One cached BIOS setting', tags } }, async (req) => {

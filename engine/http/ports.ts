@@ -10,11 +10,15 @@ import { portSchemas } from './openapi-shapes.js';
 import { checkQuery, refuseBelow, requireVersion } from './version.js';
 import { fieldsAt, findEntry } from './versions-table.js';
 import { isUuid } from '../ids.js';
+import { notFound } from '../errors.js';
+import type { NodeView } from '../node-view.js';
+import { checkBoolean, checkLocalLink, checkPortName, checkSmartNic } from './port-fields.js';
+import type { PortUpdate } from '../conductor/types.js';
 
 const SORT_KEYS = ['uuid', 'address', 'created_at', 'updated_at'] as const;
-const WRITABLE = new Set(['address', 'node_uuid', 'pxe_enabled', 'extra', 'portgroup_uuid']);
+const WRITABLE = new Set(['address', 'node_uuid', 'pxe_enabled', 'extra', 'portgroup_uuid', 'local_link_connection', 'is_smartnic', 'name']);
 /** Ironic port fields ironplan does not model: accepted only empty. */
-const EMPTY_ONLY: Record<string, unknown> = { local_link_connection: {}, physical_network: null };
+const EMPTY_ONLY: Record<string, unknown> = { physical_network: null };
 
 const invalid = (message: string, field?: string) => new EngineError('InvalidParameter', message, field);
 
@@ -24,9 +28,12 @@ function checkEmptyOnly(field: string, v: unknown): void {
   throw invalid(`${field}: ironplan does not support this field; only ${JSON.stringify(empty)} is accepted`, field);
 }
 
-type PortChange = { address?: string; pxe_enabled?: boolean; extra?: Record<string, unknown>; node_uuid?: string; portgroup_uuid?: string | null };
+type PortChange = PortUpdate;
 
-function checkChange(body: Record<string, unknown>, out: PortChange): void {
+function checkChange(req: FastifyRequest, body: Record<string, unknown>, out: PortChange): void {
+  if (body.local_link_connection !== undefined) out.local_link_connection = checkLocalLink(req, body.local_link_connection);
+  if (body.is_smartnic !== undefined) out.is_smartnic = body.is_smartnic === null ? false : checkBoolean('is_smartnic', body.is_smartnic);
+  if (body.name !== undefined) out.name = checkPortName(body.name);
   if (body.address !== undefined) {
     if (typeof body.address !== 'string') throw invalid('address: must be a MAC address string', 'address');
     out.address = body.address;
@@ -48,6 +55,14 @@ function checkChange(body: Record<string, unknown>, out: PortChange): void {
     if (body.extra === null || typeof body.extra !== 'object' || Array.isArray(body.extra)) throw invalid('extra: must be a JSON object', 'extra');
     out.extra = body.extra as Record<string, unknown>;
   }
+}
+
+/** A port by UUID, or from 1.88 by name. */
+async function findPort(req: FastifyRequest, nodes: NodeView, ident: string): Promise<PortRecord> {
+  if (isUuid(ident) || req.apiVersion < (findEntry('field', 'port', 'name')?.since ?? Infinity)) return nodes.getPort(ident);
+  const [port] = await nodes.listPorts({ name: ident });
+  if (!port) throw notFound('Port', ident);
+  return port;
 }
 
 /** A port field of a later version than the request's: 406, as Ironic refuses it (given at all, even null). */
@@ -122,9 +137,11 @@ export function registerPortRoutes(app: FastifyInstance, ctx: HttpContext): void
       else if (key !== 'uuid' && !WRITABLE.has(key)) throw invalid(`Unknown attribute for argument port: ${key}`, key);
     }
     const change: PortChange = {};
-    checkChange(body, change);
+    checkChange(req, body, change);
     if (!change.node_uuid) throw invalid('node_uuid: is required', 'node_uuid');
     if (!change.address) throw invalid('address: is required', 'address');
+    // As Ironic 21.4: a Smart NIC's link is checked on create, and only when one is given.
+    if (body.local_link_connection != null) checkSmartNic(change.is_smartnic ?? false, change.local_link_connection ?? {});
     const port = await manager.createPort({ ...change, node_uuid: change.node_uuid, address: change.address, uuid: body.uuid as string | undefined });
     const base = baseUrl(req);
     reply.code(201).header('Location', `${base}/v1/ports/${port.uuid}`);
@@ -133,7 +150,7 @@ export function registerPortRoutes(app: FastifyInstance, ctx: HttpContext): void
 
   app.get('/v1/ports/:ident', { schema: { summary: 'Show a port', tags } }, async (req) => {
     const fields = parseFields(param(req, 'fields'), 'port', req.apiVersion);
-    return portView(await nodes.getPort(identParam(req)), req.apiVersion, baseUrl(req), { detail: true, fields });
+    return portView(await findPort(req, nodes, identParam(req)), req.apiVersion, baseUrl(req), { detail: true, fields });
   });
 
   app.patch('/v1/ports/:ident', { schema: { summary: 'Update a port with a JSON Patch (RFC 6902)', tags } }, async (req) => {
@@ -145,7 +162,7 @@ export function registerPortRoutes(app: FastifyInstance, ctx: HttpContext): void
       if (!known.has(top)) refuseLaterField(req, top);
       if (!known.has(top)) throw invalid(`Invalid patch path ${op.path}: "${top}" is not a field of a port at API version 1.${v}`, op.path);
     }
-    const port = await nodes.getPort(identParam(req));
+    const port = await findPort(req, nodes, identParam(req));
     const base = baseUrl(req);
     const before = portDetail(port, v, base);
     const after = applyPatch(before, ops);
@@ -158,17 +175,19 @@ export function registerPortRoutes(app: FastifyInstance, ctx: HttpContext): void
       else if (!(field in after)) {
         if (field === 'extra') body.extra = {};
         else if (field === 'pxe_enabled') body.pxe_enabled = true;
-        else if (field === 'portgroup_uuid') body.portgroup_uuid = null;
+        else if (field === 'portgroup_uuid' || field === 'name') body[field] = null;
+        else if (field === 'local_link_connection') body.local_link_connection = {};
+        else if (field === 'is_smartnic') body.is_smartnic = false;
         else throw invalid(`'/${field}' is a mandatory attribute and can not be removed`, field);
       } else body[field] = after[field];
     }
-    checkChange(body, change);
+    checkChange(req, body, change);
     const updated = Object.keys(change).length ? await manager.updatePort(port.uuid, change) : port;
     return portDetail(updated, v, base);
   });
 
   app.delete('/v1/ports/:ident', { schema: { summary: 'Delete a port', tags } }, async (req, reply) => {
-    await manager.deletePort(identParam(req));
+    await manager.deletePort((await findPort(req, nodes, identParam(req))).uuid);
     return reply.code(204).send();
   });
 }

@@ -70,9 +70,10 @@ export function links(base: string, path: string) {
   ];
 }
 
+/** The fields asked for, and links always, as Ironic's sanitize_dict keeps them (?fields=uuid has links). */
 export function pick(obj: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const f of fields) if (f in obj) out[f] = obj[f];
+  for (const f of [...fields, 'links']) if (f in obj) out[f] = obj[f];
   return out;
 }
 
@@ -181,10 +182,12 @@ export function portDetail(p: PortRecord, v: number, base: string): Record<strin
     node_uuid: p.node_uuid,
     extra: p.extra,
     pxe_enabled: p.pxe_enabled,
-    local_link_connection: {},
+    local_link_connection: p.local_link_connection ?? {},
     internal_info: p.internal_info ?? {},
     portgroup_uuid: p.portgroup_uuid ?? null,
     physical_network: null,
+    is_smartnic: p.is_smartnic ?? false,
+    name: p.name ?? null,
     created_at: p.created_at,
     updated_at: p.updated_at,
     links: links(base, `ports/${p.uuid}`),

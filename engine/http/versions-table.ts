@@ -7,8 +7,8 @@
 
 /** The oldest version: an absent version header means it, as in Ironic. */
 export const MIN_VERSION = 1;
-/** The newest version ironplan answers (allocations need 1.60; rows marked 'no' are not built). */
-export const MAX_VERSION = 60;
+/** The newest version ironplan answers: Metal3's baseline, 1.89. */
+export const MAX_VERSION = 89;
 
 export type Kind = 'field' | 'endpoint' | 'provision' | 'power' | 'query' | 'state' | 'behaviour';
 
@@ -147,7 +147,7 @@ export const MICROVERSIONS = [
     behaviour('power-timeout', 'a power change may give a timeout; below, 406', { below: 406, note: 'seconds the BMC has to confirm (default 60; soft power off 600, as Ironic)' }),
   ),
   version(28, 'VIFs', endpoints(['/v1/nodes/{node}/vifs'], { note: 'list, attach, detach: recorded on a free port or port group (internal_info.tenant_vif_port_id), as Ironic\'s flat network records them; no network service is told' })),
-  version(29, 'Inject NMI', endpoints(['/v1/nodes/{node}/management/inject_nmi'], { note: 'fake: accepted; ipmi: `ipmitool chassis power diag`' })),
+  version(29, 'Inject NMI', endpoints(['/v1/nodes/{node}/management/inject_nmi'], { note: 'ipmi: `ipmitool chassis power diag`; redfish: InjectNmi; fake-hardware: 400, as Ironic\'s fake management has none' })),
   version(30, 'Hardware types in the drivers API',
     fields('driver', ['type', ...driverInterfaceFields(['boot', 'console', 'deploy', 'inspect', 'management', 'network', 'power', 'raid', 'vendor'])]),
     queries('drivers', ['type', 'detail']),
@@ -176,8 +176,6 @@ export const MICROVERSIONS = [
     fields('node', ['traits']),
     endpoints(['/v1/nodes/{node}/traits'], { below: { GET: 406, PUT: 405, DELETE: 404 } }),
   ),
-  // Beyond MAX_VERSION: what ironplan already has (or must refuse) from later versions. A request gets it
-  // from its version, so not until MAX_VERSION reaches it, unless the row says it is answered at any version.
   version(38, 'Rescue',
     targets('provision', ['rescue', 'unrescue'], { note: 'rescue needs rescue_password; fake deploy rescues at once, the agent path answers 400 (no rescue interface)' }),
     fields('node', ['rescue_interface'], { note: 'follows the deploy interface: "fake" with fake deploy, else "no-rescue"; read-only' }),
@@ -216,7 +214,7 @@ export const MICROVERSIONS = [
     fields('node', ['conductor'], { note: 'the owning manager by the hash ring (its id, as /v1/conductors names it)' }),
     queries('nodes', ['conductor'], { note: 'the hash ring\'s owner, filtered as pages are read (full pages until the last)' }),
   ),
-  version(50, 'node.owner', fields('node', ['owner'], { note: 'stored and filtered on; no project-scoped access (ironplan\'s tokens are reader or writer)' }), queries('nodes', ['owner'])),
+  version(50, 'node.owner', fields('node', ['owner'], { note: 'stored and filtered on; a project token sees and acts on the nodes its project owns or leases (engine/http/policy-rules.ts)' }), queries('nodes', ['owner'])),
   version(51, 'node.description', fields('node', ['description']), queries('nodes', ['description_contains'])),
   version(52, 'Allocations',
     endpoints(['/v1/allocations'], { below: { GET: 404, POST: 405, PATCH: 405, DELETE: 405 }, note: 'create (picked by the manager: an available node of the resource class with every trait, at random; one conditional write, so racing allocations never share a node), list, show (UUID or name), delete (frees the node)' }),
@@ -226,7 +224,7 @@ export const MICROVERSIONS = [
     fields('v1', ['allocations']),
     queries('allocations', ['node', 'resource_class', 'state', 'marker', 'limit', 'sort_key', 'sort_dir', 'fields']),
   ),
-  version(53, 'Smart NIC ports', fields('port', ['is_smartnic'], { support: 'no' })),
+  version(53, 'Smart NIC ports', fields('port', ['is_smartnic'], { note: 'stored; a local_link_connection given on create with it needs port_id and hostname (400), as Ironic 21.4 checks' })),
   version(54, 'Network events',
     endpoints(['/v1/events'], { note: 'POST: validated and logged, as Ironic does; GET is ironplan\'s event log (also /v1/events/stream), at any version' }),
     fields('v1', ['events']),
@@ -248,17 +246,17 @@ export const MICROVERSIONS = [
   ),
   version(62, 'The agent token', behaviour('agent-token', 'lookup answers an agent_token the heartbeats must carry', { support: 'any-version', note: 'the agent endpoints answer at any version' })),
   version(63, 'Indicators', endpoints(['/v1/nodes/{node}/management/indicators'], { support: 'none', note: 'an empty list: the management interfaces have no indicators' })),
-  version(64, 'network_type in a port\'s local_link_connection', behaviour('port-network-type', 'local_link_connection may carry network_type', { support: 'no' })),
+  version(64, 'network_type in a port\'s local_link_connection', behaviour('port-network-type', 'local_link_connection may carry network_type; below, 406', { note: 'stored, with switch_id, port_id, switch_info and hostname, checked as Ironic\'s schema (switch_id a MAC address or datapath_id); ironplan configures no switch' })),
   version(65, 'node.lessee', fields('node', ['lessee'], { note: 'as owner' }), queries('nodes', ['lessee'])),
   version(66, 'node.network_data', fields('node', ['network_data'], { note: 'stored and shown; config drives are built from the one given with the deploy' })),
-  version(67, 'VIF attachment to a given port', behaviour('vif-port-uuid', 'a VIF attachment may name port_uuid or portgroup_uuid', { support: 'no' })),
-  version(68, 'agent_verify_ca in heartbeats', behaviour('agent-verify-ca', 'heartbeats may carry agent_verify_ca', { support: 'no' })),
+  version(67, 'VIF attachment to a given port', behaviour('vif-port-uuid', 'a VIF attachment may name port_uuid or portgroup_uuid', { note: 'only that port (or group) is considered; naming both is a 400 from 1.67, and below the names are used as Ironic\'s conductor uses them' })),
+  version(68, 'agent_verify_ca in heartbeats', behaviour('agent-verify-ca', 'heartbeats may carry agent_verify_ca', { support: 'any-version', note: 'accepted and unused: the agent endpoints answer at any version, and the manager never calls the agent (its commands ride on heartbeat replies)' })),
   version(69, 'Deploy steps', behaviour('deploy-steps', 'deploy_steps may be given with "active" and "rebuild"; below, 406', { below: 406, support: 'none', note: 'only []: no interface offers optional deploy steps' })),
   version(70, 'Cleaning without the ramdisk', behaviour('disable-ramdisk', 'disable_ramdisk may be given with "clean" (and "service"); below, 406', { below: 406, note: 'only steps that need no ramdisk: the agent\'s clean steps all do (400), fake deploy\'s reboot does not' })),
-  version(71, 'Scope-based roles', behaviour('scoped-rbac', 'a signifier of scope-based roles (system and project scopes)', { support: 'no' })),
+  version(71, 'Scope-based roles', behaviour('scoped-rbac', 'a signifier of scope-based roles (system and project scopes)', { note: 'a signifier changing no request or answer; ironplan\'s tokens are system-scoped (admin, reader) or project-scoped (owner/lessee policy, engine/http/policy-rules.ts)' })),
   version(72, 'The agent\'s status in heartbeats', behaviour('agent-status', 'heartbeats may carry agent_status and agent_status_message', { support: 'any-version', note: 'the agent endpoints answer at any version' })),
   version(73, 'The deploy and undeploy verbs', targets('provision', ['deploy', 'undeploy'])),
-  version(74, 'The BIOS registry', behaviour('bios-registry', 'BIOS settings carry their registry (attribute_type, allowable_values, ...) with ?detail', { support: 'no' })),
+  version(74, 'The BIOS registry', behaviour('bios-registry', 'BIOS settings carry their registry (attribute_type, allowable_values, ...) with ?detail', { below: 400, support: 'none', note: '?detail and ?fields are checked as Ironic checks them (400 below 1.74, not both); the list is empty (no-bios)' })),
   version(75, 'Boot mode and secure boot',
     fields('node', ['boot_mode', 'secure_boot'], { support: 'none', note: 'null: the BMC is not asked' }),
     fields('states', ['boot_mode', 'secure_boot'], { support: 'none', note: 'null' }),
@@ -266,9 +264,11 @@ export const MICROVERSIONS = [
   version(76, 'Changing boot mode and secure boot', endpoints(['/v1/nodes/{node}/states/boot_mode', '/v1/nodes/{node}/states/secure_boot'], { support: 'none', note: '400: the management interfaces cannot change them' })),
   version(77, 'Field selection of drivers', queries('drivers', ['fields'])),
   version(78, 'Node history', endpoints(['/v1/nodes/{node}/history'], { note: "the node's events: failures as ERROR, the rest INFO" })),
+  // Beyond MAX_VERSION: what ironplan already has (or must refuse) from later versions. A request gets it
+  // from its version, so not until MAX_VERSION reaches it, unless the row says it is answered at any version.
   version(79, 'Allocations prefer a node named as the allocation', behaviour('allocation-name-match', 'an allocation with a name prefers the node of that name', { support: 'any-version', note: 'the manager prefers it at every version, as Ironic 21.4\'s conductor does (1.79 only signals it)' })),
-  version(80, 'Project-scoped node creation and deletion', behaviour('project-create-delete', 'a signifier: a project-scoped admin may create and delete nodes it owns', { support: 'no' })),
-  version(81, 'Node inventory', endpoints(['/v1/nodes/{node}/inventory'], { support: 'no' })),
+  version(80, 'Project-scoped node creation and deletion', behaviour('project-create-delete', 'a signifier: a project-scoped admin may create and delete nodes it owns', { support: 'none', note: 'project tokens (owner/lessee policy) exist, but only system admins create and delete nodes' })),
+  version(81, 'Node inventory', endpoints(['/v1/nodes/{node}/inventory'], { note: 'the last inspection\'s (agent or BMC), in Ironic\'s layout as far as ironplan inspects: cpu, memory, interfaces; the largest disk\'s local_gb in plugin_data; 404 when never inspected' })),
   version(82, 'Shards',
     fields('node', ['shard']),
     queries('nodes', ['shard', 'sharded']),
@@ -280,7 +280,7 @@ export const MICROVERSIONS = [
     queries('nodes', ['parent_node', 'include_children'], { note: 'from 1.83 child nodes are listed only with include_children=true or parent_node' }),
     endpoints(['/v1/nodes/{node}/children']),
   ),
-  version(84, 'The ramdisk\'s continue_inspection callback', endpoints(['/v1/continue_inspection'], { support: 'no' })),
+  version(84, 'The ramdisk\'s continue_inspection callback', endpoints(['/v1/continue_inspection'], { support: 'any-version', note: 'the agent endpoints answer at any version (Ironic takes it at 1.1 too, for ramdisks that send no version): the inventory (Ironic\'s layout) finishes the node\'s in-band inspection at once and is kept whole; 202 with lookup\'s answer' })),
   version(85, 'The unhold verb', targets('provision', ['unhold'], { note: 'no step holds, so no node is in a hold state: 400' })),
   version(86, 'Firmware',
     fields('node', ['firmware_interface'], { support: 'none', note: '"no-firmware"' }),
@@ -291,7 +291,7 @@ export const MICROVERSIONS = [
     targets('provision', ['service'], { note: 'with service_steps; fake deploy offers deploy.reboot' }),
     fields('node', ['service_step'], { support: 'none', note: 'always {}' }),
   ),
-  version(88, 'Port names', fields('port', ['name'], { support: 'no' })),
+  version(88, 'Port names', fields('port', ['name'], { note: 'a logical name, unique among ports (409); GET, PATCH and DELETE /v1/ports/{name} from 1.88' })),
   version(89, 'Virtual media', endpoints(['/v1/nodes/{node}/vmedia'], { support: 'none', note: '400: the management interfaces have no virtual media' })),
 ] as const;
 

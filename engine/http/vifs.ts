@@ -6,7 +6,7 @@ import { EngineError } from '../errors.js';
 import { isUuid } from '../ids.js';
 import { vifsOf } from '../conductor/vifs.js';
 import { identParam, objectBody, type HttpContext } from './context.js';
-import { requireVersion } from './version.js';
+import { requireVersion, versionHas } from './version.js';
 
 /** Ironic's args.uuid_or_name: a UUID or a logical name (RFC 3986 unreserved characters). */
 const NAME = /^[A-Za-z0-9._~-]{1,255}$/;
@@ -36,6 +36,9 @@ export function registerVifRoutes(app: FastifyInstance, ctx: HttpContext): void 
     const body = objectBody(req);
     if (body.id === undefined) throw invalid("Schema error for vif: 'id' is a required property", 'id');
     const id = vifIdent(body.id, 'vif');
+    if (versionHas(req, 'behaviour', 'node', 'vif-port-uuid') && body.port_uuid !== undefined && body.portgroup_uuid !== undefined) {
+      throw invalid('Cannot specify both port_uuid and portgroup_uuid', 'port_uuid');
+    }
     const node = await nodes.getNode(identParam(req));
     await manager.attachVif(node.uuid, { ...body, id });
     return reply.code(204).send();

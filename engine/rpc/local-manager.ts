@@ -41,6 +41,7 @@ export function localManager(c: Conductor, applies: ApplyRunner): ManagerApi {
     vendorPassthru: (ident, method, httpMethod, body) => c.vendorPassthru(ident, method, httpMethod, body),
     lookup: (query) => c.lookup(query),
     heartbeat: (ident, body) => c.heartbeat(ident, body),
+    continueInspection: (query, data) => c.continueInspection(query, data),
     async startApply(planId, opts) {
       const started = await applies.applyPlan(planId, opts ?? {});
       // The apply's outcome is recorded action by action; nobody awaits it here.

@@ -6,17 +6,16 @@ import type { NodeRecord } from '../../contract/generated/node-record.js';
 import type { PortRecord } from '../../contract/generated/port-record.js';
 import type { AgentCommand, AgentHeartbeat, BootDevice, BootDeviceInfo, PowerState } from '../../contract/types.js';
 import type { NodeCreate, NodeUpdate, ProvisionArgs, ValidationReport } from '../conductor.js';
-import type { PowerTarget } from '../conductor/types.js';
+import type { PortCreate, PortUpdate, PowerTarget } from '../conductor/types.js';
 import type { UserVerb } from '../states.js';
 import type { VifInfo } from '../conductor/vifs.js';
 import type { AllocationCreate } from '../conductor/allocations.js';
 import type { AllocationRecord } from '../generated/allocation-record.js';
+import type { ContinueInspection } from '../generated/continue-inspection.js';
 import type { VolumeChange, VolumeKind, VolumeRecords } from '../store/volume.js';
 
-export type PortCreate = { node_uuid: string; address: string; pxe_enabled?: boolean; extra?: Record<string, unknown>; uuid?: string; portgroup_uuid?: string | null };
-export type PortUpdate = { address?: string; pxe_enabled?: boolean; extra?: Record<string, unknown>; node_uuid?: string; portgroup_uuid?: string | null };
 export type VendorMethods = Record<string, { http_methods: string[]; description: string; async: boolean; require_exclusive_lock: boolean }>;
-export type { PowerTarget } from '../conductor/types.js';
+export type { PortCreate, PortUpdate, PowerTarget } from '../conductor/types.js';
 
 export interface ManagerApi {
   createNode(input: NodeCreate, actor?: string): Promise<NodeRecord>;
@@ -43,6 +42,8 @@ export interface ManagerApi {
   vendorPassthru(ident: string, method: string, httpMethod: string, body: unknown): Promise<{ async: boolean; result: unknown }>;
   lookup(query: { addresses?: string[]; node_uuid?: string; boot_id?: string }): Promise<{ node_uuid: string; agent_token: string | null }>;
   heartbeat(ident: string, body: AgentHeartbeat): Promise<AgentCommand>;
+  /** A ramdisk's inventory for the node's in-band inspection (Ironic's continue_inspection, API 1.84). */
+  continueInspection(query: { addresses: string[]; node_uuid?: string }, data: ContinueInspection): Promise<{ node_uuid: string; agent_token: string | null }>;
   /** Claims a stored plan's apply: one manager runs it, recorded in the database action by action. */
   startApply(planId: string, opts?: { concurrency?: number }): Promise<{ apply_id: string }>;
   /** Records an allocation and gives it a node (any manager; a backfill goes to the node's). */
@@ -61,7 +62,7 @@ export interface ManagerApi {
 export const RPC_METHODS = [
   'createNode', 'updateNode', 'setMaintenance', 'deleteNode', 'createPort', 'updatePort', 'deletePort', 'attachVif', 'detachVif',
   'changePowerState', 'provision', 'getBootDevice', 'setBootDevice', 'getSupportedBootDevices', 'injectNmi', 'validate',
-  'vendorMethods', 'vendorPassthru', 'lookup', 'heartbeat', 'startApply',
+  'vendorMethods', 'vendorPassthru', 'lookup', 'heartbeat', 'continueInspection', 'startApply',
   'createAllocation', 'deleteAllocation', 'driverVendorMethods', 'driverVendorPassthru', 'updateVolume', 'deleteVolume',
 ] as const satisfies ReadonlyArray<keyof ManagerApi>;
 
@@ -87,6 +88,7 @@ export const RPC_PARAMS: { [K in keyof ManagerApi]: string[] } = {
   vendorPassthru: ['ident', 'method', 'httpMethod', 'body'],
   lookup: ['query'],
   heartbeat: ['ident', 'body'],
+  continueInspection: ['query', 'data'],
   startApply: ['planId', 'opts'],
   createAllocation: ['input', 'actor'],
   deleteAllocation: ['ident', 'actor'],

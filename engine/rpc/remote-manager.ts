@@ -114,6 +114,12 @@ export class RemoteManager implements ManagerApi {
     return this.call(node, 'lookup', [query]);
   };
 
+  continueInspection: ManagerApi['continueInspection'] = async (query, data) => {
+    const node = await findAgentNode(this.store, query);
+    if (!node) throw new EngineError('NotFound', `No node waiting for in-band inspection matches ${JSON.stringify(query)}.`);
+    return this.call(node, 'continueInspection', [query, data]);
+  };
+
   // An allocation picks among every manager's nodes (the claim is one conditional write): any manager
   // does it; a backfill and a delete hold the node's lock, so they go to the node's manager.
   createAllocation: ManagerApi['createAllocation'] = (input, actor) =>

@@ -285,6 +285,26 @@ const migrations = (dialect: SqlDialectName): Record<string, Migration> => ({
         .execute();
     },
   },
+  '0009_ports_tail': {
+    async up(db: Kysely<any>) {
+      // Ironic's later port fields: the switch port it is cabled to (local_link_connection, JSON text),
+      // Smart NICs (1.53, 0/1) and names (1.88, unique among ports as Ironic's uniq_ports0name).
+      const ports = () => db.schema.alterTable('ports');
+      await ports().addColumn('local_link_connection', 'text', (c) => c.notNull().defaultTo('{}')).execute();
+      await ports().addColumn('is_smartnic', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await ports().addColumn('name', 'varchar(255)').execute();
+      await db.schema.createIndex('ports_name').on('ports').column('name').unique().execute();
+
+      // With them, the other table Ironic's API gained late (1.81): what a node's last inspection found.
+      await db.schema
+        .createTable('node_inventory')
+        .addColumn('node_uuid', 'varchar(36)', (c) => c.primaryKey().references('nodes.uuid').onDelete('cascade'))
+        .addColumn('inventory', 'text', (c) => c.notNull())
+        .addColumn('plugin_data', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(40)', (c) => c.notNull())
+        .execute();
+    },
+  },
 });
 
 export function migrationProvider(dialect: SqlDialectName): MigrationProvider {

@@ -16,6 +16,8 @@ import * as chassis from './chassis.js';
 import type { PortgroupRecord } from '../generated/portgroup-record.js';
 import * as portgroups from './portgroups.js';
 import * as applies from './applies.js';
+import * as inventory from './inventory.js';
+import type { NodeInventory } from '../generated/node-inventory.js';
 import { migrationProvider, type SqlDialectName } from './migrations.js';
 import { EngineError, nodeLocked, notFound } from '../errors.js';
 import { isUuid } from '../ids.js';
@@ -42,10 +44,12 @@ export interface PortFilter {
   node_uuid?: string;
   portgroup_uuid?: string;
   address?: string;
+  /** A port's name (API 1.88). */
+  name?: string;
   limit?: number;
   marker?: string;
 }
-export type PortPatch = Partial<Pick<PortRecord, 'address' | 'pxe_enabled' | 'extra' | 'node_uuid' | 'portgroup_uuid' | 'internal_info'>>;
+export type PortPatch = Partial<Pick<PortRecord, 'address' | 'pxe_enabled' | 'extra' | 'node_uuid' | 'portgroup_uuid' | 'internal_info' | 'local_link_connection' | 'is_smartnic' | 'name'>>;
 
 export interface NodeFilter {
   provision_state?: string;
@@ -223,9 +227,20 @@ function portFromRow(r: Selectable<PortsTable>): PortRecord {
     extra: parse(r.extra, {}),
     portgroup_uuid: r.portgroup_uuid ?? null,
     internal_info: parse(r.internal_info, {}),
+    local_link_connection: parse(r.local_link_connection, {}),
+    is_smartnic: !!r.is_smartnic,
+    name: r.name ?? null,
     created_at: r.created_at,
     updated_at: r.updated_at,
   };
+}
+
+/** Which unique key of ports a write broke: a name or a MAC address (Ironic's two conflicts). */
+function portConflict(err: unknown, p: { address?: string; name?: string | null }): EngineError {
+  const byName = p.name != null && /name/i.test(String((err as Error).message));
+  return byName
+    ? new EngineError('Conflict', `A port with name ${p.name} already exists.`, 'name')
+    : new EngineError('Conflict', `A port with MAC address ${p.address} already exists.`, 'address');
 }
 
 function deploymentFromRow(r: Selectable<DeploymentsTable>): DeploymentRecord {
@@ -368,6 +383,13 @@ export class Store {
   }
   getPort(uuid: string) {
     return this.reader().getPort(uuid);
+  }
+  /** What the node's last inspection found (API 1.81); written once the inspection succeeds. */
+  putInventory(nodeUuid: string, inv: NodeInventory): Promise<void> {
+    return inventory.putInventory(this.db, nodeUuid, inv, now());
+  }
+  findInventory(nodeUuid: string): Promise<NodeInventory | undefined> {
+    return inventory.findInventory(this.db, nodeUuid);
   }
   findPortByAddress(address: string) {
     return this.reader().findPortByAddress(address);
@@ -651,6 +673,7 @@ export class TxStore {
     if (f.node_uuid) q = q.where('node_uuid', '=', f.node_uuid);
     if (f.portgroup_uuid) q = q.where('portgroup_uuid', '=', f.portgroup_uuid);
     if (f.address) q = q.where('address', '=', f.address.toLowerCase());
+    if (f.name) q = q.where('name', '=', f.name);
     if (f.marker) q = q.where('uuid', '>', f.marker);
     q = q.orderBy('uuid');
     if (f.limit) q = q.limit(f.limit);
@@ -668,10 +691,13 @@ export class TxStore {
           extra: json(port.extra),
           portgroup_uuid: port.portgroup_uuid ?? null,
           internal_info: json(port.internal_info),
+          local_link_connection: json(port.local_link_connection ?? {}),
+          is_smartnic: port.is_smartnic ? 1 : 0,
+          name: port.name ?? null,
         })
         .execute();
     } catch (err) {
-      if (isUniqueViolation(err)) throw new EngineError('Conflict', `A port with MAC address ${port.address} already exists.`, 'address');
+      if (isUniqueViolation(err)) throw portConflict(err, port);
       throw err;
     }
   }
@@ -684,10 +710,13 @@ export class TxStore {
     if (patch.node_uuid !== undefined) row.node_uuid = patch.node_uuid;
     if (patch.portgroup_uuid !== undefined) row.portgroup_uuid = patch.portgroup_uuid;
     if (patch.internal_info !== undefined) row.internal_info = json(patch.internal_info);
+    if (patch.local_link_connection !== undefined) row.local_link_connection = json(patch.local_link_connection);
+    if (patch.is_smartnic !== undefined) row.is_smartnic = patch.is_smartnic ? 1 : 0;
+    if (patch.name !== undefined) row.name = patch.name;
     try {
       await this.db.updateTable('ports').set(row).where('uuid', '=', uuid).execute();
     } catch (err) {
-      if (isUniqueViolation(err)) throw new EngineError('Conflict', `A port with MAC address ${patch.address} already exists.`, 'address');
+      if (isUniqueViolation(err)) throw portConflict(err, patch);
       throw err;
     }
     return this.getPort(uuid);

@@ -61,8 +61,22 @@ export interface PortsTable {
   portgroup_uuid: string | null;
   /** JSON object (0005_portgroups). */
   internal_info: string;
+  /** JSON object (0009_ports_tail). */
+  local_link_connection: string;
+  /** 0/1 (0009_ports_tail). */
+  is_smartnic: number;
+  /** Unique (0009_ports_tail). */
+  name: string | null;
   created_at: string;
   updated_at: string | null;
+}
+
+/** What a node's last inspection found (0009_ports_tail): JSON objects. */
+export interface NodeInventoryTable {
+  node_uuid: string;
+  inventory: string;
+  plugin_data: string;
+  created_at: string;
 }
 
 /** Ironic's port groups: a node's bonded ports (0005_portgroups). */
@@ -185,6 +199,7 @@ export interface Database {
   nodes: NodesTable;
   ports: PortsTable;
   portgroups: PortgroupsTable;
+  node_inventory: NodeInventoryTable;
   chassis: ChassisTable;
   deployments: DeploymentsTable;
   specs: SpecsTable;

@@ -34,6 +34,16 @@ def check(cond, what):
         raise AssertionError(what)
 
 
+def refused_406(fn):
+    """The server answers 406 at the client's pinned version: the client says NotAcceptable, or, when it
+    takes the 406 for a failed negotiation, UnsupportedVersion."""
+    try:
+        fn()
+    except (exc.NotAcceptable, exc.UnsupportedVersion):
+        return
+    raise AssertionError('accepted; expected 406')
+
+
 def raises(kind, fn, status, message_re=None):
     """The call fails with `kind` and the HTTP status; its faultstring matches message_re (Ironic's words)."""
     try:
@@ -337,6 +347,262 @@ def drivers_detail(ctx):
     d = [x for x in c.driver.list(detail=True) if x.name == 'fake-hardware'][0]
     check(d.default_power_interface == 'fake', f'default power {d.default_power_interface}')
     check('fake' in d.enabled_deploy_interfaces, 'enabled deploy')
+
+
+# ---- node fields of 1.42 to 1.78 ----------------------------------------------------------------
+
+def raw(c, method, url, body=None):
+    """A request the client library would refuse to send (unknown fields): its answer is the server's."""
+    return c.http_client.json_request(method, url, body=body)
+
+
+def unlocked(c, node, state):
+    """Waits for the state and for the node's lock to go (Ironic releases it just after the state is saved)."""
+    import time
+    settle(c, node, state)
+    for _ in range(300):
+        if c.node.get(node).reservation is None:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f'node {node} stayed locked')
+
+
+def available_node(ctx, c, **fields):
+    """A fake-hardware node taken to available (fake deploy, so rescue and deploy need no agent), with a
+    power state (Ironic allocates only nodes whose power state is known)."""
+    node = fake_node(c, deploy_interface='fake', **fields)
+    c.node.set_provision_state(node.uuid, 'manage')
+    unlocked(c, node.uuid, 'manageable')
+    power(c, node.uuid, 'off')
+    c.node.set_provision_state(node.uuid, 'provide')
+    unlocked(c, node.uuid, 'available')
+    return node
+
+
+def undeploy_and_delete(c, node):
+    c.node.set_provision_state(node, 'deleted')
+    unlocked(c, node, 'available')
+    c.node.delete(node)
+
+
+def create_raw(c, **fields):
+    """POST /v1/nodes with fields this client library does not know how to create with (owner, lessee...)."""
+    resp, body = raw(c, 'POST', '/v1/nodes', {'driver': 'fake-hardware', **fields})
+    return body
+
+
+@case(51)
+def node_fields_oldest(ctx):
+    # Each field at the version that adds it, and refused (406) one version below.
+    for minor, field, value in ((51, 'description', 'rack 4, slot 2'), (47, 'automated_clean', False)):
+        refused_406(lambda: create_raw(ctx.client(minor - 1), **{field: value}))
+        node = create_raw(ctx.client(minor), **{field: value})
+        check(getattr(ctx.client(minor).node.get(node['uuid']), field) == value, f'{field} at 1.{minor}')
+        check(not hasattr(ctx.client(minor - 1).node.get(node['uuid']), field), f'{field} hidden at 1.{minor - 1}')
+        ctx.client(minor).node.delete(node['uuid'])
+    # owner (1.50) by PATCH: a noauth Ironic creates nodes as a project-scoped admin of no project, which
+    # may not name another owner on create.
+    node = fake_node(ctx.client(50))
+    owner = [{'op': 'add', 'path': '/owner', 'value': 'proj-a'}]
+    refused_406(lambda: ctx.client(49).node.update(node.uuid, owner))
+    check(ctx.client(50).node.update(node.uuid, owner).owner == 'proj-a', 'owner at 1.50')
+    ctx.client(50).node.delete(node.uuid)
+    node = fake_node(ctx.client(42))
+    check(ctx.client(42).node.get(node.uuid).fault is None, 'fault at 1.42')
+    check(not hasattr(ctx.client(41).node.get(node.uuid), 'fault'), 'no fault at 1.41')
+    ctx.client(42).node.delete(node.uuid)
+
+
+@case(66)
+def node_fields_newest(ctx):
+    c = ctx.client('latest')
+    data = {'links': [], 'networks': [], 'services': []}
+    node = c.node.get(create_raw(c, description='conformance', network_data=data)['uuid'])
+    got = c.node.update(node.uuid, [{'op': 'add', 'path': '/owner', 'value': 'proj-a'}, {'op': 'add', 'path': '/lessee', 'value': 'proj-b'}])
+    check((got.owner, got.lessee, got.description, got.network_data) == ('proj-a', 'proj-b', 'conformance', data), 'fields')
+    check(got.protected is False and got.retired is False, 'protected and retired default false')
+    check([n.uuid for n in c.node.list(owner='proj-a', limit=0) if n.uuid == node.uuid] == [node.uuid], 'owner filter')
+    check([n.uuid for n in c.node.list(lessee='proj-b', limit=0) if n.uuid == node.uuid] == [node.uuid], 'lessee filter')
+    # protected only in active (or rescue): 409 in enroll, in Ironic's words.
+    raises(exc.Conflict, lambda: c.node.update(node.uuid, [{'op': 'replace', 'path': '/protected', 'value': True}]), 409,
+           r"can only be made protected in provision states 'active' or 'rescue'")
+    raises(exc.BadRequest, lambda: c.node.update(node.uuid, [{'op': 'add', 'path': '/retired_reason', 'value': 'old'}]), 400,
+           'retired_reason field can only be set when retired is True')
+    got = c.node.update(node.uuid, [{'op': 'replace', 'path': '/retired', 'value': True},
+                                    {'op': 'add', 'path': '/retired_reason', 'value': 'old'}])
+    check(got.retired is True and got.retired_reason == 'old', 'retired')
+    refused_406(lambda: ctx.client(64).node.update(node.uuid, [{'op': 'add', 'path': '/lessee', 'value': 'x'}]))
+    refused_406(lambda: create_raw(ctx.client(65), network_data=data))
+    raises(exc.BadRequest, lambda: raw(c, 'POST', '/v1/nodes', {'driver': 'fake-hardware', 'colour': 'red'}), 400, 'colour')
+    c.node.delete(node.uuid)
+
+
+@case(48)
+def node_protected(ctx):
+    c = ctx.client('latest')
+    node = available_node(ctx, c)
+    c.node.set_provision_state(node.uuid, 'active')
+    unlocked(c, node.uuid, 'active')
+    got = c.node.update(node.uuid, [{'op': 'replace', 'path': '/protected', 'value': True},
+                                    {'op': 'add', 'path': '/protected_reason', 'value': 'keep'}])
+    check(got.protected is True and got.protected_reason == 'keep', 'protected')
+    raises(exc.Forbidden, lambda: c.node.set_provision_state(node.uuid, 'deleted'), 403, 'protected')
+    got = c.node.update(node.uuid, [{'op': 'replace', 'path': '/protected', 'value': False}])
+    check(got.protected_reason is None, 'reason cleared with protected')
+    undeploy_and_delete(c, node.uuid)
+
+
+# ---- rescue ------------------------------------------------------------------------------------
+
+def rescue_cycle(ctx, c):
+    node = available_node(ctx, c)
+    raises(exc.BadRequest, lambda: c.node.set_provision_state(node.uuid, 'rescue', rescue_password='pw'), 400,
+           r'The requested action "rescue" can not be performed on node "[^"]+" while it is in state "available"')
+    c.node.set_provision_state(node.uuid, 'active')
+    unlocked(c, node.uuid, 'active')
+    raises(exc.BadRequest, lambda: raw(c, 'PUT', f'/v1/nodes/{node.uuid}/states/provision', {'target': 'rescue'}), 400, 'rescue_password')
+    c.node.set_provision_state(node.uuid, 'rescue', rescue_password='pw')
+    unlocked(c, node.uuid, 'rescue')
+    check(c.node.get(node.uuid).rescue_interface == 'fake', 'fake rescue interface')
+    c.node.set_provision_state(node.uuid, 'unrescue')
+    unlocked(c, node.uuid, 'active')
+    undeploy_and_delete(c, node.uuid)
+
+
+@case(38)
+def rescue_oldest(ctx):
+    rescue_cycle(ctx, ctx.client(38))
+    old = ctx.client(37)
+    node = fake_node(old)
+    refused_406(lambda: raw(old, 'PUT', f'/v1/nodes/{node.uuid}/states/provision', {'target': 'rescue', 'rescue_password': 'pw'}))
+    old.node.delete(node.uuid)
+
+
+@case(38)
+def rescue_newest(ctx):
+    rescue_cycle(ctx, ctx.client('latest'))
+
+
+# ---- node history ------------------------------------------------------------------------------
+
+@case(78)
+def node_history(ctx):
+    c = ctx.client(78)
+    node = fake_node(c)
+    history = c.node.get_history_list(node.uuid)
+    check(isinstance(history, list), f'history {history!r}')
+    for entry in history:
+        check(c.node.get_history_event(node.uuid, entry['uuid'])['uuid'] == entry['uuid'], 'one entry')
+    raises(exc.NotFound, lambda: c.node.get_history_event(node.uuid, '00000000-0000-0000-0000-000000000000'), 404)
+    raises(exc.NotFound, lambda: ctx.client(77).node.get_history_list(node.uuid), 404)
+    c.node.delete(node.uuid)
+
+
+# ---- allocations -------------------------------------------------------------------------------
+
+def allocation_cycle(ctx, c, minor, **extra):
+    rc = ctx.name(f'rc{minor}')
+    node = available_node(ctx, c, resource_class=rc)
+    alloc = c.allocation.create(resource_class=rc, **extra)
+    alloc = c.allocation.wait(alloc.uuid, timeout=60, poll_interval=0.2)
+    check(alloc.state == 'active' and alloc.node_uuid == node.uuid, f'allocation {alloc.state} {alloc.node_uuid} {alloc.last_error}')
+    check(c.node.get(node.uuid).allocation_uuid == alloc.uuid, 'node names its allocation')
+    check([a.uuid for a in c.allocation.list(resource_class=rc)] == [alloc.uuid], 'listed by resource class')
+    check(c.allocation.get(alloc.uuid).resource_class == rc, 'shown')
+    c.allocation.delete(alloc.uuid)
+    raises(exc.NotFound, lambda: c.allocation.get(alloc.uuid), 404, 'could not be found')
+    check(c.node.get(node.uuid).allocation_uuid is None, 'node freed')
+    c.node.delete(node.uuid)
+    return alloc
+
+
+@case(52)
+def allocations_oldest(ctx):
+    c = ctx.client(52)
+    allocation_cycle(ctx, c, 52)
+    raises(exc.NotFound, lambda: ctx.client(51).allocation.list(), 404)
+    # No available node of the class: the allocation fails, in Ironic's words.
+    alloc = c.allocation.create(resource_class=ctx.name('none'))
+    try:
+        c.allocation.wait(alloc.uuid, timeout=60, poll_interval=0.2)
+    except exc.StateTransitionFailed:
+        pass
+    got = c.allocation.get(alloc.uuid)
+    check(got.state == 'error' and re.search('no available nodes match the resource class', got.last_error or ''), f'{got.state}: {got.last_error}')
+    c.allocation.delete(alloc.uuid)
+
+
+@case(60)
+def allocations_newest(ctx):
+    c = ctx.client('latest')
+    name = ctx.name('alloc')
+    alloc = allocation_cycle(ctx, c, 60, name=name, extra={'k': 'v'})
+    check(alloc.name == name and alloc.owner is None and alloc.extra == {'k': 'v'}, 'name, owner, extra')
+    raises(exc.BadRequest, lambda: raw(c, 'POST', '/v1/allocations', {'resource_class': 'x', 'colour': 'red'}), 400, 'colour')
+    refused_406(lambda: raw(ctx.client(59), 'POST', '/v1/allocations', {'resource_class': 'x', 'owner': 'p'}))
+
+
+# ---- deploy templates --------------------------------------------------------------------------
+
+STEP = {'interface': 'deploy', 'step': 'conformance_step', 'args': {}, 'priority': 10}
+
+
+def template_cycle(c, name):
+    t = c.deploy_template.create(name=name, steps=[STEP])
+    check(t.name == name and t.steps == [STEP], f'created {t.steps}')
+    check(name in [x.name for x in c.deploy_template.list()], 'listed')
+    check(c.deploy_template.get(name).uuid == t.uuid, 'by name')
+    t = c.deploy_template.update(t.uuid, [{'op': 'add', 'path': '/extra/k', 'value': 'v'}])
+    check(t.extra == {'k': 'v'}, 'patched')
+    raises(exc.Conflict, lambda: c.deploy_template.create(name=name, steps=[STEP]), 409, 'already exists')
+    c.deploy_template.delete(t.uuid)
+    raises(exc.NotFound, lambda: c.deploy_template.get(t.uuid), 404, 'could not be found')
+
+
+@case(55)
+def deploy_templates_oldest(ctx):
+    c = ctx.client(55)
+    template_cycle(c, 'CUSTOM_CONF_OLD_' + ctx.tag.upper())
+    raises(exc.NotFound, lambda: ctx.client(54).deploy_template.list(), 404)
+
+
+@case(55)
+def deploy_templates_newest(ctx):
+    c = ctx.client('latest')
+    template_cycle(c, 'CUSTOM_CONF_NEW_' + ctx.tag.upper())
+    # Both name the pattern a custom trait must match (Ironic's jsonschema message also repeats the name).
+    raises(exc.BadRequest, lambda: c.deploy_template.create(name='not-custom', steps=[STEP]), 400, r"\^CUSTOM_\[A-Z0-9_\]\+\$")
+    raises(exc.BadRequest, lambda: c.deploy_template.create(name='CUSTOM_CONF_EMPTY', steps=[]), 400)
+
+
+# ---- conductors and BIOS -----------------------------------------------------------------------
+
+@case(49)
+def conductors(ctx):
+    for version in (49, 'latest'):
+        c = ctx.client(version)
+        found = c.conductor.list(detail=True)
+        check(found and all(x.alive for x in found), f'conductors {found}')
+        one = c.conductor.get(found[0].hostname)
+        check(one.hostname == found[0].hostname and 'fake-hardware' in one.drivers, f'conductor {one.drivers}')
+        raises(exc.NotFound, lambda: c.conductor.get('no-such-conductor'), 404, 'could not be found')
+        node = fake_node(c)
+        check(c.node.get(node.uuid).conductor in [x.hostname for x in found], 'node names its conductor')
+        c.node.delete(node.uuid)
+
+
+@case(40)
+def bios_settings(ctx):
+    c = ctx.client(40)
+    node = fake_node(c)
+    check(c.node.list_bios_settings(node.uuid) == [], 'no BIOS settings cached')
+    raises(exc.NotFound, lambda: c.node.get_bios_setting(node.uuid, 'ProcVirtualization'), 404)
+    raises(exc.NotFound, lambda: ctx.client(39).node.list_bios_settings(node.uuid), 404)
+    if ctx.max_minor >= 74:
+        check(ctx.client(74).node.list_bios_settings(node.uuid, detail=True) == [], 'with the registry')
+    raises(exc.BadRequest, lambda: raw(ctx.client(73), 'GET', f'/v1/nodes/{node.uuid}/bios?detail=True'), 400,
+           r'Invalid query parameter \?detail=True received')
+    c.node.delete(node.uuid)
 
 
 def main():

@@ -42,7 +42,7 @@ describe('allocations', () => {
     expect((await h.call({ method: 'GET', url: `/v1/nodes/${want}/allocation` })).body.uuid).toBe(r.body.uuid);
     expect((await h.call({ method: 'GET', url: `/v1/allocations?node=${want}` })).body.allocations.map((a: any) => a.uuid)).toEqual([r.body.uuid]);
     expect((await h.call({ method: 'GET', url: '/v1/allocations?resource_class=rc-b' })).body.allocations).toEqual([]);
-    expect((await h.call({ method: 'GET', url: '/v1/allocations?state=active&fields=uuid,state' })).body.allocations).toContainEqual({ uuid: r.body.uuid, state: 'active' });
+    expect((await h.call({ method: 'GET', url: '/v1/allocations?state=active&fields=uuid,state' })).body.allocations).toContainEqual({ uuid: r.body.uuid, state: 'active', links: expect.any(Array) });
 
     // The same name twice is a conflict.
     const dup = await create({ resource_class: 'rc-a', name: 'first' });

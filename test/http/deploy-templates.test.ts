@@ -21,7 +21,7 @@ describe('deploy templates', () => {
     const list = await h.call({ method: 'GET', url: '/v1/deploy_templates' });
     expect(list.body.deploy_templates).toEqual([{ uuid: r.body.uuid, name: 'CUSTOM_RAID1', links: expect.any(Array) }]);
     expect((await h.call({ method: 'GET', url: '/v1/deploy_templates/detail' })).body.deploy_templates[0].steps).toHaveLength(2);
-    expect((await h.call({ method: 'GET', url: '/v1/deploy_templates?fields=name,steps' })).body.deploy_templates[0]).toEqual({ name: 'CUSTOM_RAID1', steps: r.body.steps });
+    expect((await h.call({ method: 'GET', url: '/v1/deploy_templates?fields=name,steps' })).body.deploy_templates[0]).toEqual({ name: 'CUSTOM_RAID1', steps: r.body.steps, links: expect.any(Array) });
     expect((await h.call({ method: 'GET', url: '/v1/deploy_templates/CUSTOM_RAID1' })).body.uuid).toBe(r.body.uuid);
     const p = await h.call({ method: 'PATCH', url: '/v1/deploy_templates/CUSTOM_RAID1', payload: [{ op: 'replace', path: '/name', value: 'CUSTOM_RAID10' }, { op: 'remove', path: '/steps/1' }] });
     expect(p.status).toBe(200);

@@ -168,8 +168,9 @@ describe('management, validate, maintenance', () => {
     const r = await h.call({ method: 'GET', url: '/v1/nodes/boot/validate' });
     expect(r.status).toBe(200);
     expect(r.body.power).toEqual({ result: true, reason: null });
-    expect(r.body.console).toEqual({ result: null, reason: 'not supported' });
-    expect(Object.keys(r.body)).toEqual(['boot', 'console', 'deploy', 'inspect', 'management', 'network', 'power', 'raid', 'storage', 'vendor']);
+    // Ironic's set (every interface but vendor) and its words for a "none" interface.
+    expect(r.body.console).toEqual({ result: false, reason: 'Driver fake-hardware does not support console (disabled or not implemented).' });
+    expect(Object.keys(r.body)).toEqual(['bios', 'boot', 'console', 'deploy', 'inspect', 'management', 'network', 'power', 'raid', 'rescue', 'storage']);
   });
 
   it('puts a node in and out of maintenance; maintenance refuses deploys', async () => {

@@ -1,22 +1,14 @@
 // The node fields of 0006_node_fields and their filters on a real PostgreSQL 15, through HTTP: the same
 // queries as on SQLite (booleans as 0/1, the literal match of description_contains with its escape).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from './helpers.js';
-import { hasPostgres, startPostgres, type Postgres } from '../engine/pg.js';
+import { describe, expect, it } from 'vitest';
+import { hasPostgres } from '../engine/pg.js';
+import { pgHarness } from './pg-harness.js';
 
 describe.skipIf(!hasPostgres)('node fields on PostgreSQL (slow)', () => {
-  let pg: Postgres | undefined;
-  let h: Harness;
-  beforeAll(async () => {
-    pg = await startPostgres();
-    h = await startHarness({}, { database: pg.url });
-  }, 60_000);
-  afterAll(async () => {
-    await h?.close();
-    await pg?.stop();
-  });
+  const harness = pgHarness();
 
   it('stores the fields and filters on them as on SQLite', async () => {
+    const h = harness();
     const create = (payload: Record<string, unknown>) => h.call({ method: 'POST', url: '/v1/nodes', payload });
     expect((await create({ driver: 'fake-hardware', name: 'pa', owner: 'o1', description: '50%_off', automated_clean: false, conductor_group: 'G2' })).status).toBe(201);
     expect((await create({ driver: 'fake-hardware', name: 'pb', owner: 'o2', description: '50 percent' })).status).toBe(201);

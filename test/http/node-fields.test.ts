@@ -138,7 +138,8 @@ describe('list filters', () => {
 
 describe('protected (1.48)', () => {
   it('is only set on an active node, refuses undeploy, rebuild and delete with 403, and needs the flag for a reason', async () => {
-    expect((await patch('fields', [{ op: 'add', path: '/protected', value: true }])).status).toBe(400);
+    // Ironic's InvalidState: 409.
+    expect((await patch('fields', [{ op: 'add', path: '/protected', value: true }])).status).toBe(409);
     const uuid = await active('guarded');
     expect((await patch('guarded', [{ op: 'add', path: '/protected_reason', value: 'why' }])).status).toBe(400);
     const on = await patch('guarded', [{ op: 'add', path: '/protected', value: true }, { op: 'add', path: '/protected_reason', value: 'prod db' }]);

@@ -32,7 +32,7 @@ describe('rescue and unrescue (1.38)', () => {
     expect((await provision('rescuable', { target: 'active', rescue_password: 'pw' })).status).toBe(400);
     const wrong = await provision('rescuable', { target: 'unrescue' });
     expect(wrong.status).toBe(400);
-    expect(fault(wrong.body)).toContain('while it is in state "active"');
+    expect(fault(wrong.body)).toMatch(/^The requested action "unrescue" can not be performed on node "[0-9a-f-]{36}" while it is in state "active"\./);
   });
 
   it('rescues a fake-deploy node (password kept masked), then unrescues it back to active (password gone)', async () => {
@@ -80,10 +80,12 @@ describe('node endpoints', () => {
     await create({ driver: 'fake-hardware', name: 'endpoints' });
   });
 
-  it('injects an NMI from 1.29 (404 before)', async () => {
+  it('answers an NMI from 1.29 (404 before) as Ironic does for fake-hardware: 400, its management has none', async () => {
     const url = '/v1/nodes/endpoints/management/inject_nmi';
     expect((await h.call({ method: 'PUT', url, payload: {}, version: '1.28' })).status).toBe(404);
-    expect((await h.call({ method: 'PUT', url, payload: {}, version: '1.29' })).status).toBe(204);
+    const r = await h.call({ method: 'PUT', url, payload: {}, version: '1.29' });
+    expect(r.status).toBe(400);
+    expect(JSON.stringify(r.body)).toContain('Driver fake-hardware does not support inject_nmi (disabled or not implemented).');
     expect((await h.call({ method: 'PUT', url: '/v1/nodes/nosuch/management/inject_nmi', payload: {} })).status).toBe(404);
   });
 

@@ -98,7 +98,7 @@ describe('GET /v1/nodes', () => {
 
   it('selects fields, and refuses unknown ones or fields on /detail', async () => {
     const r = await h.call({ method: 'GET', url: '/v1/nodes?fields=uuid,name,driver_info&resource_class=even' });
-    expect(Object.keys(r.body.nodes[0]).sort()).toEqual(['driver_info', 'name', 'uuid']);
+    expect(Object.keys(r.body.nodes[0]).sort()).toEqual(['driver_info', 'links', 'name', 'uuid']);
     expect(r.body.nodes[0].driver_info.secret_key).toBe('******');
     expect((await h.call({ method: 'GET', url: '/v1/nodes?fields=colour' })).status).toBe(400);
     expect((await h.call({ method: 'GET', url: '/v1/nodes/detail?fields=uuid' })).status).toBe(400);
@@ -133,7 +133,7 @@ describe('GET /v1/nodes/{ident}', () => {
     const c = await create({ driver: 'fake-hardware', name: 'show-me' });
     expect((await h.call({ method: 'GET', url: `/v1/nodes/${c.body.uuid}` })).body.name).toBe('show-me');
     const r = await h.call({ method: 'GET', url: '/v1/nodes/show-me?fields=uuid,provision_state' });
-    expect(r.body).toEqual({ uuid: c.body.uuid, provision_state: 'enroll' });
+    expect(r.body).toEqual({ uuid: c.body.uuid, provision_state: 'enroll', links: expect.any(Array) });
   });
 
   it('answers 404 for an unknown node', async () => {

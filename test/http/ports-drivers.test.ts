@@ -51,7 +51,7 @@ describe('ports', () => {
     expect((await h.call({ method: 'GET', url: '/v1/nodes/pn/ports' })).body.ports).toHaveLength(2);
     expect((await h.call({ method: 'GET', url: '/v1/nodes/pn/ports/detail' })).body.ports[0].pxe_enabled).toBeTypeOf('boolean');
     const fields = await h.call({ method: 'GET', url: '/v1/ports?fields=uuid,pxe_enabled' });
-    expect(Object.keys(fields.body.ports[0]).sort()).toEqual(['pxe_enabled', 'uuid']);
+    expect(Object.keys(fields.body.ports[0]).sort()).toEqual(['links', 'pxe_enabled', 'uuid']);
   });
 
   it('pages and sorts', async () => {

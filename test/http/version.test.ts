@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fault, startHarness, type Harness } from './helpers.js';
+import { MAX_VERSION } from '../../engine/http/versions-table.js';
+
+const MAX = `1.${MAX_VERSION}`;
+/** A version past the newest: refused. */
+const TOO_NEW = `1.${MAX_VERSION + 1}`;
 
 let h: Harness;
 beforeAll(async () => (h = await startHarness()));
@@ -9,7 +14,7 @@ describe('version negotiation', () => {
   it('GET / lists the v1 version with its range', async () => {
     const r = await h.call({ method: 'GET', url: '/', version: null });
     expect(r.status).toBe(200);
-    expect(r.body.default_version).toMatchObject({ id: 'v1', min_version: '1.1', version: '1.60', status: 'CURRENT' });
+    expect(r.body.default_version).toMatchObject({ id: 'v1', min_version: '1.1', version: MAX, status: 'CURRENT' });
     expect(r.body.versions).toHaveLength(1);
   });
 
@@ -17,7 +22,7 @@ describe('version negotiation', () => {
     for (const url of ['/v1', '/v1/']) {
       const r = await h.call({ method: 'GET', url, version: null });
       expect(r.status).toBe(200);
-      expect(r.body.version.version).toBe('1.60');
+      expect(r.body.version.version).toBe(MAX);
       expect(r.body.nodes[0].href).toMatch(/\/v1\/nodes$/);
     }
   });
@@ -25,27 +30,27 @@ describe('version negotiation', () => {
   it('every response carries the three version headers', async () => {
     const r = await h.call({ method: 'GET', url: '/v1/nodes', version: '1.33' });
     expect(r.headers['x-openstack-ironic-api-minimum-version']).toBe('1.1');
-    expect(r.headers['x-openstack-ironic-api-maximum-version']).toBe('1.60');
+    expect(r.headers['x-openstack-ironic-api-maximum-version']).toBe(MAX);
     expect(r.headers['x-openstack-ironic-api-version']).toBe('1.33');
     const err = await h.call({ method: 'GET', url: '/v1/nodes/missing' });
     expect(err.status).toBe(404);
-    expect(err.headers['x-openstack-ironic-api-version']).toBe('1.60');
+    expect(err.headers['x-openstack-ironic-api-version']).toBe(MAX);
     expect(err.headers['x-openstack-request-id']).toMatch(/^req-/);
   });
 
   it('latest means the maximum, absent means the minimum', async () => {
-    expect((await h.call({ method: 'GET', url: '/v1/nodes', version: 'latest' })).headers['x-openstack-ironic-api-version']).toBe('1.60');
+    expect((await h.call({ method: 'GET', url: '/v1/nodes', version: 'latest' })).headers['x-openstack-ironic-api-version']).toBe(MAX);
     expect((await h.call({ method: 'GET', url: '/v1/nodes', version: null })).headers['x-openstack-ironic-api-version']).toBe('1.1');
   });
 
   it('answers 406 naming the range for versions out of it or malformed', async () => {
-    for (const v of ['1.78', '1.0', '2.0', 'banana']) {
+    for (const v of [TOO_NEW, '1.0', '2.0', 'banana']) {
       const r = await h.call({ method: 'GET', url: '/v1/nodes', version: v });
       expect(r.status, v).toBe(406);
-      expect(r.headers['x-openstack-ironic-api-maximum-version']).toBe('1.60');
+      expect(r.headers['x-openstack-ironic-api-maximum-version']).toBe(MAX);
     }
-    const r = await h.call({ method: 'GET', url: '/v1/nodes', version: '1.78' });
-    expect(fault(r.body)).toContain('[1.1, 1.60]');
+    const r = await h.call({ method: 'GET', url: '/v1/nodes', version: TOO_NEW });
+    expect(fault(r.body)).toContain(`[1.1, ${MAX}]`);
   });
 
   it('version discovery stays reachable whatever version is asked', async () => {

@@ -30,7 +30,7 @@ describe('volume connectors', () => {
     expect((await h.call({ method: 'GET', url: '/v1/volume/connectors?detail=true' })).body.connectors[0]).toMatchObject({ node_uuid: node, extra: { a: 1 } });
     expect((await h.call({ method: 'GET', url: `/v1/volume/connectors?node=vol-other` })).body.connectors).toEqual([]);
     expect((await h.call({ method: 'GET', url: '/v1/nodes/vol-node/volume/connectors' })).body.connectors).toHaveLength(1);
-    expect((await h.call({ method: 'GET', url: `/v1/volume/connectors/${r.body.uuid}?fields=type` })).body).toEqual({ type: 'iqn' });
+    expect((await h.call({ method: 'GET', url: `/v1/volume/connectors/${r.body.uuid}?fields=type` })).body).toEqual({ type: 'iqn', links: expect.any(Array) });
     const p = await h.call({ method: 'PATCH', url: `/v1/volume/connectors/${r.body.uuid}`, payload: [{ op: 'replace', path: '/connector_id', value: 'iqn.2024-01.org.example:node1b' }, { op: 'replace', path: '/node_uuid', value: other }] });
     expect(p.status).toBe(200);
     expect(p.body).toMatchObject({ connector_id: 'iqn.2024-01.org.example:node1b', node_uuid: other });

@@ -53,6 +53,11 @@ describe('redfish node through the API', () => {
     expect((await h.call({ method: 'PUT', url: '/v1/nodes/rf-1/states/provision', payload: { target: 'inspect' } })).status).toBe(202);
     const node = await waitFor(h, 'rf-1', (n) => n.provision_state === 'manageable' && n.reservation === null);
     expect(node.properties).toMatchObject({ cpus: 4, memory_mb: 8192, local_gb: 64, cpu_arch: 'x86_64' });
+    // Kept as the node's inventory (API 1.81), in Ironic's layout, the BMC's NICs included.
+    expect(await h.engine.store.findInventory(node.uuid)).toEqual({
+      inventory: { cpu: { count: 4, architecture: 'x86_64' }, memory: { physical_mb: 8192 }, interfaces: [{ mac_address: '52:54:00:aa:00:01' }, { mac_address: '52:54:00:aa:00:02' }] },
+      plugin_data: { local_gb: 64 },
+    });
     const ports = await h.call({ method: 'GET', url: `/v1/ports?node_uuid=${node.uuid}` });
     expect(ports.body.ports.map((p: { address: string }) => p.address).sort()).toEqual(['52:54:00:aa:00:01', '52:54:00:aa:00:02']);
     // Inspecting again adds no second port for the same MAC.
