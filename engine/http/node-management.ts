@@ -3,7 +3,9 @@
 // interface of that kind is the "none" one (no-bios, no-raid, no-console), which is what these nodes are.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { EngineError } from '../errors.js';
-import { identParam, objectBody, type HttpContext } from './context.js';
+import { baseUrl, identParam, objectBody, type HttpContext } from './context.js';
+import { findBiosSetting, listBiosSettings } from '../store/bios.js';
+import { biosSettingJson } from './bios.js';
 import { NOOP_INTERFACES } from './repr.js';
 import { requireVersion } from './version.js';
 
@@ -29,12 +31,16 @@ export function registerNodeManagementRoutes(app: FastifyInstance, ctx: HttpCont
     return nodes.getNode(identParam(req));
   };
   app.get('/v1/nodes/:ident/bios', { schema: { summary: "The node's cached BIOS settings", tags } }, async (req) => {
-    await biosNode(req);
-    return { bios: [] };
+    const node = await biosNode(req);
+    const settings = await listBiosSettings(ctx.engine.store.db, node.uuid);
+    return { bios: settings.map((s) => biosSettingJson(s, identParam(req), baseUrl(req))) };
   });
   app.get('/v1/nodes/:ident/bios/:setting', { schema: { summary: 'One cached BIOS setting', tags } }, async (req) => {
     const node = await biosNode(req);
-    throw new EngineError('NotFound', `Node ${node.uuid} doesn't have a BIOS setting '${identParam(req, 'setting')}'`);
+    const name = identParam(req, 'setting');
+    const setting = await findBiosSetting(ctx.engine.store.db, node.uuid, name);
+    if (!setting) throw new EngineError('NotFound', `Node ${node.uuid} doesn't have a BIOS setting '${name}'`);
+    return { [name]: biosSettingJson(setting, node.uuid, baseUrl(req)) };
   });
 
   app.put('/v1/nodes/:ident/states/raid', { schema: { summary: "Set the node's target RAID configuration", tags } }, async (req) => {
