@@ -4,6 +4,7 @@
 // them; an unknown setting is refused before anything runs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fault, waitFor, type Harness } from './helpers.js';
+import { listBiosSettings } from '../../engine/store/bios.js';
 
 const provision = (h: Harness, ident: string, payload: Record<string, unknown>) => h.call({ method: 'PUT', url: `/v1/nodes/${ident}/states/provision`, payload });
 const bios = async (h: Harness, ident: string) => Object.fromEntries((await h.call({ method: 'GET', url: `/v1/nodes/${ident}/bios` })).body.bios.map((s: { name: string; value: string }) => [s.name, s.value]));
@@ -72,6 +73,25 @@ export function biosSuite(label: string, start: () => Promise<Harness>): void {
       const step = await provision(h, 'fb', { target: 'clean', clean_steps: [{ interface: 'bios', step: 'overclock' }] });
       expect(step.status).toBe(400);
       expect(fault(step.body)).toMatch(/clean_steps\[0\].*"overclock".*bios\.apply_configuration, bios\.factory_reset/);
+    });
+
+    it('a node without a BIOS interface refuses bios steps (400 naming the step); no step is not a crash', async () => {
+      expect((await provision(h, 'fb', { target: 'clean', clean_steps: [null] })).status).toBe(400);
+      const ipmi = await h.call({ method: 'POST', url: '/v1/nodes', payload: { name: 'nobios', driver: 'ipmi', driver_info: { ipmi_address: '127.0.0.1' } } });
+      expect(ipmi.status).toBe(201);
+      // Recorded manageable directly (this test has no IPMI BMC to verify against).
+      const node = await h.engine.store.getNode('nobios');
+      await h.engine.store.transaction((tx) => tx.updateNode(node.uuid, node.version, { provision_state: 'manageable' }));
+      const r = await provision(h, 'nobios', apply([{ name: 'NumLock', value: 'Off' }]));
+      expect(r.status).toBe(400);
+      expect(fault(r.body)).toMatch(/clean_steps\[0\].*no BIOS interface/);
+    });
+
+    it('deleting the node deletes its cached settings', async () => {
+      const uuid = (await h.call({ method: 'GET', url: '/v1/nodes/fb' })).body.uuid as string;
+      expect((await listBiosSettings(h.engine.store.db, uuid)).length).toBe(5);
+      expect((await h.call({ method: 'DELETE', url: '/v1/nodes/fb' })).status).toBe(204);
+      expect(await listBiosSettings(h.engine.store.db, uuid)).toEqual([]);
     });
   });
 }
