@@ -56,10 +56,12 @@ export async function syncBiosSettings(db: Db, nodeUuid: string, settings: BiosS
   const reported = new Set(settings.map((s) => s.name));
   const gone = [...current.keys()].filter((n) => !reported.has(n));
   if (gone.length) await t.deleteFrom('bios_settings').where('node_uuid', '=', nodeUuid).where('name', 'in', gone).execute();
+  const added = settings.filter((s) => !current.has(s.name)).map((s) => ({ node_uuid: nodeUuid, name: s.name, value: settingValue(s.value), created_at: at }));
+  // One statement for a first cache (every setting new), which is what managing a fleet writes.
+  if (added.length) await t.insertInto('bios_settings').values(added).execute();
   for (const s of settings) {
-    const value = settingValue(s.value);
     const old = current.get(s.name);
-    if (!old) await t.insertInto('bios_settings').values({ node_uuid: nodeUuid, name: s.name, value, created_at: at }).execute();
-    else if (old.value !== value) await t.updateTable('bios_settings').set({ value, updated_at: at }).where('node_uuid', '=', nodeUuid).where('name', '=', s.name).execute();
+    const value = settingValue(s.value);
+    if (old && old.value !== value) await t.updateTable('bios_settings').set({ value, updated_at: at }).where('node_uuid', '=', nodeUuid).where('name', '=', s.name).execute();
   }
 }
