@@ -3,26 +3,11 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { BiosSetting } from '../../contract/types.js';
 import type { Database } from './tables.js';
+import type { BiosSettingRecord } from '../generated/bios-setting-record.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** One cached setting as Ironic's API shows it; the registry fields are null where the BMC gave none. */
-export interface BiosSettingRecord {
-  node_uuid: string;
-  name: string;
-  value: string | null;
-  attribute_type: string | null;
-  allowable_values: string[] | null;
-  lower_bound: number | null;
-  upper_bound: number | null;
-  min_length: number | null;
-  max_length: number | null;
-  read_only: boolean | null;
-  reset_required: boolean | null;
-  unique: boolean | null;
-  created_at: string;
-  updated_at: string | null;
-}
+export type { BiosSettingRecord };
 
 const BOOLEAN_COLUMNS = ['read_only', 'reset_required', 'unique'] as const;
 const table = (db: Db) => db as unknown as Kysely<any>;
