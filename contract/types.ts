@@ -209,6 +209,8 @@ export interface BiosInterface {
    * A name the firmware does not have is refused (InvalidParameterValue naming it), nothing written.
    */
   applySettings(task: Task, settings: BiosSetting[]): Promise<{ pending: BiosSetting[] }>;
+  /** Back to the firmware's defaults (the bios.factory_reset clean step); absent where the BIOS cannot. */
+  factoryReset?(task: Task): Promise<void>;
 }
 
 export interface BootInterface extends BaseInterface {

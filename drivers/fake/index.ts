@@ -16,6 +16,7 @@ import {
 } from '../types.js';
 import { fakeDriverInfoSchema, fakeInfo, sleep } from './settings.js';
 import { FakeAgentDeploy } from './agent-sim.js';
+import { FakeBios } from './bios.js';
 
 async function simulateBmc(task: Task): Promise<void> {
   const info = fakeInfo(task);
@@ -74,6 +75,7 @@ const FAKE_BOOT_DEVICES: BootDevice[] = ['pxe', 'disk', 'cdrom', 'bios', 'safe']
 
 export class FakeManagement implements ManagementInterface {
   readonly name = 'fake';
+  readonly bios = new FakeBios();
   constructor(private readonly bmcs: FakeBmcs) {}
   async validate(): Promise<void> {}
   async getBootDevice(task: Task) {

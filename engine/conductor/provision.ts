@@ -10,6 +10,7 @@ import type { Flow, TaskManager } from './task-manager.js';
 import { errorMessage } from './task-manager.js';
 import { runManage } from './verify.js';
 import { checkCleanSteps, runCleaning } from './cleaning.js';
+import { checkBiosSteps } from './bios.js';
 import { runAbort, runDeploy, runUndeploy } from './deploy.js';
 import { runInspect } from './inspection.js';
 import { RESCUE_PASSWORD_KEY, checkRescuePassword, checkRescueSupported, runRescue, runUnrescue } from './rescue.js';
@@ -53,6 +54,7 @@ export async function provision(tm: TaskManager, ident: string, verb: UserVerb, 
       const task = await tm.makeTask(node.uuid, node);
       await task.driver.inspect.validate(task);
     }
+    if (verb === 'clean' && args.clean_steps) await checkBiosSteps(tm, node, args.clean_steps);
     accepted = await tm.store.transaction(async (tx) => {
       const extra: NodePatch = { last_error: verb === 'abort' ? `Aborted by ${actor}.` : null };
       if (verb === 'clean' && args.clean_steps) {

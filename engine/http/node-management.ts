@@ -3,7 +3,9 @@
 // interface of that kind is the "none" one (no-bios, no-raid, no-console), which is what these nodes are.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { EngineError } from '../errors.js';
-import { boolParam, identParam, objectBody, param, type HttpContext } from './context.js';
+import { baseUrl, boolParam, identParam, objectBody, param, type HttpContext } from './context.js';
+import { findBiosSetting, listBiosSettings } from '../store/bios.js';
+import { biosSettingJson } from './bios.js';
 import { NOOP_INTERFACES } from './repr.js';
 import { requireVersion, versionHas } from './version.js';
 
@@ -42,13 +44,24 @@ export function registerNodeManagementRoutes(app: FastifyInstance, ctx: HttpCont
     return nodes.getNode(identParam(req));
   };
   app.get('/v1/nodes/:ident/bios', { schema: { summary: "The node's cached BIOS settings (?detail, ?fields from 1.74)", tags } }, async (req) => {
-    await biosNode(req);
+    const node = await biosNode(req);
     checkBiosQuery(req);
-    return { bios: [] };
+    const detail = param(req, 'detail') !== undefined && boolParam(req, 'detail');
+    const fields = param(req, 'fields')?.split(',').map((f) => f.trim()).filter(Boolean);
+    const settings = await listBiosSettings(ctx.engine.store.db, node.uuid);
+    return {
+      bios: settings.map((s) => {
+        const json = biosSettingJson(s, identParam(req), baseUrl(req), detail);
+        return fields ? Object.fromEntries(Object.entries(json).filter(([k]) => fields.includes(k) || k === 'links')) : json;
+      }),
+    };
   });
   app.get('/v1/nodes/:ident/bios/:setting', { schema: { summary: 'One cached BIOS setting', tags } }, async (req) => {
     const node = await biosNode(req);
-    throw new EngineError('NotFound', `Node ${node.uuid} doesn't have a BIOS setting '${identParam(req, 'setting')}'`);
+    const name = identParam(req, 'setting');
+    const setting = await findBiosSetting(ctx.engine.store.db, node.uuid, name);
+    if (!setting) throw new EngineError('NotFound', `Node ${node.uuid} doesn't have a BIOS setting '${name}'`);
+    return { [name]: biosSettingJson(setting, node.uuid, baseUrl(req)) };
   });
 
   app.put('/v1/nodes/:ident/states/raid', { schema: { summary: "Set the node's target RAID configuration", tags } }, async (req) => {

@@ -185,7 +185,7 @@ export const MICROVERSIONS = [
   version(40, 'BIOS settings',
     fields('node', ['bios_interface'], { support: 'none', note: '"no-bios"' }),
     fields('driver', driverInterfaceFields(['bios']), { support: 'none', note: '"no-bios"' }),
-    endpoints(['/v1/nodes/{node}/bios'], { support: 'none', note: 'an empty list: no BIOS settings are cached (no-bios)' }),
+    endpoints(['/v1/nodes/{node}/bios'], { note: 'the settings the manager cached on manage and after cleaning (fake-hardware, redfish); changed by the clean steps bios.apply_configuration, bios.factory_reset' }),
   ),
   version(41, 'Abort of inspection', behaviour('abort-inspect-wait', '"abort" from inspect wait; below, 406', { below: 406 })),
   version(42, 'node.fault',

@@ -305,6 +305,31 @@ const migrations = (dialect: SqlDialectName): Record<string, Migration> => ({
         .execute();
     },
   },
+  '0010_bios': {
+    async up(db: Kysely<any>) {
+      // Ironic's bios_settings: the manager's cache of a node's BIOS settings (the API reads it, never the
+      // BMC). The registry fields (API 1.74) are nullable: a BMC without an attribute registry has none.
+      // JSON (allowable_values) as text, booleans as 0/1, as elsewhere.
+      await db.schema
+        .createTable('bios_settings')
+        .addColumn('node_uuid', 'varchar(36)', (c) => c.notNull().references('nodes.uuid').onDelete('cascade'))
+        .addColumn('name', 'varchar(255)', (c) => c.notNull())
+        .addColumn('value', 'text')
+        .addColumn('attribute_type', 'varchar(255)')
+        .addColumn('allowable_values', 'text')
+        .addColumn('lower_bound', 'integer')
+        .addColumn('upper_bound', 'integer')
+        .addColumn('min_length', 'integer')
+        .addColumn('max_length', 'integer')
+        .addColumn('read_only', 'integer')
+        .addColumn('reset_required', 'integer')
+        .addColumn('unique', 'integer')
+        .addColumn('created_at', 'varchar(40)', (c) => c.notNull())
+        .addColumn('updated_at', 'varchar(40)')
+        .addPrimaryKeyConstraint('bios_settings_pkey', ['node_uuid', 'name'])
+        .execute();
+    },
+  },
 });
 
 export function migrationProvider(dialect: SqlDialectName): MigrationProvider {
