@@ -24,7 +24,7 @@ const KINDS = {
     field: 'volume_connector',
     schema: 'volume-connector-create.schema.json',
     patchable: ['connector_id', 'extra', 'node_uuid', 'type'],
-    listFields: ['uuid', 'type', 'connector_id', 'links'],
+    listFields: ['uuid', 'node_uuid', 'type', 'connector_id', 'links'],
     sortKeys: ['uuid', 'type', 'connector_id', 'node_uuid', 'created_at', 'updated_at'],
     jsonObjects: ['extra'],
   },

@@ -26,7 +26,7 @@ describe('volume connectors', () => {
     expect(r.headers.location).toBe(`http://localhost:80/v1/volume/connectors/${r.body.uuid}`);
     expect(r.body).toMatchObject({ node_uuid: node, type: 'iqn', connector_id: 'iqn.2024-01.org.example:node1', extra: { a: 1 }, updated_at: null });
     const list = await h.call({ method: 'GET', url: '/v1/volume/connectors' });
-    expect(list.body.connectors).toEqual([{ uuid: r.body.uuid, type: 'iqn', connector_id: 'iqn.2024-01.org.example:node1', links: expect.any(Array) }]);
+    expect(list.body.connectors).toEqual([{ uuid: r.body.uuid, node_uuid: node, type: 'iqn', connector_id: 'iqn.2024-01.org.example:node1', links: expect.any(Array) }]);
     expect((await h.call({ method: 'GET', url: '/v1/volume/connectors?detail=true' })).body.connectors[0]).toMatchObject({ node_uuid: node, extra: { a: 1 } });
     expect((await h.call({ method: 'GET', url: `/v1/volume/connectors?node=vol-other` })).body.connectors).toEqual([]);
     expect((await h.call({ method: 'GET', url: '/v1/nodes/vol-node/volume/connectors' })).body.connectors).toHaveLength(1);
