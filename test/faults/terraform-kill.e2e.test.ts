@@ -1,6 +1,6 @@
-// Fault: kill -9 during `terraform apply` of 50 fake nodes (10 of them deployed). Once the provider
-// process (terraform's plugin child) is killed, once `ironplan serve` (restarted on the same database and
-// port). terraform fails; a second apply must converge, plan no change, and leave the state and the API
+// Fault: kill -9 during `terraform apply` of 50 fake nodes (10 of them deployed): of the provider process
+// (terraform's plugin child), or of `ironplan serve` (restarted on the same database and port), each while
+// nodes are being enrolled and while deployments run. terraform fails; a second apply must converge, plan no change, and leave the state and the API
 // holding the same nodes — none created by the killed apply and lost from the state — with no node
 // reserved or between states.
 import { readFileSync, readdirSync, realpathSync } from 'node:fs';
@@ -165,14 +165,20 @@ describe.runIf(HAVE_TERRAFORM)('kill -9 during terraform apply of 50 nodes (slow
     await expectConverged(w, serve.endpoint);
   }, 180_000);
 
-  it('ironplan serve killed and restarted on the same database and port: the second apply converges', async () => {
-    const { w, serve } = await killedApply(twentyEnrolled, async (w, s) => {
-      s.kill();
-      await s.exited;
-      const again = await startServe(w.dir, [], Number(new URL(s.endpoint).port));
-      served.push(again);
-      return again;
-    });
+  /** kill -9 of `ironplan serve`, restarted on the same database and port. */
+  const restartServe = async (w: Workdir, s: Served) => {
+    s.kill();
+    await s.exited;
+    const again = await startServe(w.dir, [], Number(new URL(s.endpoint).port));
+    served.push(again);
+    return again;
+  };
+
+  it.each([
+    ['enrolling', twentyEnrolled],
+    ['deploying', deploying],
+  ])('ironplan serve killed while %s and restarted on the same database and port: the second apply converges', async (_, when) => {
+    const { w, serve } = await killedApply(when, restartServe);
     await expectConverged(w, serve.endpoint);
   }, 180_000);
 });
