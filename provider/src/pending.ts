@@ -18,5 +18,11 @@ export const marked = (fields: Record<string, unknown>): Record<string, unknown>
 /** Whether `fields` (extra or instance_info) carry this directory's mark: an unfinished create of ours. */
 export const ownPending = (fields: Record<string, unknown> | null | undefined): boolean => fields?.[PENDING_KEY] === pendingMark();
 
-/** The JSON Patch op that clears the mark under `path` (/extra or /instance_info). */
-export const clearPending = (path: string) => ({ op: 'remove', path: `${path}/${PENDING_KEY}` });
+/**
+ * The JSON Patch ops that clear the mark under `path` (/extra or /instance_info): an add first, so the
+ * remove cannot fail where a create killed half-way through its clearing left no mark.
+ */
+export const clearPending = (path: string) => [
+  { op: 'add', path: `${path}/${PENDING_KEY}`, value: null },
+  { op: 'remove', path: `${path}/${PENDING_KEY}` },
+];

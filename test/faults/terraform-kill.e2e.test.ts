@@ -1,10 +1,9 @@
 // Fault: kill -9 during `terraform apply` of 50 fake nodes (10 of them deployed): of the provider process
 // (terraform's plugin child), or of `ironplan serve` (restarted on the same database and port), each while
-// nodes are being enrolled and while deployments run. terraform fails; a second apply must converge, plan no change, and leave the state and the API
-// holding the same nodes — none created by the killed apply and lost from the state — with no node
-// reserved or between states.
+// nodes are being enrolled and while deployments run. terraform fails; a second apply must converge, plan
+// no change, and leave the state and the API holding the same nodes and deployments — none created by the
+// killed apply and lost from the state — with no node reserved or between states.
 import { readFileSync, readdirSync, realpathSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServe, type Served } from '../engine/serve-process.js';
 import { buildProviderOnce, requireTerraform, SHA, tf, tfOk, workdir, type Workdir } from '../provider/helpers.js';
@@ -15,6 +14,9 @@ const SIGKILL = 'SIGKILL';
 const NODES = 50;
 const DEPLOYED = 10;
 
+/** Half the deployments go to a named node, half to any node of a pool (through an allocation). */
+const POOL = (i: number) => i >= DEPLOYED / 2 && i < DEPLOYED;
+
 function config(endpoint: string): string {
   let hcl = `terraform {\n  required_providers {\n    ironplan = { source = "ironplan/ironplan" }\n  }\n}\n\nprovider "ironplan" {\n  endpoint = "${endpoint}"\n}\n`;
   for (let i = 0; i < NODES; i++) {
@@ -24,15 +26,16 @@ resource "ironplan_node" "n${i}" {
   name        = "tk-${i}"
   driver      = "fake-hardware"
   driver_info = { fake_power_delay_ms = 20, fake_agent_delay_ms = 300 }
-  ports       = [{ address = "${mac}" }]
+  ports       = [{ address = "${mac}" }]${POOL(i) ? '\n  resource_class = "tk-pool"' : ''}
 }
 `;
   }
   for (let i = 0; i < DEPLOYED; i++) {
+    const where = POOL(i) ? `node_selector  = { resource_class = "tk-pool" }\n  depends_on     = [${Array.from({ length: NODES }, (_, j) => j).filter(POOL).map((j) => `ironplan_node.n${j}`).join(', ')}]` : `node           = ironplan_node.n${i}.name`;
     hcl += `
 resource "ironplan_deployment" "d${i}" {
   name           = "tk-d${i}"
-  node           = ironplan_node.n${i}.name
+  ${where}
   image_source   = "http://127.0.0.1:1/img.raw"
   image_checksum = "${SHA}"
 }
@@ -84,6 +87,7 @@ async function until(endpoint: string, what: string, ready: (ns: ApiNode[]) => b
 
 const twentyEnrolled = (ns: ApiNode[]) => ns.length >= 20;
 const deploying = (ns: ApiNode[]) => ns.some((n) => n.instance_uuid && n.provision_state !== 'active');
+const deployingPool = (ns: ApiNode[]) => deploying(ns.filter((n) => POOL(Number(n.name.slice(3)))));
 
 /** What terraform's state holds: the nodes' uuids, and the deployments' ids (their nodes' instance_uuid). */
 async function held(w: Workdir): Promise<{ nodes: string[]; deployments: string[] }> {
@@ -159,8 +163,11 @@ describe.runIf(HAVE_TERRAFORM)('kill -9 during terraform apply of 50 nodes (slow
     await expectConverged(w, serve.endpoint);
   }, 180_000);
 
-  it('the provider killed while deploying: the second apply converges, adopting the deployments under way', async () => {
-    const { w, serve, lost } = await killedApply(deploying, killProvider);
+  it.each([
+    ['to named nodes', deploying],
+    ['to a pool (through allocations)', deployingPool],
+  ])('the provider killed while deploying %s: the second apply converges, adopting the deployments under way', async (_, when) => {
+    const { w, serve, lost } = await killedApply(when, killProvider);
     expect(lost.deployments).toBeGreaterThan(0);
     await expectConverged(w, serve.endpoint);
   }, 180_000);

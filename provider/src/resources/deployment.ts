@@ -77,7 +77,10 @@ async function claim(c: IronicClient, p: Obj, id: string, deadline: number): Pro
     const sel = p.node_selector as Obj;
     // A retried create finds the allocation it made before.
     const held = await unlessGone(c.request<IronicAllocation>('GET', `/v1/allocations/${id}`, undefined, { deadline }));
-    const a = held?.state === 'active' && held.node_uuid ? held : await allocate(c, { uuid: id, resource_class: sel.resource_class, ...(Array.isArray(sel.traits) && sel.traits.length ? { traits: sel.traits } : {}) }, deadline, ['node_selector']);
+    const ours = held ? null : await pendingAllocation(c, p, deadline);
+    const adopted = ours && (await findNode(c, ours.node_uuid!, deadline));
+    if (adopted) return adopted;
+    const a = held?.state === 'active' && held.node_uuid ? held : await allocate(c, { uuid: id, resource_class: sel.resource_class, ...(Array.isArray(sel.traits) && sel.traits.length ? { traits: sel.traits } : {}), extra: marked({ deployment: p.name }) }, deadline, ['node_selector']);
     return c.request<IronicNode>('PATCH', `/v1/nodes/${a.node_uuid}`, [
       { op: 'test', path: '/instance_uuid', value: id },
       { op: 'replace', path: '/instance_info', value: marked(instanceInfo(p)) },
@@ -99,6 +102,14 @@ async function claim(c: IronicClient, p: Obj, id: string, deadline: number): Pro
     }
   }
   throw new DiagError('Node is taken', `node ${p.node} is already deployed (instance ${n.instance_uuid ?? 'claimed meanwhile'}).`, ['node']);
+}
+
+/** The allocation an interrupted create of this deployment made, still marked pending (pending.ts), if any. */
+async function pendingAllocation(c: IronicClient, p: Obj, deadline: number): Promise<IronicAllocation | null> {
+  const sel = p.node_selector as Obj;
+  const q = new URLSearchParams({ resource_class: String(sel.resource_class), state: 'active' });
+  const r = await c.request<{ allocations: IronicAllocation[] }>('GET', `/v1/allocations?${q}`, undefined, { deadline });
+  return r.allocations.find((a) => a.node_uuid && ownPending(a.extra) && a.extra.deployment === p.name) ?? null;
 }
 
 function stateOf(planned: Obj, id: string, n: IronicNode | null): Obj {
@@ -136,12 +147,13 @@ async function deploy(c: IronicClient, planned: Obj, id: string, deadline: numbe
     await release(c, n.uuid, id);
     throw new DiagError('Node not available', `node ${n.name ?? n.uuid} is in provision state "${n.provision_state}"; only available nodes can be deployed.`, [typeof planned.node === 'string' ? 'node' : 'node_selector']);
   }
-  return done(c, await toActive(c, planned, id, n.uuid, 'active', extra, deadline, 'deploy'), n.uuid, deadline);
+  return done(c, planned, await toActive(c, planned, id, n.uuid, 'active', extra, deadline, 'deploy'), n.uuid, deadline);
 }
 
-/** The claim is settled in the state: the pending mark goes (pending.ts). */
-async function done(c: IronicClient, state: Obj, uuid: string, deadline: number): Promise<Obj> {
-  await c.request('PATCH', `/v1/nodes/${uuid}`, [clearPending('/instance_info')], { deadline });
+/** The claim is settled in the state: the pending marks go (pending.ts), the node's and its allocation's. */
+async function done(c: IronicClient, planned: Obj, state: Obj, uuid: string, deadline: number): Promise<Obj> {
+  await c.request('PATCH', `/v1/nodes/${uuid}`, clearPending('/instance_info'), { deadline });
+  if (typeof planned.node !== 'string') await c.request('PATCH', `/v1/allocations/${String(state.id)}`, clearPending('/extra'), { deadline });
   return state;
 }
 
@@ -154,10 +166,10 @@ async function resume(c: IronicClient, planned: Obj, claimed: IronicNode, id: st
   const n = await waitNode(c, claimed.uuid, 'the interrupted deployment', deadline, (x) => !busy(x));
   const info = n.instance_info ?? {};
   const same = info.image_source === planned.image_source && info.image_checksum === planned.image_checksum && recordedDigest(n) === (planned.configdrive_sha256 ?? null);
-  if (n.provision_state === 'active' && same) return done(c, stateOf(planned, id, n), n.uuid, deadline);
+  if (n.provision_state === 'active' && same) return done(c, planned, stateOf(planned, id, n), n.uuid, deadline);
   await c.request('PATCH', `/v1/nodes/${n.uuid}`, [{ op: 'replace', path: '/instance_info', value: marked(instanceInfo(planned)) }], { deadline });
   const verb = n.provision_state === 'active' ? 'rebuild' : 'active';
-  return done(c, await toActive(c, planned, id, n.uuid, verb, configdriveToSend(planned), deadline, verb === 'active' ? 'deploy' : 'rebuild'), n.uuid, deadline);
+  return done(c, planned, await toActive(c, planned, id, n.uuid, verb, configdriveToSend(planned), deadline, verb === 'active' ? 'deploy' : 'rebuild'), n.uuid, deadline);
 }
 
 async function release(c: IronicClient, uuid: string, id: string): Promise<void> {

@@ -313,13 +313,15 @@ export const nodeResource: Resource = {
     const c = ctx.client();
     const deadline = deadlineFor(planned, 'create');
     const n = await enroll(c, planned, config, deadline);
-    return converge(c, n.uuid, null, planned, async () => {
+    const state = await converge(c, n.uuid, null, planned, async () => {
       await syncPorts(c, n.uuid, [], planned.ports ?? null, deadline);
       await restAt(c, n, String(planned.provision_state ?? 'available'), deadline);
       if (planned.power_state === 'power on' || planned.power_state === 'power off') await setPower(c, n.uuid, planned.power_state, deadline);
       if (planned.maintenance === true) await maintenance(c, n.uuid, true, planned.maintenance_reason ?? null, deadline);
-      await c.request('PATCH', `/v1/nodes/${n.uuid}`, [clearPending('/extra')], { deadline });
     });
+    // The last request before terraform hears of the node: a kill before it leaves the node adoptable.
+    await c.request('PATCH', `/v1/nodes/${n.uuid}`, clearPending('/extra'), { deadline });
+    return state;
   },
 
   async update(ctx, prior, planned, config) {
