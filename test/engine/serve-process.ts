@@ -32,9 +32,9 @@ export interface Served {
   kill(): void;
 }
 
-/** Starts `ironplan serve` in dir and waits until it answers GET /v1. */
-export async function startServe(dir: string, args: string[] = []): Promise<Served> {
-  const port = await freeTcpPort();
+/** Starts `ironplan serve` in dir and waits until it answers GET /v1 (on `port`, to restart it where it was). */
+export async function startServe(dir: string, args: string[] = [], port?: number): Promise<Served> {
+  port ??= await freeTcpPort();
   const child = spawn(process.execPath, [bin, 'serve', '--port', String(port), '--db', join(dir, 'served.db'), '--state-dir', join(dir, 'served'), '--power-sync-interval', '0', ...args], {
     cwd: dir,
     env: { ...process.env, IRONPLAN_LOG_LEVEL: 'warn' },

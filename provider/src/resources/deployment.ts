@@ -7,6 +7,7 @@ import { IronicError, unlessGone, type IronicClient, type IronicNode } from '../
 import { allocate, type IronicAllocation } from './allocation.js';
 import { DiagError, err, type Diagnostic, type PathStep } from '../diag.js';
 import { busy, findNode, provision, waitNode } from '../nodeops.js';
+import { clearPending, marked, ownPending } from '../pending.js';
 import { plannedState, settle } from '../planning.js';
 import { deadlineFor, PartialApply, validateTimeouts, type Resource } from '../resource.js';
 import { deploymentBlock } from '../schemas.js';
@@ -76,27 +77,39 @@ async function claim(c: IronicClient, p: Obj, id: string, deadline: number): Pro
     const sel = p.node_selector as Obj;
     // A retried create finds the allocation it made before.
     const held = await unlessGone(c.request<IronicAllocation>('GET', `/v1/allocations/${id}`, undefined, { deadline }));
-    const a = held?.state === 'active' && held.node_uuid ? held : await allocate(c, { uuid: id, resource_class: sel.resource_class, ...(Array.isArray(sel.traits) && sel.traits.length ? { traits: sel.traits } : {}) }, deadline, ['node_selector']);
+    const ours = held ? null : await pendingAllocation(c, p, deadline);
+    const adopted = ours && (await findNode(c, ours.node_uuid!, deadline));
+    if (adopted) return adopted;
+    const a = held?.state === 'active' && held.node_uuid ? held : await allocate(c, { uuid: id, resource_class: sel.resource_class, ...(Array.isArray(sel.traits) && sel.traits.length ? { traits: sel.traits } : {}), extra: marked({ deployment: p.name }) }, deadline, ['node_selector']);
     return c.request<IronicNode>('PATCH', `/v1/nodes/${a.node_uuid}`, [
       { op: 'test', path: '/instance_uuid', value: id },
-      { op: 'replace', path: '/instance_info', value: instanceInfo(p) },
+      { op: 'replace', path: '/instance_info', value: marked(instanceInfo(p)) },
     ], { deadline });
   }
   const n = await findNode(c, p.node, deadline);
   if (!n) throw new DiagError('No such node', `no node has the uuid or name "${p.node}"`, ['node']);
-  if (n.instance_uuid === id) return n;
+  // Our own claim, from a create that did not live to report it (pending.ts): the caller adopts it.
+  if (n.instance_uuid === id || (n.instance_uuid && ownPending(n.instance_info))) return n;
   if (!n.instance_uuid) {
     try {
       return await c.request<IronicNode>('PATCH', `/v1/nodes/${n.uuid}`, [
         { op: 'test', path: '/instance_uuid', value: null },
         { op: 'replace', path: '/instance_uuid', value: id },
-        { op: 'replace', path: '/instance_info', value: instanceInfo(p) },
+        { op: 'replace', path: '/instance_info', value: marked(instanceInfo(p)) },
       ], { deadline });
     } catch (e) {
       if (!(e instanceof IronicError && e.status === 400 && /test failed/i.test(e.message))) throw e;
     }
   }
   throw new DiagError('Node is taken', `node ${p.node} is already deployed (instance ${n.instance_uuid ?? 'claimed meanwhile'}).`, ['node']);
+}
+
+/** The allocation an interrupted create of this deployment made, still marked pending (pending.ts), if any. */
+async function pendingAllocation(c: IronicClient, p: Obj, deadline: number): Promise<IronicAllocation | null> {
+  const sel = p.node_selector as Obj;
+  const q = new URLSearchParams({ resource_class: String(sel.resource_class), state: 'active' });
+  const r = await c.request<{ allocations: IronicAllocation[] }>('GET', `/v1/allocations?${q}`, undefined, { deadline });
+  return r.allocations.find((a) => a.node_uuid && ownPending(a.extra) && a.extra.deployment === p.name) ?? null;
 }
 
 function stateOf(planned: Obj, id: string, n: IronicNode | null): Obj {
@@ -129,11 +142,34 @@ async function toActive(c: IronicClient, planned: Obj, id: string, uuid: string,
 async function deploy(c: IronicClient, planned: Obj, id: string, deadline: number): Promise<Obj> {
   const extra = configdriveToSend(planned);
   const n = await claim(c, planned, id, deadline);
+  if (n.instance_uuid && n.instance_uuid !== id) return resume(c, planned, n, n.instance_uuid, deadline);
   if (n.provision_state !== 'available') {
     await release(c, n.uuid, id);
     throw new DiagError('Node not available', `node ${n.name ?? n.uuid} is in provision state "${n.provision_state}"; only available nodes can be deployed.`, [typeof planned.node === 'string' ? 'node' : 'node_selector']);
   }
-  return toActive(c, planned, id, n.uuid, 'active', extra, deadline, 'deploy');
+  return done(c, planned, await toActive(c, planned, id, n.uuid, 'active', extra, deadline, 'deploy'), n.uuid, deadline);
+}
+
+/** The claim is settled in the state: the pending marks go (pending.ts), the node's and its allocation's. */
+async function done(c: IronicClient, planned: Obj, state: Obj, uuid: string, deadline: number): Promise<Obj> {
+  await c.request('PATCH', `/v1/nodes/${uuid}`, clearPending('/instance_info'), { deadline });
+  if (typeof planned.node !== 'string') await c.request('PATCH', `/v1/allocations/${String(state.id)}`, clearPending('/extra'), { deadline });
+  return state;
+}
+
+/**
+ * Adopts the deployment `id` an interrupted create of ours claimed `claimed` for: the service went on
+ * deploying, so wait for it; a node it left active with what is planned is done, any other (deploy
+ * failed, never started, another image since) is deployed or rebuilt with what is planned now.
+ */
+async function resume(c: IronicClient, planned: Obj, claimed: IronicNode, id: string, deadline: number): Promise<Obj> {
+  const n = await waitNode(c, claimed.uuid, 'the interrupted deployment', deadline, (x) => !busy(x));
+  const info = n.instance_info ?? {};
+  const same = info.image_source === planned.image_source && info.image_checksum === planned.image_checksum && recordedDigest(n) === (planned.configdrive_sha256 ?? null);
+  if (n.provision_state === 'active' && same) return done(c, planned, stateOf(planned, id, n), n.uuid, deadline);
+  await c.request('PATCH', `/v1/nodes/${n.uuid}`, [{ op: 'replace', path: '/instance_info', value: marked(instanceInfo(planned)) }], { deadline });
+  const verb = n.provision_state === 'active' ? 'rebuild' : 'active';
+  return done(c, planned, await toActive(c, planned, id, n.uuid, verb, configdriveToSend(planned), deadline, verb === 'active' ? 'deploy' : 'rebuild'), n.uuid, deadline);
 }
 
 async function release(c: IronicClient, uuid: string, id: string): Promise<void> {

@@ -4,6 +4,7 @@ import { IronicError, unlessGone, type IronicClient, type IronicNode, type Ironi
 import { freeForm, stringMap, typedMap, type FieldSchema } from '../convert.js';
 import { DiagError, err, warn, type Diagnostic, type PathStep } from '../diag.js';
 import { busy, findNode, nodePorts, portFields, restAt, setPower, waitNode } from '../nodeops.js';
+import { clearPending, marked, ownPending, PENDING_KEY } from '../pending.js';
 import { plannedState, settle } from '../planning.js';
 import { deadlineFor, PartialApply, validateTimeouts, type ClientCaps, type Resource } from '../resource.js';
 import { nodeBlock } from '../schemas.js';
@@ -96,7 +97,7 @@ function createBody(p: Obj, config?: Obj): Record<string, unknown> {
     driver: p.driver,
     driver_info: driverInfoBody(p, writeOnlySecrets(config)),
     properties: typedMap(p.properties ?? null, propField, ['properties']),
-    extra: typedMap(p.extra ?? null, freeForm, ['extra']),
+    extra: marked(typedMap(p.extra ?? null, freeForm, ['extra'])),
   };
   if (typeof p.resource_class === 'string') body.resource_class = p.resource_class;
   if (Array.isArray(p.traits)) body.traits = p.traits;
@@ -156,7 +157,7 @@ export function nodeState(n: IronicNode, ports: IronicPort[], prior: Obj | null,
     maintenance: n.maintenance,
     maintenance_reason: n.maintenance ? n.maintenance_reason : null,
     provision_state: RESTING.includes(n.provision_state) ? n.provision_state : ((p.provision_state as Value) ?? 'available'),
-    extra: stringMap(n.extra, p.extra ?? null, freeForm),
+    extra: stringMap(n.extra, p.extra ?? null, freeForm, (k) => k === PENDING_KEY),
     driver_secrets: priorSecrets ? Object.fromEntries(Object.entries(priorSecrets).filter(([k]) => k in n.driver_info)) : null,
     // Write-only: never in the state. Its version is configuration only.
     driver_secrets_wo: null,
@@ -246,15 +247,18 @@ async function patchOps(prior: Obj, p: Obj, wo: () => Promise<Record<string, unk
 
 /**
  * POST /v1/nodes. Node names are unique in ironplan, so a conflict means another workspace (or someone
- * through the API) has the node already: say which node it is and how to adopt it instead.
+ * through the API) has the node already: say which node it is and how to adopt it instead. Unless the node
+ * is this directory's own unfinished create (see pending.ts): then it is adopted.
  */
 async function enroll(c: IronicClient, planned: Obj, config: Obj | undefined, deadline: number): Promise<IronicNode> {
+  const body = createBody(planned, config);
   try {
-    return await c.request<IronicNode>('POST', '/v1/nodes', createBody(planned, config), { deadline });
+    return await c.request<IronicNode>('POST', '/v1/nodes', body, { deadline });
   } catch (e) {
     if (!(e instanceof IronicError) || e.status !== 409 || typeof planned.name !== 'string') throw e;
     const name = planned.name;
     const existing = await findNode(c, name).catch(() => null);
+    if (existing && ownPending(existing.extra)) return adopt(c, existing, body, deadline);
     const what = existing
       ? `uuid ${existing.uuid}, provision state "${existing.provision_state}"${existing.instance_uuid ? `, deployed (instance ${existing.instance_uuid})` : ''}`
       : 'it could not be read back';
@@ -266,6 +270,19 @@ async function enroll(c: IronicClient, planned: Obj, config: Obj | undefined, de
       ['name'],
     );
   }
+}
+
+/**
+ * Takes over a node an interrupted create of ours enrolled: the service went on with the action that
+ * create started (cleaning on provide), so wait for it, then give the node the fields the create sends now
+ * (the configuration may have changed since). The create's remaining steps carry on from the node's state.
+ */
+async function adopt(c: IronicClient, n: IronicNode, body: Record<string, unknown>, deadline: number): Promise<IronicNode> {
+  await waitNode(c, n.uuid, 'the interrupted create', deadline, (x) => !busy(x));
+  const { traits, ...fields } = body;
+  await c.request('PATCH', `/v1/nodes/${n.uuid}`, Object.entries(fields).map(([k, value]) => ({ op: 'replace', path: `/${k}`, value })), { deadline });
+  if (Array.isArray(traits)) await c.request('PUT', `/v1/nodes/${n.uuid}/traits`, { traits }, { deadline });
+  return (await findNode(c, n.uuid, deadline)) ?? n;
 }
 
 export const nodeResource: Resource = {
@@ -296,12 +313,15 @@ export const nodeResource: Resource = {
     const c = ctx.client();
     const deadline = deadlineFor(planned, 'create');
     const n = await enroll(c, planned, config, deadline);
-    return converge(c, n.uuid, null, planned, async () => {
+    const state = await converge(c, n.uuid, null, planned, async () => {
       await syncPorts(c, n.uuid, [], planned.ports ?? null, deadline);
       await restAt(c, n, String(planned.provision_state ?? 'available'), deadline);
       if (planned.power_state === 'power on' || planned.power_state === 'power off') await setPower(c, n.uuid, planned.power_state, deadline);
       if (planned.maintenance === true) await maintenance(c, n.uuid, true, planned.maintenance_reason ?? null, deadline);
     });
+    // The last request before terraform hears of the node: a kill before it leaves the node adoptable.
+    await c.request('PATCH', `/v1/nodes/${n.uuid}`, clearPending('/extra'), { deadline });
+    return state;
   },
 
   async update(ctx, prior, planned, config) {
