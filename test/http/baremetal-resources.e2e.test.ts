@@ -1,4 +1,4 @@
-// The real `baremetal` CLI's allocation, deploy template and volume commands against ironplan: what
+// The real `baremetal` CLI's allocation, conductor, deploy template and volume commands against ironplan: what
 // python-ironicclient sends for each is what Ironic answers, so these are the compatibility checks.
 import { describe, expect, it } from 'vitest';
 import { useBaremetal, type Baremetal } from './baremetal-harness.js';
@@ -25,6 +25,19 @@ describe('baremetal allocation, deploy template and volume', () => {
     expect(await cli.ok('allocation', 'list')).not.toContain('bm-a1');
     expect(await cli.value('node', 'show', 'bm-alloc', '-c', 'instance_uuid')).toBe('None');
   }, 180_000);
+
+  it('lists and shows the conductors (the managers), and a node names its own', async () => {
+    const list = JSON.parse(await cli.ok('conductor', 'list', '-f', 'json')) as Array<{ Hostname: string; Alive: boolean }>;
+    expect(list.length).toBe(1);
+    expect(list[0]!.Alive).toBe(true);
+    const host = list[0]!.Hostname;
+    const shown = JSON.parse(await cli.ok('conductor', 'show', host, '-f', 'json'));
+    expect(shown).toMatchObject({ hostname: host, alive: true });
+    expect(shown.drivers).toContain('fake-hardware');
+    await cli.ok('node', 'create', '--driver', 'fake-hardware', '--name', 'bm-cond');
+    expect(await cli.value('node', 'show', 'bm-cond', '-c', 'conductor')).toBe(host);
+    expect(await cli.bm('conductor', 'show', 'no-such-host').then((r) => r.code)).not.toBe(0);
+  }, 120_000);
 
   it('creates and lists deploy templates', async () => {
     const steps = JSON.stringify([{ interface: 'bios', step: 'apply_configuration', args: { settings: [] }, priority: 150 }]);
