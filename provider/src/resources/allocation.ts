@@ -29,7 +29,9 @@ export interface IronicAllocation {
   owner?: string | null;
 }
 
-const getAllocation = (c: IronicClient, id: string) => unlessGone(c.request<IronicAllocation>('GET', `/v1/allocations/${encodeURIComponent(id)}`));
+/** The allocation by uuid or name, or null when there is none. */
+export const getAllocation = (c: IronicClient, id: string, deadline?: number) =>
+  unlessGone(c.request<IronicAllocation>('GET', `/v1/allocations/${encodeURIComponent(id)}`, undefined, { deadline }));
 
 /**
  * Asks for an allocation and waits while the service is still picking (Ironic answers "allocating" and

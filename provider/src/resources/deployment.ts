@@ -3,8 +3,8 @@
 // image or user data changes. Destroy undeploys, which also releases the node.
 import { randomUUID } from 'node:crypto';
 import { TRANSITIONS } from '../../../engine/states.js';
-import { IronicError, unlessGone, type IronicClient, type IronicNode } from '../client.js';
-import { allocate, type IronicAllocation } from './allocation.js';
+import { IronicError, type IronicClient, type IronicNode } from '../client.js';
+import { allocate, getAllocation, type IronicAllocation } from './allocation.js';
 import { DiagError, err, type Diagnostic, type PathStep } from '../diag.js';
 import { busy, findNode, provision, waitNode } from '../nodeops.js';
 import { clearPending, marked, ownPending } from '../pending.js';
@@ -76,7 +76,7 @@ async function claim(c: IronicClient, p: Obj, id: string, deadline: number): Pro
   if (typeof p.node !== 'string') {
     const sel = p.node_selector as Obj;
     // A retried create finds the allocation it made before.
-    const held = await unlessGone(c.request<IronicAllocation>('GET', `/v1/allocations/${id}`, undefined, { deadline }));
+    const held = await getAllocation(c, id, deadline);
     const ours = held ? null : await pendingAllocation(c, p, deadline);
     const adopted = ours && (await findNode(c, ours.node_uuid!, deadline));
     if (adopted) return adopted;
