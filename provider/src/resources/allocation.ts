@@ -2,6 +2,7 @@
 // the resource class with every trait (among candidate_nodes, if given), which the service's manager picks
 // and holds for it (the node's instance_uuid and allocation_uuid). name and extra change in place (1.57);
 // any other change replaces the allocation, as a new request. Destroy frees the node.
+import type { AllocationRecord } from '../../../engine/generated/allocation-record.js';
 import { DiagError, err, type Diagnostic, type PathStep } from '../diag.js';
 import { unlessGone, type IronicClient } from '../client.js';
 import { freeForm, stringMap } from '../convert.js';
@@ -16,18 +17,8 @@ const block = allocationBlock();
 /** What PATCH may change (1.57); anything else is a new allocation. */
 const IN_PLACE = ['name', 'extra'];
 
-export interface IronicAllocation {
-  uuid: string;
-  name: string | null;
-  node_uuid: string | null;
-  state: 'allocating' | 'active' | 'error';
-  last_error: string | null;
-  resource_class: string | null;
-  traits: string[];
-  candidate_nodes: string[];
-  extra: Record<string, unknown>;
-  owner?: string | null;
-}
+/** An allocation as the service answers it (the client asks for the latest microversion). */
+export type IronicAllocation = AllocationRecord;
 
 /** The allocation by uuid or name, or null when there is none. */
 export const getAllocation = (c: IronicClient, id: string, deadline?: number) =>
