@@ -14,8 +14,11 @@ import { validateValue } from '../validate.js';
 import { deepEqual, isUnknown, type Obj } from '../values.js';
 
 const block = allocationBlock();
-/** What PATCH may change (1.57); anything else is a new allocation. */
+/** The request's fields (allocation-create.schema.json): what create sends. */
+const FIELDS = Object.keys(ALLOCATION_SPEC.properties!);
+/** What PATCH may change (1.57); any other field is a new allocation. */
 const IN_PLACE = ['name', 'extra'];
+const REPLACING = FIELDS.filter((k) => !IN_PLACE.includes(k));
 
 /** An allocation as the service answers it (the client asks for the latest microversion). */
 export type IronicAllocation = AllocationRecord;
@@ -62,7 +65,7 @@ function state(a: IronicAllocation, prior: Obj | null): Obj {
 
 function body(p: Obj): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const k of ['uuid', 'name', 'resource_class', 'traits', 'candidate_nodes', 'owner', 'extra', 'node']) if (p[k] !== null && p[k] !== undefined && !isUnknown(p[k])) out[k] = p[k];
+  for (const k of FIELDS) if (p[k] !== null && p[k] !== undefined && !isUnknown(p[k])) out[k] = p[k];
   return out;
 }
 
@@ -80,7 +83,7 @@ export const allocationResource: Resource = {
   plan(_ctx, prior, config) {
     const planned = plannedState(block, config, prior);
     if (!prior) return { planned };
-    const requiresReplace: PathStep[][] = ['uuid', 'resource_class', 'traits', 'candidate_nodes', 'owner', 'node']
+    const requiresReplace: PathStep[][] = REPLACING
       .filter((k) => isUnknown(planned[k]) || !deepEqual(planned[k] ?? null, prior[k] ?? null))
       .map((k) => [k]);
     return { planned, requiresReplace };
