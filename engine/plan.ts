@@ -112,7 +112,6 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
 }
 const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
-/** The path a node spec asks for from a recorded stable state to its target (manage, provide…). */
 /** The manage/provide steps from a resting state to the spec's, walked in the state machine's table. */
 export function provisionPath(from: NodeRecord['provision_state'], target: NonNullable<NodeSpec['provision_state']>): Op[] {
   return restingPath(from, target) as Op[];

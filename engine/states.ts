@@ -21,6 +21,8 @@ export const WAIT_STATES: readonly ProvisionState[] = ['wait call-back', 'clean 
 /** States a conductor is actively working in: a node left there by a dead conductor is stuck. */
 export const TRANSIENT_STATES: readonly ProvisionState[] = ['verifying', 'cleaning', 'deploying', 'deleting', 'inspecting', 'rescuing', 'unrescuing', 'adopting', 'servicing'];
 export const FAILED_STATES: readonly ProvisionState[] = ['deploy failed', 'clean failed', 'inspect failed', 'error', 'rescue failed', 'unrescue failed', 'adopt failed', 'service failed'];
+/** Ironic's UPDATE_ALLOWED_STATES: the states in a flow where a node's records may still change. */
+export const UPDATE_ALLOWED_STATES: readonly ProvisionState[] = [...FAILED_STATES, 'inspecting', 'inspect wait', 'verifying'];
 
 interface Transition {
   from: ProvisionState;

@@ -14,10 +14,7 @@ import { newUuid } from '../ids.js';
 import { now, type TxStore } from '../store/store.js';
 import * as rows from '../store/allocations.js';
 import type { TaskManager } from './task-manager.js';
-import { FAILED_STATES, type ProvisionState } from '../states.js';
-
-/** Ironic's UPDATE_ALLOWED_STATES: the states in a flow where a node's records may still change. */
-const UPDATE_ALLOWED_STATES: readonly ProvisionState[] = [...FAILED_STATES, 'inspecting', 'inspect wait', 'verifying'];
+import { UPDATE_ALLOWED_STATES } from '../states.js';
 
 /** Ironic's node_locked_retry_attempts and node_locked_retry_interval (seconds). */
 const LOCKED_RETRIES = 3;

@@ -10,12 +10,8 @@ type Info = Record<string, unknown>;
 
 /** writeOnly property names of every driver_info schema shipped in schemas/drivers. */
 export function schemaSecretFields(dir = join(packageRoot, 'schemas', 'drivers')): string[] {
-  const out = new Set<string>();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.schema.json'))) {
-    const schema = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { properties?: Record<string, { writeOnly?: boolean }> };
-    for (const [name, prop] of Object.entries(schema.properties ?? {})) if (prop.writeOnly === true) out.add(name);
-  }
-  return [...out].sort();
+  const files = readdirSync(dir).filter((f) => f.endsWith('.schema.json'));
+  return catalogSecretFields(Object.fromEntries(files.map((f) => [f, JSON.parse(readFileSync(join(dir, f), 'utf8')) as unknown])));
 }
 
 /** writeOnly property names of the driver_info schemas a loaded catalog holds (driver modules from packages too). */

@@ -1,9 +1,10 @@
 // Chassis rows (Ironic's chassis: a described group of nodes, with no driver and no state). Kept apart
 // from store.ts, which binds these to a connection or transaction (TxStore).
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { ChassisRecord } from '../generated/chassis-record.js';
 import type { ChassisTable, Database } from './tables.js';
 import { EngineError, notFound } from '../errors.js';
+import { page } from './paging.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -37,21 +38,7 @@ export async function getChassis(db: Db, uuid: string): Promise<ChassisRecord> {
 
 /** A page of chassis in (sort key, uuid) order, after the marker's position. */
 export async function listChassis(db: Db, f: ChassisFilter): Promise<ChassisRecord[]> {
-  const key = f.sort_key ?? 'created_at';
-  const dir = f.sort_dir ?? 'asc';
-  let q = db.selectFrom('chassis').selectAll();
-  if (f.marker) {
-    const m = await db.selectFrom('chassis').selectAll().where('uuid', '=', f.marker).executeTakeFirst();
-    if (!m) throw notFound('Marker chassis', f.marker);
-    const op = dir === 'asc' ? '>' : '<';
-    // Nulls (a chassis without description) sort as the empty string, so the marker's position is total.
-    const col = sql<string>`coalesce(${sql.ref(key)}, '')`;
-    const mv = m[key] ?? '';
-    q = q.where((eb) => eb.or([eb(col, op, mv), eb.and([eb(col, '=', mv), eb('uuid', op, m.uuid)])]));
-  }
-  q = q.orderBy(sql`coalesce(${sql.ref(key)}, '')`, dir).orderBy('uuid', dir);
-  if (f.limit) q = q.limit(f.limit);
-  return (await q.execute()).map(fromRow);
+  return (await page(db, 'chassis', db.selectFrom('chassis').selectAll(), f, 'chassis')).map((r) => fromRow(r as Selectable<ChassisTable>));
 }
 
 export async function insertChassis(db: Db, c: ChassisRecord): Promise<void> {

@@ -1,11 +1,11 @@
 // One page of a table in (sort key, uuid) order after the marker's position, as Ironic pages collections:
-// shared by the tables of allocations, deploy templates and volume connectors and targets.
+// shared by the tables of allocations, chassis, deploy templates, port groups and volume connectors and targets.
 import { sql, type Kysely, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type { Database } from './tables.js';
 import { notFound } from '../errors.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
-type Paged = 'allocations' | 'deploy_templates' | 'volume_connectors' | 'volume_targets';
+type Paged = 'allocations' | 'chassis' | 'deploy_templates' | 'portgroups' | 'volume_connectors' | 'volume_targets';
 
 export interface PageFilter {
   limit?: number;

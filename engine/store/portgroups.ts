@@ -1,11 +1,12 @@
 // Port group rows (Ironic's portgroups: a node's bonded ports). Kept apart from store.ts, which binds these
 // to a connection or transaction (TxStore). Uniqueness (uuid, name, address) is checked before writing so
 // the conflict names the field, as Ironic's messages do; the table's unique keys still hold under races.
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { PortgroupRecord } from '../generated/portgroup-record.js';
 import type { Database, PortgroupsTable } from './tables.js';
 import { EngineError, notFound } from '../errors.js';
 import { isUuid } from '../ids.js';
+import { page } from './paging.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -49,23 +50,10 @@ export async function getPortgroup(db: Db, ident: string): Promise<PortgroupReco
 
 /** A page of port groups in (sort key, uuid) order, after the marker's position. */
 export async function listPortgroups(db: Db, f: PortgroupFilter): Promise<PortgroupRecord[]> {
-  const key = f.sort_key ?? 'created_at';
-  const dir = f.sort_dir ?? 'asc';
-  // Nulls (no name, no address) sort as the empty string, so the marker's position is total.
-  const col = sql<string>`coalesce(${sql.ref(key)}, '')`;
   let q = db.selectFrom('portgroups').selectAll();
   if (f.node_uuid) q = q.where('node_uuid', '=', f.node_uuid);
   if (f.address) q = q.where('address', '=', f.address.toLowerCase());
-  if (f.marker) {
-    const m = await db.selectFrom('portgroups').selectAll().where('uuid', '=', f.marker).executeTakeFirst();
-    if (!m) throw notFound('Marker portgroup', f.marker);
-    const op = dir === 'asc' ? '>' : '<';
-    const mv = String(m[key] ?? '');
-    q = q.where((eb) => eb.or([eb(col, op, mv), eb.and([eb(col, '=', mv), eb('uuid', op, m.uuid)])]));
-  }
-  q = q.orderBy(col, dir).orderBy('uuid', dir);
-  if (f.limit) q = q.limit(f.limit);
-  return (await q.execute()).map(fromRow);
+  return (await page(db, 'portgroups', q, f, 'portgroup')).map((r) => fromRow(r as Selectable<PortgroupsTable>));
 }
 
 /** 409 if another port group has the UUID, name or address, with Ironic's words for each. */
