@@ -88,8 +88,9 @@ export function createRedfishVirtualMediaBoot(deps: RedfishDeps): BootInterface 
     return target;
   };
 
-  const eject = async (task: Task): Promise<void> => {
-    const { media, conn } = await findCd(task);
+  /** Ejects what the CD holds; `cd` is findCd's answer when the caller already has it. */
+  const eject = async (task: Task, cd?: Awaited<ReturnType<typeof findCd>>): Promise<void> => {
+    const { media, conn } = cd ?? (await findCd(task));
     if (!media.Inserted && !media.Image) return;
     await deps.client.post(conn, action(media, conn, 'EjectMedia'), {}, task.log);
   };
@@ -116,8 +117,10 @@ export function createRedfishVirtualMediaBoot(deps: RedfishDeps): BootInterface 
 
     async prepareRamdisk(task) {
       const image = await isoUrl(task);
-      await eject(task);
-      const { media, conn } = await findCd(task);
+      // One walk of the BMC's managers and media finds the CD both to eject and to insert into.
+      const cd = await findCd(task);
+      await eject(task, cd);
+      const { media, conn } = cd;
       try {
         await deps.client.post(conn, action(media, conn, 'InsertMedia'), { Image: image, Inserted: true, WriteProtected: true }, task.log);
       } catch (err) {
@@ -129,7 +132,7 @@ export function createRedfishVirtualMediaBoot(deps: RedfishDeps): BootInterface 
 
     cleanUpRamdisk,
     // The agent deploy sets the disk as boot device itself; the CD must not be left in to boot instead.
-    prepareInstance: eject,
+    prepareInstance: (task) => eject(task),
     async cleanUpInstance() {},
   };
 }
