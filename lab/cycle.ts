@@ -4,13 +4,13 @@
 // a marker on its serial console. Every phase is timed. With `clean`, the node is then undeployed with
 // automated cleaning: the VM boots the ramdisk again and the agent erases the disk's metadata.
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { buildRamdisk, installRamdisk } from '../drivers/agent/ramdisk-build.js';
+import { sha256File } from '../drivers/agent/ramdisk-debs.js';
 import type { Event } from '../engine/generated/event.js';
 import type { NodeRecord } from '../contract/generated/node-record.js';
 import { buildTestImage } from './image.js';
@@ -155,7 +155,7 @@ export async function runLabCycle(opts: LabOptions = {}): Promise<LabResult> {
       if (opts.split) throw new Error('the qcow2 lab runs in process (its manager fetches the image from the API)');
       const qcow2 = join(bootRoot, 'images', 'lab.qcow2');
       await execFileAsync('qemu-img', ['convert', '-f', 'raw', '-O', 'qcow2', image.path, qcow2]);
-      served = { name: 'lab.qcow2', checksum: `sha256:${createHash('sha256').update(await readFile(qcow2)).digest('hex')}` };
+      served = { name: 'lab.qcow2', checksum: `sha256:${await sha256File(qcow2)}` };
     } else {
       await copyFile(image.path, join(bootRoot, 'images', 'lab.raw'));
     }

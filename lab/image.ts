@@ -4,13 +4,13 @@
 // the same FAT partition). Booting it proves a deploy wrote a working disk; before the marker, init prints
 // `hostname=<name>` read from the config drive partition (ISO 9660 `config-2`) when the deploy wrote one.
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { buildRamdisk, writeCpio, type CpioEntry } from '../drivers/agent/ramdisk-build.js';
+import { sha256File } from '../drivers/agent/ramdisk-debs.js';
 // The UEFI loader of the image is the one the virtual-media ISO uses (Debian package systemd-boot-efi).
 import { SYSTEMD_BOOT_EFI, findTool as findToolIn } from '../engine/images/vmedia-iso.js';
 
@@ -118,10 +118,6 @@ const SYSLINUX_CFG = [
 /** systemd-boot's configuration: boot the one entry at once, console on the serial port. */
 const LOADER_CONF = 'default instance.conf\ntimeout 0\nconsole-mode keep\n';
 const LOADER_ENTRY = 'title instance\nlinux /vmlinuz\ninitrd /initrd.gz\noptions console=ttyS0,115200 quiet panic=5\n';
-
-async function sha256File(path: string): Promise<string> {
-  return createHash('sha256').update(await readFile(path)).digest('hex');
-}
 
 /** Builds the image; its sha256 differs on every build (FAT serial, timestamps), so it is returned. */
 export async function buildTestImage(options: TestImageOptions): Promise<TestImage> {

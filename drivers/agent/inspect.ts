@@ -1,13 +1,10 @@
 // In-band inspection with the ramdisk agent (Ironic's `agent` inspect interface): boot the deploy
 // ramdisk, let the agent report what the kernel sees (CPUs, memory, the largest disk, architecture), and
 // record it in the node's properties. The agent only pulls, as for deploy and cleaning.
-import type { AgentHeartbeat, HeartbeatOutcome, InspectInterface, Inventory, StepResult, Task } from '../types.js';
+import type { AgentHeartbeat, HeartbeatOutcome, InspectInterface, StepResult, Task } from '../types.js';
 import { DriverError } from '../types.js';
 import { agentFailed, bootAgent, command, dismissAgent } from './protocol.js';
-import { describeError, validator } from '../../contract/validation.js';
-
-/** The inventory's shape is schemas/inventory.schema.json's. */
-const isInventory = validator('inventory.schema.json');
+import { checkInventory } from '../../contract/inventory.js';
 
 export class AgentInspect implements InspectInterface {
   readonly name = 'agent';
@@ -37,12 +34,11 @@ export class AgentInspect implements InspectInterface {
       case 'inspected':
         if (hb.agent_status === 'inspected' && asked) {
           const { cpus, memory_mb, local_gb, cpu_arch } = hb;
-          const inventory = { cpus, memory_mb, local_gb, cpu_arch };
-          if (!isInventory(inventory)) {
-            const { field, message } = describeError(isInventory.errors![0]!, 'inventory');
-            return { reply: command('poweroff'), next: { fail: `Inspection agent reported an incomplete inventory (${field}: ${message}): cpus, memory_mb, local_gb and cpu_arch are all required` } };
+          const checked = checkInventory({ cpus, memory_mb, local_gb, cpu_arch });
+          if ('problem' in checked) {
+            return { reply: command('poweroff'), next: { fail: `Inspection agent reported an incomplete inventory (${checked.problem}): cpus, memory_mb, local_gb and cpu_arch are all required` } };
           }
-          return { reply: command('poweroff'), next: { finish: true, inventory: inventory as Inventory } };
+          return { reply: command('poweroff'), next: { finish: true, inventory: checked.inventory } };
         }
         return { reply: command('inspect'), next: { progress: { inspect_step: 'inspect' } } };
       case 'busy':

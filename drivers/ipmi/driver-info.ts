@@ -1,8 +1,7 @@
-import type { ErrorObject, ValidateFunction } from 'ajv';
-import { createAjv, describeError } from '../../contract/validation.js';
+import type { ValidateFunction } from 'ajv';
 import type { IpmiDriverInfo } from '../../contract/generated/drivers/ipmi.js';
-import { loadDriverSchema } from '../schema.js';
-import { DriverError, type JsonSchema, type Task } from '../types.js';
+import { compileDriverInfo, driverInfoError, loadDriverSchema } from '../schema.js';
+import type { JsonSchema, Task } from '../types.js';
 
 /** Everything needed to reach one BMC, with the schema defaults filled in. */
 export interface IpmiConnection {
@@ -23,12 +22,7 @@ export class IpmiDriverInfoSchema {
 
   constructor(schema: JsonSchema = loadDriverSchema('ipmi.schema.json')) {
     this.schema = schema;
-    // Its own instance rather than sharedAjv(): only this one may fill in defaults (on a copy, see parse).
-    const ajv = createAjv({ useDefaults: true });
-    // createAjv already holds every file under schemas/ by $id; compiling a second schema under the
-    // same $id would throw, so a schema passed in replaces the stored one.
-    if (typeof schema.$id === 'string') ajv.removeSchema(schema.$id);
-    this.validateFn = ajv.compile(schema);
+    this.validateFn = compileDriverInfo(schema);
   }
 
   static load(): IpmiDriverInfoSchema {
@@ -38,7 +32,7 @@ export class IpmiDriverInfoSchema {
   /** Checks driver_info (without touching the caller's object) and returns it with defaults applied. */
   parse(driverInfo: unknown): IpmiConnection {
     const info: unknown = structuredClone(driverInfo ?? {});
-    if (!this.validateFn(info)) throw toDriverError(this.validateFn.errors ?? []);
+    if (!this.validateFn(info)) throw driverInfoError(this.validateFn.errors ?? [], 'ipmitool');
     const valid = info as ValidIpmiDriverInfo;
     return {
       address: valid.ipmi_address,
@@ -56,16 +50,3 @@ export class IpmiDriverInfoSchema {
   }
 }
 
-const ROOT = 'driver_info';
-
-function toDriverError(errors: ErrorObject[]): DriverError {
-  // A missing field is the likeliest operator mistake and the most useful to name, so it wins.
-  const missing = errors.find((e) => e.keyword === 'required');
-  const first = missing ?? errors[0];
-  if (!first) return new DriverError('InvalidParameterValue', `${ROOT} is invalid`);
-  // describeError never quotes the offending value, which could be the password.
-  const { field, message } = describeError(first, ROOT);
-  const name = field.startsWith(`${ROOT}.`) ? field.slice(ROOT.length + 1) : undefined;
-  if (missing) return new DriverError('MissingParameterValue', `${field} ${message} by the ipmitool interfaces`, name);
-  return new DriverError('InvalidParameterValue', `${field} ${message}`, name);
-}

@@ -1,8 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { DriverError, type PowerInterface, type PowerState, type Task } from '../types.js';
 import type { IpmiConnection, IpmiDriverInfoSchema } from './driver-info.js';
 import { bmcLabel, type IpmitoolClient } from './ipmitool.js';
 import { parsePowerStatus } from './parse.js';
+import { pollUntil } from '../poll.js';
 
 /** Ironic's default power_state_change_timeout. */
 const DEFAULT_CHANGE_TIMEOUT_SEC = 60;
@@ -26,14 +26,8 @@ export function createIpmitoolPower({ client, driverInfo }: IpmitoolPowerDeps): 
    */
   const changeAndConfirm = async (task: Task, conn: IpmiConnection, target: PowerState, deadline: number, command: 'on' | 'off' | 'soft' = target === 'power on' ? 'on' : 'off'): Promise<void> => {
     await client.run(conn, ['power', command], task.log);
-    let last: PowerState | undefined;
-    for (let poll = 0; ; poll++) {
-      const delay = POLL_DELAYS_MS[Math.min(poll, POLL_DELAYS_MS.length - 1)]!;
-      if (poll > 0 && Date.now() + delay > deadline) break;
-      if (delay > 0) await sleep(delay);
-      last = await readPowerState(task, conn);
-      if (last === target) return;
-    }
+    const { settled, last } = await pollUntil(() => readPowerState(task, conn), (s) => s === target, deadline, POLL_DELAYS_MS);
+    if (settled) return;
     throw new DriverError(
       'PowerStateFailure',
       `BMC ${bmcLabel(conn)} did not confirm "${target}" before the deadline (last reported: ${last ?? 'nothing'})`,

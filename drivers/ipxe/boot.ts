@@ -42,23 +42,35 @@ function pxeMacs(task: Task): string[] {
   return task.ports.filter((p) => p.pxe_enabled).map((p) => p.address.toLowerCase());
 }
 
-async function checkImageRef(task: Task, field: 'deploy_kernel' | 'deploy_ramdisk'): Promise<string> {
-  const value = pxeInfo(task)[field];
+/**
+ * A driver_info boot file reference of a boot interface: a URL its `urlPattern` accepts is kept, anything
+ * else must name a file inside the boot root. Shared by the boot interfaces that take boot files.
+ */
+export async function checkBootFileRef(
+  task: Task,
+  field: string,
+  value: unknown,
+  opts: { interfaceName: string; urlPattern: RegExp; urlKind: string },
+): Promise<string> {
   if (value === undefined || value === null || value === '') {
-    throw new DriverError('MissingParameterValue', `driver_info.${field} is required by the ipxe boot interface`, field);
+    throw new DriverError('MissingParameterValue', `driver_info.${field} is required by the ${opts.interfaceName} boot interface`, field);
   }
   if (typeof value !== 'string') {
-    throw new DriverError('InvalidParameterValue', `driver_info.${field} must be a string (a URL or a file name in the boot root)`, field);
+    throw new DriverError('InvalidParameterValue', `driver_info.${field} must be a string (${opts.urlKind} or a file name in the boot root)`, field);
   }
-  if (URL_RE.test(value)) return value;
+  if (opts.urlPattern.test(value)) return value;
   if (value.split('/').includes('..') || value.startsWith('/')) {
-    throw new DriverError('InvalidParameterValue', `driver_info.${field} must be a URL or a file name inside the boot root, not ${value}`, field);
+    throw new DriverError('InvalidParameterValue', `driver_info.${field} must be ${opts.urlKind} or a file name inside the boot root, not ${value}`, field);
   }
   // The same check the HTTP boot route serves by, so a symlink out of the root fails here, not at boot.
   if (!(await confine(task.settings.bootRoot, value))) {
     throw new DriverError('InvalidParameterValue', `driver_info.${field}: ${value} is not in the boot root ${task.settings.bootRoot}`, field);
   }
   return value;
+}
+
+function checkImageRef(task: Task, field: 'deploy_kernel' | 'deploy_ramdisk'): Promise<string> {
+  return checkBootFileRef(task, field, pxeInfo(task)[field], { interfaceName: 'ipxe', urlPattern: URL_RE, urlKind: 'a URL' });
 }
 
 export class IpxeBoot implements BootInterface {

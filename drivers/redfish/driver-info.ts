@@ -1,9 +1,8 @@
 // driver_info of the redfish interfaces: checked against schemas/drivers/redfish.schema.json (the single
 // source of its shape), defaults filled in, turned into what the client needs to reach one BMC.
-import type { ErrorObject, ValidateFunction } from 'ajv';
-import { createAjv, describeError } from '../../contract/validation.js';
+import type { ValidateFunction } from 'ajv';
 import type { RedfishDriverInfo } from '../../contract/generated/drivers/redfish.js';
-import { loadDriverSchema } from '../schema.js';
+import { compileDriverInfo, driverInfoError, loadDriverSchema } from '../schema.js';
 import { DriverError, type JsonSchema, type Task } from '../types.js';
 
 export type AuthType = 'basic' | 'session' | 'auto';
@@ -34,15 +33,12 @@ export class RedfishDriverInfoSchema {
 
   constructor(schema: JsonSchema = loadDriverSchema('redfish.schema.json')) {
     this.schema = schema;
-    // Its own ajv: only this one fills in defaults (on a copy), and a schema passed in replaces the stored one.
-    const ajv = createAjv({ useDefaults: true });
-    if (typeof schema.$id === 'string') ajv.removeSchema(schema.$id);
-    this.validateFn = ajv.compile(schema);
+    this.validateFn = compileDriverInfo(schema);
   }
 
   parse(driverInfo: unknown): RedfishConnection {
     const info: unknown = structuredClone(driverInfo ?? {});
-    if (!this.validateFn(info)) throw toDriverError(this.validateFn.errors ?? []);
+    if (!this.validateFn(info)) throw driverInfoError(this.validateFn.errors ?? [], 'redfish');
     const v = info as Valid;
     return {
       origin: originOf(v.redfish_address),
@@ -91,13 +87,3 @@ function normalizeSystemId(id: string): string {
   return id.startsWith('/') ? id.replace(/\/+$/, '') : `/redfish/v1/Systems/${id}`;
 }
 
-function toDriverError(errors: ErrorObject[]): DriverError {
-  // A missing field is the likeliest mistake and the most useful to name; describeError never quotes the value.
-  const missing = errors.find((e) => e.keyword === 'required');
-  const first = missing ?? errors.find((e) => e.keyword !== 'anyOf') ?? errors[0];
-  if (!first) return new DriverError('InvalidParameterValue', `${ROOT} is invalid`);
-  const { field, message } = describeError(first, ROOT);
-  const name = field.startsWith(`${ROOT}.`) ? field.slice(ROOT.length + 1) : undefined;
-  if (missing) return new DriverError('MissingParameterValue', `${field} ${message} by the redfish interfaces`, name);
-  return new DriverError('InvalidParameterValue', `${field} ${message}`, name);
-}

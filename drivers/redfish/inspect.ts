@@ -1,13 +1,12 @@
 // Out-of-band inspection (Ironic's `redfish` inspect interface): the BMC's inventory of the system —
 // Processors, MemorySummary/Memory, Storage or SimpleStorage, EthernetInterfaces — becomes the same
 // Inventory the agent reports in band, and the NICs' MACs become ports. Nothing is booted.
-import { describeError, validator } from '../../contract/validation.js';
-import { DriverError, type InspectInterface, type InspectResult, type Inventory, type Task } from '../types.js';
+import { checkInventory } from '../../contract/inventory.js';
+import { DriverError, type InspectInterface, type InspectResult, type Task } from '../types.js';
 import type { Json, RedfishClient } from './client.js';
 import type { RedfishConnection } from './driver-info.js';
 import { readSystem, type RedfishDeps } from './system.js';
 
-const isInventory = validator('inventory.schema.json');
 const GIB = 1024 ** 3;
 const MAC = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i;
 
@@ -35,13 +34,10 @@ export function createRedfishInspect(deps: RedfishDeps): InspectInterface {
       const cpus = system.ProcessorSummary?.LogicalProcessorCount ?? (sum(processors.map((p) => p.TotalThreads)) || system.ProcessorSummary?.Count);
       const archName = processors.map((p) => p.InstructionSet ?? p.ProcessorArchitecture).find((a) => typeof a === 'string');
       const memoryMb = system.MemorySummary?.TotalSystemMemoryGiB ? Math.round(system.MemorySummary.TotalSystemMemoryGiB * 1024) : sum(memory.map((m) => m.CapacityMiB));
-      const inventory = { cpus, memory_mb: memoryMb, local_gb: Math.floor(Math.max(0, ...disks) / GIB), cpu_arch: archName ? (ARCH[archName] ?? archName) : undefined };
-      if (!isInventory(inventory)) {
-        const { field, message } = describeError(isInventory.errors![0]!, 'inventory');
-        throw new DriverError('DriverOperationError', `BMC ${conn.origin} did not report a complete inventory (${field}: ${message})`);
-      }
+      const checked = checkInventory({ cpus, memory_mb: memoryMb, local_gb: Math.floor(Math.max(0, ...disks) / GIB), cpu_arch: archName ? (ARCH[archName] ?? archName) : undefined });
+      if ('problem' in checked) throw new DriverError('DriverOperationError', `BMC ${conn.origin} did not report a complete inventory (${checked.problem})`);
       const macs = nics.map((n) => n.MACAddress ?? n.PermanentMACAddress).filter((m): m is string => typeof m === 'string' && MAC.test(m));
-      return { done: true, inventory: inventory as Inventory, macs };
+      return { done: true, inventory: checked.inventory, macs };
     },
   };
 }

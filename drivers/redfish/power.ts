@@ -1,9 +1,9 @@
 // The redfish power interface: ComputerSystem.Reset, each change confirmed by reading PowerState back
 // until it settles on the target (PoweringOn/PoweringOff are not settled) or the deadline passes.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { DriverError, type PowerInterface, type PowerState, type Task } from '../types.js';
 import { readSystem, reset, type RedfishDeps, type ResetType } from './system.js';
 import type { Json } from './client.js';
+import { pollUntil } from '../poll.js';
 
 /** Ironic's power_state_change_timeout and soft_power_off_timeout defaults. */
 const DEFAULT_CHANGE_TIMEOUT_SEC = 60;
@@ -29,14 +29,9 @@ export function createRedfishPower(deps: RedfishDeps): PowerInterface {
     const first = await readSystem(deps, task);
     if (!force && first.system.PowerState === SETTLED[target]) return;
     await reset(deps, first.conn, first.system, types, task.log);
-    let last: string | undefined;
-    for (let poll = 0; ; poll++) {
-      const delay = POLL_DELAYS_MS[Math.min(poll, POLL_DELAYS_MS.length - 1)]!;
-      if (poll > 0 && Date.now() + delay > deadline) break;
-      if (delay > 0) await sleep(delay);
-      last = (await deps.client.get(first.conn, first.path, task.log)).PowerState as string | undefined;
-      if (last === SETTLED[target]) return;
-    }
+    const readState = async () => (await deps.client.get(first.conn, first.path, task.log)).PowerState as string | undefined;
+    const { settled, last } = await pollUntil(readState, (s) => s === SETTLED[target], deadline, POLL_DELAYS_MS);
+    if (settled) return;
     throw new DriverError('PowerStateFailure', `BMC ${first.conn.origin} did not confirm "${target}" before the deadline (last PowerState: ${last ?? 'none'})`);
   };
 

@@ -6,9 +6,8 @@
 // the node's ISO removed) when the ramdisk's work ends, whether it succeeded or not, and before the
 // instance boots from its disk. The BMC fetches the ISO itself, from the manager's boot server.
 import type { RedfishVirtualMediaDriverInfo } from '../../contract/generated/drivers/redfish-virtual-media.js';
-import { confine } from '../../contract/boot-root.js';
 import { agentBootId } from '../agent/protocol.js';
-import { resolveBootFileUrl } from '../ipxe/boot.js';
+import { checkBootFileRef, resolveBootFileUrl } from '../ipxe/boot.js';
 import { deployKernelArgs } from '../ipxe/scripts.js';
 import { loadDriverSchema } from '../schema.js';
 import { DriverError, type BootInterface, type Task } from '../types.js';
@@ -20,15 +19,9 @@ type RefField = 'deploy_iso' | 'deploy_kernel' | 'deploy_ramdisk';
 
 const infoOf = (task: Task) => task.node.driver_info as RedfishVirtualMediaDriverInfo;
 
-/** An http(s) URL, or a file in the boot root (the same confinement the HTTP service serves boot files by). */
-async function checkRef(task: Task, field: RefField): Promise<string> {
-  const ref = infoOf(task)[field];
-  if (typeof ref !== 'string' || ref === '') throw new DriverError('MissingParameterValue', `driver_info.${field} is required by the redfish-virtual-media boot interface`, field);
-  if (URL_RE.test(ref)) return ref;
-  if (ref.startsWith('/') || ref.split('/').includes('..') || !(await confine(task.settings.bootRoot, ref))) {
-    throw new DriverError('InvalidParameterValue', `driver_info.${field} must be an http(s) URL or a file name in the boot root ${task.settings.bootRoot}, not ${ref}`, field);
-  }
-  return ref;
+/** An http(s) URL (the BMC or the manager fetches it; no tftp), or a file in the boot root. */
+function checkRef(task: Task, field: RefField): Promise<string> {
+  return checkBootFileRef(task, field, infoOf(task)[field], { interfaceName: 'redfish-virtual-media', urlPattern: URL_RE, urlKind: 'an http(s) URL' });
 }
 
 /** deploy_kernel + deploy_ramdisk (a per-node ISO) when either is given, deploy_iso otherwise. */
@@ -88,8 +81,9 @@ export function createRedfishVirtualMediaBoot(deps: RedfishDeps): BootInterface 
     return target;
   };
 
-  const eject = async (task: Task): Promise<void> => {
-    const { media, conn } = await findCd(task);
+  /** Ejects what the CD holds; `cd` is findCd's answer when the caller already has it. */
+  const eject = async (task: Task, cd?: Awaited<ReturnType<typeof findCd>>): Promise<void> => {
+    const { media, conn } = cd ?? (await findCd(task));
     if (!media.Inserted && !media.Image) return;
     await deps.client.post(conn, action(media, conn, 'EjectMedia'), {}, task.log);
   };
@@ -116,8 +110,10 @@ export function createRedfishVirtualMediaBoot(deps: RedfishDeps): BootInterface 
 
     async prepareRamdisk(task) {
       const image = await isoUrl(task);
-      await eject(task);
-      const { media, conn } = await findCd(task);
+      // One walk of the BMC's managers and media finds the CD both to eject and to insert into.
+      const cd = await findCd(task);
+      await eject(task, cd);
+      const { media, conn } = cd;
       try {
         await deps.client.post(conn, action(media, conn, 'InsertMedia'), { Image: image, Inserted: true, WriteProtected: true }, task.log);
       } catch (err) {
@@ -129,7 +125,7 @@ export function createRedfishVirtualMediaBoot(deps: RedfishDeps): BootInterface 
 
     cleanUpRamdisk,
     // The agent deploy sets the disk as boot device itself; the CD must not be left in to boot instead.
-    prepareInstance: eject,
+    prepareInstance: (task) => eject(task),
     async cleanUpInstance() {},
   };
 }
