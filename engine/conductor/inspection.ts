@@ -7,7 +7,7 @@ import { errorMessage } from './task-manager.js';
 import { createPort } from './records.js';
 import { findAgentNode, lookup } from './agent.js';
 import type { ContinueInspection } from '../generated/continue-inspection.js';
-import { describeError, validator } from '../../contract/validation.js';
+import { checkInventory } from '../../contract/inventory.js';
 import type { NodeInventory } from '../generated/node-inventory.js';
 
 export async function runInspect(tm: TaskManager, nodeUuid: string, actor: string): Promise<void> {
@@ -76,17 +76,15 @@ async function recordInventory(tm: TaskManager, task: Task, inventory: Inventory
   await tm.transition(task.node.uuid, 'done', actor, { properties: { ...task.node.properties, ...inventory } }, `${inspectedReason(inventory)}${note}`);
 }
 
-const isInventory = validator('inventory.schema.json');
-
 /** ironplan's inventory fields from Ironic's layout: the CPUs, their architecture, the memory, the largest disk. */
 function fromIronicInventory(inv: Record<string, any>): Inventory {
   const sizes = Array.isArray(inv.disks) ? inv.disks.map((d: { size?: unknown }) => Number(d?.size)).filter((n: number) => Number.isFinite(n) && n >= 0) : [];
   const found = { cpus: inv.cpu?.count, memory_mb: inv.memory?.physical_mb, local_gb: sizes.length ? Math.floor(Math.max(...sizes) / 2 ** 30) : undefined, cpu_arch: inv.cpu?.architecture };
-  if (!isInventory(found)) {
-    const { field, message } = describeError(isInventory.errors![0]!, 'inventory');
-    throw new EngineError('InvalidParameter', `The inventory lacks what inspection records (${field}: ${message}): cpu.count, cpu.architecture, memory.physical_mb and disks[].size are needed`, 'inventory');
+  const checked = checkInventory(found);
+  if ('problem' in checked) {
+    throw new EngineError('InvalidParameter', `The inventory lacks what inspection records (${checked.problem}): cpu.count, cpu.architecture, memory.physical_mb and disks[].size are needed`, 'inventory');
   }
-  return found as Inventory;
+  return checked.inventory;
 }
 
 /**
