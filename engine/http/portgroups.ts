@@ -15,6 +15,7 @@ import type { PortgroupChange, PortgroupFilter } from '../store/portgroups.js';
 import { baseUrl, boolParam, identParam, objectBody, param, type HttpContext } from './context.js';
 import { nextLink, pageParams } from './list.js';
 import { applyPatch, asPatch, parsePointer } from './jsonpatch.js';
+import { isLogicalName } from './names.js';
 import { parseFields, portgroupDetail, portgroupView } from './repr.js';
 import { checkQuery, refuseBelow, requireVersion } from './version.js';
 import { findEntry } from './versions-table.js';
@@ -28,8 +29,6 @@ const DEFAULT_MODE = 'active-backup';
 /** A node may change port groups only in these states, or in maintenance (Ironic's update_portgroup). */
 const REASSIGN_STATES = ['enroll', 'inspecting', 'inspect wait', 'manageable'];
 const MAC = /^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/;
-/** Ironic's logical names (RFC 3986 unreserved characters): port groups began after 1.10. */
-const NAME = /^[A-Za-z0-9._~-]{1,255}$/;
 const TRUE = ['true', '1', 'yes', 'on', 't', 'y'];
 const FALSE = ['false', '0', 'no', 'off', 'f', 'n'];
 
@@ -40,7 +39,7 @@ const gate = (req: FastifyRequest) => requireVersion(req, 'endpoint', 'v1', '/v1
 
 /** The group of the URL: a UUID or a logical name (Ironic: 400 for anything else). */
 function portgroupIdent(raw: string): string {
-  if (!isUuid(raw) && !NAME.test(raw)) throw invalid(`Expected a logical name or UUID but received ${raw}.`, 'portgroup');
+  if (!isUuid(raw) && !isLogicalName(raw)) throw invalid(`Expected a logical name or UUID but received ${raw}.`, 'portgroup');
   return raw;
 }
 
@@ -73,7 +72,7 @@ function checkMode(v: unknown): string {
 
 function checkName(v: unknown, message: string): string | null {
   if (v === null || v === undefined) return null;
-  if (typeof v !== 'string' || !NAME.test(v)) throw invalid(`${message} '${String(v)}'`, 'name');
+  if (typeof v !== 'string' || !isLogicalName(v)) throw invalid(`${message} '${String(v)}'`, 'name');
   return v;
 }
 
