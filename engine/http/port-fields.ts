@@ -41,12 +41,16 @@ export function checkLocalLink(req: FastifyRequest, v: unknown): LocalLinkConnec
   return link as LocalLinkConnection;
 }
 
+/** The strings Ironic's boolean fields take (oslo strutils.bool_from_string, strict). */
+export const TRUE_STRINGS: readonly string[] = ['true', '1', 'yes', 'on', 't', 'y'];
+export const FALSE_STRINGS: readonly string[] = ['false', '0', 'no', 'off', 'f', 'n'];
+
 /** Ironic's args.boolean: a JSON boolean or one of its boolean strings. */
 export function checkBoolean(field: string, v: unknown): boolean {
   if (typeof v === 'boolean') return v;
   const s = typeof v === 'string' ? v.toLowerCase() : undefined;
-  if (s && ['true', '1', 'yes', 'on', 't', 'y'].includes(s)) return true;
-  if (s && ['false', '0', 'no', 'off', 'f', 'n'].includes(s)) return false;
+  if (s && TRUE_STRINGS.includes(s)) return true;
+  if (s && FALSE_STRINGS.includes(s)) return false;
   throw invalid(`Invalid boolean value for ${field}: ${JSON.stringify(v)}`, field);
 }
 

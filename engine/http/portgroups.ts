@@ -16,6 +16,7 @@ import { baseUrl, boolParam, identParam, objectBody, param, type HttpContext } f
 import { nextLink, pageParams } from './list.js';
 import { applyPatch, asPatch, parsePointer } from './jsonpatch.js';
 import { isLogicalName } from './names.js';
+import { FALSE_STRINGS, TRUE_STRINGS } from './port-fields.js';
 import { parseFields, portgroupDetail, portgroupView } from './repr.js';
 import { checkQuery, refuseBelow, requireVersion } from './version.js';
 import { findEntry } from './versions-table.js';
@@ -29,8 +30,6 @@ const DEFAULT_MODE = 'active-backup';
 /** A node may change port groups only in these states, or in maintenance (Ironic's update_portgroup). */
 const REASSIGN_STATES = ['enroll', 'inspecting', 'inspect wait', 'manageable'];
 const MAC = /^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/;
-const TRUE = ['true', '1', 'yes', 'on', 't', 'y'];
-const FALSE = ['false', '0', 'no', 'off', 'f', 'n'];
 
 const invalid = (message: string, field?: string) => new EngineError('InvalidParameter', message, field);
 
@@ -59,9 +58,9 @@ function checkObject(field: string, v: unknown): Record<string, unknown> {
 function checkBool(v: unknown): boolean {
   if (v === null) return true;
   if (typeof v === 'boolean') return v;
-  if (typeof v === 'string' && TRUE.includes(v.toLowerCase())) return true;
-  if (typeof v === 'string' && FALSE.includes(v.toLowerCase())) return false;
-  throw invalid(`standalone_ports_supported: Unrecognized value '${String(v)}', acceptable values are: ${[...TRUE, ...FALSE].join(', ')}`, 'standalone_ports_supported');
+  if (typeof v === 'string' && TRUE_STRINGS.includes(v.toLowerCase())) return true;
+  if (typeof v === 'string' && FALSE_STRINGS.includes(v.toLowerCase())) return false;
+  throw invalid(`standalone_ports_supported: Unrecognized value '${String(v)}', acceptable values are: ${[...TRUE_STRINGS, ...FALSE_STRINGS].join(', ')}`, 'standalone_ports_supported');
 }
 
 function checkMode(v: unknown): string {
