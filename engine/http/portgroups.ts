@@ -15,7 +15,7 @@ import type { PortgroupChange, PortgroupFilter } from '../store/portgroups.js';
 import { baseUrl, boolParam, identParam, objectBody, param, type HttpContext } from './context.js';
 import { nextLink, pageParams } from './list.js';
 import { applyPatch, asPatch, parsePointer } from './jsonpatch.js';
-import { isLogicalName } from './names.js';
+import { isLogicalName, isMacAddress } from './names.js';
 import { FALSE_STRINGS, TRUE_STRINGS } from './port-fields.js';
 import { parseFields, portgroupDetail, portgroupView } from './repr.js';
 import { checkQuery, refuseBelow, requireVersion } from './version.js';
@@ -29,7 +29,6 @@ const WRITABLE = [...PATCHABLE, 'uuid'];
 const DEFAULT_MODE = 'active-backup';
 /** A node may change port groups only in these states, or in maintenance (Ironic's update_portgroup). */
 const REASSIGN_STATES = ['enroll', 'inspecting', 'inspect wait', 'manageable'];
-const MAC = /^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/;
 
 const invalid = (message: string, field?: string) => new EngineError('InvalidParameter', message, field);
 
@@ -44,7 +43,7 @@ function portgroupIdent(raw: string): string {
 
 function checkAddress(v: unknown): string | null {
   if (v === null) return null;
-  if (typeof v !== 'string' || !MAC.test(v)) throw invalid(`Expected a MAC address but received ${String(v)}.`, 'address');
+  if (typeof v !== 'string' || !isMacAddress(v)) throw invalid(`Expected a MAC address but received ${String(v)}.`, 'address');
   return v.toLowerCase();
 }
 
