@@ -9,6 +9,7 @@ import { SECRET_MASK } from '../drivers/registry.js';
 import { isUuid } from '../ids.js';
 import { baseUrl, boolParam, identParam, objectBody, param, type HttpContext } from './context.js';
 import { nextLink, pageParams } from './list.js';
+import { isLogicalName } from './names.js';
 import { applyPatch, asPatch, parsePointer } from './jsonpatch.js';
 import { NOOP_INTERFACES, OWN_KINDS, NODE_LIST_FIELDS, nodeDetail, nodeView, parseFields, type OwnKind } from './repr.js';
 import { LATER_CREATABLE, LATER_WRITABLE, laterField, laterFilters } from './node-fields.js';
@@ -53,11 +54,10 @@ function refuseLaterField(req: Req, field: string, value: unknown): void {
 
 /** Ironic's name rule of the version: hostname-safe names before 1.10, RFC 3986 unreserved characters since. */
 const HOSTNAME_SAFE = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9\-_]{0,62}[a-z0-9])*\.?$/;
-const UNRESERVED = /^[A-Za-z0-9._~-]+$/;
 function checkName(req: Req, name: string | null, message: string): void {
   if (name === null) return;
   requireVersion(req, 'behaviour', 'node', 'names', 'Node names');
-  const ok = versionHas(req, 'behaviour', 'node', 'rfc3986-names') ? UNRESERVED.test(name) : HOSTNAME_SAFE.test(name);
+  const ok = versionHas(req, 'behaviour', 'node', 'rfc3986-names') ? isLogicalName(name) : HOSTNAME_SAFE.test(name);
   if (!ok || name.length > 255 || isUuid(name)) throw invalid(`${message} '${name}'`, 'name');
 }
 
