@@ -12,7 +12,7 @@ import { EngineError, nodeLocked } from '../errors.js';
 import { isUuid, newUuid } from '../ids.js';
 import { now, type TxStore } from '../store/store.js';
 import type { PortgroupChange, PortgroupFilter } from '../store/portgroups.js';
-import { baseUrl, boolParam, identParam, objectBody, param, type HttpContext } from './context.js';
+import { baseUrl, boolParam, dictField, identParam, objectBody, param, type HttpContext } from './context.js';
 import { nextLink, pageParams } from './list.js';
 import { applyPatch, asPatch, parsePointer } from './jsonpatch.js';
 import { isLogicalName, isMacAddress } from './names.js';
@@ -45,12 +45,6 @@ function checkAddress(v: unknown): string | null {
   if (v === null) return null;
   if (typeof v !== 'string' || !isMacAddress(v)) throw invalid(`Expected a MAC address but received ${String(v)}.`, 'address');
   return v.toLowerCase();
-}
-
-function checkObject(field: string, v: unknown): Record<string, unknown> {
-  if (v === null) return {};
-  if (typeof v !== 'object' || Array.isArray(v)) throw invalid(`${field}: must be a JSON object`, field);
-  return v as Record<string, unknown>;
 }
 
 /** Ironic takes a boolean or its string forms here. */
@@ -150,10 +144,10 @@ export function registerPortgroupRoutes(app: FastifyInstance, ctx: HttpContext):
         name: checkName(body.name, 'Cannot create portgroup with invalid name'),
         node_uuid: node.uuid,
         address: body.address === undefined ? null : checkAddress(body.address),
-        extra: body.extra === undefined ? {} : checkObject('extra', body.extra),
+        extra: dictField('extra', body.extra),
         internal_info: {},
         mode: body.mode === undefined ? DEFAULT_MODE : checkMode(body.mode),
-        properties: body.properties === undefined ? {} : checkObject('properties', body.properties),
+        properties: dictField('properties', body.properties),
         standalone_ports_supported: body.standalone_ports_supported === undefined ? true : checkBool(body.standalone_ports_supported),
         created_at: now(),
         updated_at: null,
@@ -187,8 +181,8 @@ export function registerPortgroupRoutes(app: FastifyInstance, ctx: HttpContext):
       const change: PortgroupChange = {};
       if (after.name !== current.name) change.name = checkName(after.name, `Portgroup ${ident}: Cannot change name to invalid name`);
       if (after.address !== current.address) change.address = after.address === undefined ? null : checkAddress(after.address);
-      if (JSON.stringify(after.extra) !== JSON.stringify(current.extra)) change.extra = after.extra === undefined ? {} : checkObject('extra', after.extra);
-      if (JSON.stringify(after.properties) !== JSON.stringify(current.properties)) change.properties = after.properties === undefined ? {} : checkObject('properties', after.properties);
+      if (JSON.stringify(after.extra) !== JSON.stringify(current.extra)) change.extra = dictField('extra', after.extra);
+      if (JSON.stringify(after.properties) !== JSON.stringify(current.properties)) change.properties = dictField('properties', after.properties);
       if (after.mode !== current.mode) change.mode = checkMode(after.mode);
       if (after.standalone_ports_supported !== current.standalone_ports_supported) {
         change.standalone_ports_supported = after.standalone_ports_supported === undefined ? true : checkBool(after.standalone_ports_supported);
