@@ -18,7 +18,7 @@ import { applyPatch, asPatch, parsePointer } from './jsonpatch.js';
 import { isLogicalName, isMacAddress } from './names.js';
 import { FALSE_STRINGS, TRUE_STRINGS } from './port-fields.js';
 import { parseFields, portgroupDetail, portgroupView } from './repr.js';
-import { checkQuery, refuseBelow, requireVersion } from './version.js';
+import { checkQuery, refuseBelow, refuseLaterField, requireVersion } from './version.js';
 import { findEntry } from './versions-table.js';
 
 const SORT_KEYS = ['uuid', 'name', 'address', 'mode', 'created_at', 'updated_at'] as const;
@@ -81,12 +81,6 @@ function checkUnlocked(node: { uuid: string; reservation: string | null }): void
   if (node.reservation) throw nodeLocked(node.uuid, node.reservation);
 }
 
-/** A portgroup field of a later version than the request's, given a value: 406, as Ironic refuses it. */
-function refuseLaterField(req: FastifyRequest, field: string, value: unknown): void {
-  const e = findEntry('field', 'portgroup', field);
-  if (e && value !== null && value !== undefined) refuseBelow(req, e, `The portgroup field ${field}`);
-}
-
 export function registerPortgroupRoutes(app: FastifyInstance, ctx: HttpContext): void {
   const store = ctx.engine.store;
   const nodes = ctx.engine.nodes;
@@ -134,7 +128,7 @@ export function registerPortgroupRoutes(app: FastifyInstance, ctx: HttpContext):
     const body = objectBody(req);
     const unknown = Object.keys(body).filter((k) => !WRITABLE.includes(k));
     if (unknown.length) throw invalid(`Schema error for portgroup: Additional properties are not allowed (${unknown.map((k) => `'${k}'`).join(', ')} ${unknown.length > 1 ? 'were' : 'was'} unexpected)`, unknown[0]);
-    for (const [k, value] of Object.entries(body)) refuseLaterField(req, k, value);
+    for (const [k, value] of Object.entries(body)) refuseLaterField(req, 'portgroup', k, value);
     if (body.node_uuid === undefined) throw invalid("Schema error for portgroup: 'node_uuid' is a required property", 'node_uuid');
     if (body.uuid !== undefined && body.uuid !== null && (typeof body.uuid !== 'string' || !isUuid(body.uuid))) throw invalid(`Expected UUID for uuid: ${String(body.uuid)}`, 'uuid');
     const pg = await store.transaction(async (tx) => {
