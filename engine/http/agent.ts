@@ -7,6 +7,7 @@ import type { AgentHeartbeat } from '../../contract/types.js';
 import { EngineError } from '../errors.js';
 import { SECRET_NAME } from '../drivers/registry.js';
 import { identParam, objectBody, param, type HttpContext } from './context.js';
+import { isMacAddress } from './names.js';
 import { agentSchemas } from './openapi-shapes.js';
 import { sendError } from './errors.js';
 import { agentCounters } from './metrics.js';
@@ -15,8 +16,6 @@ import type { NodeRecord } from '../../contract/generated/node-record.js';
 import type { ContinueInspection } from '../generated/continue-inspection.js';
 import { assertValid } from '../validation.js';
 
-/** A MAC address, as Ironic's get_valid_mac_addresses keeps only valid ones. */
-const MAC = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i;
 
 /** instance_info without anything secret-looking: the ramdisk runs on an untrusted network. */
 function publicInstanceInfo(info: Record<string, unknown>): Record<string, unknown> {
@@ -60,7 +59,7 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: HttpContext, look
   app.post('/v1/continue_inspection', { schema: { summary: "A ramdisk's inventory for in-band inspection (no authentication; rate-limited as lookup)", tags } }, async (req, reply) => {
     if (limited(req, reply)) return reply;
     const data = assertValid<ContinueInspection>('continue-inspection.schema.json', req.body ?? {});
-    const addresses = data.inventory.interfaces.map((i) => i.mac_address).filter((m) => MAC.test(m));
+    const addresses = data.inventory.interfaces.map((i) => i.mac_address).filter((m) => isMacAddress(m));
     const nodeUuid = param(req, 'node_uuid') || undefined;
     if (!addresses.length && !nodeUuid) throw new EngineError('InvalidParameter', 'No lookup information provided', 'inventory');
     const found = await manager.continueInspection({ addresses, node_uuid: nodeUuid }, data);

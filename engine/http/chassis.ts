@@ -8,7 +8,7 @@ import { EngineError } from '../errors.js';
 import { isUuid, newUuid } from '../ids.js';
 import { now } from '../store/store.js';
 import type { ChassisChange, ChassisFilter } from '../store/chassis.js';
-import { baseUrl, boolParam, identParam, objectBody, param, type HttpContext } from './context.js';
+import { baseUrl, boolParam, dictField, identParam, objectBody, param, type HttpContext } from './context.js';
 import { nextLink, pageParams } from './list.js';
 import { applyPatch, asPatch, parsePointer } from './jsonpatch.js';
 import { chassisDetail, chassisView, parseFields } from './repr.js';
@@ -32,12 +32,6 @@ function checkDescription(v: unknown): string | null {
   if (v === null) return null;
   if (typeof v !== 'string' || v.length > 255) throw invalid('description: must be a string of at most 255 characters or null', 'description');
   return v;
-}
-
-function checkExtra(v: unknown): Record<string, unknown> {
-  if (v === null) return {};
-  if (typeof v !== 'object' || Array.isArray(v)) throw invalid('extra: must be a JSON object', 'extra');
-  return v as Record<string, unknown>;
 }
 
 export function registerChassisRoutes(app: FastifyInstance, ctx: HttpContext): void {
@@ -74,7 +68,7 @@ export function registerChassisRoutes(app: FastifyInstance, ctx: HttpContext): v
     const chassis: ChassisRecord = {
       uuid: typeof body.uuid === 'string' ? body.uuid.toLowerCase() : newUuid(),
       description: body.description === undefined ? null : checkDescription(body.description),
-      extra: body.extra === undefined ? {} : checkExtra(body.extra),
+      extra: dictField('extra', body.extra),
       created_at: now(),
       updated_at: null,
     };
@@ -98,7 +92,7 @@ export function registerChassisRoutes(app: FastifyInstance, ctx: HttpContext): v
       if (after.uuid !== current.uuid) throw invalid('Cannot overwrite UUID for an existing Chassis.', 'uuid');
       const change: ChassisChange = {
         description: after.description === undefined ? null : checkDescription(after.description),
-        extra: after.extra === undefined ? {} : checkExtra(after.extra),
+        extra: dictField('extra', after.extra),
       };
       return tx.updateChassis(uuid, change);
     });

@@ -32,6 +32,13 @@ export function boolParam(req: FastifyRequest, name: string): boolean | undefine
   throw new EngineError('InvalidParameter', `${name}: "${v}" is not a boolean`, name);
 }
 
+/** A JSON-object field of a body (extra, properties): absent or null is {}, anything but an object a 400. */
+export function dictField(field: string, v: unknown): Record<string, unknown> {
+  if (v === undefined || v === null) return {};
+  if (typeof v !== 'object' || Array.isArray(v)) throw new EngineError('InvalidParameter', `${field}: must be a JSON object`, field);
+  return v as Record<string, unknown>;
+}
+
 /** The request body as an object, or a 400 saying one is expected. */
 export function objectBody(req: FastifyRequest): Record<string, unknown> {
   const b = req.body;

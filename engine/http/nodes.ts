@@ -9,10 +9,11 @@ import { SECRET_MASK } from '../drivers/registry.js';
 import { isUuid } from '../ids.js';
 import { baseUrl, boolParam, identParam, objectBody, param, type HttpContext } from './context.js';
 import { nextLink, pageParams } from './list.js';
+import { isLogicalName } from './names.js';
 import { applyPatch, asPatch, parsePointer } from './jsonpatch.js';
 import { NOOP_INTERFACES, OWN_KINDS, NODE_LIST_FIELDS, nodeDetail, nodeView, parseFields, type OwnKind } from './repr.js';
 import { LATER_CREATABLE, LATER_WRITABLE, laterField, laterFilters } from './node-fields.js';
-import { checkQuery, refuseBelow, requireVersion, versionHas } from './version.js';
+import { checkQuery, refuseBelow, refuseLaterField, requireVersion, versionHas } from './version.js';
 import { fieldsAt, findEntry } from './versions-table.js';
 import { nodeSchemas } from './openapi-shapes.js';
 import { NodeJsonCache } from './node-json.js';
@@ -45,19 +46,12 @@ function checkNoopInterface(field: string, v: unknown): void {
   if (v !== null && v !== value) throw invalid(`${field}: "${String(v)}" is not enabled; ironplan nodes have no ${field.replace('_interface', '')} interface (only "${value}")`, field);
 }
 
-/** A node field of a later version than the request's, given a value: 406, as Ironic refuses it. */
-function refuseLaterField(req: Req, field: string, value: unknown): void {
-  const e = findEntry('field', 'node', field);
-  if (e && value !== null && value !== undefined) refuseBelow(req, e, `The node field ${field}`);
-}
-
 /** Ironic's name rule of the version: hostname-safe names before 1.10, RFC 3986 unreserved characters since. */
 const HOSTNAME_SAFE = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9\-_]{0,62}[a-z0-9])*\.?$/;
-const UNRESERVED = /^[A-Za-z0-9._~-]+$/;
 function checkName(req: Req, name: string | null, message: string): void {
   if (name === null) return;
   requireVersion(req, 'behaviour', 'node', 'names', 'Node names');
-  const ok = versionHas(req, 'behaviour', 'node', 'rfc3986-names') ? UNRESERVED.test(name) : HOSTNAME_SAFE.test(name);
+  const ok = versionHas(req, 'behaviour', 'node', 'rfc3986-names') ? isLogicalName(name) : HOSTNAME_SAFE.test(name);
   if (!ok || name.length > 255 || isUuid(name)) throw invalid(`${message} '${name}'`, 'name');
 }
 
@@ -85,7 +79,7 @@ function interfacesFrom(body: Record<string, unknown>): InterfaceNames | undefin
 function createInput(body: Record<string, unknown>, req: Req): NodeCreate {
   const fields = fieldsAt('node', req.apiVersion);
   for (const key of Object.keys(body)) {
-    refuseLaterField(req, key, body[key]);
+    refuseLaterField(req, 'node', key, body[key]);
     if (LATER_WRITABLE.has(key) && !LATER_CREATABLE.has(key)) throw invalid(`${key}: can not be set on create`, key);
     if (key === 'uuid' || key === 'traits' || WRITABLE.has(key)) continue;
     // The rescue interface follows the deploy interface (repr.ts): a client may only leave it unset.

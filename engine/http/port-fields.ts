@@ -4,13 +4,12 @@
 import type { FastifyRequest } from 'fastify';
 import type { LocalLinkConnection } from '../../contract/generated/port-record.js';
 import { EngineError } from '../errors.js';
-import { isLogicalName } from './names.js';
+import { isLogicalName, isMacAddress } from './names.js';
 import { requireVersion } from './version.js';
 
 const invalid = (message: string, field: string) => new EngineError('InvalidParameter', message, field);
 
 const LINK_KEYS = ['switch_id', 'port_id', 'switch_info', 'hostname', 'network_type'] as const;
-const MAC = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i;
 const DATAPATH_ID = /^[0-9a-f]{16}$/i;
 
 /**
@@ -35,18 +34,22 @@ export function checkLocalLink(req: FastifyRequest, v: unknown): LocalLinkConnec
   const shaped = !Object.keys(link).length || (has('switch_id') && has('port_id')) || (has('port_id') && has('hostname')) || link.network_type === 'unmanaged';
   if (!shaped) throw schemaError('it needs switch_id and port_id, or port_id and hostname (a Smart NIC), or network_type "unmanaged"');
   if (typeof link.switch_id === 'string') {
-    if (!MAC.test(link.switch_id) && !DATAPATH_ID.test(link.switch_id)) throw invalid(`Expected a MAC address or OpenFlow datapath ID but received ${link.switch_id}.`, 'local_link_connection');
+    if (!isMacAddress(link.switch_id) && !DATAPATH_ID.test(link.switch_id)) throw invalid(`Expected a MAC address or OpenFlow datapath ID but received ${link.switch_id}.`, 'local_link_connection');
     link.switch_id = link.switch_id.toLowerCase();
   }
   return link as LocalLinkConnection;
 }
 
+/** The strings Ironic's boolean fields take (oslo strutils.bool_from_string, strict). */
+export const TRUE_STRINGS: readonly string[] = ['true', '1', 'yes', 'on', 't', 'y'];
+export const FALSE_STRINGS: readonly string[] = ['false', '0', 'no', 'off', 'f', 'n'];
+
 /** Ironic's args.boolean: a JSON boolean or one of its boolean strings. */
 export function checkBoolean(field: string, v: unknown): boolean {
   if (typeof v === 'boolean') return v;
   const s = typeof v === 'string' ? v.toLowerCase() : undefined;
-  if (s && ['true', '1', 'yes', 'on', 't', 'y'].includes(s)) return true;
-  if (s && ['false', '0', 'no', 'off', 'f', 'n'].includes(s)) return false;
+  if (s && TRUE_STRINGS.includes(s)) return true;
+  if (s && FALSE_STRINGS.includes(s)) return false;
   throw invalid(`Invalid boolean value for ${field}: ${JSON.stringify(v)}`, field);
 }
 

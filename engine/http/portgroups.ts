@@ -12,11 +12,13 @@ import { EngineError, nodeLocked } from '../errors.js';
 import { isUuid, newUuid } from '../ids.js';
 import { now, type TxStore } from '../store/store.js';
 import type { PortgroupChange, PortgroupFilter } from '../store/portgroups.js';
-import { baseUrl, boolParam, identParam, objectBody, param, type HttpContext } from './context.js';
+import { baseUrl, boolParam, dictField, identParam, objectBody, param, type HttpContext } from './context.js';
 import { nextLink, pageParams } from './list.js';
 import { applyPatch, asPatch, parsePointer } from './jsonpatch.js';
+import { isLogicalName, isMacAddress } from './names.js';
+import { FALSE_STRINGS, TRUE_STRINGS } from './port-fields.js';
 import { parseFields, portgroupDetail, portgroupView } from './repr.js';
-import { checkQuery, refuseBelow, requireVersion } from './version.js';
+import { checkQuery, refuseBelow, refuseLaterField, requireVersion } from './version.js';
 import { findEntry } from './versions-table.js';
 
 const SORT_KEYS = ['uuid', 'name', 'address', 'mode', 'created_at', 'updated_at'] as const;
@@ -27,11 +29,6 @@ const WRITABLE = [...PATCHABLE, 'uuid'];
 const DEFAULT_MODE = 'active-backup';
 /** A node may change port groups only in these states, or in maintenance (Ironic's update_portgroup). */
 const REASSIGN_STATES = ['enroll', 'inspecting', 'inspect wait', 'manageable'];
-const MAC = /^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/;
-/** Ironic's logical names (RFC 3986 unreserved characters): port groups began after 1.10. */
-const NAME = /^[A-Za-z0-9._~-]{1,255}$/;
-const TRUE = ['true', '1', 'yes', 'on', 't', 'y'];
-const FALSE = ['false', '0', 'no', 'off', 'f', 'n'];
 
 const invalid = (message: string, field?: string) => new EngineError('InvalidParameter', message, field);
 
@@ -40,29 +37,23 @@ const gate = (req: FastifyRequest) => requireVersion(req, 'endpoint', 'v1', '/v1
 
 /** The group of the URL: a UUID or a logical name (Ironic: 400 for anything else). */
 function portgroupIdent(raw: string): string {
-  if (!isUuid(raw) && !NAME.test(raw)) throw invalid(`Expected a logical name or UUID but received ${raw}.`, 'portgroup');
+  if (!isUuid(raw) && !isLogicalName(raw)) throw invalid(`Expected a logical name or UUID but received ${raw}.`, 'portgroup');
   return raw;
 }
 
 function checkAddress(v: unknown): string | null {
   if (v === null) return null;
-  if (typeof v !== 'string' || !MAC.test(v)) throw invalid(`Expected a MAC address but received ${String(v)}.`, 'address');
+  if (typeof v !== 'string' || !isMacAddress(v)) throw invalid(`Expected a MAC address but received ${String(v)}.`, 'address');
   return v.toLowerCase();
-}
-
-function checkObject(field: string, v: unknown): Record<string, unknown> {
-  if (v === null) return {};
-  if (typeof v !== 'object' || Array.isArray(v)) throw invalid(`${field}: must be a JSON object`, field);
-  return v as Record<string, unknown>;
 }
 
 /** Ironic takes a boolean or its string forms here. */
 function checkBool(v: unknown): boolean {
   if (v === null) return true;
   if (typeof v === 'boolean') return v;
-  if (typeof v === 'string' && TRUE.includes(v.toLowerCase())) return true;
-  if (typeof v === 'string' && FALSE.includes(v.toLowerCase())) return false;
-  throw invalid(`standalone_ports_supported: Unrecognized value '${String(v)}', acceptable values are: ${[...TRUE, ...FALSE].join(', ')}`, 'standalone_ports_supported');
+  if (typeof v === 'string' && TRUE_STRINGS.includes(v.toLowerCase())) return true;
+  if (typeof v === 'string' && FALSE_STRINGS.includes(v.toLowerCase())) return false;
+  throw invalid(`standalone_ports_supported: Unrecognized value '${String(v)}', acceptable values are: ${[...TRUE_STRINGS, ...FALSE_STRINGS].join(', ')}`, 'standalone_ports_supported');
 }
 
 function checkMode(v: unknown): string {
@@ -73,7 +64,7 @@ function checkMode(v: unknown): string {
 
 function checkName(v: unknown, message: string): string | null {
   if (v === null || v === undefined) return null;
-  if (typeof v !== 'string' || !NAME.test(v)) throw invalid(`${message} '${String(v)}'`, 'name');
+  if (typeof v !== 'string' || !isLogicalName(v)) throw invalid(`${message} '${String(v)}'`, 'name');
   return v;
 }
 
@@ -88,12 +79,6 @@ async function bodyNode(tx: TxStore, v: unknown): Promise<NodeRecord> {
 /** The node's lock, as the conductor would take it: a group of a node a manager holds is not changed. */
 function checkUnlocked(node: { uuid: string; reservation: string | null }): void {
   if (node.reservation) throw nodeLocked(node.uuid, node.reservation);
-}
-
-/** A portgroup field of a later version than the request's, given a value: 406, as Ironic refuses it. */
-function refuseLaterField(req: FastifyRequest, field: string, value: unknown): void {
-  const e = findEntry('field', 'portgroup', field);
-  if (e && value !== null && value !== undefined) refuseBelow(req, e, `The portgroup field ${field}`);
 }
 
 export function registerPortgroupRoutes(app: FastifyInstance, ctx: HttpContext): void {
@@ -143,7 +128,7 @@ export function registerPortgroupRoutes(app: FastifyInstance, ctx: HttpContext):
     const body = objectBody(req);
     const unknown = Object.keys(body).filter((k) => !WRITABLE.includes(k));
     if (unknown.length) throw invalid(`Schema error for portgroup: Additional properties are not allowed (${unknown.map((k) => `'${k}'`).join(', ')} ${unknown.length > 1 ? 'were' : 'was'} unexpected)`, unknown[0]);
-    for (const [k, value] of Object.entries(body)) refuseLaterField(req, k, value);
+    for (const [k, value] of Object.entries(body)) refuseLaterField(req, 'portgroup', k, value);
     if (body.node_uuid === undefined) throw invalid("Schema error for portgroup: 'node_uuid' is a required property", 'node_uuid');
     if (body.uuid !== undefined && body.uuid !== null && (typeof body.uuid !== 'string' || !isUuid(body.uuid))) throw invalid(`Expected UUID for uuid: ${String(body.uuid)}`, 'uuid');
     const pg = await store.transaction(async (tx) => {
@@ -153,10 +138,10 @@ export function registerPortgroupRoutes(app: FastifyInstance, ctx: HttpContext):
         name: checkName(body.name, 'Cannot create portgroup with invalid name'),
         node_uuid: node.uuid,
         address: body.address === undefined ? null : checkAddress(body.address),
-        extra: body.extra === undefined ? {} : checkObject('extra', body.extra),
+        extra: dictField('extra', body.extra),
         internal_info: {},
         mode: body.mode === undefined ? DEFAULT_MODE : checkMode(body.mode),
-        properties: body.properties === undefined ? {} : checkObject('properties', body.properties),
+        properties: dictField('properties', body.properties),
         standalone_ports_supported: body.standalone_ports_supported === undefined ? true : checkBool(body.standalone_ports_supported),
         created_at: now(),
         updated_at: null,
@@ -190,8 +175,8 @@ export function registerPortgroupRoutes(app: FastifyInstance, ctx: HttpContext):
       const change: PortgroupChange = {};
       if (after.name !== current.name) change.name = checkName(after.name, `Portgroup ${ident}: Cannot change name to invalid name`);
       if (after.address !== current.address) change.address = after.address === undefined ? null : checkAddress(after.address);
-      if (JSON.stringify(after.extra) !== JSON.stringify(current.extra)) change.extra = after.extra === undefined ? {} : checkObject('extra', after.extra);
-      if (JSON.stringify(after.properties) !== JSON.stringify(current.properties)) change.properties = after.properties === undefined ? {} : checkObject('properties', after.properties);
+      if (JSON.stringify(after.extra) !== JSON.stringify(current.extra)) change.extra = dictField('extra', after.extra);
+      if (JSON.stringify(after.properties) !== JSON.stringify(current.properties)) change.properties = dictField('properties', after.properties);
       if (after.mode !== current.mode) change.mode = checkMode(after.mode);
       if (after.standalone_ports_supported !== current.standalone_ports_supported) {
         change.standalone_ports_supported = after.standalone_ports_supported === undefined ? true : checkBool(after.standalone_ports_supported);

@@ -69,6 +69,12 @@ export function requireVersion<K extends Kind, O extends OfKind<K>>(req: Pick<Fa
   refuseBelow(req, findEntry(kind, of, name as string)!, what);
 }
 
+/** A field of a later version than the request's, given a value (not null): 406, as Ironic refuses it. */
+export function refuseLaterField(req: Pick<FastifyRequest, 'apiVersion' | 'method'>, of: OfKind<'field'>, field: string, value: unknown): void {
+  const e = findEntry('field', of, field);
+  if (e && value !== null && value !== undefined) refuseBelow(req, e, `The ${of} field ${field}`);
+}
+
 /** Refuses the query parameters the request's version does not have (Ironic: 406, or 400 for ?detail). */
 export function checkQuery(req: FastifyRequest, collection: OfKind<'query'>): void {
   for (const [name, value] of Object.entries((req.query as Record<string, unknown> | undefined) ?? {})) {

@@ -6,15 +6,15 @@ import { EngineError } from '../errors.js';
 import { isUuid } from '../ids.js';
 import { vifsOf } from '../conductor/vifs.js';
 import { identParam, objectBody, type HttpContext } from './context.js';
+import { isLogicalName } from './names.js';
 import { requireVersion, versionHas } from './version.js';
 
-/** Ironic's args.uuid_or_name: a UUID or a logical name (RFC 3986 unreserved characters). */
-const NAME = /^[A-Za-z0-9._~-]{1,255}$/;
 const invalid = (message: string, field?: string) => new EngineError('InvalidParameter', message, field);
 
+/** Ironic's args.uuid_or_name: a UUID or a logical name. */
 function vifIdent(v: unknown, what: string): string {
   if (typeof v !== 'string') throw invalid(`Schema error for ${what}: ${JSON.stringify(v)} is not of type 'string'`, 'id');
-  if (!isUuid(v) && !NAME.test(v)) throw invalid(`Expected a logical name or UUID but received ${v}.`, 'id');
+  if (!isUuid(v) && !isLogicalName(v)) throw invalid(`Expected a logical name or UUID but received ${v}.`, 'id');
   return v;
 }
 

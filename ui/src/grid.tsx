@@ -8,9 +8,12 @@ import { MAINT_COLOUR, POWER_COLOUR, STATE_COLOUR } from './states.js';
 
 export type ColourBy = 'provision' | 'power' | 'health';
 
+/** A node's health as the overview's bar and the grid both show it: a fault outranks maintenance. */
+export const healthOf = (n: FleetNode): keyof typeof MAINT_COLOUR => (n.fault ? 'fault' : n.maintenance ? 'maintenance' : 'ok');
+
 export function colourOf(n: FleetNode, by: ColourBy): string {
   if (by === 'power') return POWER_COLOUR[n.power_state ?? 'none'] ?? POWER_COLOUR.none!;
-  if (by === 'health') return n.fault ? MAINT_COLOUR.fault : n.maintenance ? MAINT_COLOUR.maintenance : MAINT_COLOUR.ok;
+  if (by === 'health') return MAINT_COLOUR[healthOf(n)];
   return STATE_COLOUR[n.provision_state] ?? '#000';
 }
 

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Conductor } from '../../engine/generated/conductor.js';
 import { api } from './api.js';
 import { fleet, type FleetNode } from './fleet.js';
-import { Grid, type ColourBy } from './grid.js';
+import { Grid, healthOf, type ColourBy } from './grid.js';
 import { MAINT_COLOUR, POWER_COLOUR, PROVISION_STATES, STATE_COLOUR } from './states.js';
 
 /** Re-renders the caller on every fleet change (at most once a frame). */
@@ -83,7 +83,6 @@ function Conductors() {
 
 const stateOf = (n: FleetNode) => n.provision_state;
 const powerOf = (n: FleetNode) => n.power_state ?? 'none';
-const healthOf = (n: FleetNode) => (n.fault ? 'fault' : n.maintenance ? 'maintenance' : 'ok');
 
 export function Overview() {
   useFleet();
