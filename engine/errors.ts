@@ -52,6 +52,9 @@ export const notFound = (what: string, ident: string) => new EngineError('NotFou
 export const nodeLocked = (ident: string, holder: string) =>
   new EngineError('NodeLocked', `Node ${ident} is locked by host ${holder}, please retry after the current operation is completed.`);
 
+/** A 400 whose message is already whole (it names the field in its own words), with the field it concerns. */
+export const invalid = (message: string, field?: string) => new EngineError('InvalidParameter', message, field);
+
 export const invalidParameter = (field: string, reason: string) =>
   new EngineError('InvalidParameter', `${field}: ${reason}`, field);
 

@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AllocationRecord } from '../generated/allocation-record.js';
 import type { AllocationCreate } from '../generated/allocation-create.js';
-import { EngineError, notFound } from '../errors.js';
+import { notFound, invalid } from '../errors.js';
 import { assertValid } from '../validation.js';
 import { now } from '../store/store.js';
 import * as rows from '../store/allocations.js';
@@ -19,7 +19,6 @@ import { isLogicalName } from './names.js';
 const SORT_KEYS = ['uuid', 'name', 'state', 'resource_class', 'owner', 'node_uuid', 'created_at', 'updated_at'] as const;
 const PATCHABLE = ['name', 'extra'];
 
-const invalid = (message: string, field?: string) => new EngineError('InvalidParameter', message, field);
 
 export function allocationDetail(a: AllocationRecord, v: number, base: string): Record<string, unknown> {
   // The record's fields are Ironic's, in its order.

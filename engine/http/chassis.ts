@@ -4,7 +4,7 @@
 // by nodes.ts (/v1/chassis/{uuid}/nodes).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ChassisRecord } from '../generated/chassis-record.js';
-import { EngineError } from '../errors.js';
+import { invalid } from '../errors.js';
 import { isUuid, newUuid } from '../ids.js';
 import { now } from '../store/store.js';
 import type { ChassisChange, ChassisFilter } from '../store/chassis.js';
@@ -19,7 +19,6 @@ const SORT_KEYS = ['uuid', 'description', 'created_at', 'updated_at'] as const;
 /** What a client may give on create and change by PATCH (Ironic's CHASSIS_SCHEMA). */
 const WRITABLE = ['uuid', 'extra', 'description'];
 
-const invalid = (message: string, field?: string) => new EngineError('InvalidParameter', message, field);
 
 /** The chassis of the URL: chassis are named by UUID only (Ironic answers 400 otherwise). */
 function chassisParam(req: FastifyRequest): string {

@@ -4,7 +4,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { DeployTemplateCreate, DeployStep } from '../generated/deploy-template-create.js';
 import type { DeployTemplateRecord } from '../generated/deploy-template-record.js';
-import { EngineError } from '../errors.js';
+import { invalid } from '../errors.js';
 import { newUuid } from '../ids.js';
 import { assertValid } from '../validation.js';
 import { now } from '../store/store.js';
@@ -20,7 +20,6 @@ const PATCHABLE = ['name', 'steps', 'extra'];
 const LIST_FIELDS = ['uuid', 'name', 'links'];
 const SECRET = /password|secret|token/i;
 
-const invalid = (message: string, field?: string) => new EngineError('InvalidParameter', message, field);
 
 /** Step arguments named like secrets are masked, as Ironic masks them. */
 const masked = (args: Record<string, unknown>) => Object.fromEntries(Object.entries(args).map(([k, v]) => [k, SECRET.test(k) ? '******' : v]));

@@ -8,7 +8,7 @@ import type { NodeRecord } from '../../contract/generated/node-record.js';
 import type { NodeView } from '../node-view.js';
 import { STABLE_STATES, type UserVerb } from '../states.js';
 import { BOOT_DEVICES, type BootDevice, type CleanStep } from '../../contract/types.js';
-import { EngineError } from '../errors.js';
+import { EngineError, invalid } from '../errors.js';
 import { validator } from '../validation.js';
 import { baseUrl, identParam, objectBody, param, type HttpContext } from './context.js';
 import { nodeStates, rescueInterface } from './repr.js';
@@ -18,7 +18,6 @@ import { nodeSchemas } from './openapi-shapes.js';
 import { registerNodeManagementRoutes } from './node-management.js';
 import { registerLaterNodeRoutes } from './node-later.js';
 
-const invalid = (message: string, field?: string) => new EngineError('InvalidParameter', message, field);
 
 /** Ironic's provision targets and the verb each means here (the version of each is in the versions table). */
 const PROVISION_TARGETS: Record<string, UserVerb> = {

@@ -5,10 +5,9 @@
 import type { FastifyRequest } from 'fastify';
 import type { NodeUpdate } from '../conductor.js';
 import type { NodeFilter } from '../store/store.js';
-import { EngineError } from '../errors.js';
+import { invalid } from '../errors.js';
 import { boolParam, param } from './context.js';
 
-const invalid = (message: string, field: string) => new EngineError('InvalidParameter', message, field);
 
 function text(field: string, v: unknown, max: number): string | null {
   if (v === null) return null;

@@ -4,7 +4,7 @@ import type { NodeRecord } from '../../contract/generated/node-record.js';
 import type { InterfaceNames } from '../generated/node-spec.js';
 import type { NodeCreate, NodeUpdate } from '../conductor.js';
 import type { NodeFilter } from '../store/store.js';
-import { EngineError } from '../errors.js';
+import { EngineError, invalid } from '../errors.js';
 import { SECRET_MASK } from '../drivers/registry.js';
 import { isUuid } from '../ids.js';
 import { baseUrl, boolParam, identParam, objectBody, param, type HttpContext } from './context.js';
@@ -28,7 +28,6 @@ const WRITABLE = new Set<string>([
 ]);
 type Req = Pick<FastifyRequest, 'apiVersion' | 'method'>;
 
-const invalid = (message: string, field?: string) => new EngineError('InvalidParameter', message, field);
 
 function checkDict(field: string, v: unknown): Record<string, unknown> {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw invalid(`${field}: must be a JSON object`, field);

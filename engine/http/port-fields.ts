@@ -3,11 +3,10 @@
 // (LOCAL_LINK_CONN_SCHEMA, local_link_normalize) and port.py (a Smart NIC needs port_id and hostname).
 import type { FastifyRequest } from 'fastify';
 import type { LocalLinkConnection } from '../../contract/generated/port-record.js';
-import { EngineError } from '../errors.js';
+import { invalid } from '../errors.js';
 import { isLogicalName, isMacAddress } from './names.js';
 import { requireVersion } from './version.js';
 
-const invalid = (message: string, field: string) => new EngineError('InvalidParameter', message, field);
 
 const LINK_KEYS = ['switch_id', 'port_id', 'switch_info', 'hostname', 'network_type'] as const;
 const DATAPATH_ID = /^[0-9a-f]{16}$/i;

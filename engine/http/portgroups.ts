@@ -8,7 +8,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { NodeRecord } from '../../contract/generated/node-record.js';
 import type { PortgroupRecord } from '../generated/portgroup-record.js';
-import { EngineError, nodeLocked } from '../errors.js';
+import { EngineError, nodeLocked, invalid } from '../errors.js';
 import { isUuid, newUuid } from '../ids.js';
 import { now, type TxStore } from '../store/store.js';
 import type { PortgroupChange, PortgroupFilter } from '../store/portgroups.js';
@@ -30,7 +30,6 @@ const DEFAULT_MODE = 'active-backup';
 /** A node may change port groups only in these states, or in maintenance (Ironic's update_portgroup). */
 const REASSIGN_STATES = ['enroll', 'inspecting', 'inspect wait', 'manageable'];
 
-const invalid = (message: string, field?: string) => new EngineError('InvalidParameter', message, field);
 
 /** Every port group route: 404 before 1.23, as Ironic answers. */
 const gate = (req: FastifyRequest) => requireVersion(req, 'endpoint', 'v1', '/v1/portgroups', 'Port groups');

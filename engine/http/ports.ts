@@ -1,7 +1,7 @@
 // Ironic v1 ports: a node's NICs, by MAC address (what the agent's lookup and PXE go by).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { PortRecord } from '../../contract/generated/port-record.js';
-import { EngineError } from '../errors.js';
+import { EngineError, invalid } from '../errors.js';
 import { baseUrl, boolParam, identParam, objectBody, param, type HttpContext } from './context.js';
 import { nextLink, pageParams } from './list.js';
 import { applyPatch, asPatch, parsePointer } from './jsonpatch.js';
@@ -20,7 +20,6 @@ const WRITABLE = new Set(['address', 'node_uuid', 'pxe_enabled', 'extra', 'portg
 /** Ironic port fields ironplan does not model: accepted only empty. */
 const EMPTY_ONLY: Record<string, unknown> = { physical_network: null };
 
-const invalid = (message: string, field?: string) => new EngineError('InvalidParameter', message, field);
 
 function checkEmptyOnly(field: string, v: unknown): void {
   const empty = EMPTY_ONLY[field];

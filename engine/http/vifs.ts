@@ -2,14 +2,13 @@
 // Attach and detach go to the node's manager (they hold its lock, as Ironic's conductor does); the list
 // is read from the ports' and port groups' records (engine/conductor/vifs.ts says what is recorded).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { EngineError } from '../errors.js';
+import { invalid } from '../errors.js';
 import { isUuid } from '../ids.js';
 import { vifsOf } from '../conductor/vifs.js';
 import { identParam, objectBody, type HttpContext } from './context.js';
 import { isLogicalName } from './names.js';
 import { requireVersion, versionHas } from './version.js';
 
-const invalid = (message: string, field?: string) => new EngineError('InvalidParameter', message, field);
 
 /** Ironic's args.uuid_or_name: a UUID or a logical name. */
 function vifIdent(v: unknown, what: string): string {

@@ -3,7 +3,7 @@
 // and deleted through the node's manager, which holds the node's lock and needs it powered off
 // (engine/conductor/volume.ts). The storage interface is noop: ironplan records them, nothing attaches.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { EngineError } from '../errors.js';
+import { EngineError, invalid } from '../errors.js';
 import { isUuid, newUuid } from '../ids.js';
 import { assertValid } from '../validation.js';
 import { now } from '../store/store.js';
@@ -40,7 +40,6 @@ const KINDS = {
   },
 } as const;
 
-const invalid = (message: string, field?: string) => new EngineError('InvalidParameter', message, field);
 
 function detail(kind: Kind, rec: rows.VolumeRecords[Kind], v: number, base: string): Record<string, unknown> {
   return atVersion({ ...rec, links: links(base, `volume/${KINDS[kind].path}/${rec.uuid}`) }, KINDS[kind].field, v);
