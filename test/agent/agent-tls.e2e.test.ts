@@ -3,7 +3,7 @@
 // baked in, booted directly in QEMU. Given the right CA on its command line (ipa-api-ca=, over the baked-in
 // one) the agent looks itself up, streams the image from the https boot route and the node goes active; with
 // only the baked-in CA, which did not sign the server's certificate, it refuses the server and says why.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
@@ -17,7 +17,7 @@ import { deployKernelArgs } from '../../drivers/ipxe/scripts.js';
 import { tlsFetch } from '../../engine/secrets/tls.js';
 import { freeTcpPort } from '../../lab/ports.js';
 import { createDisk, destroyVm, powerOn, setBootDevice, waitForConsole, writeVmConfig, type VmLab } from '../../lab/vm.js';
-import { bin } from '../engine/serve-process.js';
+import { startServe, type Served } from '../engine/serve-process.js';
 import { issueServer, makeCa } from './agent-tls-pki.js';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -27,7 +27,7 @@ describe('deploy agent over HTTPS in QEMU', () => {
   const cacheDir = process.env.IRONPLAN_RAMDISK_CACHE_TLS ?? join(tmpdir(), 'ironplan-ramdisk-cache-tls');
   let ramdisk: RamdiskArtifacts;
   let ca: { cert: string; key: string };
-  let serve: ChildProcess;
+  let serve: Served | undefined;
   let endpoint: string;
   let guestApi: string;
   let images: Server;
@@ -65,22 +65,12 @@ describe('deploy agent over HTTPS in QEMU', () => {
     mkdirSync(bootRoot, { recursive: true });
     writeFileSync(join(bootRoot, 'k'), 'unused: the VM boots the ramdisk directly');
     writeFileSync(join(bootRoot, 'r'), 'unused');
-    serve = spawn(process.execPath, [bin, 'serve', '--port', String(port), '--db', join(work, 'served.db'), '--state-dir', join(work, 'state'), '--boot-root', bootRoot,
-      '--power-sync-interval', '0', '--no-automated-clean', '--api-url', guestApi, '--tls-cert', server.cert, '--tls-key', server.key], {
-      env: { ...process.env, IRONPLAN_LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let err = '';
-    serve.stderr!.on('data', (c) => (err += c));
-    for (let i = 0; !err.includes('serving on https://'); i++) {
-      if (serve.exitCode !== null || i > 150) throw new Error(`serve did not start: ${err}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    serve = await startServe(work, ['--boot-root', bootRoot, '--no-automated-clean', '--api-url', guestApi, '--tls-cert', server.cert, '--tls-key', server.key], port);
   }, 180_000);
 
   afterAll(async () => {
     for (const lab of labs) await destroyVm(lab);
-    if (serve && serve.exitCode === null) serve.kill('SIGKILL');
+    serve?.kill();
     images?.close();
     await rm(work, { recursive: true, force: true });
     console.log('timings (ms):', timings);

@@ -32,7 +32,11 @@ export interface Served {
   kill(): void;
 }
 
-/** Starts `ironplan serve` in dir and waits until it answers GET /v1 (on `port`, to restart it where it was). */
+/**
+ * Starts `ironplan serve` in dir and waits until it answers GET /v1 (on `port`, to restart it where it was).
+ * With --tls-cert in args it serves HTTPS: the endpoint is https:// and it is ready once it says it is serving on
+ * https:// (a plain fetch does not trust the test CA).
+ */
 export async function startServe(dir: string, args: string[] = [], port?: number): Promise<Served> {
   port ??= await freeTcpPort();
   const child = spawn(process.execPath, [bin, 'serve', '--port', String(port), '--db', join(dir, 'served.db'), '--state-dir', join(dir, 'served'), '--power-sync-interval', '0', ...args], {
@@ -43,9 +47,11 @@ export async function startServe(dir: string, args: string[] = [], port?: number
   let err = '';
   child.stderr!.on('data', (c) => (err += c));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  const endpoint = `http://127.0.0.1:${port}`;
+  const tls = args.includes('--tls-cert');
+  const endpoint = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+  const ready = () => (tls ? Promise.resolve(err.includes('serving on https://')) : fetch(`${endpoint}/v1`).then((r) => r.ok, () => false));
   for (let i = 0; ; i++) {
-    if (await fetch(`${endpoint}/v1`).then((r) => r.ok, () => false)) break;
+    if (await ready()) break;
     if (child.exitCode !== null || i > 150) {
       child.kill('SIGKILL');
       throw new Error(`ironplan serve did not start: ${err}`);

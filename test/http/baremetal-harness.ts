@@ -6,7 +6,6 @@ import { afterAll, beforeAll } from 'vitest';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, rm, mkdir } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +14,7 @@ import { Engine } from '../../engine/engine.js';
 import { buildServer } from '../../engine/http/server.js';
 import { BUILTIN_DRIVERS } from '../../engine/cli/compose.js';
 import { quiet } from './helpers.js';
+import { freeTcpPort } from '../../lab/ports.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -34,16 +34,6 @@ function which(cmd: string): string | undefined {
   return undefined;
 }
 
-const freePort = () =>
-  new Promise<number>((res, rej) => {
-    const s = createServer();
-    s.on('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => res(port));
-    });
-  });
-
 /** A build of the current HTTP sources exists (dist newer than the sources it came from). */
 function freshBuild(): boolean {
   const built = join(root, 'dist/engine/http/server.js');
@@ -59,7 +49,7 @@ export async function startBaremetal(opts: { apiVersion?: string } = {}): Promis
   }
   const dir = await mkdtemp(join(tmpdir(), 'ironplan-bm-'));
   await mkdir(join(dir, 'state', 'boot'), { recursive: true });
-  const port = await freePort();
+  const port = await freeTcpPort();
   const endpoint = `http://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
   let inProcess: { engine: Engine; app: FastifyInstance } | undefined;

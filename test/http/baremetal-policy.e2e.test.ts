@@ -69,8 +69,12 @@ describe('baremetal with a project token', () => {
     const owner = await bm('beta-manager', 'node', 'set', 'leased', '--owner', 'beta');
     expect(owner.code).not.toBe(0);
     expect(owner.err).toContain('baremetal:node:update:owner');
-    expect((await bm('beta-manager', 'node', 'set', 'leased', '--driver-info', 'fake_note=mine')).code).not.toBe(0);
-    expect((await bm('acme-member', 'node', 'set', 'leased', '--owner', 'beta')).code).not.toBe(0);
+    const driverInfo = await bm('beta-manager', 'node', 'set', 'leased', '--driver-info', 'fake_note=mine');
+    expect(driverInfo.code).not.toBe(0);
+    expect(driverInfo.err).toContain('the manager role of project beta may not PATCH /v1/nodes/leased (baremetal:node:update:driver_info). (HTTP 403)');
+    const memberOwner = await bm('acme-member', 'node', 'set', 'leased', '--owner', 'beta');
+    expect(memberOwner.code).not.toBe(0);
+    expect(memberOwner.err).toContain('the member role of project acme may not PATCH /v1/nodes/leased (baremetal:node:update:owner). (HTTP 403)');
 
     await ok('acme-member', 'node', 'manage', 'leased');
     await state((n) => n.provision_state === 'manageable' && n.reservation === null);

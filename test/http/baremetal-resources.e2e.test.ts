@@ -36,7 +36,9 @@ describe('baremetal allocation, deploy template and volume', () => {
     expect(shown.drivers).toContain('fake-hardware');
     await cli.ok('node', 'create', '--driver', 'fake-hardware', '--name', 'bm-cond');
     expect(await cli.value('node', 'show', 'bm-cond', '-c', 'conductor')).toBe(host);
-    expect(await cli.bm('conductor', 'show', 'no-such-host').then((r) => r.code)).not.toBe(0);
+    const unknown = await cli.bm('conductor', 'show', 'no-such-host');
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.err).toContain('Conductor no-such-host could not be found. (HTTP 404)');
   }, 120_000);
 
   it('creates and lists deploy templates', async () => {
@@ -46,6 +48,7 @@ describe('baremetal allocation, deploy template and volume', () => {
     expect(await cli.ok('deploy', 'template', 'list')).toContain('CUSTOM_BM_TUNED');
     const bad = await cli.bm('deploy', 'template', 'create', 'NOT_CUSTOM', '--steps', steps);
     expect(bad.code).not.toBe(0);
+    expect(bad.err).toContain('name: must match pattern "^CUSTOM_[A-Z0-9_]+$" (HTTP 400)');
   }, 120_000);
 
   it('creates and lists volume connectors and targets', async () => {

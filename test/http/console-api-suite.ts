@@ -21,8 +21,8 @@ export function appliesEventsFilters(label: string, start: () => Promise<Harness
       expect(plan.status).toBe(201);
       const started = await h.call({ method: 'POST', url: `/v1/plans/${plan.body.id}/apply`, payload: {} });
       expect(started.status).toBe(202);
-      for (let i = 0; i < 500; i++) {
-        if ((await h.call({ url: `/v1/applies/${started.body.apply_id}` })).body.status !== 'running') break;
+      for (let i = 0; (await h.call({ url: `/v1/applies/${started.body.apply_id}` })).body.status === 'running'; i++) {
+        if (i >= 500) throw new Error(`apply ${started.body.apply_id} still running after 10 s`);
         await new Promise((r) => setTimeout(r, 20));
       }
       return started.body.apply_id;

@@ -199,6 +199,9 @@ describe('redfish client', () => {
     await expect(lab.power.validate(lab.task({ redfish_address: undefined }))).rejects.toMatchObject({ code: 'MissingParameterValue', field: 'redfish_address' });
     await expect(lab.power.validate(lab.task({ redfish_address: 'ftp://bmc' }))).rejects.toMatchObject({ code: 'InvalidParameterValue', field: 'redfish_address' });
     await expect(lab.power.validate(lab.task({ redfish_auth_type: 'digest' }))).rejects.toMatchObject({ field: 'redfish_auth_type' });
-    await expect(lab.power.validate(lab.task({ redfish_password: 42 }))).rejects.not.toThrow(/42/);
+    // A password of the wrong type is refused naming the field, and its value is not echoed.
+    const badPassword = lab.power.validate(lab.task({ redfish_password: 42 }));
+    await expect(badPassword).rejects.toMatchObject({ code: 'InvalidParameterValue', field: 'redfish_password' });
+    await expect(badPassword).rejects.not.toThrow(/42/);
   });
 });

@@ -17,20 +17,21 @@ export interface Pki {
 
 const openssl = (args: string[], cwd: string) => execFileSync('openssl', args, { cwd, stdio: 'pipe' });
 
-function makeCa(dir: string, name: string): { cert: string; key: string } {
+export function makeCa(dir: string, name: string): { cert: string; key: string } {
   const cert = join(dir, `${name}.crt`);
   const key = join(dir, `${name}.key`);
   openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', `/CN=${name}`, '-keyout', key, '-out', cert, '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], dir);
   return { cert, key };
 }
 
-function issue(dir: string, ca: { cert: string; key: string }, name: string): { cert: string; key: string } {
+/** A leaf certificate from `ca`, in dir as <name>.crt/.key: by default for 127.0.0.1/localhost, as server and client. */
+export function issue(dir: string, ca: { cert: string; key: string }, name: string, o: { san?: string; usage?: string } = {}): { cert: string; key: string } {
   const key = join(dir, `${name}.key`);
   const csr = join(dir, `${name}.csr`);
   const cert = join(dir, `${name}.crt`);
   const ext = join(dir, `${name}.ext`);
   openssl(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', `/CN=${name}`, '-keyout', key, '-out', csr], dir);
-  writeFileSync(ext, 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\nbasicConstraints=CA:FALSE\n');
+  writeFileSync(ext, `subjectAltName=${o.san ?? 'IP:127.0.0.1,DNS:localhost'}\nextendedKeyUsage=${o.usage ?? 'serverAuth,clientAuth'}\nbasicConstraints=CA:FALSE\n`);
   openssl(['x509', '-req', '-in', csr, '-CA', ca.cert, '-CAkey', ca.key, '-CAcreateserial', '-days', '2', '-extfile', ext, '-out', cert], dir);
   return { cert, key };
 }
